@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh machine with Python 3.10+ and make:
+#   make report   set up .venv, build data/processed/, execute the notebooks, write figures/ and build/html/
+#   make test     set up .venv the same way and run ruff and the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+export MIYUN_TEXT_CACHE ?= $(CURDIR)/.cache
+
+.PHONY: setup data figures notebooks html report test lint evaluate benchmark lab clean-build
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; run: make PYTHON=python3.11 ...")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt "pip" "setuptools" "wheel"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+data: $(STAMP)
+	$(BIN)/miyun-text clean
+
+notebooks: data
+	$(BIN)/miyun-text render
+
+report: notebooks
+	@echo "Open build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+evaluate: $(STAMP)
+	$(BIN)/python -m miyun_text.evaluate
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/bench_segment.py
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+clean-build:
+	rm -rf build .cache

@@ -1,0 +1,586 @@
+"""Repair scraped report text into canonical Simplified Chinese, logging every change.
+
+:func:`clean_text` runs small, ordered steps, each separately tested:
+
+1. ``errata``    corrections from ``data/errata.csv`` (damaged spans that bytes alone
+   cannot restore), checked against the raw text they claim to correct;
+2. ``realign``   automatic repair of GBK mojibake runs whose bytes allow it: the lost
+   byte is dropped and the bytes after it re-paired; runs it cannot repair are logged
+   as ``unrepaired`` (and raise when ``strict``);
+3. ``pinyin``    removal of pinyin annotations ``區(qū)`` (only where the parentheses
+   hold pinyin syllables);
+4. ``t2s``       Traditional to Simplified with OpenCC's phrase-level ``t2s``; where an
+   annotation gave the reading of a one-to-many character, that reading decides;
+5. ``punct``     GB/T 15834 full-width punctuation in Chinese context, ASCII kept inside
+   numbers and formulas (4.5%, 6.0版, “5+2”), white space at line ends removed.
+
+Every change is a row of :attr:`Cleaned.repairs` with the offset in the text that
+step received, the text before and after, the step, and the evidence.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from .errors import ErrataError, UnrepairedDamageError
+from .paths import resource_path
+
+__all__ = [
+    "REPAIR_COLUMNS",
+    "STEPS",
+    "ALLOWED_NON_GB2312",
+    "Repair",
+    "Cleaned",
+    "clean_text",
+    "apply_errata",
+    "realign_mojibake",
+    "strip_pinyin",
+    "to_simplified",
+    "normalize_punctuation",
+    "is_pinyin",
+    "suspicious_chars",
+    "outside_gb2312",
+    "repair_summary",
+]
+
+REPAIR_COLUMNS = ["offset", "before", "after", "step", "evidence"]
+STEPS = ["errata", "realign", "unrepaired", "pinyin", "t2s", "punct"]
+
+# Characters a clean report may hold although GB 2312 lacks them (or maps them
+# differently): the em dash and middle dot of GB/T 15834, and Roman numerals.
+ALLOWED_NON_GB2312 = frozenset("—·ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ")
+
+_TONED = "āáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜü"
+_PINYIN_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|uai|iao|ian|uan|van|ai|ei|ao|ou|an|en|in|un|vn|"
+    r"er|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)(?:r)?"
+)
+_ANNOTATION = re.compile(
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[(（]([a-z" + _TONED + r"]{1,7})[)）]"
+)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One logged change: where, what, which step, and why."""
+
+    offset: int
+    before: str
+    after: str
+    step: str
+    evidence: str
+
+
+def _frame(repairs: list[Repair]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        [(r.offset, r.before, r.after, r.step, r.evidence) for r in repairs], columns=REPAIR_COLUMNS
+    )
+    return frame.astype({"offset": "int64", "before": "object", "after": "object", "step": "object"})
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The clean text and the log of every repair that produced it.
+
+    Example:
+        >>> c = clean_text("密云區(qū)政府")
+        >>> c.text, c.repairs["step"].tolist()
+        ('密云区政府', ['pinyin', 't2s'])
+    """
+
+    text: str
+    repairs: pd.DataFrame = field(repr=False)
+
+    @property
+    def unrepaired(self) -> pd.DataFrame:
+        """The rows of damage that no step could repair."""
+        return self.repairs[self.repairs["step"] == "unrepaired"]
+
+
+def _to_plain_pinyin(syllable: str) -> str:
+    decomposed = unicodedata.normalize("NFD", syllable.replace("ü", "v"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def is_pinyin(word: str) -> bool:
+    """True when ``word`` is one lower-case Hanyu Pinyin syllable (tone marks allowed).
+
+    Example:
+        >>> is_pinyin("qū"), is_pinyin("zhuàng"), is_pinyin("GEP"), is_pinyin("试行")
+        (True, True, False, False)
+    """
+    if not word or word != word.lower():
+        return False
+    return _PINYIN_SYLLABLE.fullmatch(_to_plain_pinyin(word)) is not None
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def outside_gb2312(text: str) -> list[tuple[int, str]]:
+    """Offsets and characters of ``text`` outside GB 2312 and the documented allowlist.
+
+    Example:
+        >>> outside_gb2312("密云區—")
+        [(2, '區')]
+    """
+    return [
+        (i, ch)
+        for i, ch in enumerate(text)
+        if ch not in "\n" and ch not in ALLOWED_NON_GB2312 and not _in_gb2312(ch)
+    ]
+
+
+def _is_suspicious(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        ch in "?\ufffd"
+        or 0xE000 <= code <= 0xF8FF  # private use: GBK user-defined pairs
+        or 0x3100 <= code <= 0x312F  # bopomofo: A8 row of GBK read out of step
+        or 0x2500 <= code <= 0x257F  # box drawing: A9 row of GBK read out of step
+    )
+
+
+def suspicious_chars(text: str) -> list[tuple[int, str]]:
+    """Offsets of characters that betray mojibake: ``?``, U+FFFD, PUA, bopomofo, box drawing.
+
+    Example:
+        >>> suspicious_chars("?。ㄋ模")
+        [(0, '?'), (2, 'ㄋ')]
+    """
+    return [(i, ch) for i, ch in enumerate(text) if _is_suspicious(ch)]
+
+
+# ---------------------------------------------------------------- step 1: errata
+
+
+def apply_errata(text: str, errata: pd.DataFrame | None, report_id: str | None = None) -> tuple[str, list[Repair]]:
+    """Apply errata rows (``offset``, ``corrupted``, ``corrected``, ``evidence``) to raw text.
+
+    Each row must match the text at its offset exactly; a mismatch raises
+    :class:`~miyun_text.errors.ErrataError` naming the errata line and, where the
+    corrupted text occurs elsewhere, the offset it should have.
+
+    Example:
+        >>> import pandas as pd
+        >>> rows = pd.DataFrame([{"offset": 2, "corrupted": "?x", "corrected": "气",
+        ...                       "evidence": "context"}])
+        >>> apply_errata("燃?x候", rows)[0]
+        '燃气候'
+    """
+    if errata is None or len(errata) == 0:
+        return text, []
+    where = errata.attrs.get("path", "errata")
+    rows = sorted(errata.to_dict("records"), key=lambda r: int(r["offset"]))
+    end_prev, prev_line = -1, None
+    for row in rows:
+        start, bad = int(row["offset"]), str(row["corrupted"])
+        line = row.get("line", "?")
+        if start < end_prev:
+            raise ErrataError(f"{where}:{line}: overlaps the correction on line {prev_line}; merge the two rows")
+        if text[start : start + len(bad)] != bad:
+            found = [m.start() for m in re.finditer(re.escape(bad), text)]
+            hint = f"it occurs at offset(s) {found[:5]}" if found else "it does not occur in the raw text"
+            raise ErrataError(
+                f"{where}:{line}: report {report_id or '?'} has {text[start:start + len(bad)]!r} at "
+                f"offset {start}, not {bad!r}; {hint}. Fix the offset or the corrupted text"
+            )
+        end_prev, prev_line = start + len(bad), line
+    out, repairs, cursor = [], [], 0
+    for row in rows:
+        start, bad = int(row["offset"]), str(row["corrupted"])
+        out.append(text[cursor:start])
+        out.append(str(row["corrected"]))
+        repairs.append(Repair(start, bad, str(row["corrected"]), "errata", str(row["evidence"])))
+        cursor = start + len(bad)
+    out.append(text[cursor:])
+    return "".join(out), repairs
+
+
+# ---------------------------------------------------------------- step 2: realign
+
+# A run starts at the byte the decoder could not place (shown as ``?`` or U+FFFD)
+# and lasts until an ASCII byte below 0x3F, which GBK can never pair and so re-syncs.
+_RUN = re.compile(r"[?\ufffd][?!;]?[^\x00-\x3e\n]*")
+# Full-width punctuation that the scrape folded to ASCII inside runs: restore the bytes.
+_FOLDED = {"?": "？", "!": "！", ";": "；"}
+
+
+def _run_bytes(run: str) -> bytes | None:
+    try:
+        return b"".join(_FOLDED.get(ch, ch).encode("gbk") for ch in run)
+    except UnicodeEncodeError:
+        return None
+
+
+def _repair_pairs(data: bytes) -> str | None:
+    """Decode bytes pair by pair; None where a pair is not a GBK character."""
+    chars, i = [], 0
+    while i < len(data):
+        if data[i] < 0x80:
+            chars.append(chr(data[i]))
+            i += 1
+            continue
+        try:
+            chars.append(data[i : i + 2].decode("gbk"))
+        except UnicodeDecodeError:
+            return None
+        i += 2
+    return "".join(chars)
+
+
+def realign_mojibake(text: str) -> tuple[str, list[Repair]]:
+    """Repair GBK mojibake runs whose bytes allow it; log the rest as ``unrepaired``.
+
+    A run is the decoder's ``?`` and the characters after it up to the next ASCII byte
+    that re-syncs GBK. Its bytes (with folded punctuation restored) are re-paired one
+    byte later. The repair is applied only when the evidence is complete: the lost
+    character is the full-width indentation space of a line (trail byte A1 at a line
+    start), the re-paired bytes decode, every character but the last is one the
+    Traditional converter leaves alone (a converted one would carry an annotation and
+    end the run), and every character occurs elsewhere in the undamaged text.
+
+    Example:
+        >>> realign_mojibake("推進。\\n?。ㄋ模┚劢乖鲞M")[0].splitlines()[1]
+        '（四）聚焦增進'
+    """
+    from opencc import OpenCC
+
+    t2s = _opencc()
+    damaged = {i for m in _RUN.finditer(text) for i in range(m.start(), m.end())}
+    vocabulary = {ch for i, ch in enumerate(text) if i not in damaged}
+    out, repairs, cursor = [], [], 0
+    del OpenCC
+    for match in _RUN.finditer(text):
+        run, start = match.group(), match.start()
+        fixed, evidence = None, ""
+        data = _run_bytes(run[1:])
+        at_line_start = start == 0 or text[start - 1] == "\n"
+        if data and len(data) >= 3 and data[0] == 0xA1 and at_line_start:
+            candidate = _repair_pairs(data[1:])
+            if candidate and all(ch in vocabulary for ch in candidate if _CJK.match(ch)):
+                head = candidate[:-1]
+                if not any(_is_suspicious(c) for c in candidate) and t2s.convert(head) == head:
+                    fixed = candidate
+                    evidence = (
+                        f"GBK bytes {data.hex(' ')}: first byte A1 is the trail of the line's "
+                        f"full-width space (A1A1, lost); re-paired from the next byte they read "
+                        f"{candidate}, every character attested elsewhere in the report"
+                    )
+        out.append(text[cursor:start])
+        if fixed is None:
+            out.append(run)
+            repairs.append(
+                Repair(start, run, run, "unrepaired",
+                       "mojibake run: bytes do not re-pair into attested text; add a row to data/errata.csv")
+            )
+        else:
+            out.append(fixed)
+            repairs.append(Repair(start, run, fixed, "realign", evidence))
+        cursor = match.end()
+    out.append(text[cursor:])
+    result = "".join(out)
+    # damage without a leading '?': stray PUA, bopomofo or box-drawing characters
+    damaged_after = {r.offset for r in repairs}
+    offset_map = _offset_map(text, repairs)
+    for i, ch in suspicious_chars(result):
+        original = offset_map.get(i, i)
+        if ch not in "?\ufffd" and original not in damaged_after and not any(
+            r.offset <= original < r.offset + len(r.before) for r in repairs
+        ):
+            repairs.append(Repair(original, ch, ch, "unrepaired",
+                                  f"stray {unicodedata.name(ch, hex(ord(ch)))}; add a row to data/errata.csv"))
+    repairs.sort(key=lambda r: r.offset)
+    return result, repairs
+
+
+def _offset_map(text: str, repairs: list[Repair]) -> dict[int, int]:
+    """Map offsets of the repaired text back to the input, outside repaired spans."""
+    mapping, shift = {}, 0
+    spans = sorted((r.offset, len(r.before), len(r.after)) for r in repairs)
+    i_in = 0
+    for start, n_before, n_after in spans:
+        while i_in < start:
+            mapping[i_in + shift] = i_in
+            i_in += 1
+        shift += n_after - n_before
+        i_in = start + n_before
+    while i_in < len(text):
+        mapping[i_in + shift] = i_in
+        i_in += 1
+    return mapping
+
+
+# ---------------------------------------------------------------- step 3: pinyin
+
+
+def strip_pinyin(text: str) -> tuple[str, list[Repair], dict[int, str]]:
+    """Remove pinyin annotations after CJK characters; return readings by output offset.
+
+    Only parentheses holding one valid pinyin syllable are removed, so ``（一）``,
+    ``(试行)``, ``（2023年）`` and ``(GEP)`` survive.
+
+    Example:
+        >>> text, log, readings = strip_pinyin("密云區(qū)生產(chǎn)总值(GEP)")
+        >>> text, readings
+        ('密云區生產总值(GEP)', {2: 'qū', 4: 'chǎn'})
+    """
+    out, repairs, readings, cursor, removed = [], [], {}, 0, 0
+    for match in _ANNOTATION.finditer(text):
+        syllable = match.group(1)
+        if not is_pinyin(syllable):
+            continue
+        start = match.start()
+        out.append(text[cursor:start])
+        readings[start - 1 - removed] = syllable
+        repairs.append(
+            Repair(start, match.group(), "", "pinyin",
+                   f"pinyin annotation of {text[start - 1]} ({syllable}) added by the scraping site")
+        )
+        removed += match.end() - start
+        cursor = match.end()
+    out.append(text[cursor:])
+    return "".join(out), repairs, readings
+
+
+# ---------------------------------------------------------------- step 4: t2s
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _phrase_table() -> list[tuple[str, str, str]]:
+    with open(resource_path("t2s_phrases.csv"), encoding="utf-8") as handle:
+        rows = [(r["traditional"], r["simplified"], r["note"]) for r in csv.DictReader(handle)]
+    # longest first, so 围绕著 wins over a shorter rule at the same place
+    return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
+
+
+@lru_cache(maxsize=1)
+def _reading_table() -> dict[tuple[str, str], tuple[str, str]]:
+    with open(resource_path("readings.csv"), encoding="utf-8") as handle:
+        return {
+            (row["traditional"], row["reading"]): (row["simplified"], row["note"])
+            for row in csv.DictReader(handle)
+        }
+
+
+def _reading_choice(ch: str, reading: str) -> tuple[str, str] | None:
+    table = _reading_table()
+    if (ch, reading) in table:
+        return table[(ch, reading)]
+    plain = _to_plain_pinyin(reading)
+    matches = {v for (c, r), v in table.items() if c == ch and _to_plain_pinyin(r) == plain}
+    return matches.pop() if len(matches) == 1 else None
+
+
+def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[str, list[Repair]]:
+    """Convert Traditional to Simplified with OpenCC ``t2s`` (phrase-level).
+
+    ``readings`` maps offsets to pinyin read from annotations; where it names the
+    reading of a one-to-many character (乾 gān → 干, 乾 qián → 乾; 著 zhuó → 着),
+    that reading decides instead of OpenCC's guess.
+
+    Example:
+        >>> to_simplified("乾淨的報告")[0]
+        '干净的报告'
+        >>> to_simplified("乾坤", {0: "qián"})[0]
+        '乾坤'
+    """
+    readings = readings or {}
+    converted = _opencc().convert(text)
+    chars = list(converted)
+    if len(converted) != len(text):  # a phrase rule changed length: convert line by line
+        return _to_simplified_by_line(text)
+    notes: dict[int, str] = {}
+    for offset, reading in readings.items():
+        if 0 <= offset < len(text):
+            choice = _reading_choice(text[offset], reading)
+            if choice:
+                chars[offset] = choice[0]
+                notes[offset] = f"reading {reading} from the annotation: {choice[1]}"
+    # Characters that are valid Simplified too (著) survive OpenCC; a phrase table
+    # restores the Simplified form the converter replaced (著力 -> 着力).
+    for trad, simp, note in _phrase_table():
+        for match in re.finditer(re.escape(trad), "".join(chars)):
+            for k, (a, b) in enumerate(zip(trad, simp)):
+                if a != b and match.start() + k not in notes:
+                    chars[match.start() + k] = b
+                    notes[match.start() + k] = f"phrase table t2s_phrases.csv: {note}"
+    converted = "".join(chars)
+    repairs: list[Repair] = []
+    i = 0
+    while i < len(text):
+        if text[i] == converted[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(text) and text[j] != converted[j]:
+            j += 1
+        why = "; ".join(notes[k] for k in range(i, j) if k in notes) or "OpenCC t2s (phrase-level)"
+        repairs.append(Repair(i, text[i:j], converted[i:j], "t2s", why))
+        i = j
+    return converted, repairs
+
+
+def _to_simplified_by_line(text: str) -> tuple[str, list[Repair]]:
+    out, repairs, offset = [], [], 0
+    for line in text.split("\n"):
+        new = _opencc().convert(line)
+        if new != line:
+            repairs.append(Repair(offset, line, new, "t2s", "OpenCC t2s (phrase-level, length changed)"))
+        out.append(new)
+        offset += len(line) + 1
+    return "\n".join(out), repairs
+
+
+# ---------------------------------------------------------------- step 5: punct
+
+_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "(": "（", ")": "）"}
+_CJKISH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’《》—…·]")
+
+
+def _cjk_near(text: str, i: int) -> bool:
+    left = text[i - 1] if i > 0 else ""
+    right = text[i + 1] if i + 1 < len(text) else ""
+    return bool(_CJKISH.match(left) or _CJKISH.match(right))
+
+
+def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
+    """Full-width punctuation (GB/T 15834) in Chinese context; ASCII kept in numbers.
+
+    ``,`` ``:`` ``;`` ``!`` become full-width unless they stand between two digits
+    (1,000 and 10:30 stay); a pair of parentheses becomes ``（）`` when it holds or
+    touches Chinese; ``.``, ``%`` and ``+`` are left alone (4.5%, 6.0版, “5+2”).
+    White space at line ends and blank lines at the end are removed. An ASCII ``?``
+    is never changed: in scraped text it is nearly always mojibake, which must stay
+    visible.
+
+    Example:
+        >>> normalize_punctuation("增长4.5%,达到1,000户(左右);“5+2”")[0]
+        '增长4.5%，达到1,000户（左右）；“5+2”'
+    """
+    chars = list(text)
+    repairs: list[Repair] = []
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            pairs.append((stack.pop(), i))
+        elif ch == "\n":
+            stack.clear()
+    for open_, close in pairs:
+        inner = text[open_ + 1 : close]
+        if _CJK.search(inner) or _cjk_near(text, open_) and _CJK.search(text[max(0, open_ - 1) : open_]):
+            chars[open_], chars[close] = "（", "）"
+    for i, ch in enumerate(text):
+        if ch in ",:;!":
+            between_digits = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+            if not between_digits and (ch != ":" or _cjk_near(text, i) or text[i + 1 : i + 2] in ("", "\n")):
+                chars[i] = _FULL[ch]
+    for i, (a, b) in enumerate(zip(text, chars)):
+        if a != b:
+            repairs.append(Repair(i, a, b, "punct", f"GB/T 15834: full-width {b} in Chinese context"))
+    result = "".join(chars)
+    lines = result.split("\n")
+    stripped, offset = [], 0
+    for line in lines:
+        clean = line.rstrip(" \t\u3000").lstrip(" \t\u3000")
+        if clean != line:
+            lead = len(line) - len(line.lstrip(" \t\u3000"))
+            repairs.append(Repair(offset, line[:lead] + "…" if lead else "…" + line[len(line.rstrip(' \t\u3000')):],
+                                  "…", "punct", "white space at a line end removed"))
+        stripped.append(clean)
+        offset += len(line) + 1
+    result = "\n".join(stripped).rstrip("\n")
+    result = result + "\n" if result else result
+    if result != "\n".join(stripped) and "\n".join(stripped).rstrip("\n") + "\n" != result:
+        pass
+    repairs.sort(key=lambda r: r.offset)
+    return result, repairs
+
+
+# ---------------------------------------------------------------- pipeline
+
+
+def clean_text(
+    raw: str,
+    *,
+    errata: pd.DataFrame | None = None,
+    report_id: str | None = None,
+    strict: bool = False,
+) -> Cleaned:
+    """Repair a scraped report into canonical Simplified Chinese and log every repair.
+
+    ``clean_text`` is idempotent: ``clean_text(clean_text(x).text).text == clean_text(x).text``.
+    With ``strict=True`` damage that no step repairs raises
+    :class:`~miyun_text.errors.UnrepairedDamageError`; otherwise it stays in the
+    text and is logged with step ``unrepaired``.
+
+    Example:
+        >>> clean_text("現(xiàn)在,我代表區(qū)政府(試行)").text
+        '现在，我代表区政府（试行）\\n'
+    """
+    if not isinstance(raw, str):
+        raise TypeError(f"clean_text expects str, got {type(raw).__name__}")
+    repairs: list[Repair] = []
+    text, log = apply_errata(raw, errata, report_id)
+    repairs += log
+    text, log = realign_mojibake(text)
+    repairs += log
+    unrepaired = [r for r in log if r.step == "unrepaired"]
+    if strict and unrepaired:
+        listing = "; ".join(f"offset {r.offset}: {r.before!r}" for r in unrepaired[:10])
+        raise UnrepairedDamageError(
+            f"report {report_id or '(text)'}: {len(unrepaired)} damaged span(s) not repaired "
+            f"({listing}); add a row for each to data/errata.csv with the corrected text and "
+            "the evidence, or load with strict=False to keep them flagged"
+        )
+    text, log, readings = strip_pinyin(text)
+    repairs += log
+    text, log = to_simplified(text, readings)
+    repairs += log
+    text, log = normalize_punctuation(text)
+    repairs += log
+    return Cleaned(text, _frame(repairs))
+
+
+def repair_summary(repairs: pd.DataFrame) -> pd.DataFrame:
+    """Count repairs by step (in pipeline order), with the characters changed.
+
+    Example:
+        >>> repair_summary(clean_text("區(qū)").repairs)[["step", "repairs"]].values.tolist()
+        [['errata', 0], ['realign', 0], ['unrepaired', 0], ['pinyin', 1], ['t2s', 1], ['punct', 0]]
+    """
+    rows = []
+    for step in STEPS:
+        part = repairs[repairs["step"] == step]
+        rows.append(
+            {
+                "step": step,
+                "repairs": len(part),
+                "chars_before": int(part["before"].str.len().sum()) if len(part) else 0,
+                "chars_after": int(part["after"].str.len().sum()) if len(part) else 0,
+            }
+        )
+    return pd.DataFrame(rows)
