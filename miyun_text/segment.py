@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -29,12 +30,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "UNITS",
+    "import_jieba",
     "Segmenter",
     "token_kind",
     "read_user_dict",
     "load_stopwords",
     "load_boilerplate",
     "default_segmenter",
+    "content_segmenter",
 ]
 
 # Units that follow a number in work reports; a number and its unit are one token.
@@ -144,11 +147,24 @@ def load_boilerplate() -> frozenset[str]:
     return _read_word_list("boilerplate.txt")
 
 
+def import_jieba():
+    """Import jieba without the warnings its compatibility shim prints on import.
+
+    Example:
+        >>> import_jieba().__name__
+        'jieba'
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
+        import jieba.posseg  # noqa: F401  (imported here so its warnings are silenced too)
+    return jieba
+
+
 @contextmanager
 def _quiet_jieba():
     """Silence jieba's 'Building prefix dict' chatter, restoring the logger after."""
-    import jieba
-
+    jieba = import_jieba()
     logger = jieba.default_logger
     level = logger.level
     logger.setLevel(logging.WARNING)
@@ -159,8 +175,7 @@ def _quiet_jieba():
 
 
 def _jieba_dict_path() -> Path:
-    import jieba
-
+    jieba = import_jieba()
     return Path(jieba.__file__).resolve().parent / "dict.txt"
 
 
@@ -197,6 +212,19 @@ def _merged_dictionary(entries: list[tuple[str, int | None, str | None]], folder
 
 def _suggest_freq(word: str) -> int:
     return 2000 + 500 * len(word)
+
+
+@lru_cache(maxsize=8)
+def _load_tokenizer(dictionary: str, cache: str) -> jieba.Tokenizer:
+    """A private jieba.Tokenizer per (dictionary, cache): Segmenters that differ only in
+    their filters share it, since a loaded tokenizer is never modified afterwards."""
+    jieba = import_jieba()
+    tokenizer = jieba.Tokenizer(dictionary=dictionary)
+    tokenizer.tmp_dir = cache
+    tokenizer.cache_file = f"jieba-{Path(dictionary).stem}.cache"
+    with _quiet_jieba():
+        tokenizer.initialize()
+    return tokenizer
 
 
 class Segmenter:
@@ -236,7 +264,6 @@ class Segmenter:
         cache: str | os.PathLike[str] | None = None,
         hmm: bool = True,
     ) -> None:
-        import jieba
 
         entries: list[tuple[str, int | None, str | None]] = []
         if policy_dict:
@@ -247,12 +274,7 @@ class Segmenter:
         self.cache = Path(cache) if cache is not None else cache_dir()
         self.cache.mkdir(parents=True, exist_ok=True)
         self.dictionary = _merged_dictionary(entries, self.cache) if entries else _jieba_dict_path()
-        tokenizer = jieba.Tokenizer(dictionary=str(self.dictionary))
-        tokenizer.tmp_dir = str(self.cache)
-        tokenizer.cache_file = f"jieba-{self.dictionary.stem}.cache"
-        with _quiet_jieba():
-            tokenizer.initialize()
-        self._tokenizer: jieba.Tokenizer = tokenizer
+        self._tokenizer: jieba.Tokenizer = _load_tokenizer(str(self.dictionary), str(self.cache))
         self._pos_tokenizer: Any = None
         self.hmm = hmm
         drop: set[str] = set(extra_stopwords)
@@ -353,6 +375,7 @@ def _merge_quantities(tokens: list[str]) -> list[str]:
 
 
 _DEFAULT: Segmenter | None = None
+_CONTENT: Segmenter | None = None
 
 
 def default_segmenter() -> Segmenter:
@@ -366,3 +389,19 @@ def default_segmenter() -> Segmenter:
     if _DEFAULT is None:
         _DEFAULT = Segmenter()
     return _DEFAULT
+
+
+def content_segmenter() -> Segmenter:
+    """A shared Segmenter for subject matter: stopwords and boilerplate dropped, no single characters.
+
+    Keywords and themes use it; the rhetoric analysis keeps boilerplate and uses
+    :func:`default_segmenter`.
+
+    Example:
+        >>> content_segmenter().tokenize("全面推进乡村振兴")
+        ['乡村振兴']
+    """
+    global _CONTENT
+    if _CONTENT is None:
+        _CONTENT = Segmenter(boilerplate=True, min_length=2)
+    return _CONTENT

@@ -1,0 +1,297 @@
+"""Keywords (TF-IDF with corpus IDF, TextRank), keyword-in-context and collocations.
+
+TF-IDF fits its IDF on the corpus's own units (paragraphs by default), so words that
+every paragraph of a work report uses (建设, 推进, 全面) score low without a stoplist;
+jieba's general-news IDF is available as ``idf="jieba"`` for comparison.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, token_kind
+
+__all__ = [
+    "KEYWORD_COLUMNS",
+    "KWIC_COLUMNS",
+    "COLLOCATION_COLUMNS",
+    "extract_keywords",
+    "corpus_idf",
+    "textrank",
+    "kwic",
+    "collocations",
+]
+
+KEYWORD_COLUMNS = ["group", "term", "score", "count", "doc_freq"]
+KWIC_COLUMNS = ["report_id", "part_no", "section_no", "para_no", "left", "term", "right"]
+COLLOCATION_COLUMNS = ["w1", "w2", "count", "pmi", "llr"]
+
+Docs = str | Sequence[str] | pd.Series | pd.DataFrame
+
+
+def _as_frame(docs: Docs) -> pd.DataFrame:
+    if isinstance(docs, str):
+        return pd.DataFrame({"text": [docs]})
+    if isinstance(docs, pd.DataFrame):
+        if "text" not in docs.columns:
+            raise ValueError("a DataFrame of documents needs a 'text' column (one row per paragraph)")
+        return docs
+    if isinstance(docs, (pd.Series, list, tuple)):
+        values = list(docs)
+        bad = [type(v).__name__ for v in values if not isinstance(v, str)]
+        if bad:
+            raise TypeError(f"documents must be str, got {bad[0]}")
+        return pd.DataFrame({"text": values})
+    raise TypeError(f"expected str, a sequence of str or a DataFrame, got {type(docs).__name__}")
+
+
+def _group_labels(frame: pd.DataFrame, by: str | Sequence[str] | None) -> pd.Series:
+    if by is None:
+        return pd.Series(["all"] * len(frame), index=frame.index, dtype="object")
+    columns = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"no column(s) {missing} to group by; available: {list(frame.columns)}")
+    parts = [frame[c].astype("string").fillna("—") for c in columns]
+    label = parts[0]
+    for part in parts[1:]:
+        label = label + " | " + part
+    return label.astype("object")
+
+
+def corpus_idf(units: Sequence[Sequence[str]]) -> dict[str, float]:
+    """Smoothed IDF fitted on token lists: ``log((1 + N) / (1 + df)) + 1``.
+
+    Example:
+        >>> idf = corpus_idf([["保水", "建设"], ["建设"]])
+        >>> round(idf["保水"], 3), round(idf["建设"], 3)
+        (1.405, 1.0)
+    """
+    n = len(units)
+    df: Counter[str] = Counter()
+    for tokens in units:
+        df.update(set(tokens))
+    return {t: math.log((1 + n) / (1 + d)) + 1 for t, d in df.items()}
+
+
+@lru_cache(maxsize=1)
+def _jieba_idf() -> tuple[dict[str, float], float]:
+    jieba = import_jieba()
+    path = Path(jieba.__file__).resolve().parent / "analyse" / "idf.txt"
+    idf: dict[str, float] = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            word, _, value = line.strip().partition(" ")
+            if value:
+                idf[word] = float(value)
+    values = sorted(idf.values())
+    return idf, values[len(values) // 2]
+
+
+def textrank(tokens: Sequence[str], window: int = 5, damping: float = 0.85, iterations: int = 50) -> dict[str, float]:
+    """TextRank scores (Mihalcea & Tarau 2004) over a token sequence; deterministic.
+
+    Tokens co-occurring within ``window`` positions are linked (weights count the
+    co-occurrences); scores are the weighted PageRank, normalised to sum to 1.
+
+    Example:
+        >>> s = textrank(["保水", "生态", "保水", "富民", "保水"])
+        >>> max(s, key=s.get)
+        '保水'
+    """
+    weights: dict[str, Counter[str]] = defaultdict(Counter)
+    for i, a in enumerate(tokens):
+        for b in tokens[i + 1 : i + window]:
+            if a != b:
+                weights[a][b] += 1
+                weights[b][a] += 1
+    nodes = sorted(weights)
+    if not nodes:
+        return {t: 1.0 / len(set(tokens)) for t in set(tokens)} if tokens else {}
+    out_sum = {n: sum(weights[n].values()) for n in nodes}
+    score = dict.fromkeys(nodes, 1.0 / len(nodes))
+    for _ in range(iterations):
+        score = {
+            n: (1 - damping) / len(nodes)
+            + damping * sum(score[m] * w / out_sum[m] for m, w in sorted(weights[n].items()))
+            for n in nodes
+        }
+    total = sum(score.values())
+    return {n: s / total for n, s in score.items()}
+
+
+def extract_keywords(
+    docs: Docs,
+    method: str = "tfidf",
+    top_k: int = 20,
+    *,
+    by: str | Sequence[str] | None = None,
+    idf: str = "corpus",
+    segmenter: Segmenter | None = None,
+    min_count: int = 1,
+) -> pd.DataFrame:
+    """Top keywords per group, by TF-IDF or TextRank.
+
+    ``docs`` is a string, a list of strings, or the paragraph table of
+    :func:`miyun_text.structure.parse_report` (one row per unit). ``by`` names the
+    column(s) to group by (``"section_title"``, ``["part_no", "section_no"]``,
+    ``"year"``); without it the whole input is one group. TF-IDF scores are the term's
+    share of the group's tokens times its IDF, fitted on the rows (``idf="corpus"``) or
+    taken from jieba's general table (``idf="jieba"``). ``count`` is the term's count in
+    the group, ``doc_freq`` the number of rows holding it. Ties break on count, then term.
+
+    Example:
+        >>> docs = ["保水护水，守护密云水库", "招商引资，发展产业", "守护密云水库，保水"]
+        >>> extract_keywords(docs, top_k=2)["term"].tolist()
+        ['保水', '密云水库']
+    """
+    if method not in ("tfidf", "textrank"):
+        raise ValueError(f"method must be 'tfidf' or 'textrank', not {method!r}")
+    if idf not in ("corpus", "jieba"):
+        raise ValueError(f"idf must be 'corpus' or 'jieba', not {idf!r}")
+    if top_k < 1:
+        raise ValueError(f"top_k must be at least 1, not {top_k}")
+    frame = _as_frame(docs)
+    seg = segmenter or content_segmenter()
+    units = [seg.tokenize(str(t)) for t in frame["text"]]
+    labels = _group_labels(frame, by)
+    doc_freq: Counter[str] = Counter()
+    for tokens in units:
+        doc_freq.update(set(tokens))
+    if idf == "corpus":
+        weights = corpus_idf(units)
+        fallback = max(weights.values(), default=1.0)
+    else:
+        weights, fallback = _jieba_idf()
+    rows = []
+    for label in pd.unique(labels):
+        tokens = [t for tokens, lab in zip(units, labels) if lab == label for t in tokens]
+        counts = Counter(tokens)
+        if not counts:
+            continue
+        if method == "tfidf":
+            total = sum(counts.values())
+            scores = {t: c / total * weights.get(t, fallback) for t, c in counts.items()}
+        else:
+            scores = textrank(tokens)
+        ranked = sorted(
+            (t for t in scores if counts[t] >= min_count), key=lambda t: (-scores[t], -counts[t], t)
+        )
+        for term in ranked[:top_k]:
+            rows.append(
+                {"group": label, "term": term, "score": float(scores[term]), "count": counts[term],
+                 "doc_freq": doc_freq[term]}
+            )
+    out = pd.DataFrame(rows, columns=KEYWORD_COLUMNS)
+    return out.astype({"group": "string", "term": "string", "score": "float64", "count": "int64", "doc_freq": "int64"})
+
+
+def kwic(term: str, docs: Docs, window: int = 15, *, whole_token: bool = False,
+         segmenter: Segmenter | None = None) -> pd.DataFrame:
+    """Keyword in context: each occurrence of ``term`` with ``window`` characters each side.
+
+    With ``whole_token=True`` an occurrence counts only where the Segmenter cuts it as
+    one token (保水 in 保水护水, not in 确保水质).
+
+    Example:
+        >>> kwic("保水", "坚持保水富民。确保水质安全。", window=3)[["left", "term", "right"]].values.tolist()
+        [['。坚持', '保水', '富民。确'], ['。确', '保水', '质安全']]
+        >>> len(kwic("保水", "坚持保水富民。确保水质安全。", whole_token=True))
+        1
+    """
+    if not isinstance(term, str) or not term:
+        raise ValueError("term must be a non-empty string")
+    frame = _as_frame(docs)
+    seg = segmenter or (default_segmenter() if whole_token else None)
+    rows = []
+    for record in frame.to_dict("records"):
+        text = str(record["text"])
+        starts = []
+        if whole_token and seg is not None:
+            pos = 0
+            for token in seg.cut(text):
+                if token == term:
+                    starts.append(pos)
+                pos += len(token)
+        else:
+            start = text.find(term)
+            while start >= 0:
+                starts.append(start)
+                start = text.find(term, start + 1)
+        for start in starts:
+            end = start + len(term)
+            rows.append({
+                "report_id": record.get("report_id"),
+                "part_no": record.get("part_no"),
+                "section_no": record.get("section_no"),
+                "para_no": record.get("para_no"),
+                "left": text[max(0, start - window) : start].rjust(window, "。")[-window:]
+                if start < window else text[start - window : start],
+                "term": term,
+                "right": text[end : end + window],
+            })
+    out = pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    return out.astype({"report_id": "string", "part_no": "Int64", "section_no": "Int64", "para_no": "Int64",
+                       "left": "string", "term": "string", "right": "string"})
+
+
+def _llr(k11: int, k12: int, k21: int, k22: int) -> float:
+    """Dunning's log-likelihood ratio G² for a 2×2 table."""
+    def h(*ks: int) -> float:
+        n = sum(ks)
+        return sum(k * math.log(k / n) for k in ks if k > 0)
+
+    return 2 * (h(k11, k12, k21, k22) - h(k11 + k12, k21 + k22) - h(k11 + k21, k12 + k22))
+
+
+def collocations(docs: Docs, min_count: int = 3, *, segmenter: Segmenter | None = None,
+                 sort: str = "llr") -> pd.DataFrame:
+    """Adjacent content-token bigrams with PMI and log-likelihood (G²), at least ``min_count``.
+
+    Bigrams never cross punctuation. PMI is ``log2(p(w1 w2) / (p(w1) p(w2)))``; G² is
+    Dunning's log-likelihood on the 2×2 table of w1-first and w2-second bigram counts.
+
+    Example:
+        >>> docs = ["密云水库 守护。密云水库 守护。生态 涵养。"] * 2
+        >>> collocations(docs, min_count=2).iloc[0][["w1", "w2", "count"]].tolist()
+        ['密云水库', '守护', 4]
+    """
+    if sort not in ("llr", "pmi", "count"):
+        raise ValueError("sort must be 'llr', 'pmi' or 'count'")
+    frame = _as_frame(docs)
+    seg = segmenter or default_segmenter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for text in frame["text"].astype(str):
+        run: list[str] = []
+        for token in seg.cut(text) + ["。"]:
+            kind = token_kind(token)
+            if kind == "punct":
+                for a, b in zip(run, run[1:]):
+                    pairs[(a, b)] += 1
+                run = []
+            elif kind == "word" and seg._keep(token):
+                run.append(token)
+    n = sum(pairs.values())
+    first: Counter[str] = Counter()
+    second: Counter[str] = Counter()
+    for (a, b), c in pairs.items():
+        first[a] += c
+        second[b] += c
+    rows = []
+    for (a, b), c in pairs.items():
+        if c < min_count:
+            continue
+        pmi = math.log2(c * n / (first[a] * second[b]))
+        llr = _llr(c, first[a] - c, second[b] - c, n - first[a] - second[b] + c)
+        rows.append({"w1": a, "w2": b, "count": c, "pmi": pmi, "llr": llr})
+    out = pd.DataFrame(rows, columns=COLLOCATION_COLUMNS)
+    if len(out):
+        out = out.sort_values([sort, "count", "w1", "w2"], ascending=[False, False, True, True])
+    return out.reset_index(drop=True).astype({"w1": "string", "w2": "string", "count": "int64",
+                                              "pmi": "float64", "llr": "float64"})

@@ -1,0 +1,362 @@
+"""Rhetoric across years: distinctive vocabulary, rhetorical markers, new and faded terms.
+
+:func:`compare` scores how two token sets differ: the log-odds ratio with an
+informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words") or
+log-likelihood keyness G² (Rayson & Garside 2000) with the Log Ratio effect size.
+The multi-year helpers work for any number of reports; with one report,
+:func:`review_vs_plan` compares its review of last year with its plan for this year,
+and labels the result as a comparison within one report.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import ResourceError
+from .paths import resource_path
+from .segment import Segmenter
+
+__all__ = [
+    "COMPARE_COLUMNS",
+    "compare",
+    "rhetoric_segmenter",
+    "load_markers",
+    "marker_rates",
+    "year_table",
+    "new_and_gone",
+    "trajectories",
+    "review_vs_plan",
+    "compare_years",
+]
+
+COMPARE_COLUMNS = ["term", "count_a", "count_b", "per_10k_a", "per_10k_b", "score", "effect", "variance", "p_value"]
+Counts = Sequence[str] | Mapping[str, int] | pd.Series
+
+
+def _counts(data: Counts, name: str) -> Counter[str]:
+    if isinstance(data, pd.Series) and data.dtype != object:
+        return Counter({str(k): int(v) for k, v in data.items() if v > 0})
+    if isinstance(data, Mapping):
+        return Counter({str(k): int(v) for k, v in data.items() if v > 0})
+    if isinstance(data, (pd.Series, list, tuple)):
+        return Counter(str(t) for t in data)
+    raise TypeError(f"{name} must be a token sequence or a term->count mapping, got {type(data).__name__}")
+
+
+def compare(
+    a: Counts,
+    b: Counts,
+    method: str = "log_odds",
+    *,
+    min_count: int = 1,
+    prior: Counts | None = None,
+    prior_scale: float = 0.1,
+) -> pd.DataFrame:
+    """Score each term by how much more ``a`` uses it than ``b`` (positive: a; negative: b).
+
+    ``log_odds``: for term w with counts y_a, y_b, totals n_a, n_b and prior α_w
+    (``prior_scale`` × the pooled counts of a and b, or × ``prior``'s counts),
+    α0 = Σα_w::
+
+        δ_w = ln((y_a+α_w) / (n_a+α0-y_a-α_w)) - ln((y_b+α_w) / (n_b+α0-y_b-α_w))
+        σ²_w ≈ 1/(y_a+α_w) + 1/(y_b+α_w);  score = z = δ_w / σ_w;  effect = δ_w
+
+    ``g2``: E_a = n_a(y_a+y_b)/(n_a+n_b), E_b likewise; G² = 2 Σ y ln(y/E), signed by
+    which side uses w more; effect = Log Ratio log2(((y_a+.5)/n_a) / ((y_b+.5)/n_b));
+    p-value from χ² with one degree of freedom.
+
+    Terms with count_a + count_b < ``min_count`` are left out. Sorted by score
+    (descending), then effect, then term.
+
+    Example:
+        >>> r = compare(["保水"] * 8 + ["发展"] * 2, ["保水"] * 2 + ["发展"] * 8, "g2")
+        >>> r[["term", "count_a", "count_b"]].values.tolist()
+        [['保水', 8, 2], ['发展', 2, 8]]
+        >>> round(r["score"].iloc[0], 3), round(r["score"].iloc[1], 3)
+        (7.71, -7.71)
+    """
+    if method not in ("log_odds", "g2"):
+        raise ValueError(f"method must be 'log_odds' or 'g2', not {method!r}")
+    ca, cb = _counts(a, "a"), _counts(b, "b")
+    n_a, n_b = sum(ca.values()), sum(cb.values())
+    if n_a == 0 or n_b == 0:
+        raise ValueError(f"cannot compare an empty group (a has {n_a} tokens, b has {n_b})")
+    vocabulary = sorted(set(ca) | set(cb))
+    rows = []
+    if method == "log_odds":
+        background = _counts(prior, "prior") if prior is not None else ca + cb
+        alphas = {w: prior_scale * background.get(w, 0) for w in vocabulary}
+        # a word missing from the background gets the smallest positive prior
+        floor = min((v for v in alphas.values() if v > 0), default=prior_scale)
+        alphas = {w: v if v > 0 else floor for w, v in alphas.items()}
+        alpha0 = prior_scale * sum(background.values()) if prior is not None else sum(alphas.values())
+    for w in vocabulary:
+        ya, yb = ca.get(w, 0), cb.get(w, 0)
+        if ya + yb < min_count:
+            continue
+        if method == "log_odds":
+            al = alphas[w]
+            delta = math.log((ya + al) / (n_a + alpha0 - ya - al)) - math.log((yb + al) / (n_b + alpha0 - yb - al))
+            variance = 1 / (ya + al) + 1 / (yb + al)
+            score, effect, p_value = delta / math.sqrt(variance), delta, math.erfc(abs(delta / math.sqrt(variance)) / math.sqrt(2))
+        else:
+            total = ya + yb
+            ea, eb = n_a * total / (n_a + n_b), n_b * total / (n_a + n_b)
+            g2 = 2 * sum(o * math.log(o / e) for o, e in ((ya, ea), (yb, eb)) if o > 0)
+            sign = 1 if ya / n_a > yb / n_b else -1 if ya / n_a < yb / n_b else 0
+            score = sign * g2
+            effect = math.log2(((ya + 0.5) / n_a) / ((yb + 0.5) / n_b))
+            variance = math.nan
+            p_value = math.erfc(math.sqrt(max(g2, 0.0) / 2))
+        rows.append({
+            "term": w, "count_a": ya, "count_b": yb,
+            "per_10k_a": ya / n_a * 10_000, "per_10k_b": yb / n_b * 10_000,
+            "score": score, "effect": effect, "variance": variance, "p_value": p_value,
+        })
+    out = pd.DataFrame(rows, columns=COMPARE_COLUMNS)
+    if len(out):
+        out = out.sort_values(["score", "effect", "term"], ascending=[False, False, True], kind="mergesort")
+    out = out.reset_index(drop=True)
+    return out.astype({"term": "string", "count_a": "int64", "count_b": "int64"})
+
+
+_RHETORIC: Segmenter | None = None
+
+
+def rhetoric_segmenter() -> Segmenter:
+    """Segmenter for rhetoric: stopwords, numbers and single characters dropped, boilerplate kept.
+
+    Example:
+        >>> rhetoric_segmenter().tokenize("全力推进乡村振兴，增长4.5%")
+        ['全力', '推进', '乡村振兴', '增长']
+    """
+    global _RHETORIC
+    if _RHETORIC is None:
+        _RHETORIC = Segmenter(min_length=2)
+    return _RHETORIC
+
+
+@lru_cache(maxsize=4)
+def _load_markers(path: str) -> pd.DataFrame:
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    rows = []
+    for name, spec in (data or {}).items():
+        if not isinstance(spec, dict) or "words" not in spec or "definition" not in spec:
+            raise ResourceError(f"{path}: marker class {name!r} needs 'definition' and 'words'")
+        for word in spec["words"]:
+            rows.append({"marker_class": name, "label": spec.get("label", name),
+                         "definition": spec["definition"], "word": str(word)})
+    return pd.DataFrame(rows, columns=["marker_class", "label", "definition", "word"])
+
+
+def load_markers(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """The rhetorical marker lexicon: marker_class, label, definition, word.
+
+    Example:
+        >>> m = load_markers()
+        >>> sorted(m["marker_class"].unique())
+        ['achievement', 'commitment', 'hedge', 'intensifier']
+    """
+    return _load_markers(str(Path(path) if path else resource_path("rhetoric.yaml"))).copy()
+
+
+def _grouped_tokens(paragraphs: pd.DataFrame, by: str | Sequence[str], segmenter: Segmenter | None):
+    from .themes import _group_columns, _label
+
+    seg = segmenter or rhetoric_segmenter()
+    columns = _group_columns(paragraphs, by)
+    for keys, part in paragraphs.groupby(columns, sort=False, dropna=False):
+        keys = keys if isinstance(keys, tuple) else (keys,)
+        tokens = [t for text in part["text"].astype(str) for t in seg.tokenize(text)]
+        yield dict(zip(columns, keys)), _label(keys), tokens
+
+
+def marker_rates(paragraphs: pd.DataFrame, by: str | Sequence[str] = "part_kind", *,
+                 markers: pd.DataFrame | None = None, segmenter: Segmenter | None = None) -> pd.DataFrame:
+    """Rhetorical marker classes per group: count, tokens and rate per 10,000 tokens.
+
+    Example:
+        >>> paras = pd.DataFrame({"report_id": ["r"], "text": ["全力确保完成任务，力争增长4%左右"]})
+        >>> marker_rates(paras, by="report").set_index("marker_class")["count"].to_dict()
+        {'intensifier': 1, 'commitment': 2, 'achievement': 1, 'hedge': 2}
+    """
+    lex = markers if markers is not None else load_markers()
+    classes = list(dict.fromkeys(lex["marker_class"]))
+    labels = dict(zip(lex["marker_class"], lex["label"]))
+    word_classes: dict[str, list[str]] = {}
+    for row in lex.itertuples(index=False):
+        word_classes.setdefault(row.word, []).append(row.marker_class)
+    rows = []
+    for keys, label, tokens in _grouped_tokens(paragraphs, by, segmenter):
+        counts: Counter[str] = Counter()
+        for token in tokens:
+            for cls in word_classes.get(token, ()):
+                counts[cls] += 1
+        for cls in classes:
+            rows.append({**keys, "group": label, "marker_class": cls, "label": labels[cls],
+                         "count": counts[cls], "n_tokens": len(tokens),
+                         "per_10k": counts[cls] / len(tokens) * 10_000 if tokens else 0.0})
+    return pd.DataFrame(rows).astype({"group": "string", "marker_class": "string", "count": "int64",
+                                      "n_tokens": "int64", "per_10k": "float64"})
+
+
+def _year_column(paragraphs: pd.DataFrame) -> str:
+    if "year" in paragraphs.columns:
+        return "year"
+    raise ValueError("the paragraph table needs a 'year' column (the report's year); "
+                     "use miyun_text.corpus_paragraphs(), which adds it")
+
+
+def year_table(paragraphs: pd.DataFrame, kind: str = "term", *, items: Iterable[str] | None = None,
+               top: int = 30, segmenter: Segmenter | None = None) -> pd.DataFrame:
+    """A year × item table (tidy): year, item, count, n_tokens, per_10k.
+
+    ``kind`` is ``term`` (the ``items`` given, or the ``top`` most frequent tokens
+    overall), ``theme`` (theme lexicon) or ``marker`` (marker classes).
+
+    Example:
+        >>> paras = pd.DataFrame({"year": [2023, 2024], "text": ["保水保水发展", "保水发展发展"]})
+        >>> year_table(paras, items=["保水"])[["year", "item", "count"]].values.tolist()
+        [[2023, '保水', 2], [2024, '保水', 1]]
+    """
+    year = _year_column(paragraphs)
+    if kind == "theme":
+        from .themes import theme_frequencies
+
+        tf = theme_frequencies(paragraphs, by=year, segmenter=segmenter)
+        out = tf.rename(columns={"theme": "item"})[[year, "item", "count", "n_tokens", "per_10k"]]
+        return out.rename(columns={year: "year"}).reset_index(drop=True)
+    if kind == "marker":
+        mr = marker_rates(paragraphs, by=year, segmenter=segmenter)
+        out = mr.rename(columns={"marker_class": "item"})[[year, "item", "count", "n_tokens", "per_10k"]]
+        return out.rename(columns={year: "year"}).reset_index(drop=True)
+    if kind != "term":
+        raise ValueError(f"kind must be 'term', 'theme' or 'marker', not {kind!r}")
+    groups = list(_grouped_tokens(paragraphs, year, segmenter))
+    if items is None:
+        total = Counter(t for _, _, tokens in groups for t in tokens)
+        items = [t for t, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+    items = list(items)
+    rows = []
+    for keys, _, tokens in sorted(groups, key=lambda g: g[0][year]):
+        counts = Counter(tokens)
+        for item in items:
+            rows.append({"year": keys[year], "item": item, "count": counts[item], "n_tokens": len(tokens),
+                         "per_10k": counts[item] / len(tokens) * 10_000 if tokens else 0.0})
+    return pd.DataFrame(rows, columns=["year", "item", "count", "n_tokens", "per_10k"]).astype(
+        {"item": "string", "count": "int64", "n_tokens": "int64", "per_10k": "float64"})
+
+
+def trajectories(paragraphs: pd.DataFrame, terms: Iterable[str], *,
+                 segmenter: Segmenter | None = None) -> pd.DataFrame:
+    """Counts and rates of chosen terms in every year: year, term, count, n_tokens, per_10k.
+
+    Example:
+        >>> paras = pd.DataFrame({"year": [2022, 2023], "text": ["保水", "保水保水"]})
+        >>> trajectories(paras, ["保水"])["count"].tolist()
+        [1, 2]
+    """
+    return year_table(paragraphs, "term", items=terms, segmenter=segmenter).rename(columns={"item": "term"})
+
+
+def new_and_gone(paragraphs: pd.DataFrame, *, min_count: int = 2,
+                 segmenter: Segmenter | None = None) -> pd.DataFrame:
+    """Terms that appear (new) or vanish (gone) between consecutive years.
+
+    A term is ``new`` in year t when it occurs at least ``min_count`` times in t and
+    never in the year before; ``gone`` when the reverse holds.
+
+    Example:
+        >>> paras = pd.DataFrame({"year": [2023, 2024], "text": ["疏整促疏整促", "平急两用平急两用"]})
+        >>> new_and_gone(paras)[["year_from", "year_to", "term", "status"]].values.tolist()
+        [[2023, 2024, '平急两用', 'new'], [2023, 2024, '疏整促', 'gone']]
+    """
+    year = _year_column(paragraphs)
+    groups = sorted(_grouped_tokens(paragraphs, year, segmenter), key=lambda g: g[0][year])
+    rows = []
+    for (k0, _, t0), (k1, _, t1) in zip(groups, groups[1:]):
+        c0, c1 = Counter(t0), Counter(t1)
+        for term in sorted(set(c0) | set(c1)):
+            if c1[term] >= min_count and c0[term] == 0:
+                status = "new"
+            elif c0[term] >= min_count and c1[term] == 0:
+                status = "gone"
+            else:
+                continue
+            rows.append({"year_from": k0[year], "year_to": k1[year], "term": term, "status": status,
+                         "count_from": c0[term], "count_to": c1[term]})
+    out = pd.DataFrame(rows, columns=["year_from", "year_to", "term", "status", "count_from", "count_to"])
+    if len(out):
+        out = out.sort_values(["year_to", "status", "count_to", "count_from", "term"],
+                              ascending=[True, False, False, False, True], kind="mergesort")
+    return out.reset_index(drop=True)
+
+
+def _tokens_where(paragraphs: pd.DataFrame, mask: pd.Series, segmenter: Segmenter | None) -> list[str]:
+    seg = segmenter or rhetoric_segmenter()
+    return [t for text in paragraphs.loc[mask, "text"].astype(str) for t in seg.tokenize(text)]
+
+
+def review_vs_plan(paragraphs: pd.DataFrame, method: str = "log_odds", *, report_id: str | None = None,
+                   min_count: int = 3, segmenter: Segmenter | None = None) -> pd.DataFrame:
+    """Within one report: its review of last year (a) against its plan for this year (b).
+
+    The result carries a ``comparison`` column that says so (``miyun_2024: review 2023
+    vs plan 2024 (within one report)``), so it is never passed off as two reports.
+
+    Example:
+        >>> from miyun_text.structure import parse_report
+        >>> p = parse_report("一、2023年工作回顾\\n完成建成完成。\\n二、2024年工作安排\\n确保推进确保。", "r", 2024)
+        >>> review_vs_plan(p, min_count=1)[["term", "score"]].round(2).values.tolist()[0][0]
+        '完成'
+    """
+    frame = paragraphs
+    if report_id is not None:
+        frame = frame[frame["report_id"] == report_id]
+    ids = frame["report_id"].unique().tolist() if "report_id" in frame.columns else ["report"]
+    if len(ids) != 1:
+        raise ValueError(f"review_vs_plan works within one report; pass report_id= (one of {ids})")
+    review = frame["part_kind"] == "review"
+    plan = frame["part_kind"] == "plan"
+    if not review.any() or not plan.any():
+        raise ValueError(f"report {ids[0]} has no {'review' if not review.any() else 'plan'} part to compare")
+    a = _tokens_where(frame, review, segmenter)
+    b = _tokens_where(frame, plan, segmenter)
+    out = compare(a, b, method, min_count=min_count)
+    year_a = frame.loc[review, "part_year"].dropna().unique()
+    year_b = frame.loc[plan, "part_year"].dropna().unique()
+    label = (f"{ids[0]}: review {year_a[0] if len(year_a) else '?'} vs plan "
+             f"{year_b[0] if len(year_b) else '?'} (within one report)")
+    out.insert(0, "comparison", label)
+    return out
+
+
+def compare_years(paragraphs: pd.DataFrame, year_a: int, year_b: int, method: str = "log_odds", *,
+                  min_count: int = 3, segmenter: Segmenter | None = None) -> pd.DataFrame:
+    """Compare the reports of two years (a = ``year_a``); labelled ``report 2023 vs report 2024``.
+
+    Example:
+        >>> paras = pd.DataFrame({"year": [2023, 2024], "text": ["保水保水发展", "发展发展保水"]})
+        >>> compare_years(paras, 2023, 2024, min_count=1)["term"].tolist()
+        ['保水', '发展']
+    """
+    year = _year_column(paragraphs)
+    years = sorted(paragraphs[year].dropna().unique().tolist())
+    for y in (year_a, year_b):
+        if y not in years:
+            raise ValueError(f"no report for year {y}; years in the corpus: {years}")
+    a = _tokens_where(paragraphs, paragraphs[year] == year_a, segmenter)
+    b = _tokens_where(paragraphs, paragraphs[year] == year_b, segmenter)
+    out = compare(a, b, method, min_count=min_count)
+    out.insert(0, "comparison", f"report {year_a} vs report {year_b}")
+    return out
