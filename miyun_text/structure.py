@@ -19,6 +19,7 @@ __all__ = [
     "parse_report",
     "split_sentences",
     "sentences",
+    "corpus_paragraphs",
 ]
 
 PARAGRAPH_COLUMNS = [
@@ -212,3 +213,27 @@ def sentences(paragraphs: pd.DataFrame, semicolons: bool = False) -> pd.DataFram
             rows.append({**{k: record[k] for k in keep}, "sent_no": n, "sentence": sentence})
     frame = pd.DataFrame(rows, columns=[*keep, "sent_no", "sentence"])
     return frame.astype({c: paragraphs[c].dtype for c in keep} | {"sent_no": "int64", "sentence": "string"})
+
+
+def corpus_paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Paragraph tables of every report in a corpus, with ``year`` (the report's year) added.
+
+    ``corpus`` is the frame of :func:`miyun_text.corpus.load_corpus` (report_id, year,
+    text). Rows keep the corpus order, then document order.
+
+    Example:
+        >>> corpus = pd.DataFrame({"report_id": ["r"], "year": [2024],
+        ...                        "text": ["一、2023年工作回顾\\n保水。"]})
+        >>> corpus_paragraphs(corpus)[["report_id", "year", "part_year", "text"]].values.tolist()
+        [['r', 2024, 2023, '保水。']]
+    """
+    frames = []
+    for row in corpus.itertuples(index=False):
+        frame = parse_report(str(row.text), str(row.report_id), int(row.year))
+        frame.insert(1, "year", int(row.year))
+        frames.append(frame)
+    if not frames:
+        empty = parse_report("", "x")
+        empty.insert(1, "year", pd.Series(dtype="int64"))
+        return empty
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,68 @@
+"""miyun-text: Chinese government work reports as data.
+
+The public functions are importable from the package root; submodules load on first
+use, so ``import miyun_text`` stays fast (jieba, pandas and matplotlib load lazily).
+
+Example:
+    >>> import miyun_text
+    >>> miyun_text.__version__
+    '0.1.0'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_corpus": "corpus",
+    "load_reports": "corpus",
+    "read_manifest": "corpus",
+    "read_raw": "corpus",
+    "clean_text": "clean",
+    "repair_summary": "clean",
+    "parse_report": "structure",
+    "corpus_paragraphs": "structure",
+    "split_sentences": "structure",
+    "sentences": "structure",
+    "Segmenter": "segment",
+    "default_segmenter": "segment",
+    "content_segmenter": "segment",
+    "extract_keywords": "keywords",
+    "kwic": "keywords",
+    "collocations": "keywords",
+    "theme_frequencies": "themes",
+    "load_themes": "themes",
+    "uncovered_terms": "themes",
+    "theme_coverage": "themes",
+    "quoted_terms": "vocabulary",
+    "formulas": "vocabulary",
+    "extract_indicators": "vocabulary",
+    "parse_quantity": "vocabulary",
+    "compare": "rhetoric",
+    "review_vs_plan": "rhetoric",
+    "compare_years": "rhetoric",
+    "marker_rates": "rhetoric",
+    "year_table": "rhetoric",
+    "new_and_gone": "rhetoric",
+    "trajectories": "rhetoric",
+    "mine_candidates": "dictionary",
+    "MiyunTextError": "errors",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'miyun_text' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -1,0 +1,227 @@
+"""Build the project's outputs: processed data, figures, executed notebooks and HTML.
+
+``make report`` runs :func:`build_processed` (``miyun-text clean``) and then
+:func:`render_notebooks` (``miyun-text render``), which executes every notebook
+headless and renders it to self-contained HTML; the notebooks write ``figures/``
+through the same plotting functions that :func:`make_figures` calls.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from contextlib import contextmanager
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import NotebookExecutionError
+from .io import write_csv, write_text_atomic
+from .paths import find_data_dir
+
+__all__ = ["build_processed", "make_figures", "render_notebooks", "notebook_paths"]
+
+
+def build_processed(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Path]:
+    """Write ``data/processed/``: clean texts, paragraphs, the repair log and its summary.
+
+    Files: ``<report_id>.txt`` (clean text), ``paragraphs.csv``, ``repairs.csv`` and
+    ``repair_summary.csv`` (UTF-8 with BOM). Output is deterministic: the same inputs
+    give byte-identical files.
+
+    Example:
+        >>> sorted(build_processed())  # doctest: +SKIP
+        ['miyun_2024', 'paragraphs', 'repair_summary', 'repairs']
+    """
+    from .clean import repair_summary
+    from .corpus import load_corpus
+    from .structure import corpus_paragraphs
+
+    folder = Path(data_dir) if data_dir is not None else find_data_dir()
+    out = folder / "processed"
+    corpus = load_corpus(folder)
+    written: dict[str, Path] = {}
+    for row in corpus.itertuples(index=False):
+        written[row.report_id] = write_text_atomic(out / f"{row.report_id}.txt", row.text)
+    written["paragraphs"] = write_csv(corpus_paragraphs(corpus), out / "paragraphs.csv")
+    repairs = corpus.attrs["repairs"]
+    written["repairs"] = write_csv(repairs, out / "repairs.csv")
+    summaries = []
+    for rid, part in repairs.groupby("report_id", sort=False):
+        summary = repair_summary(part)
+        summary.insert(0, "report_id", rid)
+        summaries.append(summary)
+    written["repair_summary"] = write_csv(pd.concat(summaries, ignore_index=True), out / "repair_summary.csv")
+    return written
+
+
+def make_figures(data_dir: str | os.PathLike[str] | None = None, folder: str | os.PathLike[str] = "figures",
+                 top_k: int = 8) -> list[Path]:
+    """Build every standard figure from the corpus into ``folder`` (PNG), as the notebooks do.
+
+    Example:
+        >>> [p.name for p in make_figures(folder="/tmp/figs")][:1]  # doctest: +SKIP
+        ['themes_by_section.png']
+    """
+    from . import plots
+    from .corpus import load_corpus
+    from .keywords import extract_keywords
+    from .rhetoric import marker_rates, review_vs_plan
+    from .structure import corpus_paragraphs
+    from .themes import theme_frequencies
+    from .vocabulary import extract_indicators, quoted_terms
+
+    corpus = load_corpus(data_dir)
+    paragraphs = corpus_paragraphs(corpus)
+    source = plots.source_line(corpus)
+    body = paragraphs[paragraphs["part_no"] > 0]
+    sections = body.dropna(subset=["section_no"]).copy()
+    sections["section"] = section_labels(sections)
+    paths: list[Path] = []
+    tf = theme_frequencies(sections, by=["report_id", "part_no", "section_no", "section"])
+    paths += plots.save_figure(plots.theme_heatmap(tf, row="section", title="各节主题分布（每万内容词）",
+                                                   source=source), "themes_by_section", folder)
+    profile = theme_frequencies(body, by="part_kind")
+    paths += plots.save_figure(plots.theme_profile(profile, source=source), "themes_review_vs_plan", folder)
+    kw = extract_keywords(sections, by="section", top_k=top_k)
+    paths += plots.save_figure(plots.keyword_panels(kw, source=source), "keywords_by_section", folder)
+    paths += plots.save_figure(plots.vocabulary_bars(quoted_terms(body), source=source), "policy_vocabulary", folder)
+    indicators = extract_indicators(body)
+    # the headline results and targets stand in the parts' opening paragraphs, before any section
+    headline = indicators[indicators["section_no"].isna()]
+    paths += plots.save_figure(plots.indicator_chart(headline, source=source), "results_vs_targets", folder)
+    for rid in corpus["report_id"]:
+        result = review_vs_plan(body, report_id=rid)
+        paths += plots.save_figure(plots.distinctive_terms(result, source=source), f"distinctive_terms_{rid}", folder)
+    paths += plots.save_figure(plots.marker_profile(marker_rates(body), source=source), "rhetoric_markers", folder)
+    weights = extract_keywords(body, top_k=150)
+    paths += plots.save_figure(plots.word_cloud(dict(zip(weights["term"], weights["score"])), source=source),
+                               "wordcloud", folder)
+    return paths
+
+
+def section_labels(paragraphs: pd.DataFrame) -> pd.Series:
+    """Readable section labels such as ``一（一）高规格保水保生态``.
+
+    Example:
+        >>> section_labels(pd.DataFrame({"part_no": [1], "section_no": [2], "section_title": ["高质量抓好经济，发展动能更强劲"]})).item()
+        '一（二）高质量抓好经济'
+    """
+    numerals = "〇一二三四五六七八九十"
+
+    def cn(n: object) -> str:
+        n = int(n)  # type: ignore[arg-type]
+        return numerals[n] if n <= 10 else f"十{numerals[n - 10]}" if n < 20 else str(n)
+
+    def label(row: pd.Series) -> str:
+        title = str(row["section_title"]).split("，")[0]
+        return f"{cn(row['part_no'])}（{cn(row['section_no'])}）{title}"
+
+    return paragraphs.apply(label, axis=1).astype("string")
+
+
+def notebook_paths(folder: str | os.PathLike[str] = "notebooks") -> list[Path]:
+    """The numbered notebooks of a folder, in order.
+
+    Example:
+        >>> [p.name[:3] for p in notebook_paths()]  # doctest: +SKIP
+        ['01_', '02_', '03_', '04_']
+    """
+    return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
+
+
+def _title(nb_path: Path) -> str:
+    import nbformat
+
+    notebook = nbformat.read(nb_path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return nb_path.stem
+
+
+@contextmanager
+def _inline_backend():
+    """Kernels inherit the environment: a headless MPLBACKEND=Agg would stop figures from
+    showing inline, so the kernels get the inline backend while they run."""
+    previous = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = previous
+
+
+def render_notebooks(
+    notebooks: Iterable[str | os.PathLike[str]] | None = None,
+    html_dir: str | os.PathLike[str] = "build/html",
+    executed_dir: str | os.PathLike[str] = "build/executed",
+    parameters: dict | None = None,
+    progress: bool = True,
+) -> list[Path]:
+    """Execute notebooks headless (papermill) and render HTML, full and code-hidden, plus an index.
+
+    Each notebook runs with its folder as working directory; ``parameters`` are
+    injected after its ``parameters`` cell. A failing cell raises
+    :class:`~miyun_text.errors.NotebookExecutionError` naming the notebook and the cell.
+
+    Example:
+        >>> render_notebooks(["notebooks/01_corpus_and_cleaning.ipynb"])  # doctest: +SKIP
+    """
+    import nbformat
+    import papermill
+    from nbconvert import HTMLExporter
+    from papermill.exceptions import PapermillExecutionError
+    from tqdm.auto import tqdm
+
+    paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
+    html_folder, executed_folder = Path(html_dir), Path(executed_dir)
+    executed_folder.mkdir(parents=True, exist_ok=True)
+    full = HTMLExporter(template_name="lab", embed_images=True)
+    report = HTMLExporter(template_name="lab", embed_images=True, exclude_input=True,
+                          exclude_input_prompt=True, exclude_output_prompt=True)
+    written: list[Path] = []
+    entries = []
+    for path in tqdm(paths, desc="notebooks", unit="nb", disable=not progress):
+        target = executed_folder / path.name
+        try:
+            with _inline_backend():
+                papermill.execute_notebook(
+                    str(path), str(target), parameters=parameters or {}, cwd=str(path.parent),
+                    kernel_name="python3", progress_bar=False, log_output=False,
+                )
+        except PapermillExecutionError as err:
+            raise NotebookExecutionError(
+                f"{path}: cell {err.cell_index} (execution count {err.exec_count}) failed: "
+                f"{err.ename}: {err.evalue}. Open the notebook in JupyterLab and run it to see the traceback "
+                f"(executed copy: {target})"
+            ) from None
+        notebook = nbformat.read(target, as_version=4)
+        title = _title(path)
+        body, _ = full.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+        written.append(write_text_atomic(html_folder / f"{path.stem}.html", body))
+        body, _ = report.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+        written.append(write_text_atomic(html_folder / f"{path.stem}.report.html", body))
+        entries.append((path.stem, title))
+    items = "\n".join(
+        f'<li><a href="{html.escape(stem)}.report.html">{html.escape(title)}</a> '
+        f'(<a href="{html.escape(stem)}.html">带代码 with code</a>)</li>'
+        for stem, title in entries
+    )
+    index = (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        "<title>miyun-text：密云区政府工作报告文本分析</title>"
+        "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;line-height:1.6}</style></head>"
+        "<body><h1>密云区政府工作报告文本分析</h1>"
+        "<p>Analyses of Miyun District government work reports, rendered from the project's notebooks. "
+        "Each report page hides the code; the linked page shows it.</p>"
+        f"<ol>\n{items}\n</ol></body></html>\n"
+    )
+    written.append(write_text_atomic(html_folder / "index.html", index))
+    return written

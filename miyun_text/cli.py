@@ -1,0 +1,180 @@
+"""The ``miyun-text`` command line: the same functions the notebooks call.
+
+Subcommands: clean, keywords, themes, vocab, compare, figures, render. Tables go to
+``--out`` as UTF-8 CSV with BOM (Excel shows Chinese) or are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import MiyunTextError
+
+__all__ = ["main", "build_parser"]
+
+
+def _emit(frame: pd.DataFrame, out: str | None, rows: int) -> None:
+    if out:
+        from .io import write_csv
+
+        path = write_csv(frame, out)
+        print(f"wrote {len(frame)} rows to {path}")
+    else:
+        with pd.option_context("display.max_colwidth", 40, "display.width", 160):
+            print(frame.head(rows).to_string(index=False))
+
+
+def _paragraphs(args: argparse.Namespace) -> pd.DataFrame:
+    from .corpus import load_corpus
+    from .structure import corpus_paragraphs
+
+    corpus = load_corpus(args.data)
+    if args.report:
+        unknown = sorted(set(args.report) - set(corpus["report_id"]))
+        if unknown:
+            raise MiyunTextError(f"unknown report id(s) {unknown}; known: {corpus['report_id'].tolist()}")
+        corpus = corpus[corpus["report_id"].isin(args.report)]
+    paragraphs = corpus_paragraphs(corpus)
+    return paragraphs[paragraphs["part_no"] > 0]
+
+
+def _cmd_clean(args: argparse.Namespace) -> None:
+    from .build import build_processed
+
+    for name, path in build_processed(args.data).items():
+        print(f"{name}: {path}")
+
+
+def _cmd_keywords(args: argparse.Namespace) -> None:
+    from .build import section_labels
+    from .keywords import extract_keywords
+
+    paragraphs = _paragraphs(args)
+    by = None if args.by == "all" else args.by
+    if by == "section":
+        paragraphs = paragraphs.dropna(subset=["section_no"]).copy()
+        paragraphs["section"] = section_labels(paragraphs)
+    _emit(extract_keywords(paragraphs, args.method, args.top_k, by=by, idf=args.idf), args.out, args.rows)
+
+
+def _cmd_themes(args: argparse.Namespace) -> None:
+    from .themes import theme_frequencies
+
+    _emit(theme_frequencies(_paragraphs(args), by=args.by), args.out, args.rows)
+
+
+def _cmd_vocab(args: argparse.Namespace) -> None:
+    from .vocabulary import extract_indicators, formulas, quoted_terms
+
+    table = {"quoted": quoted_terms, "formulas": formulas, "indicators": extract_indicators}[args.kind]
+    _emit(table(_paragraphs(args)), args.out, args.rows)
+
+
+def _cmd_compare(args: argparse.Namespace) -> None:
+    from .rhetoric import compare_years, review_vs_plan
+
+    paragraphs = _paragraphs(args)
+    if args.years:
+        result = compare_years(paragraphs, args.years[0], args.years[1], args.method, min_count=args.min_count)
+    else:
+        ids = paragraphs["report_id"].unique().tolist()
+        result = review_vs_plan(paragraphs, args.method, report_id=ids[-1], min_count=args.min_count)
+    _emit(result, args.out, args.rows)
+
+
+def _cmd_figures(args: argparse.Namespace) -> None:
+    from .build import make_figures
+
+    for path in make_figures(args.data, args.folder):
+        print(path)
+
+
+def _cmd_render(args: argparse.Namespace) -> None:
+    from .build import render_notebooks
+
+    notebooks = args.notebooks or None
+    for path in render_notebooks(notebooks, html_dir=args.html, progress=not args.quiet):
+        print(path)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``miyun-text`` (one subparser per subcommand).
+
+    Example:
+        >>> build_parser().parse_args(["keywords", "--top-k", "5"]).top_k
+        5
+    """
+    parser = argparse.ArgumentParser(prog="miyun-text", description="Chinese government work reports as data.")
+    parser.add_argument("--data", default=None, help="the project's data/ folder (default: found from here)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def table_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--report", action="append", help="limit to this report id (repeatable)")
+        p.add_argument("--out", help="write the table here as UTF-8 CSV with BOM")
+        p.add_argument("--rows", type=int, default=40, help="rows to print without --out (default 40)")
+
+    p = sub.add_parser("clean", help="verify checksums, repair the raw reports, write data/processed/")
+    p.set_defaults(func=_cmd_clean)
+
+    p = sub.add_parser("keywords", help="keywords per group (TF-IDF with corpus IDF, or TextRank)")
+    p.add_argument("--method", choices=["tfidf", "textrank"], default="tfidf")
+    p.add_argument("--by", default="section", help="section, part_no, part_kind, report_id, year or all")
+    p.add_argument("--idf", choices=["corpus", "jieba"], default="corpus")
+    p.add_argument("--top-k", type=int, default=10)
+    table_options(p)
+    p.set_defaults(func=_cmd_keywords)
+
+    p = sub.add_parser("themes", help="theme counts and rates per 10,000 content tokens")
+    p.add_argument("--by", default="section", help="report, part, part_kind, section or year")
+    table_options(p)
+    p.set_defaults(func=_cmd_themes)
+
+    p = sub.add_parser("vocab", help="quoted terms, numbered formulas or quantified results and targets")
+    p.add_argument("kind", choices=["quoted", "formulas", "indicators"])
+    table_options(p)
+    p.set_defaults(func=_cmd_vocab)
+
+    p = sub.add_parser("compare", help="distinctive terms: review vs plan of a report, or two years")
+    p.add_argument("--method", choices=["log_odds", "g2"], default="log_odds")
+    p.add_argument("--years", type=int, nargs=2, metavar=("A", "B"), help="compare the reports of two years")
+    p.add_argument("--min-count", type=int, default=3)
+    table_options(p)
+    p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("figures", help="build the standard figures")
+    p.add_argument("--folder", default="figures")
+    p.set_defaults(func=_cmd_figures)
+
+    p = sub.add_parser("render", help="execute the notebooks and render HTML into build/html/")
+    p.add_argument("notebooks", nargs="*", help="notebooks to run (default: notebooks/NN_*.ipynb)")
+    p.add_argument("--html", default="build/html")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_render)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (1 with a clear message on bad input).
+
+    Example:
+        >>> main(["vocab", "formulas", "--rows", "1"])  # doctest: +SKIP
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except MiyunTextError as err:
+        print(f"miyun-text: {err}", file=sys.stderr)
+        return 1
+    except (ValueError, TypeError) as err:
+        print(f"miyun-text {args.command}: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,467 @@
+"""Figures from the measures' DataFrames, in the bundled CJK font, reproducible byte for byte.
+
+Every function returns a matplotlib Figure with a title, units and a source line;
+:func:`save_figure` writes it to ``figures/`` with fixed size, DPI and metadata, so
+two runs in the same environment give identical files. Styling is applied inside a
+``rc_context``: the caller's rcParams are never changed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
+from functools import lru_cache, wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from .io import write_bytes_atomic
+from .paths import resource_path
+
+__all__ = [
+    "FONT_FILE",
+    "font_path",
+    "font_properties",
+    "style",
+    "source_line",
+    "save_figure",
+    "theme_heatmap",
+    "theme_profile",
+    "keyword_panels",
+    "vocabulary_bars",
+    "indicator_chart",
+    "distinctive_terms",
+    "marker_profile",
+    "word_cloud",
+]
+
+FONT_FILE = "fonts/NotoSansCJKsc-Regular-subset.otf"
+DEFAULT_SOURCE = "数据来源：2024年密云区政府工作报告"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def font_path() -> Path:
+    """Path of the bundled OFL font (Noto Sans CJK SC, subset to GB 2312 and the corpus).
+
+    Example:
+        >>> font_path().suffix
+        '.otf'
+    """
+    return resource_path(FONT_FILE)
+
+
+@lru_cache(maxsize=1)
+def font_properties():
+    """FontProperties of the bundled font, registered with matplotlib once.
+
+    Example:
+        >>> font_properties().get_name()
+        'Noto Sans CJK SC'
+    """
+    from matplotlib import font_manager
+
+    path = str(font_path())
+    font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path)
+
+
+def _rc() -> dict[str, Any]:
+    return {
+        "font.family": [font_properties().get_name()],
+        "axes.unicode_minus": False,
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titleweight": "regular",
+        "axes.titlesize": 13,
+        "axes.labelsize": 10,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "svg.hashsalt": "miyun-text",
+        "svg.fonttype": "path",
+        "image.interpolation": "nearest",
+    }
+
+
+@contextmanager
+def style():
+    """Context in which figures use the bundled font and the project's style.
+
+    Example:
+        >>> import matplotlib.pyplot as plt
+        >>> with style():
+        ...     fig = plt.figure()
+        >>> plt.close(fig)
+    """
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    # Load the backend before the context: rc_context restores every rcParam on exit, and
+    # a backend first loaded inside it (the notebook's inline backend switches on
+    # interactive mode then) would be left half switched off, so later cells would show
+    # no figures.
+    matplotlib.get_backend()
+    load_backend = getattr(plt, "_get_backend_mod", None)
+    if load_backend is not None:
+        load_backend()
+    with plt.rc_context(_rc()):
+        yield
+
+
+def _fix_fonts(fig) -> None:
+    """Draw once and pin the bundled font on every text, so later redraws (the notebook's
+    inline display happens outside any context) cannot fall back to a font without CJK."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    fp = font_properties()
+    for text in fig.findobj(Text):
+        size = text.get_fontsize()
+        text.set_fontproperties(fp)
+        text.set_fontsize(size)
+
+
+def _styled(func: F) -> F:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any):
+        with style():
+            fig = func(*args, **kwargs)
+            _fix_fonts(fig)
+        return fig
+
+    return wrapper  # type: ignore[return-value]
+
+
+def source_line(corpus: pd.DataFrame | None = None) -> str:
+    """The source line for figures: 数据来源：<year>年<region>政府工作报告.
+
+    Example:
+        >>> source_line(pd.DataFrame({"year": [2024], "region": ["密云区"]}))
+        '数据来源：2024年密云区政府工作报告'
+    """
+    if corpus is None or corpus.empty:
+        return DEFAULT_SOURCE
+    years = sorted({int(y) for y in corpus["year"]})
+    region = "、".join(dict.fromkeys(corpus["region"])) if "region" in corpus else "密云区"
+    span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
+    return f"数据来源：{span}{region}政府工作报告"
+
+
+def _source(fig, text: str | None) -> None:
+    fig.text(0.01, 0.008, text or DEFAULT_SOURCE, fontsize=8, color="#555555", ha="left", va="bottom")
+
+
+def save_figure(fig, name: str, folder: str | os.PathLike[str] = "figures",
+                formats: Sequence[str] = ("png",), close: bool = True) -> list[Path]:
+    """Save a figure reproducibly (fixed DPI, no timestamps or version metadata), atomically.
+
+    ``close=False`` keeps the figure open, so a notebook still shows it inline.
+
+    Example:
+        >>> import tempfile, matplotlib.pyplot as plt
+        >>> fig = plt.figure(figsize=(2, 1))
+        >>> [p.name for p in save_figure(fig, "blank", tempfile.mkdtemp())]
+        ['blank.png']
+    """
+    import matplotlib.pyplot as plt
+
+    paths = []
+    with style():
+        for fmt in formats:
+            buffer = io.BytesIO()
+            metadata: dict[str, Any] = {"Software": None}
+            if fmt == "svg":
+                metadata = {"Date": None, "Creator": None}
+            elif fmt == "pdf":
+                metadata = {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}
+            fig.savefig(buffer, format=fmt, metadata=metadata, dpi=150, facecolor="white")
+            paths.append(write_bytes_atomic(Path(folder) / f"{name}.{fmt}", buffer.getvalue()))
+    if close:
+        plt.close(fig)
+    return paths
+
+
+def _labels(frame: pd.DataFrame, column: str) -> list[str]:
+    return list(dict.fromkeys(frame[column].astype(str)))
+
+
+@_styled
+def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k",
+                  title: str = "各部分主题分布", source: str | None = None):
+    """Heatmap of theme rates (rows: groups such as sections; columns: themes).
+
+    ``tf`` is :func:`miyun_text.themes.theme_frequencies` output; ``row`` names the
+    column that labels rows.
+
+    Example:
+        >>> tf = pd.DataFrame({"group": ["甲", "甲"], "label": ["保水生态", "经济产业"], "per_10k": [10.0, 5.0]})
+        >>> theme_heatmap(tf).axes[0].get_title()
+        '各部分主题分布'
+    """
+    import matplotlib.pyplot as plt
+
+    rows, cols = _labels(tf, row), _labels(tf, "label")
+    grid = tf.pivot_table(index=row, columns="label", values=value, aggfunc="sum", sort=False)
+    grid = grid.reindex(index=rows, columns=cols).fillna(0.0)
+    height = max(3.5, 0.42 * len(rows) + 1.8)
+    fig, ax = plt.subplots(figsize=(11, height))
+    image = ax.imshow(grid.to_numpy(), cmap="YlGnBu", aspect="auto")
+    ax.set_xticks(range(len(cols)), cols, rotation=35, ha="right")
+    ax.set_yticks(range(len(rows)), rows)
+    top = grid.to_numpy().max() if grid.size else 0
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            v = grid.iat[i, j]
+            if v > 0:
+                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
+                        color="white" if v > 0.6 * top else "#222222")
+    bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.015)
+    bar.set_label("每万内容词频次 (per 10,000 content tokens)")
+    ax.set_title(title)
+    ax.spines[:].set_visible(False)
+    fig.subplots_adjust(left=0.24, right=0.9, top=0.93, bottom=max(0.2, 1.6 / height))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def theme_profile(tf: pd.DataFrame, *, by: str = "part_kind", groups: Mapping[str, str] | None = None,
+                  title: str = "主题侧重：回顾（2023年）与安排（2024年）", note: str | None = "报告内比较，并非两份报告",
+                  source: str | None = None):
+    """Grouped horizontal bars of theme rates for two or more groups (review vs plan by default).
+
+    ``groups`` maps values of ``by`` to legend labels, in drawing order.
+
+    Example:
+        >>> tf = pd.DataFrame({"part_kind": ["review", "plan"], "label": ["保水生态"] * 2, "per_10k": [5.0, 9.0]})
+        >>> len(theme_profile(tf).axes[0].patches)
+        2
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    groups = dict(groups or {"review": "2023年工作回顾（实绩）", "plan": "2024年工作安排（承诺）"})
+    data = tf[tf[by].isin(groups)]
+    themes = _labels(data, "label")
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(themes) + 1.8))
+    y = np.arange(len(themes))
+    height = 0.8 / len(groups)
+    colors = ["#4C72B0", "#DD8452", "#55A868", "#C44E52"]
+    for k, (key, label) in enumerate(groups.items()):
+        part = data[data[by] == key].set_index("label")["per_10k"].reindex(themes).fillna(0.0)
+        ax.barh(y + (k - (len(groups) - 1) / 2) * height, part.to_numpy(), height=height, label=label,
+                color=colors[k % len(colors)])
+    ax.set_yticks(y, themes)
+    ax.invert_yaxis()
+    ax.set_xlabel("每万内容词频次 (per 10,000 content tokens)")
+    ax.set_title(title + (f"\n{note}" if note else ""), fontsize=12)
+    ax.legend(loc="lower right", frameon=False)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def keyword_panels(kw: pd.DataFrame, *, ncols: int = 3, top: int = 8, title: str = "各节关键词（TF-IDF，语料内IDF）",
+                   source: str | None = None):
+    """Small multiples of keyword bars, one panel per group of :func:`extract_keywords` output.
+
+    Example:
+        >>> kw = pd.DataFrame({"group": ["甲", "乙"], "term": ["保水", "招商"], "score": [0.2, 0.1]})
+        >>> len(keyword_panels(kw).axes)
+        3
+    """
+    import math
+
+    import matplotlib.pyplot as plt
+
+    groups = _labels(kw, "group")
+    nrows = max(1, math.ceil(len(groups) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.6 * nrows + 0.8), squeeze=False)
+    for ax, group in zip(axes.flat, groups):
+        part = kw[kw["group"].astype(str) == group].head(top)
+        ax.barh(range(len(part)), part["score"].to_numpy(), color="#4C72B0")
+        ax.set_yticks(range(len(part)), part["term"].astype(str).tolist())
+        ax.invert_yaxis()
+        ax.set_title(group if len(group) <= 22 else group[:21] + "…", fontsize=9.5)
+        ax.tick_params(axis="x", labelsize=7)
+    for ax in axes.flat[len(groups):]:
+        ax.set_visible(False)
+    fig.suptitle(title + "　（横轴：TF-IDF得分 TF-IDF score）", fontsize=13)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
+    _source(fig, source)
+    return fig
+
+
+_KIND_COLORS = {"slogan": "#C44E52", "programme": "#4C72B0", "honour": "#DD8452", "metaphor": "#55A868",
+                "other": "#8C8C8C", "formula": "#8172B3"}
+_KIND_LABELS = {"slogan": "口号提法", "programme": "项目品牌", "honour": "荣誉称号", "metaphor": "比喻", "other": "其他"}
+
+
+@_styled
+def vocabulary_bars(quoted: pd.DataFrame, *, top: int = 25, title: str = "引号中的政策话语（出现次数）",
+                    source: str | None = None):
+    """Bars of the most frequent quoted expressions, coloured by kind.
+
+    Example:
+        >>> q = pd.DataFrame({"term": ["两山"], "count": [5], "kind": ["slogan"]})
+        >>> vocabulary_bars(q).axes[0].get_xlabel()
+        '出现次数 (occurrences)'
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    part = quoted.head(top)
+    fig, ax = plt.subplots(figsize=(8.5, 0.3 * len(part) + 1.6))
+    terms = [t if len(t) <= 16 else t[:15] + "…" for t in part["term"].astype(str)]
+    ax.barh(range(len(part)), part["count"].to_numpy(), color=[_KIND_COLORS.get(k, "#8C8C8C") for k in part["kind"]])
+    ax.set_yticks(range(len(part)), terms)
+    ax.invert_yaxis()
+    ax.set_xlabel("出现次数 (occurrences)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(title)
+    kinds = list(dict.fromkeys(part["kind"].astype(str)))
+    ax.legend(handles=[Patch(color=_KIND_COLORS.get(k, "#8C8C8C"), label=_KIND_LABELS.get(k, k)) for k in kinds],
+              loc="lower right", frameon=False)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def indicator_chart(indicators: pd.DataFrame, *, title: str = "增速：2023年实绩与2024年目标",
+                    source: str | None = None):
+    """Growth rates reported for last year beside the targets set for this year.
+
+    Rows of :func:`extract_indicators` with a ``change_pct`` are drawn; an indicator
+    with only one side shows one bar, and qualifiers (左右, 以内) are printed on it.
+
+    Example:
+        >>> ind = pd.DataFrame({"indicator": ["地区生产总值", "地区生产总值"], "change_pct": [4.5, 4.0],
+        ...                     "kind": ["actual", "target"], "qualifier": [None, "左右"]})
+        >>> len(indicator_chart(ind).axes[0].patches)
+        2
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    data = indicators.dropna(subset=["change_pct"])
+    data = data[data["kind"].isin(["actual", "target"])].drop_duplicates(["indicator", "kind"])
+    names = _labels(data, "indicator")
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(names) + 1.9))
+    y = np.arange(len(names))
+    for k, (kind, label, color) in enumerate(
+        [("actual", "2023年实绩（同比增长）", "#4C72B0"), ("target", "2024年预期目标", "#DD8452")]
+    ):
+        part = data[data["kind"] == kind].set_index("indicator")
+        values = part["change_pct"].reindex(names)
+        quals = part["qualifier"].reindex(names) if "qualifier" in part else pd.Series(index=names, dtype=object)
+        offs = y + (k - 0.5) * 0.38
+        ax.barh(offs, values.fillna(0).to_numpy(), height=0.38, color=color, label=label)
+        for off, v, q in zip(offs, values, quals):
+            if pd.notna(v):
+                ax.text(v, off, f" {v:g}%{q if isinstance(q, str) else ''}", va="center", fontsize=8)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel("增长率 (%, growth rate)")
+    ax.set_title(title)
+    ax.legend(loc="lower right", frameon=False)
+    ax.margins(x=0.15)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, str] = ("回顾2023", "安排2024"),
+                      title: str | None = None, source: str | None = None):
+    """Diverging bars of the ``n`` most distinctive terms on each side of :func:`compare` output.
+
+    Example:
+        >>> r = pd.DataFrame({"term": ["建成", "推进"], "score": [2.5, -3.0],
+        ...                   "comparison": ["r: review 2023 vs plan 2024 (within one report)"] * 2})
+        >>> len(distinctive_terms(r).axes[0].patches)
+        2
+    """
+    import matplotlib.pyplot as plt
+
+    top = result[result["score"] > 0].head(n)
+    bottom = result[result["score"] < 0].tail(n)
+    data = pd.concat([top, bottom.iloc[::-1]])
+    fig, ax = plt.subplots(figsize=(8, 0.28 * len(data) + 2.0))
+    colors = ["#4C72B0" if s > 0 else "#DD8452" for s in data["score"]]
+    ax.barh(range(len(data)), data["score"].to_numpy(), color=colors)
+    ax.set_yticks(range(len(data)), data["term"].astype(str).tolist())
+    ax.invert_yaxis()
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_xlabel(f"z 分数（对数优势比，信息先验） ← {labels[1]}更多 | {labels[0]}更多 →")
+    comparison = str(result["comparison"].iloc[0]) if "comparison" in result and len(result) else ""
+    ax.set_title(title or f"区分性词语：{labels[0]} 对 {labels[1]}" + (f"\n{comparison}" if comparison else ""),
+                 fontsize=12)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def marker_profile(rates: pd.DataFrame, *, by: str = "part_kind", groups: Mapping[str, str] | None = None,
+                   title: str = "修辞标记：回顾与安排", source: str | None = None):
+    """Grouped bars of rhetorical-marker rates per group (:func:`marker_rates` output).
+
+    Example:
+        >>> r = pd.DataFrame({"part_kind": ["review", "plan"], "label": ["成就语"] * 2, "per_10k": [400.0, 90.0]})
+        >>> len(marker_profile(r).axes[0].patches)
+        2
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    groups = dict(groups or {"review": "2023年工作回顾", "plan": "2024年工作安排"})
+    data = rates[rates[by].isin(groups)]
+    classes = _labels(data, "label")
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    x = np.arange(len(classes))
+    width = 0.8 / len(groups)
+    colors = ["#4C72B0", "#DD8452", "#55A868", "#C44E52"]
+    for k, (key, label) in enumerate(groups.items()):
+        part = data[data[by] == key].set_index("label")["per_10k"].reindex(classes).fillna(0.0)
+        ax.bar(x + (k - (len(groups) - 1) / 2) * width, part.to_numpy(), width=width, label=label,
+               color=colors[k % len(colors)])
+    ax.set_xticks(x, classes)
+    ax.set_ylabel("每万词频次 (per 10,000 tokens)")
+    ax.set_title(title + "\n报告内比较，并非两份报告", fontsize=12)
+    ax.legend(frameon=False)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def word_cloud(frequencies: Mapping[str, float], *, title: str = "词云（TF-IDF加权，调校后的分词）",
+               width: int = 1400, height: int = 800, random_state: int = 7, source: str | None = None):
+    """A word cloud from token frequencies, drawn with the bundled font and a fixed random_state.
+
+    Example:
+        >>> fig = word_cloud({"保水": 10, "密云水库": 8, "乡村振兴": 5}, width=300, height=200)
+        >>> fig.axes[0].get_title()
+        '词云（TF-IDF加权，调校后的分词）'
+    """
+    import matplotlib.pyplot as plt
+    from wordcloud import WordCloud
+
+    cloud = WordCloud(
+        font_path=str(font_path()), width=width, height=height, background_color="white",
+        random_state=random_state, prefer_horizontal=1.0, colormap="viridis", max_words=120,
+        collocations=False, margin=4,
+    ).generate_from_frequencies(dict(sorted(frequencies.items(), key=lambda kv: (-kv[1], kv[0]))))
+    fig, ax = plt.subplots(figsize=(width / 150, height / 150 + 0.6))
+    ax.imshow(cloud.to_array(), interpolation="nearest")
+    ax.set_axis_off()
+    ax.set_title(title)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _source(fig, source)
+    return fig
