@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pandas as pd
@@ -49,7 +49,7 @@ __all__ = [
     "repair_summary",
 ]
 
-REPAIR_COLUMNS = ["offset", "before", "after", "step", "evidence"]
+REPAIR_COLUMNS = ["raw_offset", "offset", "before", "after", "step", "evidence"]
 STEPS = ["errata", "realign", "unrepaired", "pinyin", "t2s", "punct"]
 
 # Characters a clean report may hold although GB 2312 lacks them (or maps them
@@ -62,28 +62,54 @@ _PINYIN_SYLLABLE = re.compile(
     r"(?:iang|iong|uang|ang|eng|ing|ong|uai|iao|ian|uan|van|ai|ei|ao|ou|an|en|in|un|vn|"
     r"er|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)(?:r)?"
 )
+_ONE_ANNOTATION = r"[(（]([a-z" + _TONED + r"]{1,7})[)）]"
+# One or more annotations in a row after a CJK character: 區(qū) and, doubled, 區(qū)(qū).
 _ANNOTATION = re.compile(
-    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[(（]([a-z" + _TONED + r"]{1,7})[)）]"
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])(?:[(（][a-z" + _TONED + r"]{1,7}[)）])+"
 )
+_SINGLE = re.compile(_ONE_ANNOTATION)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
 class Repair:
-    """One logged change: where, what, which step, and why."""
+    """One logged change: where (in the text the step received), what, which step, and why."""
 
     offset: int
     before: str
     after: str
     step: str
     evidence: str
+    raw_offset: int = -1
 
 
 def _frame(repairs: list[Repair]) -> pd.DataFrame:
     frame = pd.DataFrame(
-        [(r.offset, r.before, r.after, r.step, r.evidence) for r in repairs], columns=REPAIR_COLUMNS
+        [(r.raw_offset, r.offset, r.before, r.after, r.step, r.evidence) for r in repairs], columns=REPAIR_COLUMNS
     )
-    return frame.astype({"offset": "int64", "before": "object", "after": "object", "step": "object"})
+    return frame.astype({"raw_offset": "int64", "offset": "int64", "before": "object", "after": "object",
+                         "step": "object"})
+
+
+def _carry_offsets(to_raw: list[int], text_in: str, log: list[Repair]) -> tuple[list[int], list[Repair]]:
+    """Give a step's repairs their offsets in the raw text, and map its output back to raw.
+
+    ``to_raw[i]`` is the raw offset of character i of the step's input; characters a
+    repair wrote map to the raw offset where that repair starts.
+    """
+    placed = [replace(r, raw_offset=to_raw[min(r.offset, len(to_raw) - 1)]) for r in log]
+    spans = sorted((r.offset, len(r.before), len(r.after)) for r in log if r.before != r.after)
+    out: list[int] = []
+    cursor = 0
+    for start, n_before, n_after in spans:
+        if start < cursor:  # overlapping rows (white space trims) keep the earlier mapping
+            continue
+        out.extend(to_raw[cursor:start])
+        out.extend([to_raw[min(start, len(to_raw) - 1)]] * n_after)
+        cursor = start + n_before
+    out.extend(to_raw[cursor : len(text_in)])
+    out.append(to_raw[-1])
+    return out, placed
 
 
 @dataclass(frozen=True)
@@ -93,7 +119,7 @@ class Cleaned:
     Example:
         >>> c = clean_text("密云區(qū)政府")
         >>> c.text, c.repairs["step"].tolist()
-        ('密云区政府', ['pinyin', 't2s'])
+        ('密云区政府\\n', ['pinyin', 't2s'])
     """
 
     text: str
@@ -176,7 +202,7 @@ def apply_errata(text: str, errata: pd.DataFrame | None, report_id: str | None =
 
     Example:
         >>> import pandas as pd
-        >>> rows = pd.DataFrame([{"offset": 2, "corrupted": "?x", "corrected": "气",
+        >>> rows = pd.DataFrame([{"offset": 1, "corrupted": "?x", "corrected": "气",
         ...                       "evidence": "context"}])
         >>> apply_errata("燃?x候", rows)[0]
         '燃气候'
@@ -254,7 +280,7 @@ def realign_mojibake(text: str) -> tuple[str, list[Repair]]:
     end the run), and every character occurs elsewhere in the undamaged text.
 
     Example:
-        >>> realign_mojibake("推進。\\n?。ㄋ模┚劢乖鲞M")[0].splitlines()[1]
+        >>> realign_mojibake("四、聚焦增進。\\n?。ㄋ模┚劢乖鲞M")[0].splitlines()[1]
         '（四）聚焦增進'
     """
     from opencc import OpenCC
@@ -339,19 +365,21 @@ def strip_pinyin(text: str) -> tuple[str, list[Repair], dict[int, str]]:
         ('密云區生產总值(GEP)', {2: 'qū', 4: 'chǎn'})
     """
     out, repairs, readings, cursor, removed = [], [], {}, 0, 0
-    for match in _ANNOTATION.finditer(text):
-        syllable = match.group(1)
-        if not is_pinyin(syllable):
-            continue
-        start = match.start()
-        out.append(text[cursor:start])
-        readings[start - 1 - removed] = syllable
-        repairs.append(
-            Repair(start, match.group(), "", "pinyin",
-                   f"pinyin annotation of {text[start - 1]} ({syllable}) added by the scraping site")
-        )
-        removed += match.end() - start
-        cursor = match.end()
+    for run in _ANNOTATION.finditer(text):
+        owner = text[run.start() - 1]
+        for match in _SINGLE.finditer(text, run.start(), run.end()):
+            syllable = match.group(1)
+            if not is_pinyin(syllable) or match.start() != cursor and match.start() != run.start():
+                break
+            start = match.start()
+            out.append(text[cursor:start])
+            readings[run.start() - 1 - removed] = syllable
+            repairs.append(
+                Repair(start, match.group(), "", "pinyin",
+                       f"pinyin annotation of {owner} ({syllable}) added by the scraping site")
+            )
+            removed += match.end() - start
+            cursor = match.end()
     out.append(text[cursor:])
     return "".join(out), repairs, readings
 
@@ -464,6 +492,29 @@ def _cjk_near(text: str, i: int) -> bool:
     return bool(_CJKISH.match(left) or _CJKISH.match(right))
 
 
+def _punct_pass(text: str) -> str:
+    chars = list(text)
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            pairs.append((stack.pop(), i))
+        elif ch == "\n":
+            stack.clear()
+    for open_, close in pairs:
+        inner = text[open_ + 1 : close]
+        if _CJK.search(inner) or _cjk_near(text, open_) or _cjk_near(text, close):
+            chars[open_], chars[close] = "（", "）"
+    for i, ch in enumerate(text):
+        if ch in ",:;!":
+            between_digits = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+            if not between_digits and (ch != ":" or _cjk_near(text, i) or text[i + 1 : i + 2] in ("", "\n")):
+                chars[i] = _FULL[ch]
+    return "".join(chars)
+
+
 def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
     """Full-width punctuation (GB/T 15834) in Chinese context; ASCII kept in numbers.
 
@@ -476,46 +527,41 @@ def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
 
     Example:
         >>> normalize_punctuation("增长4.5%,达到1,000户(左右);“5+2”")[0]
-        '增长4.5%，达到1,000户（左右）；“5+2”'
+        '增长4.5%，达到1,000户（左右）；“5+2”\\n'
     """
-    chars = list(text)
-    repairs: list[Repair] = []
-    stack: list[int] = []
-    pairs: list[tuple[int, int]] = []
-    for i, ch in enumerate(text):
-        if ch == "(":
-            stack.append(i)
-        elif ch == ")" and stack:
-            pairs.append((stack.pop(), i))
-        elif ch == "\n":
-            stack.clear()
-    for open_, close in pairs:
-        inner = text[open_ + 1 : close]
-        if _CJK.search(inner) or _cjk_near(text, open_) and _CJK.search(text[max(0, open_ - 1) : open_]):
-            chars[open_], chars[close] = "（", "）"
-    for i, ch in enumerate(text):
-        if ch in ",:;!":
-            between_digits = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
-            if not between_digits and (ch != ":" or _cjk_near(text, i) or text[i + 1 : i + 2] in ("", "\n")):
-                chars[i] = _FULL[ch]
-    for i, (a, b) in enumerate(zip(text, chars)):
-        if a != b:
-            repairs.append(Repair(i, a, b, "punct", f"GB/T 15834: full-width {b} in Chinese context"))
+    # A converted mark can make its neighbour Chinese context too (":," -> "：，"), so
+    # passes repeat until nothing changes; that is what makes the step idempotent.
+    current = text
+    for _ in range(len(text) + 1):
+        converted = _punct_pass(current)
+        if converted == current:
+            break
+        current = converted
+    chars = list(current)
+    repairs: list[Repair] = [
+        Repair(i, a, b, "punct", f"GB/T 15834: full-width {b} in Chinese context")
+        for i, (a, b) in enumerate(zip(text, current))
+        if a != b
+    ]
     result = "".join(chars)
-    lines = result.split("\n")
-    stripped, offset = [], 0
-    for line in lines:
-        clean = line.rstrip(" \t\u3000").lstrip(" \t\u3000")
-        if clean != line:
-            lead = len(line) - len(line.lstrip(" \t\u3000"))
-            repairs.append(Repair(offset, line[:lead] + "…" if lead else "…" + line[len(line.rstrip(' \t\u3000')):],
-                                  "…", "punct", "white space at a line end removed"))
-        stripped.append(clean)
+    kept, offset = [], 0
+    space = " \t\u3000"
+    for line in result.split("\n"):
+        core = line.strip(space)
+        lead = len(line) - len(line.lstrip(space))
+        if lead:
+            repairs.append(Repair(offset, line[:lead], "", "punct", "white space at a line start removed"))
+        trail = len(line) - len(line.rstrip(space))
+        if trail and core:
+            repairs.append(Repair(offset + len(line) - trail, line[len(line) - trail :], "", "punct",
+                                  "white space at a line end removed"))
+        kept.append(core)
         offset += len(line) + 1
-    result = "\n".join(stripped).rstrip("\n")
-    result = result + "\n" if result else result
-    if result != "\n".join(stripped) and "\n".join(stripped).rstrip("\n") + "\n" != result:
-        pass
+    joined = "\n".join(kept)
+    body = joined.rstrip("\n")
+    if len(joined) - len(body) > 1:
+        repairs.append(Repair(len(body) + 1, joined[len(body) + 1 :], "", "punct", "blank lines at the end removed"))
+    result = body + "\n" if body else ""
     repairs.sort(key=lambda r: r.offset)
     return result, repairs
 
@@ -544,23 +590,32 @@ def clean_text(
     if not isinstance(raw, str):
         raise TypeError(f"clean_text expects str, got {type(raw).__name__}")
     repairs: list[Repair] = []
+    to_raw = list(range(len(raw) + 1))
     text, log = apply_errata(raw, errata, report_id)
+    to_raw, log = _carry_offsets(to_raw, raw, log)
     repairs += log
+    before = text
     text, log = realign_mojibake(text)
+    to_raw, log = _carry_offsets(to_raw, before, log)
     repairs += log
     unrepaired = [r for r in log if r.step == "unrepaired"]
     if strict and unrepaired:
-        listing = "; ".join(f"offset {r.offset}: {r.before!r}" for r in unrepaired[:10])
+        listing = "; ".join(f"raw offset {r.raw_offset}: {r.before!r}" for r in unrepaired[:10])
         raise UnrepairedDamageError(
             f"report {report_id or '(text)'}: {len(unrepaired)} damaged span(s) not repaired "
             f"({listing}); add a row for each to data/errata.csv with the corrected text and "
             "the evidence, or load with strict=False to keep them flagged"
         )
+    before = text
     text, log, readings = strip_pinyin(text)
+    to_raw, log = _carry_offsets(to_raw, before, log)
     repairs += log
+    before = text
     text, log = to_simplified(text, readings)
+    to_raw, log = _carry_offsets(to_raw, before, log)
     repairs += log
     text, log = normalize_punctuation(text)
+    _, log = _carry_offsets(to_raw, text, log)
     repairs += log
     return Cleaned(text, _frame(repairs))
 

@@ -40,7 +40,7 @@ def policy_terms() -> pd.DataFrame:
 
     Example:
         >>> policy_terms().query("term == '接诉即办'")["kind"].item()
-        'programme'
+        'concept'
     """
     with open(resource_path("policy_terms.csv"), encoding="utf-8") as handle:
         return pd.DataFrame(list(csv.DictReader(handle)), columns=["term", "kind", "source", "note"])

@@ -147,9 +147,9 @@ def extract_keywords(
     the group, ``doc_freq`` the number of rows holding it. Ties break on count, then term.
 
     Example:
-        >>> docs = ["保水护水，守护密云水库", "招商引资，发展产业", "守护密云水库，保水"]
+        >>> docs = ["保水，守护密云水库", "招商引资，发展产业", "守护密云水库，保水"]
         >>> extract_keywords(docs, top_k=2)["term"].tolist()
-        ['保水', '密云水库']
+        ['保水', '守护']
     """
     if method not in ("tfidf", "textrank"):
         raise ValueError(f"method must be 'tfidf' or 'textrank', not {method!r}")
@@ -197,12 +197,12 @@ def kwic(term: str, docs: Docs, window: int = 15, *, whole_token: bool = False,
     """Keyword in context: each occurrence of ``term`` with ``window`` characters each side.
 
     With ``whole_token=True`` an occurrence counts only where the Segmenter cuts it as
-    one token (保水 in 保水护水, not in 确保水质).
+    one token (保水 in 加强保水, not in 确保水质).
 
     Example:
-        >>> kwic("保水", "坚持保水富民。确保水质安全。", window=3)[["left", "term", "right"]].values.tolist()
-        [['。坚持', '保水', '富民。确'], ['。确', '保水', '质安全']]
-        >>> len(kwic("保水", "坚持保水富民。确保水质安全。", whole_token=True))
+        >>> kwic("保水", "加强保水，确保水质安全。", window=3)[["left", "term", "right"]].values.tolist()
+        [['加强', '保水', '，确保'], ['水，确', '保水', '质安全']]
+        >>> len(kwic("保水", "加强保水，确保水质安全。", whole_token=True))
         1
     """
     if not isinstance(term, str) or not term:
@@ -231,8 +231,7 @@ def kwic(term: str, docs: Docs, window: int = 15, *, whole_token: bool = False,
                 "part_no": record.get("part_no"),
                 "section_no": record.get("section_no"),
                 "para_no": record.get("para_no"),
-                "left": text[max(0, start - window) : start].rjust(window, "。")[-window:]
-                if start < window else text[start - window : start],
+                "left": text[max(0, start - window) : start],
                 "term": term,
                 "right": text[end : end + window],
             })
@@ -259,8 +258,9 @@ def collocations(docs: Docs, min_count: int = 3, *, segmenter: Segmenter | None 
 
     Example:
         >>> docs = ["密云水库 守护。密云水库 守护。生态 涵养。"] * 2
-        >>> collocations(docs, min_count=2).iloc[0][["w1", "w2", "count"]].tolist()
-        ['密云水库', '守护', 4]
+        >>> top = collocations(docs, min_count=2).iloc[0]
+        >>> top["w1"], top["w2"], int(top["count"])
+        ('密云水库', '守护', 4)
     """
     if sort not in ("llr", "pmi", "count"):
         raise ValueError("sort must be 'llr', 'pmi' or 'count'")

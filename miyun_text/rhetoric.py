@@ -79,8 +79,8 @@ def compare(
         >>> r = compare(["保水"] * 8 + ["发展"] * 2, ["保水"] * 2 + ["发展"] * 8, "g2")
         >>> r[["term", "count_a", "count_b"]].values.tolist()
         [['保水', 8, 2], ['发展', 2, 8]]
-        >>> round(r["score"].iloc[0], 3), round(r["score"].iloc[1], 3)
-        (7.71, -7.71)
+        >>> round(float(r["score"].iloc[0]), 3), round(float(r["score"].iloc[1]), 3)
+        (3.855, -3.855)
     """
     if method not in ("log_odds", "g2"):
         raise ValueError(f"method must be 'log_odds' or 'g2', not {method!r}")

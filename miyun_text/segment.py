@@ -338,7 +338,7 @@ class Segmenter:
 
         Example:
             >>> Segmenter().pos("接诉即办")
-            [('接诉即办', 'n')]
+            [('接诉即办', 'nz')]
         """
         text = self._check(text)
         if not text:

@@ -113,8 +113,9 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
 
     Example:
         >>> df = parse_report("报告\\n一、2023年工作回顾\\n（一）保水\\n水库守护全面提质。加强保水。", "r", 2024)
-        >>> df[["part_no", "part_kind", "part_year", "section_no", "lead"]].iloc[-1].tolist()
-        [1, 'review', 2023, 1, '水库守护全面提质']
+        >>> row = df.iloc[-1]
+        >>> int(row.part_no), row.part_kind, int(row.part_year), int(row.section_no), row.lead
+        (1, 'review', 2023, 1, '水库守护全面提质')
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_report expects str, got {type(text).__name__}")

@@ -1,0 +1,51 @@
+"""Shared fixtures: the bundled report, its clean text and paragraph table."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+os.environ.setdefault("MIYUN_TEXT_CACHE", str(ROOT / ".cache"))
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    from miyun_text.corpus import load_corpus
+
+    return load_corpus(DATA)
+
+
+@pytest.fixture(scope="session")
+def text(corpus):
+    return corpus.loc[0, "text"]
+
+
+@pytest.fixture(scope="session")
+def raw_text():
+    return (DATA / "raw" / "miyun_2024.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def paragraphs(corpus):
+    from miyun_text.structure import corpus_paragraphs
+
+    return corpus_paragraphs(corpus)
+
+
+@pytest.fixture(scope="session")
+def body(paragraphs):
+    return paragraphs[paragraphs["part_no"] > 0]
+
+
+@pytest.fixture(scope="session")
+def fixture_corpus():
+    from miyun_text.corpus import load_corpus
+
+    return load_corpus(FIXTURES / "corpus")
