@@ -91,3 +91,13 @@ def test_text_uses_the_bundled_font():
     names = {t.get_fontname() for t in fig.findobj(matplotlib.text.Text) if t.get_text()}
     assert names == {"Noto Sans CJK SC"}
     plt.close(fig)
+
+
+def test_committed_figures_are_what_the_code_builds(figures_twice):
+    """figures/ in the repository (written by the notebooks) matches make_figures, byte for byte."""
+    from conftest import ROOT
+
+    for path in sorted(figures_twice[0].iterdir()):
+        committed = ROOT / "figures" / path.name
+        assert committed.exists(), path.name
+        assert committed.read_bytes() == path.read_bytes(), path.name
