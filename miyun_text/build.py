@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import html
 import os
-from contextlib import contextmanager
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +20,7 @@ from .errors import NotebookExecutionError
 from .io import write_csv, write_text_atomic
 from .paths import find_data_dir
 
-__all__ = ["build_processed", "make_figures", "render_notebooks", "notebook_paths"]
+__all__ = ["build_processed", "make_figures", "notebook_paths", "render_notebooks"]
 
 
 def build_processed(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Path]:
@@ -96,7 +96,8 @@ def make_figures(data_dir: str | os.PathLike[str] | None = None, folder: str | o
         paths += plots.save_figure(plots.distinctive_terms(result, source=source), f"distinctive_terms_{rid}", folder)
     paths += plots.save_figure(plots.marker_profile(marker_rates(body), source=source), "rhetoric_markers", folder)
     weights = extract_keywords(body, top_k=150)
-    paths += plots.save_figure(plots.word_cloud(dict(zip(weights["term"], weights["score"])), source=source),
+    frequencies = dict(zip(weights["term"], weights["score"], strict=True))
+    paths += plots.save_figure(plots.word_cloud(frequencies, source=source),
                                "wordcloud", folder)
     return paths
 
@@ -105,7 +106,8 @@ def section_labels(paragraphs: pd.DataFrame) -> pd.Series:
     """Readable section labels such as ``一（一）高规格保水保生态``.
 
     Example:
-        >>> section_labels(pd.DataFrame({"part_no": [1], "section_no": [2], "section_title": ["高质量抓好经济，发展动能更强劲"]})).item()
+        >>> title = "高质量抓好经济，发展动能更强劲"
+        >>> section_labels(pd.DataFrame({"part_no": [1], "section_no": [2], "section_title": [title]})).item()
         '一（二）高质量抓好经济'
     """
     numerals = "〇一二三四五六七八九十"

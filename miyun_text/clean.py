@@ -32,21 +32,21 @@ from .errors import ErrataError, UnrepairedDamageError
 from .paths import resource_path
 
 __all__ = [
+    "ALLOWED_NON_GB2312",
     "REPAIR_COLUMNS",
     "STEPS",
-    "ALLOWED_NON_GB2312",
-    "Repair",
     "Cleaned",
-    "clean_text",
+    "Repair",
     "apply_errata",
-    "realign_mojibake",
-    "strip_pinyin",
-    "to_simplified",
-    "normalize_punctuation",
+    "clean_text",
     "is_pinyin",
-    "suspicious_chars",
+    "normalize_punctuation",
     "outside_gb2312",
+    "realign_mojibake",
     "repair_summary",
+    "strip_pinyin",
+    "suspicious_chars",
+    "to_simplified",
 ]
 
 REPAIR_COLUMNS = ["raw_offset", "offset", "before", "after", "step", "evidence"]
@@ -369,7 +369,7 @@ def strip_pinyin(text: str) -> tuple[str, list[Repair], dict[int, str]]:
         owner = text[run.start() - 1]
         for match in _SINGLE.finditer(text, run.start(), run.end()):
             syllable = match.group(1)
-            if not is_pinyin(syllable) or match.start() != cursor and match.start() != run.start():
+            if not is_pinyin(syllable) or (match.start() != cursor and match.start() != run.start()):
                 break
             start = match.start()
             out.append(text[cursor:start])
@@ -449,7 +449,7 @@ def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[st
     # restores the Simplified form the converter replaced (著力 -> 着力).
     for trad, simp, note in _phrase_table():
         for match in re.finditer(re.escape(trad), "".join(chars)):
-            for k, (a, b) in enumerate(zip(trad, simp)):
+            for k, (a, b) in enumerate(zip(trad, simp, strict=False)):
                 if a != b and match.start() + k not in notes:
                     chars[match.start() + k] = b
                     notes[match.start() + k] = f"phrase table t2s_phrases.csv: {note}"
@@ -540,7 +540,7 @@ def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
     chars = list(current)
     repairs: list[Repair] = [
         Repair(i, a, b, "punct", f"GB/T 15834: full-width {b} in Chinese context")
-        for i, (a, b) in enumerate(zip(text, current))
+        for i, (a, b) in enumerate(zip(text, current, strict=True))
         if a != b
     ]
     result = "".join(chars)

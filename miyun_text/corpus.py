@@ -29,15 +29,15 @@ from .errors import (
 from .paths import find_data_dir
 
 __all__ = [
-    "MANIFEST_COLUMNS",
     "ERRATA_COLUMNS",
+    "MANIFEST_COLUMNS",
     "RawText",
+    "load_corpus",
+    "load_reports",
+    "read_errata",
+    "read_manifest",
     "read_raw",
     "sha256_file",
-    "read_manifest",
-    "read_errata",
-    "load_reports",
-    "load_corpus",
 ]
 
 MANIFEST_COLUMNS = [

@@ -7,20 +7,20 @@ researcher who meets one can fix the input without reading the source.
 from __future__ import annotations
 
 __all__ = [
-    "MiyunTextError",
-    "CorpusError",
-    "MissingFileError",
-    "EmptyFileError",
     "BinaryFileError",
-    "UndecodableFileError",
     "ChecksumMismatchError",
-    "DuplicateReportError",
-    "ManifestError",
-    "ErrataError",
-    "UnrepairedDamageError",
+    "CorpusError",
     "DictionaryError",
-    "ResourceError",
+    "DuplicateReportError",
+    "EmptyFileError",
+    "ErrataError",
+    "ManifestError",
+    "MissingFileError",
+    "MiyunTextError",
     "NotebookExecutionError",
+    "ResourceError",
+    "UndecodableFileError",
+    "UnrepairedDamageError",
 ]
 
 

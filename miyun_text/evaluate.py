@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Evaluation", "term_occurrences", "single_token_rate", "heading_agreement", "verb_share", "evaluate"]
+__all__ = ["Evaluation", "evaluate", "heading_agreement", "single_token_rate", "term_occurrences", "verb_share"]
 
 
 def _token_starts(tokens: list[str], offset: int = 0) -> dict[int, str]:

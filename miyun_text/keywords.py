@@ -7,6 +7,7 @@ jieba's general-news IDF is available as ``idf="jieba"`` for comparison.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -18,14 +19,14 @@ import pandas as pd
 from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, token_kind
 
 __all__ = [
+    "COLLOCATION_COLUMNS",
     "KEYWORD_COLUMNS",
     "KWIC_COLUMNS",
-    "COLLOCATION_COLUMNS",
-    "extract_keywords",
-    "corpus_idf",
-    "textrank",
-    "kwic",
     "collocations",
+    "corpus_idf",
+    "extract_keywords",
+    "kwic",
+    "textrank",
 ]
 
 KEYWORD_COLUMNS = ["group", "term", "score", "count", "doc_freq"]
@@ -171,7 +172,7 @@ def extract_keywords(
         weights, fallback = _jieba_idf()
     rows = []
     for label in pd.unique(labels):
-        tokens = [t for tokens, lab in zip(units, labels) if lab == label for t in tokens]
+        tokens = [t for tokens, lab in zip(units, labels, strict=True) if lab == label for t in tokens]
         counts = Counter(tokens)
         if not counts:
             continue
@@ -269,10 +270,10 @@ def collocations(docs: Docs, min_count: int = 3, *, segmenter: Segmenter | None 
     pairs: Counter[tuple[str, str]] = Counter()
     for text in frame["text"].astype(str):
         run: list[str] = []
-        for token in seg.cut(text) + ["。"]:
+        for token in [*seg.cut(text), "。"]:
             kind = token_kind(token)
             if kind == "punct":
-                for a, b in zip(run, run[1:]):
+                for a, b in itertools.pairwise(run):
                     pairs[(a, b)] += 1
                 run = []
             elif kind == "word" and seg._keep(token):

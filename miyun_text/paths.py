@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import MissingFileError
 
-__all__ = ["RESOURCES", "resource_path", "find_data_dir", "cache_dir"]
+__all__ = ["RESOURCES", "cache_dir", "find_data_dir", "resource_path"]
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 

@@ -23,18 +23,18 @@ from .paths import resource_path
 
 __all__ = [
     "FONT_FILE",
+    "distinctive_terms",
     "font_path",
     "font_properties",
-    "style",
-    "source_line",
+    "indicator_chart",
+    "keyword_panels",
+    "marker_profile",
     "save_figure",
+    "source_line",
+    "style",
     "theme_heatmap",
     "theme_profile",
-    "keyword_panels",
     "vocabulary_bars",
-    "indicator_chart",
-    "distinctive_terms",
-    "marker_profile",
     "word_cloud",
 ]
 
@@ -230,7 +230,8 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
 
 @_styled
 def theme_profile(tf: pd.DataFrame, *, by: str = "part_kind", groups: Mapping[str, str] | None = None,
-                  title: str = "主题侧重：回顾（2023年）与安排（2024年）", note: str | None = "报告内比较，并非两份报告",
+                  title: str = "主题侧重：回顾（2023年）与安排（2024年）",
+                  note: str | None = "报告内比较，并非两份报告",
                   source: str | None = None):
     """Grouped horizontal bars of theme rates for two or more groups (review vs plan by default).
 
@@ -282,7 +283,7 @@ def keyword_panels(kw: pd.DataFrame, *, ncols: int = 3, top: int = 8, title: str
     groups = _labels(kw, "group")
     nrows = max(1, math.ceil(len(groups) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.6 * nrows + 0.8), squeeze=False)
-    for ax, group in zip(axes.flat, groups):
+    for ax, group in zip(axes.flat, groups, strict=False):
         part = kw[kw["group"].astype(str) == group].head(top)
         ax.barh(range(len(part)), part["score"].to_numpy(), color="#4C72B0")
         ax.set_yticks(range(len(part)), part["term"].astype(str).tolist())
@@ -299,7 +300,9 @@ def keyword_panels(kw: pd.DataFrame, *, ncols: int = 3, top: int = 8, title: str
 
 _KIND_COLORS = {"slogan": "#C44E52", "programme": "#4C72B0", "honour": "#DD8452", "metaphor": "#55A868",
                 "other": "#8C8C8C", "formula": "#8172B3"}
-_KIND_LABELS = {"slogan": "口号提法", "programme": "项目品牌", "honour": "荣誉称号", "metaphor": "比喻", "other": "其他"}
+_KIND_LABELS = {
+    "slogan": "口号提法", "programme": "项目品牌", "honour": "荣誉称号", "metaphor": "比喻", "other": "其他",
+}
 
 
 @_styled
@@ -362,7 +365,7 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str = "增速：2023年�
         quals = part["qualifier"].reindex(names) if "qualifier" in part else pd.Series(index=names, dtype=object)
         offs = y + (k - 0.5) * 0.38
         ax.barh(offs, values.fillna(0).to_numpy(), height=0.38, color=color, label=label)
-        for off, v, q in zip(offs, values, quals):
+        for off, v, q in zip(offs, values, quals, strict=True):
             if pd.notna(v):
                 ax.text(v, off, f" {v:g}%{q if isinstance(q, str) else ''}", va="center", fontsize=8)
     ax.set_yticks(y, names)

@@ -10,6 +10,7 @@ and labels the result as a comparison within one report.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections import Counter
@@ -26,14 +27,14 @@ from .segment import Segmenter
 __all__ = [
     "COMPARE_COLUMNS",
     "compare",
-    "rhetoric_segmenter",
+    "compare_years",
     "load_markers",
     "marker_rates",
-    "year_table",
     "new_and_gone",
-    "trajectories",
     "review_vs_plan",
-    "compare_years",
+    "rhetoric_segmenter",
+    "trajectories",
+    "year_table",
 ]
 
 COMPARE_COLUMNS = ["term", "count_a", "count_b", "per_10k_a", "per_10k_b", "score", "effect", "variance", "p_value"]
@@ -105,7 +106,8 @@ def compare(
             al = alphas[w]
             delta = math.log((ya + al) / (n_a + alpha0 - ya - al)) - math.log((yb + al) / (n_b + alpha0 - yb - al))
             variance = 1 / (ya + al) + 1 / (yb + al)
-            score, effect, p_value = delta / math.sqrt(variance), delta, math.erfc(abs(delta / math.sqrt(variance)) / math.sqrt(2))
+            score, effect = delta / math.sqrt(variance), delta
+            p_value = math.erfc(abs(score) / math.sqrt(2))
         else:
             total = ya + yb
             ea, eb = n_a * total / (n_a + n_b), n_b * total / (n_a + n_b)
@@ -178,7 +180,7 @@ def _grouped_tokens(paragraphs: pd.DataFrame, by: str | Sequence[str], segmenter
     for keys, part in paragraphs.groupby(columns, sort=False, dropna=False):
         keys = keys if isinstance(keys, tuple) else (keys,)
         tokens = [t for text in part["text"].astype(str) for t in seg.tokenize(text)]
-        yield dict(zip(columns, keys)), _label(keys), tokens
+        yield dict(zip(columns, keys, strict=True)), _label(keys), tokens
 
 
 def marker_rates(paragraphs: pd.DataFrame, by: str | Sequence[str] = "part_kind", *,
@@ -192,7 +194,7 @@ def marker_rates(paragraphs: pd.DataFrame, by: str | Sequence[str] = "part_kind"
     """
     lex = markers if markers is not None else load_markers()
     classes = list(dict.fromkeys(lex["marker_class"]))
-    labels = dict(zip(lex["marker_class"], lex["label"]))
+    labels = dict(zip(lex["marker_class"], lex["label"], strict=True))
     word_classes: dict[str, list[str]] = {}
     for row in lex.itertuples(index=False):
         word_classes.setdefault(row.word, []).append(row.marker_class)
@@ -284,7 +286,7 @@ def new_and_gone(paragraphs: pd.DataFrame, *, min_count: int = 2,
     year = _year_column(paragraphs)
     groups = sorted(_grouped_tokens(paragraphs, year, segmenter), key=lambda g: g[0][year])
     rows = []
-    for (k0, _, t0), (k1, _, t1) in zip(groups, groups[1:]):
+    for (k0, _, t0), (k1, _, t1) in itertools.pairwise(groups):
         c0, c1 = Counter(t0), Counter(t1)
         for term in sorted(set(c0) | set(c1)):
             if c1[term] >= min_count and c0[term] == 0:

@@ -9,7 +9,6 @@ tokenizer is never touched.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import logging
 import os
@@ -30,14 +29,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "UNITS",
-    "import_jieba",
     "Segmenter",
-    "token_kind",
-    "read_user_dict",
-    "load_stopwords",
-    "load_boilerplate",
-    "default_segmenter",
     "content_segmenter",
+    "default_segmenter",
+    "import_jieba",
+    "load_boilerplate",
+    "load_stopwords",
+    "read_user_dict",
+    "token_kind",
 ]
 
 # Units that follow a number in work reports; a number and its unit are one token.
@@ -157,7 +156,7 @@ def import_jieba():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import jieba
-        import jieba.posseg  # noqa: F401  (imported here so its warnings are silenced too)
+        import jieba.posseg
     return jieba
 
 

@@ -12,14 +12,14 @@ import re
 import pandas as pd
 
 __all__ = [
-    "PARAGRAPH_COLUMNS",
     "CN_NUMERALS",
+    "PARAGRAPH_COLUMNS",
     "chinese_numeral",
     "classify_part",
-    "parse_report",
-    "split_sentences",
-    "sentences",
     "corpus_paragraphs",
+    "parse_report",
+    "sentences",
+    "split_sentences",
 ]
 
 PARAGRAPH_COLUMNS = [

@@ -19,12 +19,12 @@ from .paths import resource_path
 from .segment import Segmenter, content_segmenter
 
 __all__ = [
-    "THEME_COLUMNS",
     "GROUPINGS",
+    "THEME_COLUMNS",
     "load_themes",
-    "theme_of",
-    "theme_frequencies",
     "theme_coverage",
+    "theme_frequencies",
+    "theme_of",
     "uncovered_terms",
 ]
 
@@ -139,7 +139,7 @@ def theme_frequencies(
     for row in lex.itertuples(index=False):
         term_themes.setdefault(row.term, []).append(row.theme)
     themes = list(dict.fromkeys(lex["theme"]))
-    labels = dict(zip(lex["theme"], lex["label"]))
+    labels = dict(zip(lex["theme"], lex["label"], strict=True))
     rows = []
     for keys, part in paragraphs.groupby(columns, sort=False, dropna=False):
         keys = keys if isinstance(keys, tuple) else (keys,)
@@ -152,7 +152,7 @@ def theme_frequencies(
         for theme in themes:
             count = counts[theme]
             rows.append({
-                **dict(zip(columns, keys)),
+                **dict(zip(columns, keys, strict=True)),
                 "group": _label(keys),
                 "theme": theme,
                 "label": labels[theme],

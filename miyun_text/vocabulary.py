@@ -19,13 +19,13 @@ from .paths import resource_path
 from .structure import split_sentences
 
 __all__ = [
+    "INDICATOR_COLUMNS",
     "QUOTE_KINDS",
     "Quantity",
+    "extract_indicators",
+    "formulas",
     "parse_quantity",
     "quoted_terms",
-    "formulas",
-    "extract_indicators",
-    "INDICATOR_COLUMNS",
 ]
 
 QUOTE_KINDS = ("slogan", "programme", "honour", "metaphor", "other")

@@ -65,7 +65,8 @@ def test_every_repaired_span_is_logged(corpus, raw_text):
     assert logged["raw_offset"].tolist() == errata["offset"].tolist()
     assert logged["after"].tolist() == errata["corrected"].tolist()
     realigned = repairs[repairs["step"] == "realign"]
-    assert realigned[["raw_offset", "before", "after"]].values.tolist() == [[27683, "?。ㄋ模┚劢乖鲞M", "（四）聚焦增進"]]
+    expected = [[27683, "?。ㄋ模┚劢乖鲞M", "（四）聚焦增進"]]
+    assert realigned[["raw_offset", "before", "after"]].values.tolist() == expected
     # every '?' of the raw text lies inside a logged repair
     spans = [(r.raw_offset, r.raw_offset + len(r.before)) for r in repairs[repairs["step"].isin(["errata", "realign"])]
              .itertuples()]
@@ -145,7 +146,7 @@ def test_realign_repairs_a_heading_and_flags_what_it_cannot():
 
 def test_realign_rejects_unattested_characters():
     # bytes of （五）聚焦提升城市 with a lost pair: re-pairing gives 汕, seen nowhere else
-    text, log = realign_mojibake("（五）\n?。ㄎ澹┚劢固嵘鞘衅焚|")
+    _text, log = realign_mojibake("（五）\n?。ㄎ澹┚劢固嵘鞘衅焚|")
     assert [r.step for r in log] == ["unrepaired"]
 
 
@@ -167,7 +168,9 @@ def test_clean_text_rejects_non_strings():
 
 # ------------------------------------------------------------------ properties
 
-_alphabet = st.sampled_from(list("區發報告密云保水（）()“”,:;!?。、 \n0123456789.%+qūfāzhìabcGEP") + ["(qū)", "(fā)", "(zhì)"])
+_alphabet = st.sampled_from(
+    [*list("區發報告密云保水（）()“”,:;!?。、 \n0123456789.%+qūfāzhìabcGEP"), "(qū)", "(fā)", "(zhì)"]
+)
 _texts = st.lists(_alphabet, max_size=60).map("".join)
 
 
@@ -191,7 +194,7 @@ def test_no_cjk_character_disappears_unlogged(raw):
     cleaned = clean_text(raw)
     removed = len(CJK.findall(raw)) - len(CJK.findall(cleaned.text))
     logged = sum(len(CJK.findall(b)) - len(CJK.findall(a)) for b, a in
-                 zip(cleaned.repairs["before"], cleaned.repairs["after"]))
+                 zip(cleaned.repairs["before"], cleaned.repairs["after"], strict=True))
     assert removed == logged
 
 

@@ -95,13 +95,13 @@ def test_checksum_mismatch_names_file_and_fix(tmp_path):
 def test_missing_raw_file(tmp_path):
     data = make_project(tmp_path, "保水".encode())
     (data / "raw" / "r_2024.txt").unlink()
-    with pytest.raises(MissingFileError, match="r_2024.txt: file not found"):
+    with pytest.raises(MissingFileError, match=r"r_2024\.txt: file not found"):
         load_reports(data)
 
 
 def test_empty_file(tmp_path):
     data = make_project(tmp_path, b"  \n")
-    with pytest.raises(EmptyFileError, match="r_2024.txt: file is empty"):
+    with pytest.raises(EmptyFileError, match=r"r_2024\.txt: file is empty"):
         load_reports(data)
 
 
@@ -137,7 +137,7 @@ def test_manifest_bad_year(tmp_path):
     data = make_project(tmp_path, "保水".encode())
     text = (data / "reports.csv").read_text(encoding="utf-8").replace(",2024,", ",二〇二四,")
     (data / "reports.csv").write_text(text, encoding="utf-8")
-    with pytest.raises(ManifestError, match="reports.csv:2: year"):
+    with pytest.raises(ManifestError, match=r"reports\.csv:2: year"):
         read_manifest(data)
 
 

@@ -30,10 +30,10 @@ def test_tfidf_scores_by_hand():
            "企业": math.log(4 / 2) + 1}
     total = 7
     expected = {t: c / total * idf[t] for t, c in {"保水": 2, "生态": 2, "招商": 2, "企业": 1}.items()}
-    got = dict(zip(out["term"], out["score"]))
+    got = dict(zip(out["term"], out["score"], strict=True))
     assert got == pytest.approx(expected)
     assert out["term"].tolist() == ["保水", "招商", "生态", "企业"]  # ties broken by count, then term
-    assert dict(zip(out["term"], out["doc_freq"])) == {"保水": 1, "生态": 2, "招商": 2, "企业": 1}
+    assert dict(zip(out["term"], out["doc_freq"], strict=True)) == {"保水": 1, "生态": 2, "招商": 2, "企业": 1}
 
 
 def test_keywords_per_group_in_one_call():

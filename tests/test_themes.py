@@ -36,8 +36,8 @@ def test_terms_belong_to_one_theme_unless_shared():
 
 def test_duplicate_term_without_shared_is_an_error(tmp_path):
     path = tmp_path / "t.yaml"
-    path.write_text("themes:\n  a: {label: A, definition: d, terms: [保水]}\n  b: {label: B, definition: d, terms: [保水]}\n",
-                    encoding="utf-8")
+    lexicon = "themes:\n  a: {label: A, definition: d, terms: [保水]}\n  b: {label: B, definition: d, terms: [保水]}\n"
+    path.write_text(lexicon, encoding="utf-8")
     with pytest.raises(ResourceError, match="'保水' is in themes 'a' and 'b'"):
         load_themes(path)
 

@@ -43,7 +43,11 @@ def test_headline_results_of_2023(indicators, name, value, unit, change):
 
 @pytest.mark.parametrize(
     ("name", "value", "qualifier", "change"),
-    [("地区生产总值", 4.0, "左右", 4.0), ("一般公共预算收入", 3.0, None, 3.0), ("城镇调查失业率", 4.5, "以内", math.nan)],
+    [
+        ("地区生产总值", 4.0, "左右", 4.0),
+        ("一般公共预算收入", 3.0, None, 3.0),
+        ("城镇调查失业率", 4.5, "以内", math.nan),
+    ],
 )
 def test_targets_for_2024(indicators, name, value, qualifier, change):
     row = _row(indicators, name, "target")
