@@ -228,6 +228,27 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     return fig
 
 
+_GROUP_COLORS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52"]
+
+
+def _grouped_bars(ax, data: pd.DataFrame, by: str, groups: Mapping[str, str], categories: list[str],
+                  horizontal: bool):
+    """Draw ``per_10k`` of each group side by side per category; return the category positions."""
+    import numpy as np
+
+    positions = np.arange(len(categories))
+    size = 0.8 / len(groups)
+    for k, (key, label) in enumerate(groups.items()):
+        values = data[data[by] == key].set_index("label")["per_10k"].reindex(categories).fillna(0.0).to_numpy()
+        offsets = positions + (k - (len(groups) - 1) / 2) * size
+        color = _GROUP_COLORS[k % len(_GROUP_COLORS)]
+        if horizontal:
+            ax.barh(offsets, values, height=size, label=label, color=color)
+        else:
+            ax.bar(offsets, values, width=size, label=label, color=color)
+    return positions
+
+
 @_styled
 def theme_profile(tf: pd.DataFrame, *, by: str = "part_kind", groups: Mapping[str, str] | None = None,
                   title: str = "主题侧重：回顾（2023年）与安排（2024年）",
@@ -243,19 +264,12 @@ def theme_profile(tf: pd.DataFrame, *, by: str = "part_kind", groups: Mapping[st
         2
     """
     import matplotlib.pyplot as plt
-    import numpy as np
 
     groups = dict(groups or {"review": "2023年工作回顾（实绩）", "plan": "2024年工作安排（承诺）"})
     data = tf[tf[by].isin(groups)]
     themes = _labels(data, "label")
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(themes) + 1.8))
-    y = np.arange(len(themes))
-    height = 0.8 / len(groups)
-    colors = ["#4C72B0", "#DD8452", "#55A868", "#C44E52"]
-    for k, (key, label) in enumerate(groups.items()):
-        part = data[data[by] == key].set_index("label")["per_10k"].reindex(themes).fillna(0.0)
-        ax.barh(y + (k - (len(groups) - 1) / 2) * height, part.to_numpy(), height=height, label=label,
-                color=colors[k % len(colors)])
+    y = _grouped_bars(ax, data, by, groups, themes, horizontal=True)
     ax.set_yticks(y, themes)
     ax.invert_yaxis()
     ax.set_xlabel("每万内容词频次 (per 10,000 content tokens)")
@@ -421,19 +435,12 @@ def marker_profile(rates: pd.DataFrame, *, by: str = "part_kind", groups: Mappin
         2
     """
     import matplotlib.pyplot as plt
-    import numpy as np
 
     groups = dict(groups or {"review": "2023年工作回顾", "plan": "2024年工作安排"})
     data = rates[rates[by].isin(groups)]
     classes = _labels(data, "label")
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
-    x = np.arange(len(classes))
-    width = 0.8 / len(groups)
-    colors = ["#4C72B0", "#DD8452", "#55A868", "#C44E52"]
-    for k, (key, label) in enumerate(groups.items()):
-        part = data[data[by] == key].set_index("label")["per_10k"].reindex(classes).fillna(0.0)
-        ax.bar(x + (k - (len(groups) - 1) / 2) * width, part.to_numpy(), width=width, label=label,
-               color=colors[k % len(colors)])
+    x = _grouped_bars(ax, data, by, groups, classes, horizontal=False)
     ax.set_xticks(x, classes)
     ax.set_ylabel("每万词频次 (per 10,000 tokens)")
     ax.set_title(title + "\n报告内比较，并非两份报告", fontsize=12)
