@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+import tempfile
 from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +24,7 @@ from .paths import find_data_dir
 __all__ = ["build_processed", "make_figures", "notebook_paths", "render_notebooks"]
 
 
-def build_processed(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Path]:
+def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> dict[str, Path]:
     """Write ``data/processed/``: clean texts, paragraphs, the repair log and its summary.
 
     Files: ``<report_id>.txt`` (clean text), ``paragraphs.csv``, ``repairs.csv`` and
@@ -40,7 +41,7 @@ def build_processed(data_dir: str | os.PathLike[str] | None = None) -> dict[str,
 
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
     out = folder / "processed"
-    corpus = load_corpus(folder)
+    corpus = load_corpus(folder, progress=progress)
     written: dict[str, Path] = {}
     for row in corpus.itertuples(index=False):
         written[row.report_id] = write_text_atomic(out / f"{row.report_id}.txt", row.text)
@@ -145,6 +146,20 @@ def _title(nb_path: Path) -> str:
     return nb_path.stem
 
 
+def _local_kernel_manager(folder: str):
+    """A kernel manager whose kernels talk over Unix sockets in ``folder``: nothing listens
+    on the network, and ipykernel has no unencrypted TCP to warn about on every run."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LocalKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = os.path.join(folder, "kernel")
+
+    return LocalKernelManager
+
+
 @contextmanager
 def _inline_backend():
     """Kernels inherit the environment: a headless MPLBACKEND=Agg would stop figures from
@@ -190,27 +205,29 @@ def render_notebooks(
                           exclude_input_prompt=True, exclude_output_prompt=True)
     written: list[Path] = []
     entries = []
-    for path in tqdm(paths, desc="notebooks", unit="nb", disable=not progress):
-        target = executed_folder / path.name
-        try:
-            with _inline_backend():
-                papermill.execute_notebook(
-                    str(path), str(target), parameters=parameters or {}, cwd=str(path.parent),
-                    kernel_name="python3", progress_bar=False, log_output=False,
-                )
-        except PapermillExecutionError as err:
-            raise NotebookExecutionError(
-                f"{path}: cell {err.cell_index} (execution count {err.exec_count}) failed: "
-                f"{err.ename}: {err.evalue}. Open the notebook in JupyterLab and run it to see the traceback "
-                f"(executed copy: {target})"
-            ) from None
-        notebook = nbformat.read(target, as_version=4)
-        title = _title(path)
-        body, _ = full.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-        written.append(write_text_atomic(html_folder / f"{path.stem}.html", body))
-        body, _ = report.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-        written.append(write_text_atomic(html_folder / f"{path.stem}.report.html", body))
-        entries.append((path.stem, title))
+    with tempfile.TemporaryDirectory(prefix="miyun-kernels-") as sockets:
+        engine_options = {} if os.name == "nt" else {"kernel_manager_class": _local_kernel_manager(sockets)}
+        for path in tqdm(paths, desc="notebooks", unit="nb", disable=not progress):
+            target = executed_folder / path.name
+            try:
+                with _inline_backend():
+                    papermill.execute_notebook(
+                        str(path), str(target), parameters=parameters or {}, cwd=str(path.parent),
+                        kernel_name="python3", progress_bar=False, log_output=False, **engine_options,
+                    )
+            except PapermillExecutionError as err:
+                raise NotebookExecutionError(
+                    f"{path}: cell {err.cell_index} (execution count {err.exec_count}) failed: "
+                    f"{err.ename}: {err.evalue}. Open the notebook in JupyterLab and run it to see the traceback "
+                    f"(executed copy: {target})"
+                ) from None
+            notebook = nbformat.read(target, as_version=4)
+            title = _title(path)
+            body, _ = full.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+            written.append(write_text_atomic(html_folder / f"{path.stem}.html", body))
+            body, _ = report.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+            written.append(write_text_atomic(html_folder / f"{path.stem}.report.html", body))
+            entries.append((path.stem, title))
     items = "\n".join(
         f'<li><a href="{html.escape(stem)}.report.html">{html.escape(title)}</a> '
         f'(<a href="{html.escape(stem)}.html">带代码 with code</a>)</li>'

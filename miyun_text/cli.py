@@ -45,7 +45,7 @@ def _paragraphs(args: argparse.Namespace) -> pd.DataFrame:
 def _cmd_clean(args: argparse.Namespace) -> None:
     from .build import build_processed
 
-    for name, path in build_processed(args.data).items():
+    for name, path in build_processed(args.data, progress=True).items():
         print(f"{name}: {path}")
 
 

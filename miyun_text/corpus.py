@@ -257,27 +257,31 @@ def load_reports(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
 
 
 def load_corpus(
-    data_dir: str | os.PathLike[str] | None = None, *, strict: bool = True
+    data_dir: str | os.PathLike[str] | None = None, *, strict: bool = True, progress: bool = False
 ) -> pd.DataFrame:
     """Load every report in the manifest and return one row per report with clean text.
 
     Columns: the manifest columns, ``encoding`` (as detected), ``text`` (canonical
     Simplified Chinese) and ``n_repairs``. The repair log is in ``.attrs["repairs"]``.
     With ``strict=True`` (default) unrepaired damage raises
-    :class:`~miyun_text.errors.UnrepairedDamageError`.
+    :class:`~miyun_text.errors.UnrepairedDamageError`; ``progress=True`` shows a
+    progress bar over the reports.
 
     Example:
         >>> corpus = load_corpus()  # doctest: +SKIP
         >>> corpus.loc[0, "text"][:9]  # doctest: +SKIP
         '2024年北京市密云区'
     """
+    from tqdm.auto import tqdm
+
     from .clean import clean_text
 
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
     reports = load_reports(folder)
     errata = read_errata(folder)
     cleaned_texts, counts, logs = [], [], []
-    for row in reports.itertuples(index=False):
+    rows_iter = tqdm(list(reports.itertuples(index=False)), desc="reports", unit="report", disable=not progress)
+    for row in rows_iter:
         rows = errata[errata["report_id"] == row.report_id]
         cleaned = clean_text(row.raw_text, errata=rows, report_id=row.report_id, strict=strict)
         cleaned_texts.append(cleaned.text)
