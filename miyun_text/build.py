@@ -195,7 +195,7 @@ def render_notebooks(
     import papermill
     from nbconvert import HTMLExporter
     from papermill.exceptions import PapermillExecutionError
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
     html_folder, executed_folder = Path(html_dir), Path(executed_dir)

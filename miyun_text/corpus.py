@@ -272,7 +272,7 @@ def load_corpus(
         >>> corpus.loc[0, "text"][:9]  # doctest: +SKIP
         '2024年北京市密云区'
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     from .clean import clean_text
 
