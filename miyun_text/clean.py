@@ -283,13 +283,10 @@ def realign_mojibake(text: str) -> tuple[str, list[Repair]]:
         >>> realign_mojibake("四、聚焦增進。\\n?。ㄋ模┚劢乖鲞M")[0].splitlines()[1]
         '（四）聚焦增進'
     """
-    from opencc import OpenCC
-
     t2s = _opencc()
     damaged = {i for m in _RUN.finditer(text) for i in range(m.start(), m.end())}
     vocabulary = {ch for i, ch in enumerate(text) if i not in damaged}
     out, repairs, cursor = [], [], 0
-    del OpenCC
     for match in _RUN.finditer(text):
         run, start = match.group(), match.start()
         fixed, evidence = None, ""
@@ -320,34 +317,12 @@ def realign_mojibake(text: str) -> tuple[str, list[Repair]]:
     out.append(text[cursor:])
     result = "".join(out)
     # damage without a leading '?': stray PUA, bopomofo or box-drawing characters
-    damaged_after = {r.offset for r in repairs}
-    offset_map = _offset_map(text, repairs)
-    for i, ch in suspicious_chars(result):
-        original = offset_map.get(i, i)
-        if ch not in "?\ufffd" and original not in damaged_after and not any(
-            r.offset <= original < r.offset + len(r.before) for r in repairs
-        ):
-            repairs.append(Repair(original, ch, ch, "unrepaired",
+    for i, ch in suspicious_chars(text):
+        if i not in damaged:
+            repairs.append(Repair(i, ch, ch, "unrepaired",
                                   f"stray {unicodedata.name(ch, hex(ord(ch)))}; add a row to data/errata.csv"))
     repairs.sort(key=lambda r: r.offset)
     return result, repairs
-
-
-def _offset_map(text: str, repairs: list[Repair]) -> dict[int, int]:
-    """Map offsets of the repaired text back to the input, outside repaired spans."""
-    mapping, shift = {}, 0
-    spans = sorted((r.offset, len(r.before), len(r.after)) for r in repairs)
-    i_in = 0
-    for start, n_before, n_after in spans:
-        while i_in < start:
-            mapping[i_in + shift] = i_in
-            i_in += 1
-        shift += n_after - n_before
-        i_in = start + n_before
-    while i_in < len(text):
-        mapping[i_in + shift] = i_in
-        i_in += 1
-    return mapping
 
 
 # ---------------------------------------------------------------- step 3: pinyin

@@ -200,3 +200,9 @@ def test_no_cjk_character_disappears_unlogged(raw):
 
 def test_clean_text_output_is_nfc_stable(text):
     assert unicodedata.normalize("NFC", text) == text
+
+
+def test_stray_mojibake_characters_are_flagged():
+    text, log = realign_mojibake("保水ㄋ工作\ue000")
+    assert text == "保水ㄋ工作\ue000"
+    assert [(r.offset, r.step) for r in log] == [(2, "unrepaired"), (5, "unrepaired")]
