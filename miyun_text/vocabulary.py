@@ -70,7 +70,11 @@ _NAME_TRIM_HEAD = re.compile(
     r"办好|开展|推进|扎实推进|解决|发放|促进|改善提升|改善|提升|拆除|腾退|修缮|新改建|整治修缮|绿化美化|"
     r"编制完成上报|节约资金|通过|为|与|在|引进|聚集|建立|集中签约|签约|新设|接待)+"
 )
-_NAME_TRIM_TAIL = re.compile(r"(?:达到|达|为|实现|控制在|保持在|保持|超过|突破|约|近|超|共计|累计|等|和|及|均)+$")
+_NAME_TRIM_TAIL = re.compile(
+    r"(?:达到|达|为|实现|控制在|保持在|保持|超过|突破|(?<!签)约|近|超|共计|累计|等|和|及|均)+$"
+)
+_FOLLOWING = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?=的|[^\u4e00-\u9fff]|签订|喜迁|$)")
+_FRAME_WORDS = frozenset({"明确", "来自", "中科院", "其中", "共", "累计"})
 _TARGET_WORDS = ("目标", "预期", "力争", "控制在", "计划", "争取", "确保")
 _ACTUAL_WORDS = ("完成", "实现", "达到", "累计", "同比", "建成", "新增", "全年")
 
@@ -297,6 +301,10 @@ def extract_indicators(data: str | pd.Series | pd.DataFrame, year: int | None = 
                         continue
                     if q.unit in ("年", "周年", "届") and not growth:
                         continue  # dates and anniversaries are not indicators
+                    if not growth and (not name or segment.rstrip().endswith("等") or name in _FRAME_WORDS):
+                        # 明确30项先行先试任务, 与…等30余家单位: the counted thing follows the number
+                        following = _FOLLOWING.match(clause, match.end())
+                        name = following.group(1) if following else ""
                     if not name:
                         continue
                     last = {

@@ -60,6 +60,11 @@ def test_other_quantities(indicators):
     assert tuple(_row(indicators, "施划机动车位", "actual")[["value", "unit", "qualifier"]]) == (3800.0, "个", "余")
     assert tuple(_row(indicators, "森林蓄积量", "actual")[["value", "unit"]]) == (555.68, "万立方米")
     assert tuple(_row(indicators, "城镇登记失业率", "actual")[["value", "qualifier"]]) == (4.5, "以内")
+    # the counted thing follows the number: 明确30项先行先试任务, 集中签约18个战略投资项目
+    assert tuple(_row(indicators, "先行先试任务", "actual")[["value", "unit"]]) == (30.0, "项")
+    assert tuple(_row(indicators, "战略投资项目", "actual")[["value", "unit"]]) == (18.0, "个")
+    assert tuple(_row(indicators, "单位", "actual")[["value", "unit", "qualifier"]]) == (30.0, "家", "余")
+    assert tuple(_row(indicators, "邻里互助点", "target")[["value", "unit", "year"]]) == (30.0, "个", 2024)
 
 
 def test_known_quoted_terms(body):
