@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, token_kind
+from .structure import group_label
 
 __all__ = [
     "COLLOCATION_COLUMNS",
@@ -52,18 +53,14 @@ def _as_frame(docs: Docs) -> pd.DataFrame:
     raise TypeError(f"expected str, a sequence of str or a DataFrame, got {type(docs).__name__}")
 
 
-def _group_labels(frame: pd.DataFrame, by: str | Sequence[str] | None) -> pd.Series:
+def _group_labels(frame: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
     if by is None:
-        return pd.Series(["all"] * len(frame), index=frame.index, dtype="object")
+        return ["all"] * len(frame)
     columns = [by] if isinstance(by, str) else list(by)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"no column(s) {missing} to group by; available: {list(frame.columns)}")
-    parts = [frame[c].astype("string").fillna("—") for c in columns]
-    label = parts[0]
-    for part in parts[1:]:
-        label = label + " | " + part
-    return label.astype("object")
+    return [group_label(values) for values in frame[columns].itertuples(index=False, name=None)]
 
 
 def corpus_idf(units: Sequence[Sequence[str]]) -> dict[str, float]:
@@ -170,9 +167,11 @@ def extract_keywords(
         fallback = max(weights.values(), default=1.0)
     else:
         weights, fallback = _jieba_idf()
+    grouped: dict[str, list[str]] = {}
+    for tokens, label in zip(units, labels, strict=True):
+        grouped.setdefault(label, []).extend(tokens)
     rows = []
-    for label in pd.unique(labels):
-        tokens = [t for tokens, lab in zip(units, labels, strict=True) if lab == label for t in tokens]
+    for label, tokens in grouped.items():
         counts = Counter(tokens)
         if not counts:
             continue

@@ -23,6 +23,7 @@ import pandas as pd
 from .errors import ResourceError
 from .paths import resource_path
 from .segment import Segmenter
+from .structure import group_columns, group_label
 
 __all__ = [
     "COMPARE_COLUMNS",
@@ -173,14 +174,12 @@ def load_markers(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 
 
 def _grouped_tokens(paragraphs: pd.DataFrame, by: str | Sequence[str], segmenter: Segmenter | None):
-    from .themes import _group_columns, _label
-
     seg = segmenter or rhetoric_segmenter()
-    columns = _group_columns(paragraphs, by)
+    columns = group_columns(paragraphs, by)
     for keys, part in paragraphs.groupby(columns, sort=False, dropna=False):
         keys = keys if isinstance(keys, tuple) else (keys,)
         tokens = [t for text in part["text"].astype(str) for t in seg.tokenize(text)]
-        yield dict(zip(columns, keys, strict=True)), _label(keys), tokens
+        yield dict(zip(columns, keys, strict=True)), group_label(keys), tokens
 
 
 def marker_rates(paragraphs: pd.DataFrame, by: str | Sequence[str] = "part_kind", *,

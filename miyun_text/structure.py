@@ -8,6 +8,7 @@ whose paragraphs often open with a lead phrase (``密云水库守护全面提质
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -238,3 +239,41 @@ def corpus_paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
         empty.insert(1, "year", pd.Series(dtype="int64"))
         return empty
     return pd.concat(frames, ignore_index=True)
+
+
+# Named groupings: what ``by="section"`` and friends mean in a paragraph table.
+GROUPINGS = {
+    "report": ["report_id"],
+    "year": ["year"],
+    "part": ["report_id", "part_no", "part_kind"],
+    "part_kind": ["report_id", "part_kind"],
+    "section": ["report_id", "part_no", "section_no", "section_title"],
+}
+
+
+def group_columns(frame: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
+    """The columns a grouping names: a key of :data:`GROUPINGS`, a column, or a list of columns.
+
+    ``"year"`` falls back to ``part_year`` in a single report's paragraph table.
+
+    Example:
+        >>> group_columns(parse_report("一、2023年工作回顾\\n保水。", "r", 2024), "section")
+        ['report_id', 'part_no', 'section_no', 'section_title']
+    """
+    columns = GROUPINGS.get(by, [by]) if isinstance(by, str) else list(by)
+    if columns == ["year"] and "year" not in frame.columns and "part_year" in frame.columns:
+        columns = ["part_year"]
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"cannot group by {by!r}: no column(s) {missing}; available: {list(frame.columns)}")
+    return columns
+
+
+def group_label(values: tuple) -> str:
+    """A readable label for a group's key values, missing values shown as —.
+
+    Example:
+        >>> group_label(("miyun_2024", 1, None))
+        'miyun_2024 | 1 | —'
+    """
+    return " | ".join("—" if pd.isna(v) else str(v) for v in values)

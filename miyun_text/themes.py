@@ -17,6 +17,7 @@ import pandas as pd
 from .errors import ResourceError
 from .paths import resource_path
 from .segment import Segmenter, content_segmenter
+from .structure import GROUPINGS, group_columns, group_label
 
 __all__ = [
     "GROUPINGS",
@@ -29,14 +30,6 @@ __all__ = [
 ]
 
 THEME_COLUMNS = ["group", "theme", "label", "count", "n_tokens", "per_10k", "share"]
-# Named groupings: what ``by="section"`` and friends mean in a paragraph table.
-GROUPINGS = {
-    "report": ["report_id"],
-    "year": ["year"],
-    "part": ["report_id", "part_no", "part_kind"],
-    "part_kind": ["report_id", "part_kind"],
-    "section": ["report_id", "part_no", "section_no", "section_title"],
-}
 
 
 @lru_cache(maxsize=4)
@@ -95,20 +88,6 @@ def theme_of(term: str, lexicon: pd.DataFrame | None = None) -> list[str]:
     return sorted(lex.loc[lex["term"] == term, "theme"].unique().tolist())
 
 
-def _group_columns(frame: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
-    columns = GROUPINGS.get(by, [by]) if isinstance(by, str) else list(by)
-    if columns == ["year"] and "year" not in frame.columns and "part_year" in frame.columns:
-        columns = ["part_year"]
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"cannot group by {by!r}: no column(s) {missing}; available: {list(frame.columns)}")
-    return columns
-
-
-def _label(values: tuple) -> str:
-    return " | ".join("—" if pd.isna(v) else str(v) for v in values)
-
-
 def theme_frequencies(
     paragraphs: pd.DataFrame,
     by: str | Sequence[str] = "section",
@@ -134,7 +113,7 @@ def theme_frequencies(
         raise ValueError("paragraphs needs a 'text' column")
     lex = lexicon if lexicon is not None else load_themes()
     seg = segmenter or content_segmenter()
-    columns = _group_columns(paragraphs, by)
+    columns = group_columns(paragraphs, by)
     term_themes: dict[str, list[str]] = {}
     for row in lex.itertuples(index=False):
         term_themes.setdefault(row.term, []).append(row.theme)
@@ -153,7 +132,7 @@ def theme_frequencies(
             count = counts[theme]
             rows.append({
                 **dict(zip(columns, keys, strict=True)),
-                "group": _label(keys),
+                "group": group_label(keys),
                 "theme": theme,
                 "label": labels[theme],
                 "count": count,
