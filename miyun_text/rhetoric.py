@@ -130,9 +130,9 @@ def compare(
     return out.astype({"term": "string", "count_a": "int64", "count_b": "int64"})
 
 
-_RHETORIC: Segmenter | None = None
 
 
+@lru_cache(maxsize=1)
 def rhetoric_segmenter() -> Segmenter:
     """Segmenter for rhetoric: stopwords, numbers and single characters dropped, boilerplate kept.
 
@@ -140,10 +140,7 @@ def rhetoric_segmenter() -> Segmenter:
         >>> rhetoric_segmenter().tokenize("全力推进乡村振兴，增长4.5%")
         ['全力', '推进', '乡村振兴', '增长']
     """
-    global _RHETORIC
-    if _RHETORIC is None:
-        _RHETORIC = Segmenter(min_length=2)
-    return _RHETORIC
+    return Segmenter(min_length=2)
 
 
 @lru_cache(maxsize=4)

@@ -373,10 +373,9 @@ def _merge_quantities(tokens: list[str]) -> list[str]:
     return out
 
 
-_DEFAULT: Segmenter | None = None
-_CONTENT: Segmenter | None = None
 
 
+@lru_cache(maxsize=1)
 def default_segmenter() -> Segmenter:
     """A shared Segmenter with the default settings, built on first use.
 
@@ -384,12 +383,10 @@ def default_segmenter() -> Segmenter:
         >>> default_segmenter() is default_segmenter()
         True
     """
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = Segmenter()
-    return _DEFAULT
+    return Segmenter()
 
 
+@lru_cache(maxsize=1)
 def content_segmenter() -> Segmenter:
     """A shared Segmenter for subject matter: stopwords and boilerplate dropped, no single characters.
 
@@ -400,7 +397,4 @@ def content_segmenter() -> Segmenter:
         >>> content_segmenter().tokenize("全面推进乡村振兴")
         ['乡村振兴']
     """
-    global _CONTENT
-    if _CONTENT is None:
-        _CONTENT = Segmenter(boilerplate=True, min_length=2)
-    return _CONTENT
+    return Segmenter(boilerplate=True, min_length=2)
