@@ -1,24 +1,40 @@
 """Parse a clean report into parts, sections, paragraphs and sentences.
 
-A work report is a short preamble, then numbered parts (``一、2023年工作回顾``,
-or ``第一部分``), each with optional numbered sections (``（一）高规格保水保生态，…``)
-whose paragraphs often open with a lead phrase (``密云水库守护全面提质。``).
+A work report is a short preamble, then parts, each with optional numbered sections
+whose paragraphs often open with a lead phrase (``密云水库守护全面提质。``). Real reports
+mark their parts in several ways, all understood here:
+
+- numbered parts ``一、2023年工作回顾`` with sections ``（一）高规格保水保生态，…``;
+- ``第一部分 2022年工作情况`` parts with ``一、`` sections;
+- unnumbered part headings standing alone on a line (``2023年工作回顾``,
+  ``2024年工作任务``, ``政府自身建设``) with ``一、`` or ``（一）`` sections;
+- Arabic numbering (``1.``, ``1、``, ``（1）``) at whichever level it is used.
+
+Headings are found by their numbering sequence (一 then 二; （一） then （二）, starting
+again in each part) and by their shape (a short line without sentence punctuation, or a
+short heading sentence followed by its body on the same line), so that a paragraph that
+happens to begin with ``一、`` is kept as text. No body text is ever dropped.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
 
 import pandas as pd
 
 __all__ = [
     "CN_NUMERALS",
     "PARAGRAPH_COLUMNS",
+    "StructureWarning",
     "chinese_numeral",
     "classify_part",
     "corpus_paragraphs",
     "parse_report",
+    "part_years",
     "sentences",
     "split_sentences",
 ]
@@ -29,6 +45,7 @@ PARAGRAPH_COLUMNS = [
     "part_title",
     "part_kind",
     "part_year",
+    "part_years",
     "section_no",
     "section_title",
     "para_no",
@@ -38,17 +55,52 @@ PARAGRAPH_COLUMNS = [
 
 CN_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
-_NUM = "一二三四五六七八九十"
-_PART = re.compile(rf"^(?:([{_NUM}]{{1,3}})、|第([{_NUM}]{{1,3}})部分[：:、\s]*)(.*)$")
-_SECTION = re.compile(rf"^[（(]([{_NUM}]{{1,3}})[）)]\s*(.*)$")
-_YEAR = re.compile(r"(20\d\d|19\d\d)年")
-_LEAD = re.compile(r"^([^。！？；：]{4,20})。")
-# Part titles say what the part does; these words decide its kind.
-_KINDS = [
-    ("review", ("回顾", "工作总结", "过去一年", "过去五年")),
-    ("self-building", ("自身建设", "政府建设")),
-    ("plan", ("工作安排", "工作任务", "重点工作", "主要任务", "目标任务")),
+
+class StructureWarning(UserWarning):
+    """A report's parts could not be found; it was read as one part of kind ``unknown``."""
+
+
+_DIGIT = "1-9一二三四五六七八九"
+# A Chinese numeral from 一 to 九十九, in its one well-formed spelling (十一, not 一一).
+_CN = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_AR = r"(?:[1-9][0-9]?|[１-９][０-９]?)"
+# Numbering markers, outermost first; each is (level, pattern giving number and rest).
+_MARKERS = [
+    ("bufen", re.compile(rf"^第\s*({_CN}|{_AR})\s*部分[\s：:、.．]*(.*)$")),
+    ("cn", re.compile(rf"^({_CN})\s*[、.．]\s*(.*)$")),
+    ("bcn", re.compile(rf"^[（(]\s*({_CN})\s*[）)][\s、.．]*(.*)$")),
+    ("ar", re.compile(rf"^({_AR})\s*(?:、|[.．](?![0-9０-９]))\s*(.*)$")),
+    ("bar", re.compile(rf"^[（(]\s*({_AR})\s*[）)][\s、.．]*(.*)$")),
 ]
+_SECTION_LEVELS = {
+    "bufen": ("cn", "bcn", "ar", "bar"),
+    "plain": ("cn", "bcn", "ar", "bar"),
+    "cn": ("bcn", "ar", "bar"),
+    "ar": ("bar",),
+    None: ("cn", "bcn", "ar", "bar"),
+}
+_YEAR = re.compile(r"((?:19|20)\d\d)年")
+_YEAR_RANGE = re.compile(r"((?:19|20)\d\d)年?\s*(?:[—–\-~～至到]+)\s*((?:19|20)\d\d)年")
+_LEAD = re.compile(r"^([^。！？；：]{4,20})。")
+_SENTENCE_END = "。！？!?"
+# A heading never holds these; a heading sentence of an inline section ends at the first 。！？.
+_NOT_IN_HEADING = set("。！？!?；;")
+_MAX_HEADING = 60
+_MAX_INLINE_HEADING = 50
+_MAX_PLAIN_HEADING = 30
+# Part titles say what the part does; these words decide its kind, in this order.
+_KINDS = [
+    ("review", ("回顾", "工作总结", "过去一年", "过去五年", "五年来", "本届政府工作", "工作情况")),
+    ("self-building", ("自身建设", "政府建设")),
+    ("plan", ("安排", "任务", "总体要求", "预期目标", "主要目标", "重点工作", "工作部署", "目标要求")),
+]
+# Words that make a short line standing alone an unnumbered part heading.
+_PLAIN_WORDS = (*(w for _, words in _KINDS for w in words), "今后五年", "未来五年", "展望")
+_YEAR_WORK = re.compile(r"^(?:19|20)\d\d年[^\d]{0,8}工作$")
+_PLAIN_BLOCK = ("报告", "代表", "会议", "月", "日", "同志")
+_FIVE_YEARS_BACK = ("过去五年", "五年来", "本届政府")
+_FIVE_YEARS_AHEAD = ("今后五年", "未来五年")
+_ONE_YEAR_BACK = ("过去一年", "一年来")
 
 
 def chinese_numeral(text: str) -> int:
@@ -58,7 +110,7 @@ def chinese_numeral(text: str) -> int:
         >>> chinese_numeral("七"), chinese_numeral("十二"), chinese_numeral("二十")
         (7, 12, 20)
     """
-    if not text or any(ch not in CN_NUMERALS for ch in text):
+    if not isinstance(text, str) or not re.fullmatch(_CN, text):
         raise ValueError(f"not a Chinese numeral: {text!r}")
     if "十" not in text:
         return CN_NUMERALS[text]
@@ -66,19 +118,69 @@ def chinese_numeral(text: str) -> int:
     return (CN_NUMERALS[tens] if tens else 1) * 10 + (CN_NUMERALS[ones] if ones else 0)
 
 
-def classify_part(title: str) -> str:
+def _number(token: str) -> int:
+    if re.fullmatch(_CN, token):
+        return chinese_numeral(token)
+    return int(token.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+
+
+def classify_part(title: str, report_year: int | None = None) -> str:
     """Kind of a part from its title: review, plan, self-building or outlook.
+
+    Words decide first (回顾, 过去一年 → review; 自身建设 → self-building; 安排, 任务,
+    总体要求, 预期目标, 主要目标 → plan). Without them, a year in the title decides when
+    the report's year is known: an earlier year is a review, the report's own year a plan.
 
     Example:
         >>> classify_part("2023年工作回顾"), classify_part("2024年政府工作安排")
         ('review', 'plan')
         >>> classify_part("全面加强政府自身建设"), classify_part("深入学习贯彻…")
         ('self-building', 'outlook')
+        >>> classify_part("2025年工作总体要求和重点任务"), classify_part("2022年经济社会发展", 2023)
+        ('plan', 'review')
     """
     for kind, words in _KINDS:
         if any(word in title for word in words):
             return kind
+    years = [int(y) for y in _YEAR.findall(title)]
+    if years and report_year is not None:
+        if max(years) < report_year:
+            return "review"
+        if min(years) == report_year:
+            return "plan"
     return "outlook"
+
+
+def part_years(title: str, kind: str, report_year: int | None) -> tuple[int | None, str | None]:
+    """The year a part speaks about and the span it covers (``"2017–2021"``).
+
+    A year in the title wins (a range such as ``2017—2021年`` gives the span and its last
+    year for a review); ``过去五年`` reviews the five years before the report, ``今后五年``
+    plans the five from it; ``过去一年`` and a review without a year speak about the year
+    before the report; anything else about the report's year.
+
+    Example:
+        >>> part_years("过去五年工作回顾", "review", 2022)
+        (2021, '2017–2021')
+        >>> part_years("一年来工作回顾", "review", 2024), part_years("2024年工作安排", "plan", 2024)
+        ((2023, '2023'), (2024, '2024'))
+    """
+    span = _YEAR_RANGE.search(title)
+    if span:
+        first, last = sorted((int(span.group(1)), int(span.group(2))))
+        return (last if kind == "review" else first), f"{first}–{last}"
+    years = _YEAR.findall(title)
+    if years:
+        return int(years[0]), years[0]
+    if report_year is None:
+        return None, None
+    if any(w in title for w in _FIVE_YEARS_BACK):
+        return report_year - 1, f"{report_year - 5}–{report_year - 1}"
+    if any(w in title for w in _FIVE_YEARS_AHEAD):
+        return report_year, f"{report_year}–{report_year + 4}"
+    if kind == "review" or any(w in title for w in _ONE_YEAR_BACK):
+        return report_year - 1, str(report_year - 1)
+    return report_year, str(report_year)
 
 
 def _report_year(lines: list[str], default: int | None) -> int | None:
@@ -101,16 +203,123 @@ def _lead(text: str) -> str | None:
     return lead
 
 
+@dataclass(frozen=True)
+class _Mark:
+    """A numbered line: its level, number, heading title and, for an inline heading, the body."""
+
+    level: str
+    number: int
+    title: str
+    inline: bool
+
+
+def _standalone(rest: str, limit: int = _MAX_HEADING) -> bool:
+    core = rest.rstrip("：:")
+    return 0 < len(core) <= limit and not (_NOT_IN_HEADING & set(core))
+
+
+def _mark(line: str) -> _Mark | None:
+    for level, pattern in _MARKERS:
+        match = pattern.match(line)
+        if not match:
+            continue
+        rest = match.group(2).strip()
+        if _standalone(rest):
+            return _Mark(level, _number(match.group(1)), rest.rstrip("：:"), False)
+        head = re.match(rf"^([^{_SENTENCE_END}；;：:]{{2,{_MAX_INLINE_HEADING}}})[{_SENTENCE_END}]", rest)
+        if head:
+            return _Mark(level, _number(match.group(1)), head.group(1).strip(), True)
+        if level == "bufen" and not rest:
+            return _Mark(level, _number(match.group(1)), "", False)
+        return None
+    return None
+
+
+def _plain_part(line: str) -> bool:
+    """A short line standing alone whose words name a part: 2023年工作回顾, 政府自身建设."""
+    core = line.strip("【】〔〕[] ")
+    if not 4 <= len(core) <= _MAX_PLAIN_HEADING or set(core) & set("。！？!?；;：:，,、（）()“”"):
+        return False
+    if _mark(core) is not None or any(w in core for w in _PLAIN_BLOCK):
+        return False
+    return any(w in core for w in _PLAIN_WORDS) or _YEAR_WORK.match(core) is not None
+
+
+def _sequence(indices: list[int], marks: list[_Mark | None]) -> list[int]:
+    """Keep the numbered headings that continue the sequence 1, 2, 3 …"""
+    kept, expected = [], 1
+    for i in indices:
+        mark = marks[i]
+        if mark is not None and mark.number == expected:
+            kept.append(i)
+            expected += 1
+    return kept
+
+
+def _part_heads(lines: list[str], marks: list[_Mark | None]) -> tuple[str | None, list[int]]:
+    """The level that marks parts and the line numbers of the part headings."""
+
+    def at(level: str, standalone: bool = True) -> list[int]:
+        return [i for i, m in enumerate(marks) if m and m.level == level and (not standalone or not m.inline)]
+
+    bufen = _sequence(at("bufen"), marks)
+    if bufen:
+        return "bufen", bufen
+    plain = [i for i, line in enumerate(lines) if marks[i] is None and _plain_part(line)]
+    cn = _sequence(at("cn"), marks)
+    if plain and (not cn or cn[0] > plain[0]):
+        return "plain", plain
+    if cn:
+        return "cn", cn
+    arabic = _sequence(at("ar"), marks)
+    if arabic:
+        return "ar", arabic
+    return None, []
+
+
+def _section_heads(marks: list[_Mark | None], start: int, stop: int, levels: Sequence[str]) -> dict[int, _Mark]:
+    """Section headings between two part headings.
+
+    Of the levels that may mark sections there, the one whose sequence starts first wins:
+    sub-items (``一是``, ``（1）``, an ``一、`` list inside a section) come after the
+    section heading that holds them.
+    """
+    best: list[int] = []
+    for level in levels:
+        indices = [i for i in range(start, stop) if marks[i] is not None and marks[i].level == level]
+        kept = _sequence(indices, marks)
+        if kept and (not best or kept[0] < best[0]):
+            best = kept
+    return {i: marks[i] for i in best}
+
+
+def _preamble_end(lines: list[str]) -> int:
+    """Where the body begins in a report without parts: after the title lines and the address."""
+    for i, line in enumerate(lines[:6]):
+        if line.startswith("各位代表"):
+            return i + 1
+    end = 0
+    while end < len(lines) and len(lines[end]) <= _MAX_HEADING and not set(lines[end]) & set(_SENTENCE_END):
+        end += 1
+    return end if end < len(lines) else 0
+
+
 def parse_report(text: str, report_id: str = "report", year: int | None = None) -> pd.DataFrame:
     """One row per paragraph with its part, section, lead phrase and text.
 
     ``part_no`` is 0 for the preamble (title lines and the opening address);
     ``section_no`` is missing outside numbered sections. Once a part's closing address
     (a paragraph opening with 各位代表) begins, the paragraphs after it belong to the
-    part, not to its last section. ``part_year`` is the year a part speaks about: the
-    year in its title, else the report's year (``year`` or the first year in the title
-    lines). Brackets may be full-width or ASCII; ``第一部分`` parts and reports without
-    sections are understood.
+    part, not to its last section. ``part_year`` is the year a part speaks about and
+    ``part_years`` the span (``2017–2021`` for a five-year review; see :func:`part_years`);
+    the report's year is ``year`` or the first year in the title lines.
+
+    Parts are ``一、`` lines, ``第一部分`` lines, or unnumbered part headings standing
+    alone; sections are the next numbering level inside a part (``（一）``, or ``一、``
+    under 部分 and unnumbered parts, or Arabic ``1.``/``（1）``). An inline section
+    (``（一）标题句。正文…``) takes its first sentence as the title and keeps the line,
+    without its number, as paragraph text. A report whose parts cannot be found is read
+    as one part of kind ``unknown`` with a :class:`StructureWarning`; nothing raises.
 
     Example:
         >>> df = parse_report("报告\\n一、2023年工作回顾\\n（一）保水\\n水库守护全面提质。加强保水。", "r", 2024)
@@ -122,29 +331,59 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
         raise TypeError(f"parse_report expects str, got {type(text).__name__}")
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     report_year = _report_year(lines, year)
+    marks = [_mark(line) for line in lines]
+    level, heads = _part_heads(lines, marks)
+    titles: dict[int, str] = {}
+    skip: set[int] = set()
+    for i in heads:
+        mark = marks[i]
+        title = lines[i].strip("【】〔〕[] ") if mark is None or level == "plain" else mark.title
+        if not title and i + 1 < len(lines) and _standalone(lines[i + 1], _MAX_PLAIN_HEADING) and not marks[i + 1]:
+            title = lines[i + 1]  # 第一部分 on its own line, its title on the next
+            skip.add(i + 1)
+        titles[i] = title
+    body_start = 0 if heads else _preamble_end(lines)
+    bounds = [*heads, len(lines)] if heads else [body_start - 1, len(lines)]
+    sections: dict[int, _Mark] = {}
+    for start, stop in pairwise(bounds):
+        sections.update(_section_heads(marks, start + 1, stop, _SECTION_LEVELS[level]))
+    if not heads:
+        if len(lines) > body_start:
+            warnings.warn(
+                f"{report_id}: no part headings found (一、…, 第一部分 …, or a line such as 2023年工作回顾); "
+                "read as one part of kind 'unknown'",
+                StructureWarning,
+                stacklevel=2,
+            )
+
     rows = []
-    part_no, part_title, part_kind, part_year = 0, "", "preamble", report_year
+    part_no, part_title, part_kind = 0, "", "preamble"
+    part_year, span = report_year, (str(report_year) if report_year is not None else None)
     section_no: int | None = None
     section_title = ""
     para_no = 0
     closing = False
-    for line in lines:
-        part = _PART.match(line)
-        if part:
-            part_no = chinese_numeral(part.group(1) or part.group(2))
-            part_title = part.group(3).strip()
-            part_kind = classify_part(part_title)
-            years = _YEAR.findall(part_title)
-            part_year = int(years[0]) if years else report_year
+    for i, line in enumerate(lines):
+        if i in skip:
+            continue
+        if i in titles:
+            part_no = part_no + 1 if level == "plain" else marks[i].number
+            part_title = titles[i]
+            part_kind = classify_part(part_title, report_year)
+            part_year, span = part_years(part_title, part_kind, report_year)
             section_no, section_title, para_no, closing = None, "", 0, False
             continue
-        section = _SECTION.match(line)
-        if section and part_no > 0 and len(line) <= 60:
-            section_no = chinese_numeral(section.group(1))
-            section_title = section.group(2).strip()
-            closing = False
-            continue
-        if part_no > 0 and line.startswith("各位代表"):
+        if not heads and i == body_start and part_no == 0:
+            part_no, part_title, part_kind, para_no = 1, "", "unknown", 0
+        lead_text = line
+        if i in sections:
+            mark = sections[i]
+            section_no, section_title, closing = mark.number, mark.title, False
+            if not mark.inline:
+                continue
+            line = _MARKERS_BY_LEVEL[mark.level].match(line).group(2).strip()
+            lead_text = re.split(f"[{_SENTENCE_END}]", line, maxsplit=1)[-1].lstrip()
+        elif part_no > 0 and line.startswith("各位代表"):
             closing = True
             section_no, section_title = None, ""
         para_no += 1
@@ -155,10 +394,11 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
                 "part_title": part_title,
                 "part_kind": part_kind,
                 "part_year": part_year,
+                "part_years": span,
                 "section_no": section_no if not closing else None,
                 "section_title": section_title if not closing else "",
                 "para_no": para_no,
-                "lead": _lead(line) if part_no > 0 else None,
+                "lead": _lead(lead_text) if part_no > 0 else None,
                 "text": line,
             }
         )
@@ -167,6 +407,7 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
         {
             "part_no": "int64",
             "part_year": "Int64",
+            "part_years": "string",
             "section_no": "Int64",
             "para_no": "int64",
             "lead": "string",
@@ -177,6 +418,9 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
             "text": "string",
         }
     )
+
+
+_MARKERS_BY_LEVEL = dict(_MARKERS)
 
 
 _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")

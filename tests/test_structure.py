@@ -71,7 +71,8 @@ def test_ascii_brackets_and_numbered_parts():
 def test_report_without_sections():
     df = parse_report("一、工作回顾\n甲。\n二、工作安排\n乙。", "x", 2024)
     assert df["section_no"].isna().all()
-    assert df["part_year"].tolist() == [2024, 2024]
+    # a review without a year speaks about the year before the report
+    assert df["part_year"].tolist() == [2023, 2024]
 
 
 def test_chinese_numerals():
@@ -99,3 +100,170 @@ def test_parse_report_rejects_non_strings():
 
     with pytest.raises(TypeError):
         parse_report(None)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- layouts real reports use
+
+import re  # noqa: E402
+import warnings  # noqa: E402
+
+import pytest  # noqa: E402
+from conftest import FIXTURES  # noqa: E402
+
+from miyun_text.structure import StructureWarning, _mark, _plain_part, classify_part, part_years  # noqa: E402
+
+LAYOUTS = FIXTURES / "layouts"
+# file -> [(part_title, part_kind, part_year, part_years, number of sections)], preamble left out
+EXPECTED = {
+    "huairou_2023_numbered": [
+        ("2022年工作回顾", "review", 2022, "2022", 3),
+        ("2023年工作安排", "plan", 2023, "2023", 2),
+        ("全面加强政府自身建设", "self-building", 2023, "2023", 0),
+    ],
+    "huzhou_2023_bufen": [
+        ("2022年工作情况", "review", 2022, "2022", 3),
+        ("2023年工作总体要求和目标任务", "plan", 2023, "2023", 4),
+        ("加强政府自身建设", "self-building", 2023, "2023", 0),
+    ],
+    "yanqing_2019_plain": [
+        ("2018年工作回顾", "review", 2018, "2018", 3),
+        ("2019年工作任务", "plan", 2019, "2019", 4),
+        ("政府自身建设", "self-building", 2019, "2019", 0),
+    ],
+    "zhengding_2025_inline": [
+        ("过去一年工作回顾", "review", 2024, "2024", 4),
+        ("2025年工作总体要求和重点任务", "plan", 2025, "2025", 3),
+        ("持续加强政府自身建设", "self-building", 2025, "2025", 0),
+    ],
+    "miyun_2022_five_year": [
+        ("过去五年工作回顾", "review", 2021, "2017–2021", 4),
+        ("今后五年的奋斗目标", "outlook", 2022, "2022–2026", 0),
+        ("2022年工作安排", "plan", 2022, "2022", 2),
+        ("全面加强政府自身建设", "self-building", 2022, "2022", 0),
+    ],
+    "mianyang_2024_arabic": [
+        ("2023年工作回顾", "review", 2023, "2023", 3),
+        ("2024年主要目标和重点任务", "plan", 2024, "2024", 2),
+        ("全面加强政府自身建设", "self-building", 2024, "2024", 0),
+    ],
+}
+
+
+def _layout(name: str):
+    return parse_report((LAYOUTS / f"{name}.txt").read_text(encoding="utf-8"), name)
+
+
+def _parts(df):
+    rows = []
+    for (_, title, kind, year, span), group in df[df["part_no"] > 0].groupby(
+        ["part_no", "part_title", "part_kind", "part_year", "part_years"], sort=False
+    ):
+        rows.append((title, kind, int(year), span, group["section_no"].dropna().nunique()))
+    return rows
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_layout_parts_kinds_years_and_section_counts(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StructureWarning)
+        df = _layout(name)
+    assert _parts(df) == EXPECTED[name]
+    assert df["part_no"].iloc[0] == 0 and (df["part_no"] == 0).sum() == 4  # title, date, address, opening
+
+
+def _body_sentences(text: str) -> list[str]:
+    """Sentences of lines that are not headings standing alone (a heading has no 。！？)."""
+    found = []
+    for line in text.splitlines():
+        line = line.strip()
+        if re.search("[。！？]", line):
+            found += [s for s in split_sentences(line) if re.search("[。！？]", s)]
+    return found
+
+
+@pytest.mark.parametrize("name", [*sorted(EXPECTED), "shunyi_2021_unknown"])
+def test_no_body_sentence_is_lost(name):
+    text = (LAYOUTS / f"{name}.txt").read_text(encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StructureWarning)
+        joined = "".join(parse_report(text, name)["text"])
+    for sentence in _body_sentences(text):
+        core = re.sub(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十\d]+[、.])", "", sentence)
+        assert core in joined, sentence
+
+
+def test_inline_sections_keep_their_body():
+    df = _layout("zhengding_2025_inline")
+    first = df[(df["part_no"] == 1) & (df["section_no"] == 1)]
+    assert first["section_title"].iloc[0] == "坚持项目支撑，经济基础更加坚实"
+    assert "深化项目建设年活动" in first["text"].iloc[0]
+    short = df[(df["part_no"] == 1) & (df["section_no"] == 3)]
+    assert short["section_title"].tolist() == ["民生保障更加有力"]
+    assert "新增城镇就业5200人。" in short["text"].iloc[0]
+    # 一是…二是… lead lists stay text in the section they belong to
+    lead_list = df[df["text"].str.startswith("一是古城保护")]
+    assert lead_list["section_no"].tolist() == [4]
+
+
+def test_a_sentence_opening_with_yi_inside_a_part_is_not_a_heading():
+    df = _layout("huairou_2023_numbered")
+    row = df[df["text"].str.startswith("一、要坚持需求牵引")]
+    assert row["part_no"].tolist() == [2] and row["section_no"].tolist() == [1]
+
+
+def test_subitems_below_sections_stay_text():
+    bufen = _layout("huzhou_2023_bufen")
+    assert bufen["text"].str.startswith("（一）助企纾困精准有力").sum() == 1
+    arabic = _layout("mianyang_2024_arabic")
+    assert arabic[arabic["text"].str.startswith("（1）")]["section_no"].tolist() == [2]
+
+
+def test_unparseable_report_is_one_unknown_part_with_a_warning():
+    text = (LAYOUTS / "shunyi_2021_unknown.txt").read_text(encoding="utf-8")
+    with pytest.warns(StructureWarning, match="shunyi_2021_unknown: no part headings"):
+        df = parse_report(text, "shunyi_2021_unknown")
+    assert df["part_kind"].tolist() == ["preamble"] * 2 + ["unknown"] * 5
+    assert df["part_year"].unique().tolist() == [2021]
+
+
+def test_malformed_numerals_do_not_raise():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StructureWarning)
+        assert parse_report("一一、甲")["text"].tolist() == ["一一、甲"]
+    with pytest.raises(ValueError):
+        chinese_numeral("一一")
+
+
+def test_part_kind_from_words_and_years():
+    assert classify_part("2022年工作情况", 2023) == "review"
+    assert classify_part("2025年工作总体要求和重点任务", 2025) == "plan"
+    assert classify_part("今年主要预期目标", 2025) == "plan"
+    assert classify_part("2024年经济社会发展", 2024) == "plan"
+    assert part_years("过去五年工作回顾", "review", 2022) == (2021, "2017–2021")
+    assert part_years("2017—2021年工作回顾", "review", 2022) == (2021, "2017–2021")
+    assert part_years("过去一年工作回顾", "review", 2025) == (2024, "2024")
+
+
+_PIECES = ["一、", "二、", "三、", "十一、", "一一、", "（一）", "(二)", "（1）", "1.", "2、", "第一部分", "第二部分 ",
+           "部分", "2023年工作回顾", "2024年工作安排", "政府自身建设", "各位代表，", "保水。", "甲乙丙丁", "？", "；",
+           "\n", "\n", "\n", "一是", "1.5万亩", "（", "）", "〇", "十"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.sampled_from([None, 2024]))
+def test_parse_report_never_raises_and_keeps_every_body_character(pieces, year):
+    text = "".join(pieces)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StructureWarning)
+        df = parse_report(text, "p", year)
+    texts = set(df["text"])
+    titles = set(df["part_title"]) | set(df["section_title"])
+    previous = ""
+    for line in (line.strip() for line in text.split("\n")):
+        if not line:
+            continue
+        after_bufen, previous = previous.endswith("部分"), line
+        if re.search("[。！？]", line):  # a line holding a sentence is body: kept whole, or after its number
+            assert any(line.endswith(t) for t in texts if t), line
+        elif line not in texts:  # otherwise it was read as a heading
+            heading = _mark(line) is not None or _plain_part(line) or after_bufen
+            assert heading or any(t and t in line for t in titles), line
