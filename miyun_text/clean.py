@@ -180,14 +180,83 @@ def _is_suspicious(ch: str) -> bool:
     )
 
 
+# Words that make a clause a question, so that a ``?`` after it ends a sentence.
+_QUESTION_WORDS = ("吗", "呢", "么", "什么", "怎", "如何", "为何", "何", "哪", "谁", "几", "多少", "是否", "难道", "岂",
+                   "嗎", "麼", "為何", "誰", "幾")
+_CLAUSE_END = "。！？；，,;!\n"
+_OPENING = "“‘「『《（(【"
+_CLOSING = "”’」』》）)】"
+_DASHES = "─━"
+
+
+def _common_cjk(ch: str) -> bool:
+    """True for a character of GB 2312 or of Big5's frequent level: what reports are written in."""
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        pass
+    try:
+        return ch.encode("big5") < b"\xc6\x7f"
+    except UnicodeEncodeError:
+        return False
+
+
+def _question_is_damage(text: str, i: int) -> bool:
+    """Whether the ``?`` at ``i`` is the decoder's mark for lost bytes rather than a question mark.
+
+    The bytes and the text around it decide: ``?`` opening a line, doubled, followed by
+    punctuation the scrape folded (``?!`` ``?;`` ``?。``) or by letters fused into it, or
+    followed by characters a misaligned decoder produces, is damage; so is a ``?`` fused
+    between Chinese characters after a clause that asks nothing (``朱?基``). A ``?``
+    before a line end, space, quote or digit, or after a question (``怎么办?我们``), ends
+    a sentence.
+    """
+    prev = text[i - 1] if i > 0 else "\n"
+    nxt = text[i + 1] if i + 1 < len(text) else "\n"
+    if prev in "\n?\ufffd" or nxt in "?!;。；！\ufffd":
+        return True
+    if nxt.isascii() and nxt.isalpha():
+        return True
+    if nxt in " \t\u3000\n" or nxt in _CLOSING or nxt in _OPENING or nxt.isdigit():
+        return False
+    if not _CJK.match(nxt):
+        return True
+    after = text[i + 1 : i + 7]
+    if any(_is_suspicious(c) or (_CJK.match(c) and not _common_cjk(c)) for c in after.split("\n")[0]):
+        return True
+    start = max(text.rfind(c, 0, i) for c in _CLAUSE_END) + 1
+    clause = re.sub(r"[(（][a-z" + _TONED + r"]{1,7}[)）]", "", text[start:i])  # pinyin annotations say nothing
+    return not any(word in clause for word in _QUESTION_WORDS)
+
+
+def _is_dash(text: str, i: int) -> bool:
+    """Whether the box-drawing line at ``i`` is used as a dash (``── 2025年1月8日``), not mojibake."""
+    if text[i] not in _DASHES:
+        return False
+    prev = text[i - 1] if i > 0 else "\n"
+    nxt = text[i + 1] if i + 1 < len(text) else "\n"
+    dashlike = _DASHES + "—－-"
+    return prev in dashlike or nxt in dashlike or prev in " \t\u3000\n" or nxt in " \t\u3000\n" or nxt.isdigit()
+
+
 def suspicious_chars(text: str) -> list[tuple[int, str]]:
     """Offsets of characters that betray mojibake: ``?``, U+FFFD, PUA, bopomofo, box drawing.
+
+    Only where the text says so: a ``?`` that ends a sentence and ``─``/``━`` used as a
+    dash are punctuation, not damage (see :func:`normalize_punctuation`).
 
     Example:
         >>> suspicious_chars("?。ㄋ模")
         [(0, '?'), (2, 'ㄋ')]
+        >>> suspicious_chars("── 2025年1月8日\\n怎么办?我们要干。")
+        []
     """
-    return [(i, ch) for i, ch in enumerate(text) if _is_suspicious(ch)]
+    return [
+        (i, ch)
+        for i, ch in enumerate(text)
+        if _is_suspicious(ch) and not (ch == "?" and not _question_is_damage(text, i)) and not _is_dash(text, i)
+    ]
 
 
 # ---------------------------------------------------------------- step 1: errata
@@ -284,10 +353,16 @@ def realign_mojibake(text: str) -> tuple[str, list[Repair]]:
         '（四）聚焦增進'
     """
     t2s = _opencc()
-    damaged = {i for m in _RUN.finditer(text) for i in range(m.start(), m.end())}
+    runs, end = [], 0
+    for mark in re.finditer("[?\ufffd]", text):
+        if mark.start() < end or (mark.group() == "?" and not _question_is_damage(text, mark.start())):
+            continue  # inside a run already, or a question mark ending a sentence
+        runs.append(_RUN.match(text, mark.start()))
+        end = runs[-1].end()
+    damaged = {i for m in runs for i in range(m.start(), m.end())}
     vocabulary = {ch for i, ch in enumerate(text) if i not in damaged}
     out, repairs, cursor = [], [], 0
-    for match in _RUN.finditer(text):
+    for match in runs:
         run, start = match.group(), match.start()
         fixed, evidence = None, ""
         data = _run_bytes(run[1:])
@@ -457,7 +532,7 @@ def _to_simplified_by_line(text: str) -> tuple[str, list[Repair]]:
 
 # ---------------------------------------------------------------- step 5: punct
 
-_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "(": "（", ")": "）"}
+_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "(": "（", ")": "）", "?": "？", "─": "—", "━": "—"}
 _CJKISH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’《》—…·]")
 
 
@@ -483,6 +558,10 @@ def _punct_pass(text: str) -> str:
         if _CJK.search(inner) or _cjk_near(text, open_) or _cjk_near(text, close):
             chars[open_], chars[close] = "（", "）"
     for i, ch in enumerate(text):
+        if ch == "?" and _cjk_near(text, i) and not _question_is_damage(text, i):
+            chars[i] = "？"
+        elif _is_dash(text, i):
+            chars[i] = "—"
         if ch in ",:;!":
             between_digits = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
             if not between_digits and (ch != ":" or _cjk_near(text, i) or text[i + 1 : i + 2] in ("", "\n")):
@@ -497,8 +576,9 @@ def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
     (1,000 and 10:30 stay); a pair of parentheses becomes ``（）`` when it holds or
     touches Chinese; ``.``, ``%`` and ``+`` are left alone (4.5%, 6.0版, “5+2”).
     White space at line ends and blank lines at the end are removed. An ASCII ``?``
-    is never changed: in scraped text it is nearly always mojibake, which must stay
-    visible.
+    becomes ``？`` only where it ends a sentence; where the text says it marks lost
+    bytes it stays, so that the damage remains visible. ``─``/``━`` used as a dash
+    become ``—``.
 
     Example:
         >>> normalize_punctuation("增长4.5%,达到1,000户(左右);“5+2”")[0]
@@ -514,7 +594,8 @@ def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
         current = converted
     chars = list(current)
     repairs: list[Repair] = [
-        Repair(i, a, b, "punct", f"GB/T 15834: full-width {b} in Chinese context")
+        Repair(i, a, b, "punct", "GB/T 15834: box-drawing line used as a dash" if a in _DASHES
+               else f"GB/T 15834: full-width {b} in Chinese context")
         for i, (a, b) in enumerate(zip(text, current, strict=True))
         if a != b
     ]

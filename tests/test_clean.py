@@ -7,6 +7,7 @@ import unicodedata
 
 import opencc
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ from miyun_text.clean import (
     suspicious_chars,
     to_simplified,
 )
+from miyun_text.errors import UnrepairedDamageError
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -206,3 +208,38 @@ def test_stray_mojibake_characters_are_flagged():
     text, log = realign_mojibake("保水ㄋ工作\ue000")
     assert text == "保水ㄋ工作\ue000"
     assert [(r.offset, r.step) for r in log] == [(2, "unrepaired"), (5, "unrepaired")]
+
+
+# ------------------------------------------------------------------ damage only where the text says so
+
+
+def test_box_drawing_dashes_are_punctuation_not_damage():
+    cleaned = clean_text("政府工作报告\n── 2025年1月8日在区第二届人民代表大会第五次会议上\n━━2024年1月\n", strict=True)
+    assert cleaned.text.splitlines()[1].startswith("—— 2025年1月8日")
+    assert cleaned.text.splitlines()[2] == "——2024年1月"
+    assert set(cleaned.repairs["step"]) == {"punct"}
+    assert cleaned.repairs["evidence"].str.contains("dash").all()
+
+
+def test_question_mark_ending_a_sentence_is_punctuation():
+    raw = "如何推动高质量发展?我们的回答是坚持改革。\n成绩是怎么取得的?\n靠什么?靠实干。“我们怎么办?”\n"
+    cleaned = clean_text(raw, strict=True)
+    assert cleaned.text == raw.replace("?", "？")
+    assert cleaned.repairs["step"].tolist() == ["punct"] * 4
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["朱?基同志", "保水?工作", "?。ㄋ模┚劢乖鲞M", "燃?xì)夂", "密云??茖W", "發力?!耙粭l",
+     "共同富裕\ue000", "替换\ufffd字符"],
+)
+def test_damage_with_evidence_is_still_flagged(raw):
+    with pytest.raises(UnrepairedDamageError):
+        clean_text(raw, strict=True)
+    assert "unrepaired" in set(clean_text(raw).repairs["step"])
+
+
+def test_damage_left_in_the_text_stays_visible():
+    assert clean_text("朱?基同志").text == "朱?基同志\n"
+    assert suspicious_chars("朱?基同志") == [(1, "?")]
+    assert suspicious_chars("为什么?因为要保水。") == []
