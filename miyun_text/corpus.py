@@ -10,7 +10,11 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
+import logging
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,15 +32,24 @@ from .errors import (
 )
 from .paths import find_data_dir
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "ERRATA_COLUMNS",
     "MANIFEST_COLUMNS",
+    "RAW_EXTENSIONS",
+    "TEXT_ENCODINGS",
+    "AddedReport",
     "RawText",
+    "add_report",
+    "chinese_text_problem",
+    "find_raw",
     "load_corpus",
     "load_reports",
     "read_errata",
     "read_manifest",
     "read_raw",
+    "region_slug",
     "sha256_file",
 ]
 
@@ -57,12 +70,13 @@ ERRATA_COLUMNS = ["report_id", "offset", "corrupted", "corrected", "evidence"]
 
 @dataclass(frozen=True)
 class RawText:
-    """A raw report as decoded: its text, the encoding found, and its sha256."""
+    """A raw report as decoded: its text, the encoding found, its sha256 and how the text was extracted."""
 
     path: Path
     text: str
     encoding: str
     sha256: str
+    extraction: str = "text"
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -81,11 +95,105 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode bytes by BOM, then strict UTF-8, then strict GB18030 (a superset of GBK)."""
+# What a decoded report must look like: Chinese. A detector only ranks byte-level guesses;
+# this check refuses a decoding that yields kana, hangul, Latin-1 letters (other than
+# pinyin tone vowels), rare characters or space-separated words, i.e. garbage.
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_FOREIGN = re.compile(
+    r"[\u3040-\u30ff\u31f0-\u31ff\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u0370-\u03ff\u0400-\u04ff\u00c0-\u017f]"
+)
+_PINYIN_VOWELS = frozenset("āáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜüńňǹḿ")
+_SPACED_WORDS = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+# Text encodings accepted for .txt reports, in the order they are tried without a BOM.
+TEXT_ENCODINGS = ("utf-8", "gb18030", "big5")
+RAW_EXTENSIONS = (".txt", ".html", ".htm", ".pdf", ".docx")
+
+
+def _common_cjk(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        pass
+    try:
+        return ch.encode("cp950") < b"\xc6\x7f"  # Big5 level 1: the frequent Traditional characters
+    except UnicodeEncodeError:
+        return False
+
+
+def chinese_text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a Chinese report as decoded, or None when it can.
+
+    Most letters must be Chinese characters, nearly all of them common ones (GB 2312 or
+    Big5 level 1), with no kana, hangul, Greek, Cyrillic or Latin-1 letters beyond pinyin
+    tone vowels, and words not separated by spaces. This is what tells GBK from Big5, and
+    Shift-JIS, EUC-KR or Latin-1 bytes from Chinese.
+
+    Example:
+        >>> chinese_text_problem("密云区政府工作报告。保水护水。") is None
+        True
+        >>> chinese_text_problem("Government work report")
+        'only 0 of 20 letters are Chinese characters'
+    """
+    letters = sum(1 for ch in text if unicodedata.category(ch)[0] == "L")
+    cjk = _CJK_CHAR.findall(text)
+    if not cjk or len(cjk) < 0.3 * letters:
+        return f"only {len(cjk)} of {letters} letters are Chinese characters"
+    foreign = [ch for ch in _FOREIGN.findall(text) if ch.lower() not in _PINYIN_VOWELS]
+    if len(foreign) > 2 + 0.005 * len(cjk):
+        sample = "".join(sorted(set(foreign))[:8])
+        return f"{len(foreign)} characters a Chinese report never uses ({sample})"
+    rare = [ch for ch in cjk if not _common_cjk(ch)]
+    if len(rare) > 2 + 0.1 * len(cjk):
+        return f"{len(rare)} of {len(cjk)} Chinese characters are rare ones ({''.join(rare[:8])})"
+    spaced = len(_SPACED_WORDS.findall(text))
+    if spaced > 2 + 0.05 * len(cjk):
+        return f"{spaced} spaces between Chinese characters (words separated as in Korean or Japanese)"
+    return None
+
+
+def _detector_guess(data: bytes) -> str:
+    """charset-normalizer's best guess, for telling the user what the bytes probably are."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is None:
+        return "no text encoding (binary data)"
+    language = f", {best.language}" if best.language and best.language != "Unknown" else ""
+    return f"{best.encoding}{language}"
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows itself by NUL bytes on one side of each pair (ASCII, line ends)."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if odd >= 2 and odd >= 4 * even:
+        return "utf-16-le"
+    if even >= 2 and even >= 4 * odd:
+        return "utf-16-be"
+    return None
+
+
+def _decode(data: bytes, path: Path, check_chinese: bool = True) -> tuple[str, str]:
+    """Decode a text file: BOM, then UTF-16 by its NUL pattern, then UTF-8, GB18030, Big5.
+
+    Every decoding must also read as Chinese (:func:`chinese_text_problem`) when
+    ``check_chinese``; otherwise the file is refused, naming the likely encoding.
+    """
+    def checked(text: str, encoding: str) -> tuple[str, str]:
+        problem = chinese_text_problem(text) if check_chinese else None
+        if problem:
+            raise UndecodableFileError(
+                f"{path}: decoded as {encoding} it is not Chinese text: {problem}. charset-normalizer "
+                f"reads the bytes as {_detector_guess(data)}; save the report as UTF-8 (or GB18030/Big5) "
+                "Chinese text"
+            )
+        return text, encoding
+
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
+            return checked(data[3:].decode("utf-8"), "utf-8-sig")
         except UnicodeDecodeError as err:
             raise UndecodableFileError(
                 f"{path}: starts with a UTF-8 BOM but byte offset {err.start + 3} is not "
@@ -93,7 +201,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
             ) from err
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), "utf-16"
+            return checked(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError as err:
             raise UndecodableFileError(
                 f"{path}: starts with a UTF-16 BOM but byte offset {err.start} is not "
@@ -101,27 +209,74 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
             ) from err
     nul = data.find(b"\x00")
     if nul >= 0:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            try:
+                text = data.decode(utf16)
+            except UnicodeDecodeError:
+                text = ""
+            if text and chinese_text_problem(text) is None:
+                return text, utf16
         raise BinaryFileError(
-            f"{path}: NUL byte at offset {nul}; this is not a text file (a PDF or Word "
-            "file must be converted to plain text first)"
+            f"{path}: NUL byte at offset {nul}; this is not a text file. A PDF, Word file or web page "
+            "must be saved with its own extension (.pdf, .docx, .html), which is then extracted"
         )
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as utf8_err:
+    failures: list[str] = []
+    first_error: UnicodeDecodeError | None = None
+    for encoding in TEXT_ENCODINGS:
         try:
-            return data.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            raise UndecodableFileError(
-                f"{path}: byte offset {utf8_err.start} is neither UTF-8 nor GB18030/GBK; "
-                "re-save the report as UTF-8"
-            ) from utf8_err
+            text = data.decode(encoding if encoding != "big5" else "cp950")
+        except UnicodeDecodeError as err:
+            first_error = first_error or err
+            failures.append(f"not {encoding} at byte offset {err.start}")
+            continue
+        problem = chinese_text_problem(text) if check_chinese else None
+        if problem is None:
+            return text, encoding
+        failures.append(f"as {encoding}: {problem}")
+    if first_error is not None and len(failures) == len(TEXT_ENCODINGS) and all(f.startswith("not") for f in failures):
+        raise UndecodableFileError(
+            f"{path}: byte offset {first_error.start} is neither UTF-8 nor GB18030/GBK nor Big5 "
+            f"({'; '.join(failures)}); charset-normalizer reads the bytes as {_detector_guess(data)}. "
+            "Re-save the report as UTF-8"
+        ) from first_error
+    raise UndecodableFileError(
+        f"{path}: not Chinese text in any accepted encoding ({'; '.join(failures)}); charset-normalizer "
+        f"reads the bytes as {_detector_guess(data)}. Save the report as UTF-8 Chinese text"
+    )
+
+
+def find_raw(folder: str | os.PathLike[str], report_id: str) -> Path:
+    """The raw file of a report in ``folder``: ``<report_id>`` with one accepted extension.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "r_2024.pdf").write_bytes(b"%PDF")
+        >>> find_raw(d, "r_2024").name
+        'r_2024.pdf'
+    """
+    base = Path(folder)
+    found = sorted(base / f"{report_id}{ext}" for ext in RAW_EXTENSIONS if (base / f"{report_id}{ext}").is_file())
+    if not found:
+        raise MissingFileError(
+            f"{base / report_id}.txt: file not found (nor .html, .htm, .pdf, .docx); put the report there "
+            "or fix its row in reports.csv"
+        )
+    if len(found) > 1:
+        raise DuplicateReportError(
+            f"{base}: report {report_id!r} has {len(found)} raw files ({', '.join(p.name for p in found)}); "
+            "keep one and move the others out of data/raw/"
+        )
+    return found[0]
 
 
 def read_raw(path: str | os.PathLike[str]) -> RawText:
-    """Read a raw report read-only, detect its encoding, and return its text.
+    """Read a raw report read-only, detect its encoding (or extract its text), and return its text.
 
-    Supported: UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK. Line ends are
-    normalised to ``\\n`` in the returned text; the file itself is never changed.
+    ``.txt``: UTF-8 with or without BOM, UTF-16 with or without BOM, GB18030/GBK, Big5
+    (Traditional; the t2s step of cleaning makes it Simplified, logged). ``.html``/``.htm``,
+    ``.pdf`` and ``.docx``: the main text extracted by :mod:`miyun_text.extract`, recorded
+    in ``extraction``. Line ends are normalised to ``\\n``; the file itself is never changed.
 
     Example:
         >>> import tempfile, pathlib
@@ -139,11 +294,27 @@ def read_raw(path: str | os.PathLike[str]) -> RawText:
         data = handle.read()
     if not data.strip():
         raise EmptyFileError(f"{target}: file is empty; copy the full report text into it")
-    text, encoding = _decode(data, target)
+    suffix = target.suffix.lower()
+    if suffix in (".txt", ""):
+        text, encoding = _decode(data, target)
+        extraction = "text"
+    elif suffix in RAW_EXTENSIONS:
+        from .extract import extract_text
+
+        text, extraction = extract_text(data, target)
+        # a page has a charset; a PDF or Word file carries its text in its own format
+        encoding = extraction.split("charset ")[1].split(" ")[0] if "charset " in extraction else suffix[1:]
+        problem = chinese_text_problem(text)
+        if problem:
+            raise UndecodableFileError(f"{target}: the extracted text is not a Chinese report: {problem}")
+    else:
+        raise UndecodableFileError(
+            f"{target}: extension {suffix!r} is not accepted; use one of {', '.join(RAW_EXTENSIONS)}"
+        )
     if not text.strip():
         raise EmptyFileError(f"{target}: file holds only white space; copy the report text into it")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return RawText(target, text, encoding, hashlib.sha256(data).hexdigest())
+    return RawText(target, text, encoding, hashlib.sha256(data).hexdigest(), extraction)
 
 
 def _csv_rows(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
@@ -229,7 +400,11 @@ def read_errata(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 
 
 def load_reports(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Return the manifest plus ``raw_text``, ``encoding`` and ``raw_path``, checksums verified.
+    """Return the manifest plus ``raw_text``, ``encoding``, ``extraction`` and ``raw_path``, checksums verified.
+
+    Each report's raw file is ``data/raw/<report_id>`` with one accepted extension
+    (:func:`find_raw`); ``extraction`` says how its text was obtained (``text`` for a
+    .txt file, else the extractor, its version and what it did).
 
     Example:
         >>> load_reports().loc[0, "encoding"]  # doctest: +SKIP
@@ -237,9 +412,9 @@ def load_reports(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
     """
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
     manifest = read_manifest(folder)
-    texts, encodings, paths = [], [], []
+    texts, encodings, paths, extractions = [], [], [], []
     for row in manifest.itertuples(index=False):
-        raw = read_raw(folder / "raw" / f"{row.report_id}.txt")
+        raw = read_raw(find_raw(folder / "raw", row.report_id))
         if raw.sha256 != row.raw_sha256:
             raise ChecksumMismatchError(
                 f"{raw.path}: sha256 is {raw.sha256} but reports.csv expects "
@@ -249,9 +424,11 @@ def load_reports(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
         texts.append(raw.text)
         encodings.append(raw.encoding)
         paths.append(str(raw.path))
+        extractions.append(raw.extraction)
     out = manifest.copy()
     out["raw_path"] = paths
     out["encoding"] = encodings
+    out["extraction"] = extractions
     out["raw_text"] = texts
     return out
 
@@ -261,7 +438,8 @@ def load_corpus(
 ) -> pd.DataFrame:
     """Load every report in the manifest and return one row per report with clean text.
 
-    Columns: the manifest columns, ``encoding`` (as detected), ``text`` (canonical
+    Columns: the manifest columns, ``encoding`` (as detected), ``extraction`` (how the
+    text was obtained: ``text``, or the saved page / PDF / Word extractor), ``text`` (canonical
     Simplified Chinese) and ``n_repairs``. The repair log is in ``.attrs["repairs"]``.
     With ``strict=True`` (default) unrepaired damage raises
     :class:`~miyun_text.errors.UnrepairedDamageError`; ``progress=True`` shows a
@@ -294,3 +472,200 @@ def load_corpus(
     out["n_repairs"] = counts
     out.attrs["repairs"] = pd.concat(logs, ignore_index=True) if logs else pd.DataFrame()
     return out
+
+
+# ---------------------------------------------------------------- adding a report
+
+_REPORT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# Administrative suffixes left out of generated ids, longest first: 密云区 -> miyun, 浙江省 -> zhejiang.
+_REGION_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "地区", "林区",
+                    "区", "县", "市", "省", "盟", "旗")
+_LEVELS = {"区": "区", "县": "县", "市": "市", "省": "省", "自治区": "省", "旗": "县", "自治县": "县", "自治州": "市"}
+
+
+@dataclass(frozen=True)
+class AddedReport:
+    """What :func:`add_report` did and found: the new row, the raw copy, and a first reading."""
+
+    report_id: str
+    raw_path: Path
+    sha256: str
+    encoding: str
+    extraction: str
+    parts: int
+    sections: int
+    paragraphs: int
+    repairs: int
+    unrepaired: pd.DataFrame
+
+    def summary(self) -> str:
+        """A few lines for people: what was added and what loading it found."""
+        lines = [
+            f"added {self.report_id}: {self.raw_path} (sha256 {self.sha256[:12]}…)",
+            f"encoding: {self.encoding}; extraction: {self.extraction}",
+            f"parts: {self.parts}, sections: {self.sections}, paragraphs: {self.paragraphs}",
+            f"repairs: {self.repairs}, unrepaired spans: {len(self.unrepaired)}",
+        ]
+        for row in self.unrepaired.itertuples(index=False):
+            lines.append(f"  unrepaired at raw offset {row.raw_offset}: {row.before!r}")
+        if len(self.unrepaired):
+            lines.append("add a row per unrepaired span to data/errata.csv (report_id, offset, corrupted, corrected, "
+                         "evidence) before building")
+        return "\n".join(lines)
+
+
+def region_slug(region: str) -> str:
+    """The id stem of a region: pinyin without tones, administrative suffix left out.
+
+    The suffix (区, 县, 市, 省 …) is dropped when a name remains, as in the bundled
+    ``miyun_2024``; a region spelled in Latin letters is lower-cased.
+
+    Example:
+        >>> region_slug("密云区"), region_slug("浙江省"), region_slug("长沙市"), region_slug("Miyun District")
+        ('miyun', 'zhejiang', 'changsha', 'miyun-district')
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    name = region.strip()
+    for suffix in _REGION_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            name = name[: -len(suffix)]
+            break
+    syllables = lazy_pinyin(name, style=Style.NORMAL, v_to_u=False, errors=lambda chars: list(chars))
+    slug = re.sub(r"[^a-z0-9]+", "-", "".join(syllables).lower()).strip("-")
+    return slug
+
+
+def _new_report_id(region: str, year: int, taken: set[str]) -> str:
+    stem = region_slug(region) or "report"
+    if not stem[0].isalnum():
+        stem = f"r{stem}"
+    candidate, n = f"{stem}_{year}", 2
+    while candidate in taken:
+        candidate, n = f"{stem}_{year}_{n}", n + 1
+    return candidate
+
+
+def add_report(
+    path: str | os.PathLike[str],
+    *,
+    region: str,
+    year: int,
+    level: str | None = None,
+    title: str | None = None,
+    delivered_on: str | None = None,
+    source_url: str | None = None,
+    session: str | None = None,
+    report_id: str | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> AddedReport:
+    """Add a report in one step: copy the file into ``data/raw/``, append its manifest row, read it.
+
+    The file is read first (encoding detected or text extracted; bad input raises before
+    anything is written), then copied byte for byte to ``data/raw/<report_id><ext>``, and
+    a row with its sha256 is appended to ``data/reports.csv`` (written atomically, its
+    columns and existing rows kept). Without ``report_id`` one is made from the region's
+    pinyin and the year (密云区, 2025 → ``miyun_2025``; ``_2``, ``_3`` … when taken).
+    The result says what loading found: encoding, parts, sections, paragraphs, repairs
+    and unrepaired spans (which need rows in ``data/errata.csv`` before a strict build).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> d = pathlib.Path(tempfile.mkdtemp()) / "data"; (d / "raw").mkdir(parents=True)
+        >>> _ = (d / "reports.csv").write_text(",".join(MANIFEST_COLUMNS) + "\\n", encoding="utf-8")
+        >>> src = d.parent / "report.txt"
+        >>> _ = src.write_bytes("2025年密云区政府工作报告\\n一、2024年工作回顾\\n保水。".encode("gbk"))
+        >>> added = add_report(src, region="密云区", year=2025, data_dir=d)
+        >>> added.report_id, added.encoding, added.parts, added.raw_path.name
+        ('miyun_2025', 'gb18030', 1, 'miyun_2025.txt')
+    """
+    from .clean import clean_text
+    from .io import write_bytes_atomic
+    from .structure import parse_report
+
+    source = Path(path)
+    folder = Path(data_dir) if data_dir is not None else find_data_dir()
+    manifest_path = folder / "reports.csv"
+    suffix = source.suffix.lower()
+    if suffix not in RAW_EXTENSIONS:
+        raise UndecodableFileError(
+            f"{source}: extension {suffix or '(none)'!r} is not accepted; save the report as one of "
+            f"{', '.join(RAW_EXTENSIONS)}"
+        )
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ManifestError(f"year {year!r} is not a whole number; write it like 2025") from None
+    if not 1949 <= year <= 2100:
+        raise ManifestError(f"year {year} is out of range; give the year the report was delivered, like 2025")
+    if not region or not region.strip():
+        raise ManifestError("region is empty; give the region as the report names it, like 密云区")
+    if delivered_on and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", delivered_on.strip()):
+        raise ManifestError(f"delivered_on {delivered_on!r} is not a date; write it like 2025-01-08")
+    raw = read_raw(source)  # decode or extract first: bad input fails before anything is written
+    manifest = read_manifest(folder)
+    taken = set(manifest["report_id"]) | {p.name.split(".")[0] for p in (folder / "raw").glob("*") if p.is_file()}
+    if report_id is None:
+        report_id = _new_report_id(region, year, taken)
+    elif not _REPORT_ID.fullmatch(report_id):
+        raise ManifestError(
+            f"report id {report_id!r} must match [a-z0-9][a-z0-9_-]* (lower-case letters, digits, _ and -), "
+            "like miyun_2025"
+        )
+    elif report_id in taken:
+        raise DuplicateReportError(
+            f"{manifest_path}: report_id {report_id!r} is already used (manifest or data/raw/); choose another id"
+        )
+    if level is None:
+        suffixes = sorted(_LEVELS, key=len, reverse=True)
+        level = next((_LEVELS[sfx] for sfx in suffixes if region.strip().endswith(sfx)), "")
+    row = {
+        "report_id": report_id,
+        "year": str(year),
+        "region": region.strip(),
+        "level": level,
+        "title": title or f"{year}年{region.strip()}政府工作报告",
+        "delivered_on": (delivered_on or "").strip(),
+        "session": session or "",
+        "source_url": source_url or "",
+        "raw_sha256": raw.sha256,
+        "notes": f"Added from {source.name}; {raw.extraction}",
+    }
+    with open(manifest_path, "rb") as handle:
+        before = handle.read()
+    text = before.decode("utf-8-sig")
+    header = next(csv.reader([text.splitlines()[0]])) if text.strip() else []
+    if header[: len(MANIFEST_COLUMNS)] != MANIFEST_COLUMNS and set(MANIFEST_COLUMNS) - set(header):
+        raise ManifestError(f"{manifest_path}:1: the header must hold {','.join(MANIFEST_COLUMNS)}")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([row.get(c, "") for c in header])
+    bom = before[:3] if before.startswith(codecs.BOM_UTF8) else b""
+    body = text if text.endswith("\n") or not text else text + "\n"
+    target = folder / "raw" / f"{report_id}{suffix}"
+    write_bytes_atomic(target, source.read_bytes())
+    try:
+        if sha256_file(target) != raw.sha256:
+            raise ChecksumMismatchError(f"{target}: the copy differs from {source}; the source changed while copying")
+        write_bytes_atomic(manifest_path, bom + (body + buffer.getvalue()).encode("utf-8"))
+        read_manifest(folder)  # the whole manifest still validates with the new row
+    except BaseException:
+        write_bytes_atomic(manifest_path, before)
+        target.unlink(missing_ok=True)
+        raise
+    cleaned = clean_text(raw.text, report_id=report_id, strict=False)
+    paragraphs = parse_report(cleaned.text, report_id, year)
+    body_rows = paragraphs[paragraphs["part_no"] > 0]
+    sections = body_rows.dropna(subset=["section_no"])[["part_no", "section_no"]].drop_duplicates()
+    log.info("added %s from %s (%s)", report_id, source, raw.extraction)
+    return AddedReport(
+        report_id=report_id,
+        raw_path=target,
+        sha256=raw.sha256,
+        encoding=raw.encoding,
+        extraction=raw.extraction,
+        parts=int(body_rows["part_no"].nunique()),
+        sections=len(sections),
+        paragraphs=len(paragraphs),
+        repairs=len(cleaned.repairs) - len(cleaned.unrepaired),
+        unrepaired=cleaned.unrepaired.reset_index(drop=True),
+    )
