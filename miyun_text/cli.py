@@ -1,6 +1,6 @@
 """The ``miyun-text`` command line: the same functions the notebooks call.
 
-Subcommands: clean, keywords, themes, vocab, compare, figures, render. Tables go to
+Subcommands: add, clean, keywords, themes, vocab, compare, figures, render. Tables go to
 ``--out`` as UTF-8 CSV with BOM (Excel shows Chinese) or are printed.
 """
 
@@ -47,6 +47,23 @@ def _cmd_clean(args: argparse.Namespace) -> None:
 
     for name, path in build_processed(args.data, progress=True).items():
         print(f"{name}: {path}")
+
+
+def _cmd_add(args: argparse.Namespace) -> None:
+    from .corpus import add_report
+
+    added = add_report(
+        args.path,
+        region=args.region,
+        year=args.year,
+        level=args.level,
+        title=args.title,
+        delivered_on=args.delivered_on,
+        source_url=args.source_url,
+        report_id=args.id,
+        data_dir=args.data,
+    )
+    print(added.summary())
 
 
 def _cmd_keywords(args: argparse.Namespace) -> None:
@@ -119,6 +136,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("clean", help="verify checksums, repair the raw reports, write data/processed/")
     p.set_defaults(func=_cmd_clean)
+
+    p = sub.add_parser("add", help="add a report (.txt, .html, .pdf, .docx): copy it to data/raw/, append its row")
+    p.add_argument("path", help="the report file as received")
+    p.add_argument("--region", required=True, help="the region as the report names it, e.g. 密云区")
+    p.add_argument("--year", required=True, type=int, help="the year the report was delivered, e.g. 2025")
+    p.add_argument("--level", help="区, 县, 市 or 省 (default: from the region's suffix)")
+    p.add_argument("--title", help="the report's title (default: <year>年<region>政府工作报告)")
+    p.add_argument("--delivered-on", help="date delivered, YYYY-MM-DD")
+    p.add_argument("--source-url", help="where the report was found")
+    p.add_argument("--id", help="report id, [a-z0-9][a-z0-9_-]* (default: region pinyin and year, e.g. miyun_2025)")
+    p.set_defaults(func=_cmd_add)
 
     p = sub.add_parser("keywords", help="keywords per group (TF-IDF with corpus IDF, or TextRank)")
     p.add_argument("--method", choices=["tfidf", "textrank"], default="tfidf")

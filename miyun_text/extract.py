@@ -35,6 +35,11 @@ class ExtractionError(CorpusError):
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
+_FULL_WIDTH_PUNCT = "，。；：！？、“”‘’（）《》【】…—"
+_LAYOUT_SPACE = re.compile(
+    rf"[ \t\u00a0]+(?=[{_FULL_WIDTH_PUNCT}])|(?<=[{_FULL_WIDTH_PUNCT}])[ \t\u00a0]+"
+    r"|(?<=[\u4e00-\u9fff])[ \t\u00a0]+(?=[\u4e00-\u9fff])"
+)
 _XML_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Charsets pages declare, mapped to the codec that reads them (GB18030 is a superset of GB2312/GBK).
 _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
@@ -47,6 +52,21 @@ def _page_charset(data: bytes) -> str | None:
         return None
     name = match.group(1).decode("ascii", "replace").lower()
     return _CHARSET_ALIASES.get(name, name)
+
+
+def _page_heading(markup: str) -> str | None:
+    """The page's first ``<h1>``: the report's title, which the main-text extractor sets aside."""
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(_XML_PROLOG.sub("", markup))
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return None
+    for node in tree.iter("h1"):
+        text = re.sub(r"\s+", " ", node.text_content()).strip()
+        if text:
+            return text
+    return None
 
 
 def extract_html(data: bytes, path: str | Path = "page.html") -> tuple[str, str]:
@@ -100,7 +120,12 @@ def extract_html(data: bytes, path: str | Path = "page.html") -> tuple[str, str]
             f"{path}: no main text found in this web page; open it in a browser, copy the report text "
             "into a .txt file and add that instead"
         )
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # white space in markup is layout (line breaks inside <p>, &nbsp;), not text, where it
+    # touches full-width punctuation or stands between Chinese characters
+    lines = [_LAYOUT_SPACE.sub("", line.strip()) for line in text.splitlines() if line.strip()]
+    heading = _page_heading(markup)
+    if heading and heading not in lines[:3]:
+        lines.insert(0, heading)  # trafilatura keeps the title as metadata; the report opens with it
     return "\n".join(lines) + "\n", f"html (trafilatura {version('trafilatura')}, charset {charset} {source})"
 
 
