@@ -418,9 +418,11 @@ class Segmenter:
         tokens = self._rjieba.cut(text, self.hmm)
         if not self.hmm:
             return tokens
+        if not any(len(token) > 1 and token[0] < "\x80" for token in tokens):
+            return tokens
         out: list[str] = []
         for token in tokens:
-            if _ASCII_RUN.match(token) and not self._rjieba.has_word(token):
+            if token[0] < "\x80" and _ASCII_RUN.match(token) and not self._rjieba.has_word(token):
                 out += [piece for piece in _HMM_SKIP.split(token) if piece]
             else:
                 out.append(token)
@@ -484,11 +486,15 @@ class Segmenter:
 
 def _merge_quantities(tokens: list[str]) -> list[str]:
     """Join a number with the unit tokens after it (380 + 亿元, 3800 + 余个)."""
+    # most paragraphs hold few numbers: find them first instead of testing every token
+    starts = [i for i, token in enumerate(tokens) if "0" <= token[0] <= "9"]
+    if not starts:
+        return tokens
     out: list[str] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if _NUMBER.match(token):
+        if "0" <= token[0] <= "9" and _NUMBER.match(token):
             for width in (2, 1):
                 candidate = "".join(tokens[i : i + 1 + width])
                 if i + width < len(tokens) and token_kind(candidate) == "number":
