@@ -67,6 +67,7 @@ _ASCII_RUN = re.compile(r"^[a-zA-Z0-9+#&._%\-]{2,}$")
 _HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
 
+@lru_cache(maxsize=1 << 18)
 def token_kind(token: str) -> str:
     """Kind of a token: ``space``, ``punct``, ``number`` (with its unit) or ``word``.
 
@@ -359,6 +360,15 @@ class Segmenter:
         self.keep_numbers = keep_numbers
         self.min_length = min_length
         self.drop_pos = frozenset(drop_pos)
+        # the filters' verdict per token: a report repeats its words many times
+        self._kept: dict[str, bool] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a Segmenter sent to a worker process travels without its loaded tokenizers:
+        # the worker loads its own on first use (once per process, they are cached)
+        state = dict(self.__dict__)
+        state.update(_tokenizer=None, _rjieba=None, _pos_tokenizer=None, _kept={})
+        return state
 
     @property
     def dictionary(self) -> Path:
@@ -441,6 +451,12 @@ class Segmenter:
         return _merge_quantities(self.cut_raw(text))
 
     def _keep(self, token: str) -> bool:
+        known = self._kept.get(token)
+        if known is None:
+            known = self._kept[token] = self._decide(token)
+        return known
+
+    def _decide(self, token: str) -> bool:
         kind = token_kind(token)
         if kind in ("space", "punct"):
             return False
