@@ -18,6 +18,7 @@ import pandas as pd
 
 from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, token_kind
 from .structure import group_label
+from .tokens import paragraph_tokens
 
 __all__ = [
     "COLLOCATION_COLUMNS",
@@ -133,6 +134,7 @@ def extract_keywords(
     idf: str = "corpus",
     segmenter: Segmenter | None = None,
     min_count: int = 1,
+    tokens: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Top keywords per group, by TF-IDF or TextRank.
 
@@ -143,6 +145,8 @@ def extract_keywords(
     share of the group's tokens times its IDF, fitted on the rows (``idf="corpus"``) or
     taken from jieba's general table (``idf="jieba"``). ``count`` is the term's count in
     the group, ``doc_freq`` the number of rows holding it. Ties break on count, then term.
+    ``tokens`` is an optional :func:`~miyun_text.tokens.token_table` of the same rows
+    and Segmenter: the result is the same, without segmenting again.
 
     Example:
         >>> docs = ["保水，守护密云水库", "招商引资，发展产业", "守护密云水库，保水"]
@@ -157,7 +161,7 @@ def extract_keywords(
         raise ValueError(f"top_k must be at least 1, not {top_k}")
     frame = _as_frame(docs)
     seg = segmenter or content_segmenter()
-    units = [seg.tokenize(str(t)) for t in frame["text"]]
+    units = paragraph_tokens(frame, seg, tokens)
     labels = _group_labels(frame, by)
     doc_freq: Counter[str] = Counter()
     for tokens in units:
@@ -193,11 +197,13 @@ def extract_keywords(
 
 
 def kwic(term: str, docs: Docs, window: int = 15, *, whole_token: bool = False,
-         segmenter: Segmenter | None = None) -> pd.DataFrame:
+         segmenter: Segmenter | None = None, tokens: pd.DataFrame | None = None) -> pd.DataFrame:
     """Keyword in context: each occurrence of ``term`` with ``window`` characters each side.
 
     With ``whole_token=True`` an occurrence counts only where the Segmenter cuts it as
-    one token (保水 in 加强保水, not in 确保水质).
+    one token (保水 in 加强保水, not in 确保水质); ``tokens``, a
+    :func:`~miyun_text.tokens.token_table` of the same rows and Segmenter, then saves
+    segmenting again.
 
     Example:
         >>> kwic("保水", "加强保水，确保水质安全。", window=3)[["left", "term", "right"]].values.tolist()
@@ -209,13 +215,14 @@ def kwic(term: str, docs: Docs, window: int = 15, *, whole_token: bool = False,
         raise ValueError("term must be a non-empty string")
     frame = _as_frame(docs)
     seg = segmenter or (default_segmenter() if whole_token else None)
+    cuts = paragraph_tokens(frame, seg, tokens, kept=False) if whole_token and seg is not None else None
     rows = []
-    for record in frame.to_dict("records"):
+    for n, record in enumerate(frame.to_dict("records")):
         text = str(record["text"])
         starts = []
-        if whole_token and seg is not None:
+        if cuts is not None:
             pos = 0
-            for token in seg.cut(text):
+            for token in cuts[n]:
                 if token == term:
                     starts.append(pos)
                 pos += len(token)

@@ -24,6 +24,7 @@ from .errors import ResourceError
 from .paths import resource_path
 from .segment import Segmenter
 from .structure import group_columns, group_label
+from .tokens import paragraph_tokens
 
 __all__ = [
     "COMPARE_COLUMNS",
@@ -170,18 +171,26 @@ def load_markers(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     return _load_markers(str(Path(path) if path else resource_path("rhetoric.yaml"))).copy()
 
 
-def _grouped_tokens(paragraphs: pd.DataFrame, by: str | Sequence[str], segmenter: Segmenter | None):
+def _grouped_tokens(paragraphs: pd.DataFrame, by: str | Sequence[str], segmenter: Segmenter | None,
+                    table: pd.DataFrame | None = None):
     seg = segmenter or rhetoric_segmenter()
     columns = group_columns(paragraphs, by)
-    for keys, part in paragraphs.groupby(columns, sort=False, dropna=False):
+    units = paragraph_tokens(paragraphs, seg, table)
+    numbered = paragraphs[columns].assign(_row=range(len(paragraphs)))
+    for keys, part in numbered.groupby(columns, sort=False, dropna=False):
         keys = keys if isinstance(keys, tuple) else (keys,)
-        tokens = [t for text in part["text"].astype(str) for t in seg.tokenize(text)]
+        tokens = [t for i in part["_row"] for t in units[i]]
         yield dict(zip(columns, keys, strict=True)), group_label(keys), tokens
 
 
 def marker_rates(paragraphs: pd.DataFrame, by: str | Sequence[str] = "part_kind", *,
-                 markers: pd.DataFrame | None = None, segmenter: Segmenter | None = None) -> pd.DataFrame:
+                 markers: pd.DataFrame | None = None, segmenter: Segmenter | None = None,
+                 tokens: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rhetorical marker classes per group: count, tokens and rate per 10,000 tokens.
+
+    ``tokens`` is an optional :func:`~miyun_text.tokens.token_table` of the same
+    paragraphs and Segmenter (default :func:`rhetoric_segmenter`): same result, no new
+    segmentation.
 
     Example:
         >>> paras = pd.DataFrame({"report_id": ["r"], "text": ["全力确保完成任务，力争增长4%左右"]})
@@ -195,15 +204,15 @@ def marker_rates(paragraphs: pd.DataFrame, by: str | Sequence[str] = "part_kind"
     for row in lex.itertuples(index=False):
         word_classes.setdefault(row.word, []).append(row.marker_class)
     rows = []
-    for keys, label, tokens in _grouped_tokens(paragraphs, by, segmenter):
+    for keys, label, words in _grouped_tokens(paragraphs, by, segmenter, tokens):
         counts: Counter[str] = Counter()
-        for token in tokens:
+        for token in words:
             for cls in word_classes.get(token, ()):
                 counts[cls] += 1
         for cls in classes:
             rows.append({**keys, "group": label, "marker_class": cls, "label": labels[cls],
-                         "count": counts[cls], "n_tokens": len(tokens),
-                         "per_10k": counts[cls] / len(tokens) * 10_000 if tokens else 0.0})
+                         "count": counts[cls], "n_tokens": len(words),
+                         "per_10k": counts[cls] / len(words) * 10_000 if words else 0.0})
     return pd.DataFrame(rows).astype({"group": "string", "marker_class": "string", "count": "int64",
                                       "n_tokens": "int64", "per_10k": "float64"})
 
@@ -300,14 +309,18 @@ def new_and_gone(paragraphs: pd.DataFrame, *, min_count: int = 2,
     return out.reset_index(drop=True)
 
 
-def _tokens_where(paragraphs: pd.DataFrame, mask: pd.Series, segmenter: Segmenter | None) -> list[str]:
+def _tokens_where(paragraphs: pd.DataFrame, mask: pd.Series, segmenter: Segmenter | None,
+                  table: pd.DataFrame | None = None) -> list[str]:
     seg = segmenter or rhetoric_segmenter()
-    return [t for text in paragraphs.loc[mask, "text"].astype(str) for t in seg.tokenize(text)]
+    return [t for unit in paragraph_tokens(paragraphs.loc[mask], seg, table) for t in unit]
 
 
 def review_vs_plan(paragraphs: pd.DataFrame, method: str = "log_odds", *, report_id: str | None = None,
-                   min_count: int = 3, segmenter: Segmenter | None = None) -> pd.DataFrame:
+                   min_count: int = 3, segmenter: Segmenter | None = None,
+                   tokens: pd.DataFrame | None = None) -> pd.DataFrame:
     """Within one report: its review of last year (a) against its plan for this year (b).
+
+    ``tokens`` is an optional token table of the same paragraphs and Segmenter.
 
     The result carries a ``comparison`` column that says so (``miyun_2024: review 2023
     vs plan 2024 (within one report)``), so it is never passed off as two reports.
@@ -328,8 +341,8 @@ def review_vs_plan(paragraphs: pd.DataFrame, method: str = "log_odds", *, report
     plan = frame["part_kind"] == "plan"
     if not review.any() or not plan.any():
         raise ValueError(f"report {ids[0]} has no {'review' if not review.any() else 'plan'} part to compare")
-    a = _tokens_where(frame, review, segmenter)
-    b = _tokens_where(frame, plan, segmenter)
+    a = _tokens_where(frame, review, segmenter, tokens)
+    b = _tokens_where(frame, plan, segmenter, tokens)
     out = compare(a, b, method, min_count=min_count)
     year_a = frame.loc[review, "part_year"].dropna().unique()
     year_b = frame.loc[plan, "part_year"].dropna().unique()
@@ -340,8 +353,11 @@ def review_vs_plan(paragraphs: pd.DataFrame, method: str = "log_odds", *, report
 
 
 def compare_years(paragraphs: pd.DataFrame, year_a: int, year_b: int, method: str = "log_odds", *,
-                  min_count: int = 3, segmenter: Segmenter | None = None) -> pd.DataFrame:
+                  min_count: int = 3, segmenter: Segmenter | None = None,
+                  tokens: pd.DataFrame | None = None) -> pd.DataFrame:
     """Compare the reports of two years (a = ``year_a``); labelled ``report 2023 vs report 2024``.
+
+    ``tokens`` is an optional token table of the same paragraphs and Segmenter.
 
     Example:
         >>> paras = pd.DataFrame({"year": [2023, 2024], "text": ["保水保水发展", "发展发展保水"]})
@@ -353,8 +369,8 @@ def compare_years(paragraphs: pd.DataFrame, year_a: int, year_b: int, method: st
     for y in (year_a, year_b):
         if y not in years:
             raise ValueError(f"no report for year {y}; years in the corpus: {years}")
-    a = _tokens_where(paragraphs, paragraphs[year] == year_a, segmenter)
-    b = _tokens_where(paragraphs, paragraphs[year] == year_b, segmenter)
+    a = _tokens_where(paragraphs, paragraphs[year] == year_a, segmenter, tokens)
+    b = _tokens_where(paragraphs, paragraphs[year] == year_b, segmenter, tokens)
     out = compare(a, b, method, min_count=min_count)
     out.insert(0, "comparison", f"report {year_a} vs report {year_b}")
     return out

@@ -18,6 +18,7 @@ from .errors import ResourceError
 from .paths import resource_path
 from .segment import Segmenter, content_segmenter
 from .structure import GROUPINGS, group_columns, group_label
+from .tokens import paragraph_tokens
 
 __all__ = [
     "GROUPINGS",
@@ -94,6 +95,7 @@ def theme_frequencies(
     *,
     lexicon: pd.DataFrame | None = None,
     segmenter: Segmenter | None = None,
+    tokens: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Theme counts per group: count, rate per 10,000 content tokens and share of theme hits.
 
@@ -120,9 +122,11 @@ def theme_frequencies(
     themes = list(dict.fromkeys(lex["theme"]))
     labels = dict(zip(lex["theme"], lex["label"], strict=True))
     rows = []
-    for keys, part in paragraphs.groupby(columns, sort=False, dropna=False):
+    units = paragraph_tokens(paragraphs, seg, tokens)
+    numbered = paragraphs[columns].assign(_row=range(len(paragraphs)))
+    for keys, part in numbered.groupby(columns, sort=False, dropna=False):
         keys = keys if isinstance(keys, tuple) else (keys,)
-        tokens = [t for text in part["text"].astype(str) for t in seg.tokenize(text)]
+        tokens = [t for i in part["_row"] for t in units[i]]
         counts: Counter[str] = Counter()
         for token in tokens:
             for theme in term_themes.get(token, ()):

@@ -88,18 +88,19 @@ def test_user_dictionary_and_cache_invalidation(tmp_path):
     cache = tmp_path / "cache"
     user = tmp_path / "user.txt"
     user.write_text("# my terms\n密云水库鱼 80 nz\n", encoding="utf-8")
-    first = Segmenter([user], cache=cache)
+    first = Segmenter([user], cache=cache, backend="jieba")
     assert "星河保水站" not in first.cut("建设星河保水站")
     caches_before = set(p.name for p in cache.iterdir())
     user.write_text("密云水库鱼 80 nz\n星河保水站 50000 nz\n", encoding="utf-8")
-    second = Segmenter([user], cache=cache)
-    assert second.dictionary != first.dictionary
+    second = Segmenter([user], cache=cache, backend="jieba")
+    assert second.dictionary != first.dictionary and second.key != first.key
     assert "星河保水站" in second.cut("建设星河保水站")
+    assert "星河保水站" in Segmenter([user], cache=cache, backend="rjieba").cut("建设星河保水站")
     new_files = set(p.name for p in cache.iterdir()) - caches_before
     assert any(name.startswith("jieba-") for name in new_files) and any(name.startswith("dict-") for name in new_files)
     # the same content again reuses the cache: no new files
     again = set(p.name for p in cache.iterdir())
-    Segmenter([user], cache=cache)
+    Segmenter([user], cache=cache, backend="jieba").cut("保水")
     assert set(p.name for p in cache.iterdir()) == again
 
 

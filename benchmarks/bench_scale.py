@@ -1,0 +1,271 @@
+"""A thousand reports: the corpus pipeline cold and warm, startup times, ``make report``.
+
+Run: ``make benchmark-scale`` (or ``.venv/bin/python benchmarks/bench_scale.py``);
+``--reports 100 --repeat 1`` for a quick look. Every figure is measured in fresh
+processes, as the median of ``--repeat`` runs, and printed beside its baseline and
+target:
+
+* the synthetic corpus: ``--reports`` report-sized texts, each the bundled report's
+  clean text with the paragraphs of every part shuffled (seed ``--seed`` + report
+  number), written to a temporary data folder with its manifest;
+* baseline: one plain ``jieba.lcut`` pass over all those texts (jieba's own
+  dictionary, its cache warm), timed around the loop only;
+* pipeline: load + clean + paragraphs + theme frequencies by report + keywords by
+  report (``load_tables`` on ``--workers`` processes, then ``theme_frequencies`` and
+  ``extract_keywords`` with the token table), whole process timed, cold (empty cache)
+  and warm (the cache of the cold run); peak memory is the largest sum of the resident
+  memory of the process and its workers, sampled every 20 ms;
+* ``Segmenter()`` and its first cut, ``import miyun_text``, ``miyun-text --help``: whole
+  fresh interpreters, beside ``python -c pass``;
+* warm ``make report`` on the bundled report (``--skip-report`` leaves it out).
+
+``--update-readme`` writes the table into README.md between its benchmark markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+START, END = "<!-- benchmark-scale:start -->", "<!-- benchmark-scale:end -->"
+
+PIPELINE = """
+import sys
+from miyun_text.pipeline import load_tables
+from miyun_text.themes import theme_frequencies
+from miyun_text.keywords import extract_keywords
+tables = load_tables(sys.argv[1], workers=int(sys.argv[2]))
+themes = theme_frequencies(tables.paragraphs, by="report", tokens=tables.tokens)
+keywords = extract_keywords(tables.paragraphs, by="report_id", top_k=20, tokens=tables.tokens)
+assert themes["report_id"].nunique() == len(tables.corpus) == keywords["group"].nunique()
+"""
+
+JIEBA_PASS = """
+import sys, time, warnings
+from pathlib import Path
+warnings.simplefilter("ignore")
+import jieba
+jieba.setLogLevel(60)
+jieba.initialize()
+texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1], "raw").glob("*.txt"))]
+start = time.perf_counter()
+for text in texts:
+    jieba.lcut(text)
+print(time.perf_counter() - start)
+"""
+
+
+def make_corpus(folder: Path, n: int, seed: int) -> int:
+    """Write ``n`` shuffled copies of the bundled report and their manifest; return characters."""
+    import hashlib
+
+    sys.path.insert(0, str(ROOT))
+    from miyun_text.corpus import MANIFEST_COLUMNS, load_corpus
+    from miyun_text.io import write_csv
+
+    import pandas as pd
+
+    text = load_corpus(ROOT / "data").loc[0, "text"]
+    heading = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[）)])")
+    lines = [line for line in text.split("\n") if line]
+    raw = folder / "raw"
+    raw.mkdir(parents=True)
+    rows, chars = [], 0
+    for i in range(n):
+        rng = random.Random(seed + i)
+        out, block = [], []
+        for line in lines:
+            if heading.match(line):
+                rng.shuffle(block)
+                out += block + [line]
+                block = []
+            else:
+                block.append(line)
+        rng.shuffle(block)
+        body = "\n".join(out + block) + "\n"
+        data = body.encode("utf-8")
+        report_id = f"r{i:05d}"
+        (raw / f"{report_id}.txt").write_bytes(data)
+        chars += len(body)
+        rows.append({"report_id": report_id, "year": 2000 + i % 25, "region": f"示例{i // 25:03d}区", "level": "区",
+                     "title": f"示例{i // 25:03d}区{2000 + i % 25}年政府工作报告", "delivered_on": "", "session": "",
+                     "source_url": "", "raw_sha256": hashlib.sha256(data).hexdigest(), "notes": "synthetic"})
+    write_csv(pd.DataFrame(rows, columns=MANIFEST_COLUMNS), folder / "reports.csv")
+    return chars
+
+
+def run(args: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """Wall time, peak resident memory (MB, process tree) and stdout of a fresh process."""
+    import psutil
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        try:
+            root = psutil.Process(proc.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not done.is_set():
+            total = 0
+            try:
+                for p in [root, *root.children(recursive=True)]:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.NoSuchProcess:
+                        pass
+            except psutil.NoSuchProcess:
+                break
+            peak = max(peak, total)
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    out, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    thread.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, args))} failed:\n{err[-3000:]}")
+    return elapsed, peak / 1e6, out
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        import psutil
+
+        memory = f", {psutil.virtual_memory().total / 2**30:.0f} GiB RAM"
+    except ImportError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--skip-report", action="store_true", help="leave out warm `make report`")
+    parser.add_argument("--update-readme", action="store_true")
+    args = parser.parse_args()
+
+    base_env = {**os.environ, "PYTHONHASHSEED": "0"}
+    base_env.pop("MIYUN_TEXT_DATA", None)
+    python = sys.executable
+    load_before = os.getloadavg()
+    work = Path(tempfile.mkdtemp(prefix="miyun-scale-"))
+    rows: list[tuple[str, str, str, str]] = []
+    try:
+        data = work / "data"
+        chars = make_corpus(data, args.reports, args.seed)
+        label = f"{args.reports:,} reports ({chars / 1e6:.1f} M characters)"
+        print(f"corpus: {label} in {data}", flush=True)
+
+        jieba_times = []
+        for _ in range(args.repeat):
+            _, _, out = run([python, "-c", JIEBA_PASS, str(data)], base_env)
+            jieba_times.append(float(out.strip()))
+        t_jieba = median(jieba_times)
+        print(f"jieba.lcut pass: {t_jieba:.2f} s", flush=True)
+
+        cold, warm, peaks = [], [], []
+        for n in range(args.repeat):
+            env = {**base_env, "MIYUN_TEXT_CACHE": str(work / f"cache-{n}")}
+            elapsed, peak, _ = run([python, "-c", PIPELINE, str(data), str(args.workers)], env)
+            cold.append(elapsed)
+            peaks.append(peak)
+            elapsed, peak, _ = run([python, "-c", PIPELINE, str(data), str(args.workers)], env)
+            warm.append(elapsed)
+            peaks.append(peak)
+            print(f"pipeline run {n + 1}: cold {cold[-1]:.2f} s, warm {warm[-1]:.2f} s", flush=True)
+        t_cold, t_warm, peak = median(cold), median(warm), max(peaks)
+        rows.append((f"pipeline cold, {label}, {args.workers} workers", f"{t_cold:.1f} s",
+                     f"one `jieba.lcut` pass {t_jieba:.1f} s (ratio {t_cold / t_jieba:.2f})",
+                     f"≤ 60 s and ≤ 0.25 × the pass ({'met' if t_cold <= 60 and t_cold <= 0.25 * t_jieba else 'missed'})"))
+        rows.append(("pipeline warm (second run, cache reused)", f"{t_warm:.1f} s", "",
+                     f"≤ 10 s ({'met' if t_warm <= 10 else 'missed'})"))
+        rows.append(("peak memory, process and workers", f"{peak / 1000:.2f} GB", "",
+                     f"≤ 2 GB ({'met' if peak <= 2000 else 'missed'})"))
+
+        warm_cache = {**base_env, "MIYUN_TEXT_CACHE": str(work / "cache-0")}
+        t_pass = median([run([python, "-c", "pass"], warm_cache)[0] for _ in range(max(args.repeat, 5))])
+        seg_code = "from miyun_text.segment import Segmenter; Segmenter().cut('保水')"
+        run([python, "-c", seg_code], warm_cache)  # warm the cache once
+        t_seg = median([run([python, "-c", seg_code], warm_cache)[0] for _ in range(max(args.repeat, 5))])
+        t_import = median([run([python, "-c", "import miyun_text"], warm_cache)[0] for _ in range(max(args.repeat, 5))])
+        cli = str(BIN / "miyun-text")
+        t_help = median([run([cli, "--help"], warm_cache)[0] for _ in range(max(args.repeat, 5))])
+        baseline = f"`python -c pass` {t_pass:.2f} s"
+        rows.append(("`Segmenter()` and its first cut, fresh process, warm cache", f"{t_seg:.2f} s", baseline,
+                     f"≤ 0.5 s ({'met' if t_seg <= 0.5 else 'missed'})"))
+        rows.append(("`import miyun_text`, fresh process", f"{t_import:.2f} s (net {t_import - t_pass:.2f} s)",
+                     baseline, f"≤ 0.1 s net ({'met' if t_import - t_pass <= 0.1 else 'missed'})"))
+        rows.append(("`miyun-text --help`, fresh process", f"{t_help:.2f} s", baseline,
+                     f"≤ 0.3 s ({'met' if t_help <= 0.3 else 'missed'})"))
+
+        if not args.skip_report:
+            make_env = {k: v for k, v in base_env.items() if k != "MIYUN_TEXT_CACHE"}
+            run(["make", "report"], make_env, cwd=ROOT)  # warm it: outputs and caches present
+            t_report = median([run(["make", "report"], make_env, cwd=ROOT)[0] for _ in range(args.repeat)])
+            rows.append(("warm `make report`, bundled report", f"{t_report:.1f} s", "",
+                         f"≤ 20 s ({'met' if t_report <= 20 else 'missed'})"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    load_after = os.getloadavg()
+    busy = max(load_before[0], load_after[0]) > 0.5 * (os.cpu_count() or 1)
+    lines = [
+        f"Machine: {machine()}. Load average {load_before[0]:.1f} before and {load_after[0]:.1f} after "
+        f"({'busy: other work shared the cores' if busy else 'quiet'}). Medians of {args.repeat} runs.",
+        "",
+        "| measure | result | baseline (same run) | target |",
+        "| --- | --- | --- | --- |",
+        *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows],
+    ]
+    table = "\n".join(lines)
+    print()
+    print(table)
+    if args.update_readme:
+        readme = ROOT / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        if START not in text or END not in text:
+            raise SystemExit(f"README.md lacks the markers {START} … {END}")
+        head, rest = text.split(START, 1)
+        _, tail = rest.split(END, 1)
+        readme.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
+        print("README.md updated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
