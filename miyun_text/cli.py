@@ -1,6 +1,6 @@
 """The ``miyun-text`` command line: the same functions the notebooks call.
 
-Subcommands: clean, keywords, themes, vocab, compare, figures, render. Tables go to
+Subcommands: clean, keywords, themes, vocab, compare, figures, render, errata. Tables go to
 ``--out`` as UTF-8 CSV with BOM (Excel shows Chinese) or are printed.
 """
 
@@ -101,6 +101,64 @@ def _cmd_render(args: argparse.Namespace) -> None:
         print(path)
 
 
+def _cmd_errata(args: argparse.Namespace) -> None:
+    from .corpus import load_reports, read_errata, read_manifest
+    from .errata import _damaged_spans, check_errata, page_table, propose_corrections
+
+    errata = read_errata(args.data, read_manifest(args.data)["report_id"])
+    reports = load_reports(args.data)
+    if args.report:
+        unknown = sorted(set(args.report) - set(reports["report_id"]))
+        if unknown:
+            raise MiyunTextError(f"unknown report id(s) {unknown}; known: {reports['report_id'].tolist()}")
+        reports = reports[reports["report_id"].isin(args.report)]
+    failed = 0
+    for report in reports.itertuples(index=False):
+        rows = errata[errata["report_id"] == report.report_id].sort_values("offset", kind="stable")
+        if rows.empty:
+            continue
+        result = check_errata(report.raw_text, rows, report.report_id)
+        table = page_table(report.raw_text, _damaged_spans(report.raw_text, rows))
+        offsets = rows["offset"].tolist()
+        for k, (row, check) in enumerate(zip(rows.to_dict("records"), result.itertuples(index=False), strict=True)):
+            where = f"{report.report_id} offset {check.offset} (errata line {check.line})"
+            if check.status == "ok":
+                print(f"ok        {where}: {row['corrected']}; {check.damage}"
+                      + (f"; decided by context: {check.context}" if check.context else ""))
+            elif check.status == "exception":
+                print(f"exception {where}: {row['corrected']}; {check.exception}")
+            else:
+                failed += 1
+                print(f"FAILED    {where}: {check.problem}")
+                if not check.reproduced and args.propose:
+                    stop = offsets[k + 1] if k + 1 < len(offsets) else None
+                    for candidate in propose_corrections(report.raw_text, check.offset, row["corrupted"],
+                                                         row["corrected"], table, limit=args.propose, stop=stop):
+                        print(f"          reproduces the bytes: {candidate}")
+    if failed:
+        raise MiyunTextError(f"{failed} errata row(s) failed the forward model; fix them in data/errata.csv")
+
+
+def _count(text: str) -> int:
+    """argparse type: a whole number from 0 up."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more")
+    return value
+
+
+def _counts_are_non_negative(parser: argparse.ArgumentParser) -> None:
+    """Give every count option (--rows, --min-count, --top-k) the non-negative type."""
+    for action in parser._actions:
+        if action.dest in {"rows", "min_count", "top_k", "propose"}:
+            action.type = _count
+        for sub in (action.choices or {}).values() if isinstance(action.choices, dict) else ():
+            _counts_are_non_negative(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``miyun-text`` (one subparser per subcommand).
 
@@ -154,6 +212,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", default="build/html")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser("errata", help="check every errata row with the forward model of the damage")
+    p.add_argument("action", choices=["check"])
+    p.add_argument("--report", action="append", help="limit to this report id (repeatable)")
+    p.add_argument("--propose", type=_count, default=5,
+                   help="corrections to propose for a row that fails (default 5; 0: none)")
+    p.set_defaults(func=_cmd_errata)
+    _counts_are_non_negative(parser)
     return parser
 
 
@@ -163,11 +229,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     Example:
         >>> main(["vocab", "formulas", "--rows", "1"])  # doctest: +SKIP
     """
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         args.func(args)
+    except KeyboardInterrupt:
+        print("miyun-text: interrupted", file=sys.stderr)
+        return 130
     except MiyunTextError as err:
         print(f"miyun-text: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        # permission, is-a-directory, missing file, read-only cache: one line naming the path
+        path = err.filename2 if err.filename2 is not None else err.filename
+        what = err.strerror or str(err)
+        print(f"miyun-text {args.command}: {path}: {what}" if path is not None else
+              f"miyun-text {args.command}: {what}", file=sys.stderr)
         return 1
     except (ValueError, TypeError) as err:
         print(f"miyun-text {args.command}: {err}", file=sys.stderr)

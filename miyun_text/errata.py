@@ -63,8 +63,8 @@ _INDENT = "\u3000"
 # The most page forms tried for one correction (characters with several variants).
 _MAX_FORMS = 64
 
-ERRATA_CHECK_COLUMNS = ["report_id", "offset", "line", "kind", "reproduced", "expected", "produced", "context",
-                        "damage", "exception", "detail"]
+ERRATA_CHECK_COLUMNS = ["report_id", "offset", "line", "status", "kind", "reproduced", "expected", "produced",
+                        "context", "damage", "exception", "detail", "problem"]
 
 
 @dataclass(frozen=True)
@@ -301,7 +301,7 @@ def reproduce(raw: str, offset: int, corrupted: str, corrected: str, table: Page
 
     Example:
         >>> raw = "四、聚焦保水保生態(tài)\\n?。ㄒ唬┚劢贡KI鷳B(tài),全力"
-        >>> r = reproduce(raw, 12, "?。ㄒ唬┚劢贡KI鷳B", "（一）聚焦保水保生态", page_table(raw[:12]))
+        >>> r = reproduce(raw, 15, "?。ㄒ唬┚劢贡KI鷳B", "（一）聚焦保水保生态", page_table(raw[:15]))
         >>> r.reproduced, r.context, r.damage
         (True, '水保', "byte 0 (A1) shown as '?'")
     """
@@ -376,7 +376,7 @@ def context_chars(raw: str, offset: int, corrupted: str, corrected: str, table: 
 
     Example:
         >>> raw = "四、聚焦保水保生態(tài)\\n?。ㄒ唬┚劢贡KI鷳B(tài),全力"
-        >>> context_chars(raw, 12, "?。ㄒ唬┚劢贡KI鷳B", "（一）聚焦保水保生态", page_table(raw[:12]))
+        >>> context_chars(raw, 15, "?。ㄒ唬┚劢贡KI鷳B", "（一）聚焦保水保生态", page_table(raw[:15]))
         '水保'
     """
     return reproduce(raw, offset, corrupted, corrected, table).context
@@ -393,9 +393,11 @@ def _damaged_spans(raw: str, rows: pd.DataFrame) -> list[tuple[int, int]]:
 def check_errata(raw: str, errata: pd.DataFrame, report_id: str | None = None) -> pd.DataFrame:
     """Run the forward model on every errata row of one report; one result row each.
 
-    Columns: report_id, offset, line, kind (``lost`` or ``annotation``), reproduced,
-    expected (raw text), produced (the model's), context (characters decided by
-    context), exception (the row's written reason, if any) and detail.
+    Columns: report_id, offset, line, status (``ok``; ``exception``: not reproduced, with
+    a written reason; ``failed``: not reproduced without one, or a ``context`` column that
+    disagrees with the bytes), kind (``lost`` or ``annotation``), reproduced, expected
+    (raw text), produced (the model's), context (characters decided by context), damage,
+    exception, detail and problem (what to fix).
 
     Example:
         >>> raw = "資金保水,空氣\\n?。ㄒ唬┚劢贡KI鷳B(tài),全力"
@@ -412,18 +414,32 @@ def check_errata(raw: str, errata: pd.DataFrame, report_id: str | None = None) -
         stop = offsets[k + 1] if k + 1 < len(offsets) else len(raw)
         result = reproduce(raw, int(row["offset"]), str(row["corrupted"]), str(row["corrected"]), table, stop)
         exception = row.get("exception")
+        exception = "" if exception is None or pd.isna(exception) else str(exception).strip()
+        written = row.get("context")
+        written = None if written is None or pd.isna(written) else str(written)
+        status, problem = "ok", ""
+        if not result.reproduced:
+            status = "exception" if exception else "failed"
+            if not exception:
+                problem = (f"the damaged bytes of {row['corrected']!r} read {result.produced!r}, the raw has "
+                           f"{result.expected!r}; fix the correction, or write why in the exception column")
+        elif written is not None and written != result.context:
+            status = "failed"
+            problem = f"context column says {written!r}, the bytes leave {result.context!r} to context"
         out.append({
             "report_id": report_id if report_id is not None else row.get("report_id", ""),
             "offset": int(row["offset"]),
             "line": row.get("line", -1),
+            "status": status,
             "kind": result.kind,
             "reproduced": result.reproduced,
             "expected": result.expected,
             "produced": result.produced,
             "context": result.context,
             "damage": result.damage,
-            "exception": "" if exception is None or pd.isna(exception) else str(exception),
+            "exception": exception,
             "detail": result.detail,
+            "problem": problem,
         })
     return pd.DataFrame(out, columns=ERRATA_CHECK_COLUMNS)
 
@@ -447,7 +463,7 @@ def propose_corrections(raw: str, offset: int, corrupted: str, corrected: str, t
 
     Example:
         >>> raw = "聚焦保水保生態(tài)\\n?。ㄒ唬┚劢贡KI鷳B(tài),全力"
-        >>> propose_corrections(raw, 12, "?。ㄒ唬┚劢贡KI鷳B", "（一）聚焦保水生态", page_table(raw[:12]),
+        >>> propose_corrections(raw, 13, "?。ㄒ唬┚劢贡KI鷳B", "（一）聚焦保水生态", page_table(raw[:13]),
         ...                     clean="聚焦保水保生态")[0]
         '（一）聚焦保水保生态'
     """
