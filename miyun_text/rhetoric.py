@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ResourceError
+from .io import read_yaml
 from .paths import resource_path
 from .segment import Segmenter
 from .structure import group_columns, group_label, text_cells
@@ -151,10 +152,7 @@ def rhetoric_segmenter() -> Segmenter:
 
 @lru_cache(maxsize=4)
 def _load_markers(path: str) -> pd.DataFrame:
-    import yaml
-
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(path)
     rows = []
     for name, spec in (data or {}).items():
         if not isinstance(spec, dict) or "words" not in spec or "definition" not in spec:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ResourceError
+from .io import read_yaml
 from .paths import resource_path
 from .segment import Segmenter, content_segmenter
 from .structure import GROUPINGS, group_columns, group_label, text_cells
@@ -34,10 +35,7 @@ THEME_COLUMNS = ["group", "theme", "label", "count", "n_tokens", "per_10k", "sha
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> pd.DataFrame:
-    import yaml
-
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(path)
     if not isinstance(data, dict) or "themes" not in data:
         raise ResourceError(f"{path}: a theme lexicon needs a top-level 'themes:' mapping")
     shared = {str(k): set(v) for k, v in (data.get("shared") or {}).items()}
