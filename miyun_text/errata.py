@@ -390,14 +390,17 @@ def _damaged_spans(raw: str, rows: pd.DataFrame) -> list[tuple[int, int]]:
     return spans
 
 
-def check_errata(raw: str, errata: pd.DataFrame, report_id: str | None = None) -> pd.DataFrame:
+def check_errata(raw: str, errata: pd.DataFrame, report_id: str | None = None,
+                 table: PageTable | None = None) -> pd.DataFrame:
     """Run the forward model on every errata row of one report; one result row each.
 
     Columns: report_id, offset, line, status (``ok``; ``exception``: not reproduced, with
     a written reason; ``failed``: not reproduced without one, or a ``context`` column that
     disagrees with the bytes), kind (``lost`` or ``annotation``), reproduced, expected
     (raw text), produced (the model's), context (characters decided by context), damage,
-    exception, detail and problem (what to fix).
+    exception, detail and problem (what to fix). ``table`` defaults to the page forms
+    learned from this report's undamaged text; pass one learned from other pages of the
+    same site for a short report.
 
     Example:
         >>> raw = "資金保水,空氣\\n?。ㄒ唬┚劢贡KI鷳B(tài),全力"
@@ -407,7 +410,7 @@ def check_errata(raw: str, errata: pd.DataFrame, report_id: str | None = None) -
         [[False, '?。ㄒ唬┚劢贡K鷳B(tài),全力']]
     """
     rows = errata.sort_values("offset", kind="stable")
-    table = page_table(raw, _damaged_spans(raw, rows))
+    table = table if table is not None else page_table(raw, _damaged_spans(raw, rows))
     offsets = [int(o) for o in rows["offset"]]
     out = []
     for k, row in enumerate(rows.to_dict("records")):
