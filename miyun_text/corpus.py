@@ -172,6 +172,7 @@ def _csv_rows(path: Path, required: list[str],
             "(Excel: Save As > CSV UTF-8)"
         ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    start = 1  # the line where the record being read starts
     try:
         fields = reader.fieldnames or []
         missing = [c for c in required if c not in fields]
@@ -195,7 +196,7 @@ def _csv_rows(path: Path, required: list[str],
             start = reader.line_num + 1
     except csv.Error as err:
         raise error(
-            f"{path}:{reader.line_num}: malformed CSV ({err}); close every double quote and double a "
+            f"{path}:{start}: malformed CSV ({err}); close every double quote and double a "
             'quote inside a quoted value ("")'
         ) from None
     return rows
