@@ -103,7 +103,7 @@ def _cmd_render(args: argparse.Namespace) -> None:
 
 def _cmd_errata(args: argparse.Namespace) -> None:
     from .corpus import load_reports, read_errata, read_manifest
-    from .errata import _damaged_spans, check_errata, page_table, propose_corrections
+    from .errata import check_errata
 
     errata = read_errata(args.data, read_manifest(args.data)["report_id"])
     reports = load_reports(args.data)
@@ -112,31 +112,28 @@ def _cmd_errata(args: argparse.Namespace) -> None:
         if unknown:
             raise MiyunTextError(f"unknown report id(s) {unknown}; known: {reports['report_id'].tolist()}")
         reports = reports[reports["report_id"].isin(args.report)]
-    failed = 0
+    counts = {"ok": 0, "exception": 0, "failed": 0}
     for report in reports.itertuples(index=False):
-        rows = errata[errata["report_id"] == report.report_id].sort_values("offset", kind="stable")
+        rows = errata[errata["report_id"] == report.report_id]
         if rows.empty:
             continue
-        result = check_errata(report.raw_text, rows, report.report_id)
-        table = page_table(report.raw_text, _damaged_spans(report.raw_text, rows))
-        offsets = rows["offset"].tolist()
-        for k, (row, check) in enumerate(zip(rows.to_dict("records"), result.itertuples(index=False), strict=True)):
+        for check in check_errata(report.raw_text, rows, report.report_id, propose=args.propose).itertuples():
+            counts[check.status] += 1
             where = f"{report.report_id} offset {check.offset} (errata line {check.line})"
+            corrected = rows.loc[rows["offset"] == check.offset, "corrected"].iloc[0]
             if check.status == "ok":
-                print(f"ok        {where}: {row['corrected']}; {check.damage}"
+                print(f"ok        {where}: {corrected}; {check.damage}"
                       + (f"; decided by context: {check.context}" if check.context else ""))
             elif check.status == "exception":
-                print(f"exception {where}: {row['corrected']}; {check.exception}")
+                print(f"exception {where}: {corrected}; {check.exception}")
             else:
-                failed += 1
                 print(f"FAILED    {where}: {check.problem}")
-                if not check.reproduced and args.propose:
-                    stop = offsets[k + 1] if k + 1 < len(offsets) else None
-                    for candidate in propose_corrections(report.raw_text, check.offset, row["corrupted"],
-                                                         row["corrected"], table, limit=args.propose, stop=stop):
-                        print(f"          reproduces the bytes: {candidate}")
-    if failed:
-        raise MiyunTextError(f"{failed} errata row(s) failed the forward model; fix them in data/errata.csv")
+                for candidate in check.proposals:
+                    print(f"          reproduces the bytes: {candidate}")
+    print(f"{sum(counts.values())} errata rows: {counts['ok']} reproduced, {counts['exception']} written "
+          f"exceptions, {counts['failed']} failed")
+    if counts["failed"]:
+        raise MiyunTextError(f"{counts['failed']} errata row(s) failed the forward model; fix them in data/errata.csv")
 
 
 def _count(text: str) -> int:

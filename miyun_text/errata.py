@@ -64,7 +64,7 @@ _INDENT = "\u3000"
 _MAX_FORMS = 64
 
 ERRATA_CHECK_COLUMNS = ["report_id", "offset", "line", "status", "kind", "reproduced", "expected", "produced",
-                        "context", "damage", "exception", "detail", "problem"]
+                        "context", "damage", "exception", "detail", "problem", "proposals"]
 
 
 @dataclass(frozen=True)
@@ -391,16 +391,18 @@ def _damaged_spans(raw: str, rows: pd.DataFrame) -> list[tuple[int, int]]:
 
 
 def check_errata(raw: str, errata: pd.DataFrame, report_id: str | None = None,
-                 table: PageTable | None = None) -> pd.DataFrame:
+                 table: PageTable | None = None, propose: int = 0, clean: str | None = None) -> pd.DataFrame:
     """Run the forward model on every errata row of one report; one result row each.
 
     Columns: report_id, offset, line, status (``ok``; ``exception``: not reproduced, with
     a written reason; ``failed``: not reproduced without one, or a ``context`` column that
     disagrees with the bytes), kind (``lost`` or ``annotation``), reproduced, expected
     (raw text), produced (the model's), context (characters decided by context), damage,
-    exception, detail and problem (what to fix). ``table`` defaults to the page forms
-    learned from this report's undamaged text; pass one learned from other pages of the
-    same site for a short report.
+    exception, detail, problem (what to fix) and proposals: for a row that fails and is
+    not reproduced, up to ``propose`` corrections that do reproduce the bytes (see
+    :func:`propose_corrections`; ``clean`` is the clean text that ranks them). ``table``
+    defaults to the page forms learned from this report's undamaged text; pass one learned
+    from other pages of the same site for a short report.
 
     Example:
         >>> raw = "資金保水,空氣\\n?。ㄒ唬┚劢贡KI鷳B(tài),全力"
@@ -429,6 +431,10 @@ def check_errata(raw: str, errata: pd.DataFrame, report_id: str | None = None,
         elif written is not None and written != result.context:
             status = "failed"
             problem = f"context column says {written!r}, the bytes leave {result.context!r} to context"
+        proposals: list[str] = []
+        if status == "failed" and not result.reproduced and propose > 0:
+            proposals = propose_corrections(raw, int(row["offset"]), str(row["corrupted"]), str(row["corrected"]),
+                                            table, clean=clean, limit=propose, stop=stop)
         out.append({
             "report_id": report_id if report_id is not None else row.get("report_id", ""),
             "offset": int(row["offset"]),
@@ -443,6 +449,7 @@ def check_errata(raw: str, errata: pd.DataFrame, report_id: str | None = None,
             "exception": exception,
             "detail": result.detail,
             "problem": problem,
+            "proposals": proposals,
         })
     return pd.DataFrame(out, columns=ERRATA_CHECK_COLUMNS)
 
