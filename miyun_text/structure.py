@@ -209,6 +209,7 @@ def sentences(paragraphs: pd.DataFrame, semicolons: bool = False) -> pd.DataFram
         >>> sentences(paras)["sentence"].tolist()
         ['甲。', '乙。']
     """
+    paragraphs = text_cells(paragraphs, "sentences")
     keep = [c for c in paragraphs.columns if c != "text"]
     rows = []
     for record in paragraphs.to_dict("records"):

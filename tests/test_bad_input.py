@@ -242,6 +242,9 @@ def test_missing_text_cells_are_empty_paragraphs_not_words(missing):
     assert theme_frequencies(paragraphs, by="report")["n_tokens"].iloc[0] == 4
     assert quoted_terms(paragraphs)["term"].tolist() == ["两山"]
     assert quoted_terms(paragraphs["text"])["term"].tolist() == ["两山"]
+    from miyun_text.structure import sentences
+
+    assert sentences(paragraphs)["sentence"].tolist() == ["守护密云水库。", "推进“两山”转化。"]
 
 
 def test_other_non_text_cells_are_refused_naming_the_row():
