@@ -431,13 +431,17 @@ def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[st
                 chars[offset] = choice[0]
                 notes[offset] = f"reading {reading} from the annotation: {choice[1]}"
     # Characters that are valid Simplified too (著) survive OpenCC; a phrase table
-    # restores the Simplified form the converter replaced (著力 -> 着力).
+    # restores the Simplified form the converter replaced (著力 -> 着力). It runs on the
+    # text as converted, readings included, so that cleaning the result again finds
+    # nothing more to change; a longer phrase wins over a shorter one.
+    by_phrase: set[int] = set()
     for trad, simp, note in _phrase_table():
         for match in re.finditer(re.escape(trad), "".join(chars)):
             for k, (a, b) in enumerate(zip(trad, simp, strict=False)):
-                if a != b and match.start() + k not in notes:
+                if a != b and match.start() + k not in by_phrase:
                     chars[match.start() + k] = b
                     notes[match.start() + k] = f"phrase table t2s_phrases.csv: {note}"
+                    by_phrase.add(match.start() + k)
     converted = "".join(chars)
     repairs: list[Repair] = []
     i = 0

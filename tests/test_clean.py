@@ -192,8 +192,8 @@ def _page_readings(limit: int = 60):
 # annotated characters: one per row of the reading table (乾(qián), 著(zhuó) …) and the page's own (區(qū) …)
 _ANNOTATED = [f"{trad}({reading})" for trad, reading in _reading_table()] + _page_readings()
 _alphabet = st.sampled_from(
-    [*list("區發報告密云保水乾著於淨坤（）()“”,:;!?。、 \t\u3000\n0123456789.%+qūfāzhìabcGEP"), "(qū)", "(fā)",
-     "(zhì)", *_ANNOTATED]
+    [*list("區發報告密云保水乾著於淨坤力眼随意味（）()“”,:;!?。、 \t\u3000\n0123456789.%+qūfāzhìabcGEP"),
+     "(qū)", "(fā)", "(zhì)", *_ANNOTATED]
 )
 _texts = st.lists(_alphabet, max_size=60).map("".join)
 
@@ -209,7 +209,8 @@ def test_cleaning_is_idempotent(raw):
     assert clean_text(once).text == once
 
 
-@pytest.mark.parametrize("raw", ["乾(qián)", "乾(qián)淨", "於(wū)是", "a: \nb", "区: \t\n", "保水, \u3000\n"])
+@pytest.mark.parametrize("raw", ["乾(qián)", "乾(qián)淨", "於(wū)是", "著(zhù)力", "隨著(zhù)", "a: \nb", "区: \t\n",
+                                 "保水, \u3000\n"])
 def test_cleaning_twice_changes_nothing(raw):
     once = clean_text(raw).text
     assert clean_text(once).text == once
