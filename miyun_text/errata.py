@@ -18,7 +18,10 @@ what the page held and damages it the same way:
    - ``lost``: the first (lead) byte is lost and shown as ``?``;
    - ``annotation``: an annotation was inserted between the two bytes of the first
      character; its reading is that of the pair formed by the previous character's
-     trail byte and that lead byte (``碳`` BC + ``氣`` 9A read ``細`` xì).
+     trail byte and that lead byte (``燃`` BC + ``氣`` 9A read ``細`` xì). Where the
+     annotation is the character's own, its trail byte was lost instead;
+   - where the raw shows one ``?`` more than that damage gives, one more byte of the
+     span is shown as ``?`` (the model tries each byte and reports which).
 4. **Decoding** one byte late with the scrape's rules (:func:`scrape_decode`): ASCII
    re-synchronises; user-defined and unassigned pairs are dropped; A3 A1–A3 FE (the
    full-width ASCII row) fold to ASCII; a lead byte before a byte below 0x40 becomes
