@@ -136,6 +136,10 @@ def _cmd_errata(args: argparse.Namespace) -> None:
         raise MiyunTextError(f"{counts['failed']} errata row(s) failed the forward model; fix them in data/errata.csv")
 
 
+def _prefix(args: argparse.Namespace | None) -> str:
+    return f"miyun-text {args.command}" if args is not None else "miyun-text"
+
+
 def _count(text: str) -> int:
     """argparse type: a whole number from 0 up."""
     try:
@@ -226,6 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Example:
         >>> main(["vocab", "formulas", "--rows", "1"])  # doctest: +SKIP
     """
+    args = None
     try:
         args = build_parser().parse_args(argv)
         args.func(args)
@@ -239,11 +244,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # permission, is-a-directory, missing file, read-only cache: one line naming the path
         path = err.filename2 if err.filename2 is not None else err.filename
         what = err.strerror or str(err)
-        print(f"miyun-text {args.command}: {path}: {what}" if path is not None else
-              f"miyun-text {args.command}: {what}", file=sys.stderr)
+        print(f"{_prefix(args)}: {path}: {what}" if path is not None else f"{_prefix(args)}: {what}",
+              file=sys.stderr)
         return 1
     except (ValueError, TypeError) as err:
-        print(f"miyun-text {args.command}: {err}", file=sys.stderr)
+        print(f"{_prefix(args)}: {err}", file=sys.stderr)
         return 1
     return 0
 
