@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -28,8 +29,11 @@ def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bo
     """Write ``data/processed/``: clean texts, paragraphs, the repair log and its summary.
 
     Files: ``<report_id>.txt`` (clean text), ``paragraphs.csv``, ``repairs.csv`` and
-    ``repair_summary.csv`` (UTF-8 with BOM). Output is deterministic: the same inputs
-    give byte-identical files.
+    ``repair_summary.csv`` (UTF-8 with BOM). The folder is written as a whole: it is
+    built in a temporary folder beside it and swapped in only when complete, so files
+    of reports no longer in the manifest disappear and a failed build leaves the old
+    folder as it was. An empty manifest gives the three tables with their columns and
+    no rows. Output is deterministic: the same inputs give byte-identical files.
 
     Example:
         >>> sorted(build_processed())  # doctest: +SKIP
@@ -42,19 +46,48 @@ def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bo
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
     out = folder / "processed"
     corpus = load_corpus(folder, progress=progress)
-    written: dict[str, Path] = {}
-    for row in corpus.itertuples(index=False):
-        written[row.report_id] = write_text_atomic(out / f"{row.report_id}.txt", row.text)
-    written["paragraphs"] = write_csv(corpus_paragraphs(corpus), out / "paragraphs.csv")
+    paragraphs = corpus_paragraphs(corpus)
     repairs = corpus.attrs["repairs"]
-    written["repairs"] = write_csv(repairs, out / "repairs.csv")
     summaries = []
-    for rid, part in repairs.groupby("report_id", sort=False):
-        summary = repair_summary(part)
+    for rid in corpus["report_id"]:
+        summary = repair_summary(repairs[repairs["report_id"] == rid])
         summary.insert(0, "report_id", rid)
         summaries.append(summary)
-    written["repair_summary"] = write_csv(pd.concat(summaries, ignore_index=True), out / "repair_summary.csv")
-    return written
+    summary_columns = ["report_id", "step", "repairs", "chars_before", "chars_after"]
+    summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame(columns=summary_columns)
+    staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=folder))
+    names: dict[str, str] = {}
+    try:
+        for row in corpus.itertuples(index=False):
+            write_text_atomic(staging / f"{row.report_id}.txt", row.text)
+            names[row.report_id] = f"{row.report_id}.txt"
+        write_csv(paragraphs, staging / "paragraphs.csv")
+        write_csv(repairs, staging / "repairs.csv")
+        write_csv(summary, staging / "repair_summary.csv")
+        names.update(paragraphs="paragraphs.csv", repairs="repairs.csv", repair_summary="repair_summary.csv")
+        _swap_folder(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {name: out / file for name, file in names.items()}
+
+
+def _swap_folder(new: Path, target: Path) -> None:
+    """Put folder ``new`` in the place of ``target`` (two renames; the old one is then removed)."""
+    new.chmod(0o755)
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+    try:
+        new.rename(target)
+    except BaseException:
+        if old is not None:
+            old.rename(target)
+        raise
+    if old is not None:
+        shutil.rmtree(old)
 
 
 def make_figures(data_dir: str | os.PathLike[str] | None = None, folder: str | os.PathLike[str] = "figures",

@@ -485,9 +485,19 @@ def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[st
     """
     readings = readings or {}
     converted = _opencc().convert(text)
-    chars = list(converted)
     if len(converted) != len(text):  # a phrase rule changed length: convert line by line
         return _to_simplified_by_line(text)
+    chars = list(converted)
+    # A line already in Simplified (every character OpenCC would change is a GB 2312
+    # character, and no annotation gave a reading) is left to the phrase table only:
+    # OpenCC's default for characters valid in both scripts (乾, 於, 著) would undo a
+    # reading decided earlier, so cleaning clean text again changes nothing.
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if _is_simplified_line(line, converted[start:end]) and not any(start <= k < end for k in readings):
+            chars[start:end] = line
+        start = end + 1
     notes: dict[int, str] = {}
     for offset, reading in readings.items():
         if 0 <= offset < len(text):
@@ -496,13 +506,17 @@ def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[st
                 chars[offset] = choice[0]
                 notes[offset] = f"reading {reading} from the annotation: {choice[1]}"
     # Characters that are valid Simplified too (著) survive OpenCC; a phrase table
-    # restores the Simplified form the converter replaced (著力 -> 着力).
+    # restores the Simplified form the converter replaced (著力 -> 着力). It runs on the
+    # text as converted, readings included, so that cleaning the result again finds
+    # nothing more to change; a longer phrase wins over a shorter one.
+    by_phrase: set[int] = set()
     for trad, simp, note in _phrase_table():
         for match in re.finditer(re.escape(trad), "".join(chars)):
             for k, (a, b) in enumerate(zip(trad, simp, strict=False)):
-                if a != b and match.start() + k not in notes:
+                if a != b and match.start() + k not in by_phrase:
                     chars[match.start() + k] = b
                     notes[match.start() + k] = f"phrase table t2s_phrases.csv: {note}"
+                    by_phrase.add(match.start() + k)
     converted = "".join(chars)
     repairs: list[Repair] = []
     i = 0
@@ -519,10 +533,16 @@ def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[st
     return converted, repairs
 
 
+def _is_simplified_line(line: str, converted: str) -> bool:
+    return all(_in_gb2312(a) for a, b in zip(line, converted, strict=False) if a != b)
+
+
 def _to_simplified_by_line(text: str) -> tuple[str, list[Repair]]:
     out, repairs, offset = [], [], 0
     for line in text.split("\n"):
         new = _opencc().convert(line)
+        if len(new) == len(line) and _is_simplified_line(line, new):
+            new = line
         if new != line:
             repairs.append(Repair(offset, line, new, "t2s", "OpenCC t2s (phrase-level, length changed)"))
         out.append(new)
@@ -564,7 +584,10 @@ def _punct_pass(text: str) -> str:
             chars[i] = "—"
         if ch in ",:;!":
             between_digits = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
-            if not between_digits and (ch != ":" or _cjk_near(text, i) or text[i + 1 : i + 2] in ("", "\n")):
+            # white space before the line end is removed later, so it counts as the line end here
+            line_end = text.find("\n", i + 1)
+            at_line_end = text[i + 1 : line_end if line_end >= 0 else len(text)].strip(" \t\u3000") == ""
+            if not between_digits and (ch != ":" or _cjk_near(text, i) or at_line_end):
                 chars[i] = _FULL[ch]
     return "".join(chars)
 

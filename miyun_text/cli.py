@@ -1,6 +1,6 @@
 """The ``miyun-text`` command line: the same functions the notebooks call.
 
-Subcommands: add, clean, keywords, themes, vocab, compare, figures, render. Tables go to
+Subcommands: add, clean, keywords, themes, vocab, compare, figures, render, errata. Tables go to
 ``--out`` as UTF-8 CSV with BOM (Excel shows Chinese) or are printed.
 """
 
@@ -118,6 +118,65 @@ def _cmd_render(args: argparse.Namespace) -> None:
         print(path)
 
 
+def _cmd_errata(args: argparse.Namespace) -> None:
+    from .corpus import load_reports, read_errata, read_manifest
+    from .errata import check_errata
+
+    errata = read_errata(args.data, read_manifest(args.data)["report_id"])
+    reports = load_reports(args.data)
+    if args.report:
+        unknown = sorted(set(args.report) - set(reports["report_id"]))
+        if unknown:
+            raise MiyunTextError(f"unknown report id(s) {unknown}; known: {reports['report_id'].tolist()}")
+        reports = reports[reports["report_id"].isin(args.report)]
+    counts = {"ok": 0, "exception": 0, "failed": 0}
+    for report in reports.itertuples(index=False):
+        rows = errata[errata["report_id"] == report.report_id]
+        if rows.empty:
+            continue
+        for check in check_errata(report.raw_text, rows, report.report_id, propose=args.propose).itertuples():
+            counts[check.status] += 1
+            where = f"{report.report_id} offset {check.offset} (errata line {check.line})"
+            corrected = rows.loc[rows["offset"] == check.offset, "corrected"].iloc[0]
+            if check.status == "ok":
+                print(f"ok        {where}: {corrected}; {check.damage}"
+                      + (f"; decided by context: {check.context}" if check.context else ""))
+            elif check.status == "exception":
+                print(f"exception {where}: {corrected}; {check.exception}")
+            else:
+                print(f"FAILED    {where}: {check.problem}")
+                for candidate in check.proposals:
+                    print(f"          reproduces the bytes: {candidate}")
+    print(f"{sum(counts.values())} errata rows: {counts['ok']} reproduced, {counts['exception']} written "
+          f"exceptions, {counts['failed']} failed")
+    if counts["failed"]:
+        raise MiyunTextError(f"{counts['failed']} errata row(s) failed the forward model; fix them in data/errata.csv")
+
+
+def _prefix(args: argparse.Namespace | None) -> str:
+    return f"miyun-text {args.command}" if args is not None else "miyun-text"
+
+
+def _count(text: str) -> int:
+    """argparse type: a whole number from 0 up."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more")
+    return value
+
+
+def _counts_are_non_negative(parser: argparse.ArgumentParser) -> None:
+    """Give every count option (--rows, --min-count, --top-k) the non-negative type."""
+    for action in parser._actions:
+        if action.dest in {"rows", "min_count", "top_k", "propose"}:
+            action.type = _count
+        for sub in (action.choices or {}).values() if isinstance(action.choices, dict) else ():
+            _counts_are_non_negative(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``miyun-text`` (one subparser per subcommand).
 
@@ -182,6 +241,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", default="build/html")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser("errata", help="check every errata row with the forward model of the damage")
+    p.add_argument("action", choices=["check"])
+    p.add_argument("--report", action="append", help="limit to this report id (repeatable)")
+    p.add_argument("--propose", type=_count, default=5,
+                   help="corrections to propose for a row that fails (default 5; 0: none)")
+    p.set_defaults(func=_cmd_errata)
+    _counts_are_non_negative(parser)
     return parser
 
 
@@ -191,14 +258,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     Example:
         >>> main(["vocab", "formulas", "--rows", "1"])  # doctest: +SKIP
     """
-    args = build_parser().parse_args(argv)
+    args = None
     try:
+        args = build_parser().parse_args(argv)
         args.func(args)
+    except KeyboardInterrupt:
+        print("miyun-text: interrupted", file=sys.stderr)
+        return 130
     except MiyunTextError as err:
         print(f"miyun-text: {err}", file=sys.stderr)
         return 1
+    except OSError as err:
+        # permission, is-a-directory, missing file, read-only cache: one line naming the path
+        path = err.filename2 if err.filename2 is not None else err.filename
+        what = err.strerror or str(err)
+        print(f"{_prefix(args)}: {path}: {what}" if path is not None else f"{_prefix(args)}: {what}",
+              file=sys.stderr)
+        return 1
     except (ValueError, TypeError) as err:
-        print(f"miyun-text {args.command}: {err}", file=sys.stderr)
+        print(f"{_prefix(args)}: {err}", file=sys.stderr)
         return 1
     return 0
 

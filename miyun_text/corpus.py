@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .errors import (
     ErrataError,
     ManifestError,
     MissingFileError,
+    MiyunTextError,
     UndecodableFileError,
 )
 from .paths import find_data_dir
@@ -36,12 +38,15 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "ERRATA_COLUMNS",
+    "ERRATA_OPTIONAL_COLUMNS",
     "MANIFEST_COLUMNS",
     "RAW_EXTENSIONS",
     "TEXT_ENCODINGS",
+    "YEAR_RANGE",
     "AddedReport",
     "RawText",
     "add_report",
+    "check_report_id",
     "chinese_text_problem",
     "find_raw",
     "load_corpus",
@@ -66,6 +71,8 @@ MANIFEST_COLUMNS = [
     "notes",
 ]
 ERRATA_COLUMNS = ["report_id", "offset", "corrupted", "corrected", "evidence"]
+# characters decided by context, and the written reason for a row the forward model cannot reproduce
+ERRATA_OPTIONAL_COLUMNS = ["context", "exception"]
 
 
 @dataclass(frozen=True)
@@ -317,19 +324,84 @@ def read_raw(path: str | os.PathLike[str]) -> RawText:
     return RawText(target, text, encoding, hashlib.sha256(data).hexdigest(), extraction)
 
 
-def _csv_rows(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
+def _csv_rows(path: Path, required: list[str],
+              error: type[MiyunTextError] = ManifestError) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a UTF-8 CSV with their editor line numbers; every problem raises ``error`` naming the line."""
     if not path.is_file():
         raise MissingFileError(f"{path}: file not found")
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
+    with open(path, "rb") as handle:  # read-only; decoded strictly so a wrong encoding names its line
+        data = handle.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise error(
+            f"{path}:{line}: byte offset {err.start} is not UTF-8 (the file looks like "
+            f"{'GBK' if _looks_gbk(data) else 'another encoding'}); re-save it as UTF-8 "
+            "(Excel: Save As > CSV UTF-8)"
+        ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    start = 1  # the line where the record being read starts
+    try:
+        fields = reader.fieldnames or []
+        missing = [c for c in required if c not in fields]
         if missing:
-            raise ManifestError(
+            raise error(
                 f"{path}:1: missing column(s) {', '.join(missing)}; the header must be "
                 f"{','.join(required)}"
             )
+        rows = []
         # line numbers are 1-based and count the header, as an editor shows them
-        return [(reader.line_num, row) for row in reader]
+        start = reader.line_num + 1
+        for row in reader:
+            if None in row:
+                raise error(
+                    f"{path}:{start}: {len(fields) + len(row[None])} fields but the header has {len(fields)}; "
+                    "put double quotes around a value that holds a comma"
+                )
+            if any(v is None for v in row.values()):
+                raise error(f"{path}:{start}: fewer fields than the header's {len(fields)}; fill in every column")
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise error(
+            f"{path}:{start}: malformed CSV ({err}); close every double quote and double a "
+            'quote inside a quoted value ("")'
+        ) from None
+    return rows
+
+
+def _looks_gbk(data: bytes) -> bool:
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+YEAR_RANGE = (1949, 2100)
+
+
+def check_report_id(report_id: object, where: str = "report_id") -> str:
+    """Return ``report_id`` if it is a safe id (``[a-z0-9][a-z0-9_-]*``), else raise ManifestError.
+
+    Ids name files under ``data/``, so a path (``../raw/x``, ``/tmp/x``) or an upper-case
+    id (which clashes on case-insensitive file systems) is refused before any file is opened.
+
+    Example:
+        >>> check_report_id("miyun_2024")
+        'miyun_2024'
+        >>> check_report_id("../raw/x")
+        Traceback (most recent call last):
+        ...
+        miyun_text.errors.ManifestError: report_id: '../raw/x' is not a report id; use lower-case ...
+    """
+    if not isinstance(report_id, str) or not _REPORT_ID.fullmatch(report_id):
+        raise ManifestError(
+            f"{where}: {report_id!r} is not a report id; use lower-case letters, digits, '_' and '-', "
+            "starting with a letter or digit (like miyun_2025)"
+        )
+    return report_id
 
 
 def read_manifest(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -348,18 +420,20 @@ def read_manifest(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFram
         rid = (row.get("report_id") or "").strip()
         if not rid:
             raise ManifestError(f"{path}:{line}: empty report_id; give the report a short id like miyun_2025")
-        if rid in seen:
+        check_report_id(rid, f"{path}:{line}: report_id")
+        if rid.lower() in seen:
             raise DuplicateReportError(
-                f"{path}:{line}: report_id {rid!r} already used on line {seen[rid]}; "
-                "give each report its own id"
+                f"{path}:{line}: report_id {rid!r} already used on line {seen[rid.lower()]}; "
+                "give each report its own id (ids are compared ignoring case)"
             )
-        seen[rid] = line
-        try:
-            year = int(row["year"])
-        except (TypeError, ValueError):
+        seen[rid.lower()] = line
+        year_text = (row.get("year") or "").strip()
+        if not re.fullmatch(r"[0-9]{4}", year_text) or not YEAR_RANGE[0] <= int(year_text) <= YEAR_RANGE[1]:
             raise ManifestError(
-                f"{path}:{line}: year {row['year']!r} is not a whole number; write it like 2024"
-            ) from None
+                f"{path}:{line}: year {row['year']!r} is not a year between {YEAR_RANGE[0]} and "
+                f"{YEAR_RANGE[1]}; write it in ASCII digits like 2024"
+            )
+        year = int(year_text)
         sha = (row.get("raw_sha256") or "").strip().lower()
         if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
             raise ManifestError(
@@ -374,8 +448,16 @@ def read_manifest(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFram
     return frame.sort_values(["year", "report_id"], kind="stable").reset_index(drop=True)
 
 
-def read_errata(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def read_errata(data_dir: str | os.PathLike[str] | None = None,
+                report_ids: Iterable[str] | None = None) -> pd.DataFrame:
     """Read ``data/errata.csv``, the documented corrections of damaged spans.
+
+    Columns: ``report_id``, ``offset`` (a character offset in the raw text, from 0),
+    ``corrupted``, ``corrected``, ``evidence``, and the optional ``context`` (characters
+    decided by context rather than bytes) and ``exception`` (why the forward model of
+    :mod:`miyun_text.errata` cannot reproduce the row), plus ``line``. With
+    ``report_ids``, a row naming another report raises
+    :class:`~miyun_text.errors.ErrataError`.
 
     Example:
         >>> len(read_errata()) > 0  # doctest: +SKIP
@@ -383,18 +465,34 @@ def read_errata(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
     path = folder / "errata.csv"
+    columns = [*ERRATA_COLUMNS, *ERRATA_OPTIONAL_COLUMNS]
     if not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "offset" else "object") for c in ERRATA_COLUMNS})
+        frame = pd.DataFrame({c: pd.Series(dtype="int64" if c == "offset" else "object") for c in columns})
+        frame["line"] = pd.Series(dtype="int64")
+        return frame
+    known = None if report_ids is None else set(report_ids)
     records = []
-    for line, row in _csv_rows(path, ERRATA_COLUMNS):
-        try:
-            offset = int(row["offset"])
-        except (TypeError, ValueError):
-            raise ErrataError(f"{path}:{line}: offset {row['offset']!r} is not a whole number") from None
+    for line, row in _csv_rows(path, ERRATA_COLUMNS, ErrataError):
+        rid = row["report_id"].strip()
+        check_report_id(rid, f"{path}:{line}: report_id")
+        if known is not None and rid not in known:
+            raise ErrataError(
+                f"{path}:{line}: report {rid!r} is not in reports.csv; fix the id or delete the row "
+                f"(reports: {', '.join(sorted(known)) or 'none'})"
+            )
+        offset_text = row["offset"].strip()
+        if not offset_text.isascii() or not offset_text.isdigit():
+            raise ErrataError(
+                f"{path}:{line}: offset {row['offset']!r} is not a whole number from 0 up; write the "
+                "character offset of the damaged span in the raw text"
+            )
         if not row["corrupted"]:
             raise ErrataError(f"{path}:{line}: empty corrupted text; copy the damaged span from the raw file")
-        records.append({**{c: row[c] for c in ERRATA_COLUMNS}, "offset": offset, "line": line})
-    frame = pd.DataFrame.from_records(records, columns=[*ERRATA_COLUMNS, "line"])
+        record = {c: row.get(c) or "" for c in columns}
+        record.update(report_id=rid, offset=int(offset_text), line=line)
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=[*columns, "line"])
+    frame = frame.astype({"offset": "int64", "line": "int64"})
     frame.attrs["path"] = str(path)
     return frame
 
@@ -452,11 +550,12 @@ def load_corpus(
     """
     from tqdm import tqdm
 
-    from .clean import clean_text
+    from .clean import REPAIR_COLUMNS, _frame, clean_text
 
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
+    # the manifest and the errata are validated before any raw file is opened
+    errata = read_errata(folder, read_manifest(folder)["report_id"])
     reports = load_reports(folder)
-    errata = read_errata(folder)
     cleaned_texts, counts, logs = [], [], []
     rows_iter = tqdm(list(reports.itertuples(index=False)), desc="reports", unit="report", disable=not progress)
     for row in rows_iter:
@@ -470,7 +569,9 @@ def load_corpus(
     out = reports.drop(columns=["raw_text", "raw_path"]).copy()
     out["text"] = cleaned_texts
     out["n_repairs"] = counts
-    out.attrs["repairs"] = pd.concat(logs, ignore_index=True) if logs else pd.DataFrame()
+    out.attrs["repairs"] = (pd.concat(logs, ignore_index=True) if logs
+                            else _frame([]).assign(report_id=pd.Series(dtype="object"))
+                            [["report_id", *REPAIR_COLUMNS]])
     return out
 
 
@@ -596,7 +697,7 @@ def add_report(
         year = int(year)
     except (TypeError, ValueError):
         raise ManifestError(f"year {year!r} is not a whole number; write it like 2025") from None
-    if not 1949 <= year <= 2100:
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
         raise ManifestError(f"year {year} is out of range; give the year the report was delivered, like 2025")
     if not region or not region.strip():
         raise ManifestError("region is empty; give the region as the report names it, like 密云区")
@@ -607,12 +708,9 @@ def add_report(
     taken = set(manifest["report_id"]) | {p.name.split(".")[0] for p in (folder / "raw").glob("*") if p.is_file()}
     if report_id is None:
         report_id = _new_report_id(region, year, taken)
-    elif not _REPORT_ID.fullmatch(report_id):
-        raise ManifestError(
-            f"report id {report_id!r} must match [a-z0-9][a-z0-9_-]* (lower-case letters, digits, _ and -), "
-            "like miyun_2025"
-        )
-    elif report_id in taken:
+    else:
+        check_report_id(report_id, "--id")
+    if report_id in taken:
         raise DuplicateReportError(
             f"{manifest_path}: report_id {report_id!r} is already used (manifest or data/raw/); choose another id"
         )

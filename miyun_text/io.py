@@ -6,6 +6,7 @@ place, so that an interrupted build never leaves a half-written CSV or PNG behin
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["write_bytes_atomic", "write_csv", "write_text_atomic"]
+__all__ = ["read_yaml", "write_bytes_atomic", "write_csv", "write_text_atomic"]
 
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -27,8 +28,14 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
         b'abc'
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name", str(target))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as err:
+        # name the file the caller asked for, not a temporary name beside it
+        raise type(err)(err.errno, err.strerror, str(target)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -65,3 +72,34 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """
     text = df.to_csv(index=False, lineterminator="\n")
     return write_text_atomic(path, text, encoding="utf-8-sig")
+
+
+def read_yaml(path: str | os.PathLike[str]) -> object:
+    """Read a UTF-8 YAML file; a wrong encoding or bad YAML raises ResourceError naming the line.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.yaml"
+        >>> _ = p.write_bytes("a: 保水".encode("gbk"))
+        >>> read_yaml(p)
+        Traceback (most recent call last):
+        ...
+        miyun_text.errors.ResourceError: ...x.yaml:1: byte offset 3 is not UTF-8; re-save the file as UTF-8
+    """
+    import yaml
+
+    from .errors import ResourceError
+
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise ResourceError(f"{path}:{line}: byte offset {err.start} is not UTF-8; re-save the file as UTF-8") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise ResourceError(f"{path}{line}: not valid YAML ({getattr(err, 'problem', err)}); fix the file") from None

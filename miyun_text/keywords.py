@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, token_kind
-from .structure import group_label
+from .structure import group_label, text_cells
 from .tokens import paragraph_tokens
 
 __all__ = [
@@ -44,9 +44,10 @@ def _as_frame(docs: Docs) -> pd.DataFrame:
     if isinstance(docs, pd.DataFrame):
         if "text" not in docs.columns:
             raise ValueError("a DataFrame of documents needs a 'text' column (one row per paragraph)")
-        return docs
+        return text_cells(docs, "documents")
     if isinstance(docs, (pd.Series, list, tuple)):
-        values = list(docs)
+        # missing documents (None, NaN) are empty text, as in a paragraph table
+        values = ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in docs]
         bad = [type(v).__name__ for v in values if not isinstance(v, str)]
         if bad:
             raise TypeError(f"documents must be str, got {bad[0]}")

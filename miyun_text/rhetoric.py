@@ -21,9 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ResourceError
+from .io import read_yaml
 from .paths import resource_path
 from .segment import Segmenter
-from .structure import group_columns, group_label
+from .structure import group_columns, group_label, text_cells
 from .tokens import paragraph_tokens
 
 __all__ = [
@@ -44,12 +45,18 @@ Counts = Sequence[str] | Mapping[str, int] | pd.Series
 
 
 def _counts(data: Counts, name: str) -> Counter[str]:
-    if isinstance(data, pd.Series) and data.dtype != object:
-        return Counter({str(k): int(v) for k, v in data.items() if v > 0})
+    # a numeric Series is term -> count; a Series of text (object or string dtype) holds tokens
+    if isinstance(data, pd.Series) and pd.api.types.is_numeric_dtype(data.dtype):
+        return Counter({str(k): int(v) for k, v in data.items() if pd.notna(v) and v > 0})
     if isinstance(data, Mapping):
         return Counter({str(k): int(v) for k, v in data.items() if v > 0})
     if isinstance(data, (pd.Series, list, tuple)):
-        return Counter(str(t) for t in data)
+        # missing tokens (None, NaN) are skipped, as missing text is everywhere
+        tokens = [t for t in data if not (t is None or (not isinstance(t, str) and pd.isna(t)))]
+        bad = [t for t in tokens if not isinstance(t, str)]
+        if bad:
+            raise TypeError(f"{name} holds {type(bad[0]).__name__} {bad[0]!r}; tokens must be str")
+        return Counter(tokens)
     raise TypeError(f"{name} must be a token sequence or a term->count mapping, got {type(data).__name__}")
 
 
@@ -146,10 +153,7 @@ def rhetoric_segmenter() -> Segmenter:
 
 @lru_cache(maxsize=4)
 def _load_markers(path: str) -> pd.DataFrame:
-    import yaml
-
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(path)
     rows = []
     for name, spec in (data or {}).items():
         if not isinstance(spec, dict) or "words" not in spec or "definition" not in spec:
@@ -173,6 +177,7 @@ def load_markers(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 
 def _grouped_tokens(paragraphs: pd.DataFrame, by: str | Sequence[str], segmenter: Segmenter | None,
                     table: pd.DataFrame | None = None):
+    paragraphs = text_cells(paragraphs, "a rhetoric measure")
     seg = segmenter or rhetoric_segmenter()
     columns = group_columns(paragraphs, by)
     units = paragraph_tokens(paragraphs, seg, table)
@@ -312,6 +317,7 @@ def new_and_gone(paragraphs: pd.DataFrame, *, min_count: int = 2,
 def _tokens_where(paragraphs: pd.DataFrame, mask: pd.Series, segmenter: Segmenter | None,
                   table: pd.DataFrame | None = None) -> list[str]:
     seg = segmenter or rhetoric_segmenter()
+    paragraphs = text_cells(paragraphs, "a rhetoric measure")
     return [t for unit in paragraph_tokens(paragraphs.loc[mask], seg, table) for t in unit]
 
 

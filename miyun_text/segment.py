@@ -106,32 +106,40 @@ def read_user_dict(path: str | os.PathLike[str]) -> list[tuple[str, int | None, 
     if not target.is_file():
         raise MissingFileError(f"{target}: user dictionary not found")
     entries = []
-    with open(target, encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            text = line.strip()
-            if not text or text.startswith("#"):
-                continue
-            fields = text.split()
-            word, freq, tag = fields[0], None, None
-            problem = None
-            if len(fields) > 3:
-                problem = f"{len(fields)} fields; a line is 'word [freq] [tag]'"
-            elif len(fields) >= 2:
-                if fields[1].isdigit():
-                    freq = int(fields[1])
-                    if len(fields) == 3:
-                        tag = fields[2]
-                elif len(fields) == 2:
-                    tag = fields[1]
-                else:
-                    problem = f"frequency {fields[1]!r} is not a whole number"
-            if tag is not None and not _TAG.match(tag):
-                problem = f"part-of-speech tag {tag!r} is not 1-4 ASCII letters"
-            if problem is None and any(ch.isspace() for ch in word):
-                problem = "the word holds white space"
-            if problem:
-                raise DictionaryError(f"{target}:{number}: {problem}: {text!r}")
-            entries.append((word, freq, tag))
+    with open(target, "rb") as handle:
+        data = handle.read()
+    try:
+        lines = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    except UnicodeDecodeError as err:
+        line_no = data[: err.start].count(b"\n") + 1
+        raise DictionaryError(
+            f"{target}:{line_no}: byte offset {err.start} is not UTF-8; re-save the dictionary as UTF-8"
+        ) from None
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        fields = text.split()
+        word, freq, tag = fields[0], None, None
+        problem = None
+        if len(fields) > 3:
+            problem = f"{len(fields)} fields; a line is 'word [freq] [tag]'"
+        elif len(fields) >= 2:
+            if fields[1].isascii() and fields[1].isdigit():
+                freq = int(fields[1])
+                if len(fields) == 3:
+                    tag = fields[2]
+            elif len(fields) == 2 and not any(ch.isdigit() for ch in fields[1]):
+                tag = fields[1]
+            else:
+                problem = f"frequency {fields[1]!r} is not a whole number"
+        if tag is not None and not _TAG.match(tag):
+            problem = f"part-of-speech tag {tag!r} is not 1-4 ASCII letters"
+        if problem is None and any(ch.isspace() for ch in word):
+            problem = "the word holds white space"
+        if problem:
+            raise DictionaryError(f"{target}:{number}: {problem}: {text!r}")
+        entries.append((word, freq, tag))
     return entries
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "part_years",
     "sentences",
     "split_sentences",
+    "text_cells",
 ]
 
 PARAGRAPH_COLUMNS = [
@@ -452,6 +453,7 @@ def sentences(paragraphs: pd.DataFrame, semicolons: bool = False) -> pd.DataFram
         >>> sentences(paras)["sentence"].tolist()
         ['甲。', '乙。']
     """
+    paragraphs = text_cells(paragraphs, "sentences")
     keep = [c for c in paragraphs.columns if c != "text"]
     rows = []
     for record in paragraphs.to_dict("records"):
@@ -521,3 +523,38 @@ def group_label(values: tuple) -> str:
         'miyun_2024 | 1 | —'
     """
     return " | ".join("—" if pd.isna(v) else str(v) for v in values)
+
+
+def text_cells(paragraphs: object, caller: str = "this function", column: str = "text") -> pd.DataFrame:
+    """Check the text column of a paragraph table at a measure's entry.
+
+    The rule every measure follows: a missing cell (``None``, ``NaN``, ``pd.NA``) is an
+    empty paragraph, so it adds no words (never the words "nan" or "None"); any other
+    cell that is not a ``str`` raises :class:`TypeError` naming its row, and so does a
+    table that is not a DataFrame.
+
+    Example:
+        >>> text_cells(pd.DataFrame({"text": ["保水", None, float("nan")]}))["text"].tolist()
+        ['保水', '', '']
+        >>> text_cells("保水", "theme_frequencies")
+        Traceback (most recent call last):
+        ...
+        TypeError: theme_frequencies expects a DataFrame with a 'text' column (one row per paragraph), got str
+    """
+    if not isinstance(paragraphs, pd.DataFrame):
+        raise TypeError(f"{caller} expects a DataFrame with a {column!r} column (one row per paragraph), "
+                        f"got {type(paragraphs).__name__}")
+    if column not in paragraphs.columns:
+        raise ValueError(f"{caller}: the table needs a {column!r} column (one row per paragraph); "
+                         f"it has {list(paragraphs.columns)}")
+    values = paragraphs[column]
+    missing = values.isna()
+    for index, value in values[~missing].items():
+        if not isinstance(value, str):
+            raise TypeError(f"{caller}: {column} at row {index!r} is {type(value).__name__} {value!r}, not text; "
+                            "fix the cell, or drop the row")
+    if not missing.any():
+        return paragraphs
+    out = paragraphs.copy()
+    out[column] = values.astype(object).where(~missing, "")
+    return out

@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ResourceError
+from .io import read_yaml
 from .paths import resource_path
 from .segment import Segmenter, content_segmenter
-from .structure import GROUPINGS, group_columns, group_label
+from .structure import GROUPINGS, group_columns, group_label, text_cells
 from .tokens import paragraph_tokens
 
 __all__ = [
@@ -35,10 +36,7 @@ THEME_COLUMNS = ["group", "theme", "label", "count", "n_tokens", "per_10k", "sha
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> pd.DataFrame:
-    import yaml
-
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(path)
     if not isinstance(data, dict) or "themes" not in data:
         raise ResourceError(f"{path}: a theme lexicon needs a top-level 'themes:' mapping")
     shared = {str(k): set(v) for k, v in (data.get("shared") or {}).items()}
@@ -111,8 +109,7 @@ def theme_frequencies(
         >>> [int(v) for v in tf.set_index("theme").loc["water_ecology", ["count", "n_tokens"]]]
         [1, 4]
     """
-    if "text" not in paragraphs.columns:
-        raise ValueError("paragraphs needs a 'text' column")
+    paragraphs = text_cells(paragraphs, "theme_frequencies")
     lex = lexicon if lexicon is not None else load_themes()
     seg = segmenter or content_segmenter()
     columns = group_columns(paragraphs, by)
@@ -159,6 +156,7 @@ def theme_coverage(paragraphs: pd.DataFrame, *, lexicon: pd.DataFrame | None = N
     """
     lex = lexicon if lexicon is not None else load_themes()
     seg = segmenter or content_segmenter()
+    paragraphs = text_cells(paragraphs, "theme_coverage")
     tokens = [t for text in paragraphs["text"].astype(str) for t in seg.tokenize(text)]
     terms = set(lex["term"])
     return sum(t in terms for t in tokens) / len(tokens) if tokens else 0.0
@@ -175,6 +173,7 @@ def uncovered_terms(paragraphs: pd.DataFrame, top: int = 50, *, lexicon: pd.Data
     lex = lexicon if lexicon is not None else load_themes()
     seg = segmenter or content_segmenter()
     terms = set(lex["term"])
+    paragraphs = text_cells(paragraphs, "uncovered_terms")
     counts = Counter(t for text in paragraphs["text"].astype(str) for t in seg.tokenize(text) if t not in terms)
     total = sum(counts.values()) or 1
     rows = [{"term": t, "count": c, "share": c / total}

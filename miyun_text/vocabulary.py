@@ -16,7 +16,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .paths import resource_path
-from .structure import split_sentences
+from .structure import split_sentences, text_cells
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -129,9 +129,9 @@ def _paragraphs(data: str | pd.Series | pd.DataFrame) -> pd.DataFrame:
     if isinstance(data, str):
         return pd.DataFrame({"text": [data]})
     if isinstance(data, pd.Series):
-        return pd.DataFrame({"text": data.astype(str).tolist()})
+        return text_cells(pd.DataFrame({"text": data.tolist()}), "a Series of texts")
     if isinstance(data, pd.DataFrame) and "text" in data.columns:
-        return data
+        return text_cells(data, "a paragraph table")
     raise TypeError(
         f"expected a str, a Series of texts or a DataFrame with a 'text' column, got {type(data).__name__}"
     )

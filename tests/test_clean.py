@@ -170,17 +170,58 @@ def test_clean_text_rejects_non_strings():
 
 # ------------------------------------------------------------------ properties
 
+def _reading_table():
+    import csv
+
+    from miyun_text.paths import resource_path
+
+    with open(resource_path("readings.csv"), encoding="utf-8") as handle:
+        return [(row["traditional"], row["reading"]) for row in csv.DictReader(handle)]
+
+
+def _page_readings(limit: int = 60):
+    """Annotated characters as the scraped page writes them, learned from the bundled raw text."""
+    from conftest import DATA
+
+    from miyun_text.errata import page_table
+
+    raw = (DATA / "raw" / "miyun_2024.txt").read_text(encoding="utf-8")
+    readings = page_table(raw).readings
+    return [f"{ch}({r})" for ch in sorted(readings)[:limit] for r in readings[ch][:1]]
+
+
+# annotated characters: one per row of the reading table (乾(qián), 著(zhuó) …) and the page's own (區(qū) …)
+_ANNOTATED = [f"{trad}({reading})" for trad, reading in _reading_table()] + _page_readings()
 _alphabet = st.sampled_from(
-    [*list("區發報告密云保水（）()“”,:;!?。、 \n0123456789.%+qūfāzhìabcGEP"), "(qū)", "(fā)", "(zhì)"]
+    [*list("區發報告密云保水乾著於淨坤力眼随意味（）()“”,:;!?。、 \t\u3000\n0123456789.%+qūfāzhìabcGEP"),
+     "(qū)", "(fā)", "(zhì)", *_ANNOTATED]
 )
 _texts = st.lists(_alphabet, max_size=60).map("".join)
 
 
-@settings(max_examples=150, deadline=None)
+def test_reading_table_feeds_the_generator():
+    assert "乾(qián)" in _ANNOTATED and "著(zhuó)" in _ANNOTATED and len(_ANNOTATED) >= 80
+
+
+@settings(settings.get_profile("idempotence"))
 @given(_texts)
 def test_cleaning_is_idempotent(raw):
     once = clean_text(raw).text
     assert clean_text(once).text == once
+
+
+@pytest.mark.parametrize("raw", ["乾(qián)", "乾(qián)淨", "於(wū)是", "著(zhù)力", "隨著(zhù)", "a: \nb", "区: \t\n",
+                                 "保水, \u3000\n"])
+def test_cleaning_twice_changes_nothing(raw):
+    once = clean_text(raw).text
+    assert clean_text(once).text == once
+    assert clean_text(once).repairs.empty
+
+
+def test_reading_decides_and_stays():
+    assert clean_text("乾(qián)").text == "乾\n"
+    assert clean_text("乾淨").text == "干净\n"
+    assert clean_text("a: \nb").text == "a：\nb\n"
 
 
 @settings(max_examples=150, deadline=None)

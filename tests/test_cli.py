@@ -10,7 +10,7 @@ from conftest import DATA
 
 from miyun_text.cli import main
 
-SUBCOMMANDS = ["clean", "keywords", "themes", "vocab", "compare", "figures", "render"]
+SUBCOMMANDS = ["clean", "keywords", "themes", "vocab", "compare", "figures", "render", "errata"]
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
