@@ -239,7 +239,7 @@ def test_add_report_refuses_bad_input_without_writing(tmp_path):
         add_report(ENCODINGS / "shift_jis.txt", region="密云区", year=2025, data_dir=data)
     with pytest.raises(ExtractionError, match="OCR"):
         add_report(EXTRACT / "scanned.pdf", region="密云区", year=2025, data_dir=data)
-    with pytest.raises(ManifestError, match=r"must match \[a-z0-9\]"):
+    with pytest.raises(ManifestError, match=r"is not a report id"):
         add_report(ENCODINGS / "utf8.txt", region="密云区", year=2025, report_id="Miyun 2025", data_dir=data)
     with pytest.raises(DuplicateReportError, match="fixture_2021"):
         add_report(ENCODINGS / "utf8.txt", region="密云区", year=2025, report_id="fixture_2021", data_dir=data)
