@@ -97,7 +97,7 @@ def test_chinese_text_check():
 
 def test_binary_bytes_are_still_binary():
     data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
-    path = Path(__file__).parent / "fixtures" / "extract" / "make_fixtures.py"  # any text file to name
+    path = Path(__file__).parent / "fixtures" / "extract" / "make_extract_fixtures.py"  # any text file to name
     from miyun_text.corpus import _decode
 
     with pytest.raises(BinaryFileError, match=r"NUL byte at offset 8.*saved with its own extension"):
