@@ -76,7 +76,7 @@ _SECTION_LEVELS = {
     "bufen": ("cn", "bcn", "ar", "bar"),
     "plain": ("cn", "bcn", "ar", "bar"),
     "cn": ("bcn", "ar", "bar"),
-    "ar": ("bar",),
+    "ar": ("bcn", "bar"),
     None: ("cn", "bcn", "ar", "bar"),
 }
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
@@ -186,6 +186,12 @@ def part_years(title: str, kind: str, report_year: int | None) -> tuple[int | No
 def _report_year(lines: list[str], default: int | None) -> int | None:
     if default is not None:
         return default
+    # the title (…政府工作报告) or the date line (——2024年1月4日在…) says it; a part heading
+    # among the first lines (一、2023年工作回顾) speaks about another year
+    for line in lines[:6]:
+        match = _YEAR.search(line)
+        if match and ("报告" in line or re.search(r"(?:19|20)\d\d年\d{1,2}月", line)):
+            return int(match.group(1))
     for line in lines[:4]:
         match = _YEAR.search(line)
         if match:
@@ -245,9 +251,9 @@ def _plain_part(line: str) -> bool:
     return any(w in core for w in _PLAIN_WORDS) or _YEAR_WORK.match(core) is not None
 
 
-def _sequence(indices: list[int], marks: list[_Mark | None]) -> list[int]:
-    """Keep the numbered headings that continue the sequence 1, 2, 3 …"""
-    kept, expected = [], 1
+def _sequence(indices: list[int], marks: list[_Mark | None], first: int = 1) -> list[int]:
+    """Keep the numbered headings that continue the sequence 1, 2, 3 … (or from ``first``)."""
+    kept, expected = [], first
     for i in indices:
         mark = marks[i]
         if mark is not None and mark.number == expected:
@@ -277,19 +283,27 @@ def _part_heads(lines: list[str], marks: list[_Mark | None]) -> tuple[str | None
     return None, []
 
 
-def _section_heads(marks: list[_Mark | None], start: int, stop: int, levels: Sequence[str]) -> dict[int, _Mark]:
+def _section_heads(
+    marks: list[_Mark | None], start: int, stop: int, levels: Sequence[str], previous: dict[str, int]
+) -> dict[int, _Mark]:
     """Section headings between two part headings.
 
     Of the levels that may mark sections there, the one whose sequence starts first wins:
     sub-items (``一是``, ``（1）``, an ``一、`` list inside a section) come after the
-    section heading that holds them.
+    section heading that holds them. Numbering starts at 1 in each part, or goes on from
+    the previous part's last section (``previous``: last number by level), as some
+    reports number their sections through.
     """
     best: list[int] = []
     for level in levels:
         indices = [i for i in range(start, stop) if marks[i] is not None and marks[i].level == level]
         kept = _sequence(indices, marks)
+        if not kept and level in previous:
+            kept = _sequence(indices, marks, previous[level] + 1)
         if kept and (not best or kept[0] < best[0]):
             best = kept
+    if best:
+        previous[marks[best[0]].level] = marks[best[-1]].number
     return {i: marks[i] for i in best}
 
 
@@ -345,8 +359,9 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
     body_start = 0 if heads else _preamble_end(lines)
     bounds = [*heads, len(lines)] if heads else [body_start - 1, len(lines)]
     sections: dict[int, _Mark] = {}
+    last_numbers: dict[str, int] = {}
     for start, stop in pairwise(bounds):
-        sections.update(_section_heads(marks, start + 1, stop, _SECTION_LEVELS[level]))
+        sections.update(_section_heads(marks, start + 1, stop, _SECTION_LEVELS[level], last_numbers))
     if not heads:
         if len(lines) > body_start:
             warnings.warn(
