@@ -1,7 +1,8 @@
 """Load reports listed in the manifest: read-only, checksummed, encoding detected.
 
-A report is one file in ``data/raw/`` (named ``<report_id>.txt``) plus one row in
-``data/reports.csv``. Raw files are opened read-only and never written; every repair
+A report is one file in ``data/raw/`` (named ``<report_id>`` plus ``.txt``, ``.html``,
+``.htm``, ``.pdf`` or ``.docx``) plus one row in ``data/reports.csv``; :func:`add_report`
+makes both in one step. Raw files are opened read-only and never written; every repair
 of their text happens in :mod:`miyun_text.clean` and is logged.
 """
 
