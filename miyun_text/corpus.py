@@ -588,6 +588,8 @@ def add_report(
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
     manifest_path = folder / "reports.csv"
     suffix = source.suffix.lower()
+    if not source.is_file():
+        raise MissingFileError(f"{source}: file not found; give the path of the report file to add")
     if suffix not in RAW_EXTENSIONS:
         raise UndecodableFileError(
             f"{source}: extension {suffix or '(none)'!r} is not accepted; save the report as one of "

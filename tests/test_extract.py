@@ -245,8 +245,11 @@ def test_add_report_refuses_bad_input_without_writing(tmp_path):
         add_report(ENCODINGS / "utf8.txt", region="密云区", year=2025, report_id="fixture_2021", data_dir=data)
     with pytest.raises(ManifestError, match="not a date"):
         add_report(ENCODINGS / "utf8.txt", region="密云区", year=2025, delivered_on="8/1/2025", data_dir=data)
+    (tmp_path / "r.rtf").write_bytes(b"{\\rtf1 report}")
     with pytest.raises(UndecodableFileError, match=r"extension '\.rtf' is not accepted"):
         add_report(tmp_path / "r.rtf", region="密云区", year=2025, data_dir=data)
+    with pytest.raises(MissingFileError, match="give the path of the report file"):
+        add_report(tmp_path / "missing.txt", region="密云区", year=2025, data_dir=data)
     assert (sorted(p.name for p in (data / "raw").iterdir()), (data / "reports.csv").read_bytes()) == before
 
 
