@@ -85,7 +85,7 @@ _LEAD = re.compile(r"^([^。！？；：]{4,20})。")
 _SENTENCE_END = "。！？!?"
 # A heading never holds these; a heading sentence of an inline section ends at the first 。！？.
 _NOT_IN_HEADING = set("。！？!?；;")
-_MAX_HEADING = 60
+_MAX_HEADING = 80
 _MAX_INLINE_HEADING = 50
 _MAX_PLAIN_HEADING = 30
 # Part titles say what the part does; these words decide its kind, in this order.
