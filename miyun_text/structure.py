@@ -60,7 +60,6 @@ class StructureWarning(UserWarning):
     """A report's parts could not be found; it was read as one part of kind ``unknown``."""
 
 
-_DIGIT = "1-9一二三四五六七八九"
 # A Chinese numeral from 一 to 九十九, in its one well-formed spelling (十一, not 一一).
 _CN = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _AR = r"(?:[1-9][0-9]?|[１-９][０-９]?)"
@@ -211,7 +210,7 @@ def _lead(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Mark:
-    """A numbered line: its level, number, heading title and, for an inline heading, the body."""
+    """A numbered line: its level, its number, its heading title, and whether its body follows on the line."""
 
     level: str
     number: int
@@ -265,8 +264,8 @@ def _sequence(indices: list[int], marks: list[_Mark | None], first: int = 1) -> 
 def _part_heads(lines: list[str], marks: list[_Mark | None]) -> tuple[str | None, list[int]]:
     """The level that marks parts and the line numbers of the part headings."""
 
-    def at(level: str, standalone: bool = True) -> list[int]:
-        return [i for i, m in enumerate(marks) if m and m.level == level and (not standalone or not m.inline)]
+    def at(level: str) -> list[int]:  # part headings stand alone on their line
+        return [i for i, m in enumerate(marks) if m and m.level == level and not m.inline]
 
     bufen = _sequence(at("bufen"), marks)
     if bufen:
