@@ -70,11 +70,34 @@ def _page_heading(markup: str) -> str | None:
     return None
 
 
+_TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.IGNORECASE | re.DOTALL)
+
+
+def _detect_page_charset(data: bytes, path: str | Path) -> tuple[str, str]:
+    """Decode a page without a usable declared charset: BOM, then the first encoding whose text reads as Chinese."""
+    from .corpus import TEXT_ENCODINGS, _decode, _detector_guess, chinese_text_problem
+
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data, Path(path), check_chinese=False)
+    for encoding in TEXT_ENCODINGS:
+        try:
+            markup = data.decode(encoding if encoding != "big5" else "cp950")
+        except UnicodeDecodeError:
+            continue
+        if chinese_text_problem(_TAGS.sub(" ", markup)) is None:  # judge the words, not the markup
+            return markup, encoding
+    raise ExtractionError(
+        f"{path}: the page's text is not Chinese in UTF-8, GB18030 or Big5; charset-normalizer reads the "
+        f"bytes as {_detector_guess(data)}. Save the page again from the browser (Save as: web page, HTML only)"
+    )
+
+
 def extract_html(data: bytes, path: str | Path = "page.html") -> tuple[str, str]:
     """Main text of a saved web page and a note of the method.
 
-    The page's declared charset is honoured (a BOM wins over it); without one the
-    bytes must be UTF-8 or they are detected as for plain text.
+    The page's declared charset (``<meta charset>``) is honoured; a BOM wins over it, and
+    without one (or when the bytes are not in it) the first of UTF-8, GB18030 and Big5
+    whose words read as Chinese is taken, and the note says so.
 
     Example:
         >>> page = ('<html><head><meta charset="gbk"></head><body><div>首页 | 政务公开</div>'
@@ -88,21 +111,17 @@ def extract_html(data: bytes, path: str | Path = "page.html") -> tuple[str, str]
     import trafilatura
     from trafilatura.settings import use_config
 
-    from .corpus import _decode
-
     declared = _page_charset(data)
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or declared is None:
-        markup, charset = _decode(data, Path(path), check_chinese=False)
-        source = "detected"
-    else:
+    markup, charset, source = None, None, "declared by the page"
+    if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         try:
             markup, charset = data.decode(declared), declared
-        except (LookupError, UnicodeDecodeError) as err:
-            raise ExtractionError(
-                f"{path}: the page declares charset {declared!r} but its bytes are not {declared} ({err}); "
-                "save the page again from the browser (Save as: web page, HTML only)"
-            ) from err
-        source = "declared by the page"
+        except (LookupError, UnicodeDecodeError):
+            source = f"detected (the page declares {declared}, which its bytes are not)"
+    else:
+        source = "detected"
+    if markup is None:
+        markup, charset = _detect_page_charset(data, path)
     config = use_config()
     config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # no signal-based timeout: same result in any thread
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "10")
