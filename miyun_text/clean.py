@@ -227,7 +227,8 @@ def _question_is_damage(text: str, i: int) -> bool:
         return True
     start = max(text.rfind(c, 0, i) for c in _CLAUSE_END) + 1
     clause = re.sub(r"[(（][a-z" + _TONED + r"]{1,7}[)）]", "", text[start:i])  # pinyin annotations say nothing
-    return not any(word in clause for word in _QUESTION_WORDS)
+    asks = any(word in clause for word in _QUESTION_WORDS) or re.search(r"(.)[不没]\1", clause) is not None
+    return not asks  # 是不是, 有没有, 能不能 ask too
 
 
 def _is_dash(text: str, i: int) -> bool:

@@ -1,7 +1,8 @@
 """Load reports listed in the manifest: read-only, checksummed, encoding detected.
 
-A report is one file in ``data/raw/`` (named ``<report_id>.txt``) plus one row in
-``data/reports.csv``. Raw files are opened read-only and never written; every repair
+A report is one file in ``data/raw/`` (named ``<report_id>`` plus ``.txt``, ``.html``,
+``.htm``, ``.pdf`` or ``.docx``) plus one row in ``data/reports.csv``; :func:`add_report`
+makes both in one step. Raw files are opened read-only and never written; every repair
 of their text happens in :mod:`miyun_text.clean` and is logged.
 """
 
@@ -144,7 +145,7 @@ def chinese_text_problem(text: str) -> str | None:
     """
     letters = sum(1 for ch in text if unicodedata.category(ch)[0] == "L")
     cjk = _CJK_CHAR.findall(text)
-    if not cjk or len(cjk) < 0.3 * letters:
+    if letters and len(cjk) < 0.3 * letters:
         return f"only {len(cjk)} of {letters} letters are Chinese characters"
     foreign = [ch for ch in _FOREIGN.findall(text) if ch.lower() not in _PINYIN_VOWELS]
     if len(foreign) > 2 + 0.005 * len(cjk):
@@ -512,13 +513,15 @@ def load_reports(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
     manifest = read_manifest(folder)
     texts, encodings, paths, extractions = [], [], [], []
     for row in manifest.itertuples(index=False):
-        raw = read_raw(find_raw(folder / "raw", row.report_id))
-        if raw.sha256 != row.raw_sha256:
+        path = find_raw(folder / "raw", row.report_id)
+        digest = sha256_file(path)
+        if digest != row.raw_sha256:  # a changed file is reported as changed before it is decoded
             raise ChecksumMismatchError(
-                f"{raw.path}: sha256 is {raw.sha256} but reports.csv expects "
+                f"{path}: sha256 is {digest} but reports.csv expects "
                 f"{row.raw_sha256}; the raw file changed. Restore the original file, or, "
                 "if this is a new version of the report, update raw_sha256 in reports.csv"
             )
+        raw = read_raw(path)
         texts.append(raw.text)
         encodings.append(raw.encoding)
         paths.append(str(raw.path))
@@ -688,6 +691,8 @@ def add_report(
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
     manifest_path = folder / "reports.csv"
     suffix = source.suffix.lower()
+    if not source.is_file():
+        raise MissingFileError(f"{source}: file not found; give the path of the report file to add")
     if suffix not in RAW_EXTENSIONS:
         raise UndecodableFileError(
             f"{source}: extension {suffix or '(none)'!r} is not accepted; save the report as one of "

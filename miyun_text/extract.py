@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 from collections.abc import Callable
 from importlib.metadata import version
@@ -69,11 +70,34 @@ def _page_heading(markup: str) -> str | None:
     return None
 
 
+_TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.IGNORECASE | re.DOTALL)
+
+
+def _detect_page_charset(data: bytes, path: str | Path) -> tuple[str, str]:
+    """Decode a page without a usable declared charset: BOM, then the first encoding whose text reads as Chinese."""
+    from .corpus import TEXT_ENCODINGS, _decode, _detector_guess, chinese_text_problem
+
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data, Path(path), check_chinese=False)
+    for encoding in TEXT_ENCODINGS:
+        try:
+            markup = data.decode(encoding if encoding != "big5" else "cp950")
+        except UnicodeDecodeError:
+            continue
+        if chinese_text_problem(_TAGS.sub(" ", markup)) is None:  # judge the words, not the markup
+            return markup, encoding
+    raise ExtractionError(
+        f"{path}: the page's text is not Chinese in UTF-8, GB18030 or Big5; charset-normalizer reads the "
+        f"bytes as {_detector_guess(data)}. Save the page again from the browser (Save as: web page, HTML only)"
+    )
+
+
 def extract_html(data: bytes, path: str | Path = "page.html") -> tuple[str, str]:
     """Main text of a saved web page and a note of the method.
 
-    The page's declared charset is honoured (a BOM wins over it); without one the
-    bytes must be UTF-8 or they are detected as for plain text.
+    The page's declared charset (``<meta charset>``) is honoured; a BOM wins over it, and
+    without one (or when the bytes are not in it) the first of UTF-8, GB18030 and Big5
+    whose words read as Chinese is taken, and the note says so.
 
     Example:
         >>> page = ('<html><head><meta charset="gbk"></head><body><div>首页 | 政务公开</div>'
@@ -87,21 +111,17 @@ def extract_html(data: bytes, path: str | Path = "page.html") -> tuple[str, str]
     import trafilatura
     from trafilatura.settings import use_config
 
-    from .corpus import _decode
-
     declared = _page_charset(data)
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or declared is None:
-        markup, charset = _decode(data, Path(path), check_chinese=False)
-        source = "detected"
-    else:
+    markup, charset, source = None, None, "declared by the page"
+    if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         try:
             markup, charset = data.decode(declared), declared
-        except (LookupError, UnicodeDecodeError) as err:
-            raise ExtractionError(
-                f"{path}: the page declares charset {declared!r} but its bytes are not {declared} ({err}); "
-                "save the page again from the browser (Save as: web page, HTML only)"
-            ) from err
-        source = "declared by the page"
+        except (LookupError, UnicodeDecodeError):
+            source = f"detected (the page declares {declared}, which its bytes are not)"
+    else:
+        source = "detected"
+    if markup is None:
+        markup, charset = _detect_page_charset(data, path)
     config = use_config()
     config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # no signal-based timeout: same result in any thread
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "10")
@@ -141,20 +161,27 @@ def _width(line: str) -> float:
     return sum(0.5 if ch.isascii() else 1.0 for ch in line)
 
 
-def _join_lines(lines: list[str]) -> list[str]:
+def _join_lines(lines: list[str], indented: list[bool] | None = None) -> list[str]:
     """Join lines a page wrapped back into paragraphs.
 
     A line reaching (nearly) the full text width continues on the next line unless the
-    next one opens a heading; a shorter line, or one ending a sentence while short, ends
-    its paragraph. Chinese is joined without a space; two Latin letters or digits get one.
+    next one opens a heading or is indented (a paragraph's first line); a shorter line
+    ends its paragraph. Chinese is joined without a space; two Latin letters or digits
+    get one.
+
+    Example:
+        >>> _join_lines(["一、回顾", "过去一年，全区经济稳中有进，生态", "保护取得新成效。", "保水护水。"])
+        ['一、回顾', '过去一年，全区经济稳中有进，生态保护取得新成效。', '保水护水。']
     """
     if not lines:
         return []
+    indented = indented or [False] * len(lines)
     widths = sorted(_width(line) for line in lines)
-    full = widths[int(0.9 * (len(widths) - 1))]
+    full = widths[math.ceil(0.9 * (len(widths) - 1))]  # the full text width, robust to a few wide lines
     paragraphs: list[str] = []
     for k, line in enumerate(lines):
-        wrapped = k > 0 and _width(lines[k - 1]) >= 0.85 * full and not _HEADING_START.match(line)
+        wrapped = (k > 0 and _width(lines[k - 1]) >= 0.85 * full and not _HEADING_START.match(line)
+                   and not indented[k])
         if not wrapped:
             paragraphs.append(line)
             continue
@@ -187,23 +214,24 @@ def extract_pdf(data: bytes, path: str | Path = "report.pdf") -> tuple[str, str]
             f"{path}: cannot be read as a PDF ({err}); check that the download is complete, or save the "
             "report's text as a .txt file"
         ) from err
-    lines, dropped = [], 0
+    lines, indented, dropped = [], [], 0
     for page in pages:
-        for line in page.splitlines():
-            line = line.strip().replace("\u3000", "")
+        for raw_line in page.splitlines():
+            line = _LAYOUT_SPACE.sub("", raw_line.strip(" \t\u3000\u00a0"))
             if not line:
                 continue
             if _PAGE_NUMBER.match(line):
                 dropped += 1
                 continue
             lines.append(line)
+            indented.append(raw_line[:2] in ("  ", "\u3000\u3000") or raw_line.startswith("\u3000"))
     if not lines:
         raise ExtractionError(
             f"{path}: this PDF has no text layer ({len(pages)} page(s) of images: a scan); OCR is needed. "
             "Run OCR first (for example `ocrmypdf --language chi_sim in.pdf out.pdf`) and add the "
             "OCR'd PDF, or add the report's text as a .txt file"
         )
-    paragraphs = _join_lines(lines)
+    paragraphs = _join_lines(lines, indented)
     how = (f"pdf (pypdf {version('pypdf')}, {len(pages)} page(s), {len(lines)} lines joined into "
            f"{len(paragraphs)} paragraphs, {dropped} page-number line(s) dropped)")
     return "\n".join(paragraphs) + "\n", how

@@ -61,7 +61,6 @@ class StructureWarning(UserWarning):
     """A report's parts could not be found; it was read as one part of kind ``unknown``."""
 
 
-_DIGIT = "1-9一二三四五六七八九"
 # A Chinese numeral from 一 to 九十九, in its one well-formed spelling (十一, not 一一).
 _CN = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _AR = r"(?:[1-9][0-9]?|[１-９][０-９]?)"
@@ -77,7 +76,7 @@ _SECTION_LEVELS = {
     "bufen": ("cn", "bcn", "ar", "bar"),
     "plain": ("cn", "bcn", "ar", "bar"),
     "cn": ("bcn", "ar", "bar"),
-    "ar": ("bar",),
+    "ar": ("bcn", "bar"),
     None: ("cn", "bcn", "ar", "bar"),
 }
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
@@ -86,7 +85,7 @@ _LEAD = re.compile(r"^([^。！？；：]{4,20})。")
 _SENTENCE_END = "。！？!?"
 # A heading never holds these; a heading sentence of an inline section ends at the first 。！？.
 _NOT_IN_HEADING = set("。！？!?；;")
-_MAX_HEADING = 60
+_MAX_HEADING = 80
 _MAX_INLINE_HEADING = 50
 _MAX_PLAIN_HEADING = 30
 # Part titles say what the part does; these words decide its kind, in this order.
@@ -187,6 +186,12 @@ def part_years(title: str, kind: str, report_year: int | None) -> tuple[int | No
 def _report_year(lines: list[str], default: int | None) -> int | None:
     if default is not None:
         return default
+    # the title (…政府工作报告) or the date line (——2024年1月4日在…) says it; a part heading
+    # among the first lines (一、2023年工作回顾) speaks about another year
+    for line in lines[:6]:
+        match = _YEAR.search(line)
+        if match and ("报告" in line or re.search(r"(?:19|20)\d\d年\d{1,2}月", line)):
+            return int(match.group(1))
     for line in lines[:4]:
         match = _YEAR.search(line)
         if match:
@@ -206,7 +211,7 @@ def _lead(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Mark:
-    """A numbered line: its level, number, heading title and, for an inline heading, the body."""
+    """A numbered line: its level, its number, its heading title, and whether its body follows on the line."""
 
     level: str
     number: int
@@ -246,9 +251,9 @@ def _plain_part(line: str) -> bool:
     return any(w in core for w in _PLAIN_WORDS) or _YEAR_WORK.match(core) is not None
 
 
-def _sequence(indices: list[int], marks: list[_Mark | None]) -> list[int]:
-    """Keep the numbered headings that continue the sequence 1, 2, 3 …"""
-    kept, expected = [], 1
+def _sequence(indices: list[int], marks: list[_Mark | None], first: int = 1) -> list[int]:
+    """Keep the numbered headings that continue the sequence 1, 2, 3 … (or from ``first``)."""
+    kept, expected = [], first
     for i in indices:
         mark = marks[i]
         if mark is not None and mark.number == expected:
@@ -260,8 +265,8 @@ def _sequence(indices: list[int], marks: list[_Mark | None]) -> list[int]:
 def _part_heads(lines: list[str], marks: list[_Mark | None]) -> tuple[str | None, list[int]]:
     """The level that marks parts and the line numbers of the part headings."""
 
-    def at(level: str, standalone: bool = True) -> list[int]:
-        return [i for i, m in enumerate(marks) if m and m.level == level and (not standalone or not m.inline)]
+    def at(level: str) -> list[int]:  # part headings stand alone on their line
+        return [i for i, m in enumerate(marks) if m and m.level == level and not m.inline]
 
     bufen = _sequence(at("bufen"), marks)
     if bufen:
@@ -278,19 +283,27 @@ def _part_heads(lines: list[str], marks: list[_Mark | None]) -> tuple[str | None
     return None, []
 
 
-def _section_heads(marks: list[_Mark | None], start: int, stop: int, levels: Sequence[str]) -> dict[int, _Mark]:
+def _section_heads(
+    marks: list[_Mark | None], start: int, stop: int, levels: Sequence[str], previous: dict[str, int]
+) -> dict[int, _Mark]:
     """Section headings between two part headings.
 
     Of the levels that may mark sections there, the one whose sequence starts first wins:
     sub-items (``一是``, ``（1）``, an ``一、`` list inside a section) come after the
-    section heading that holds them.
+    section heading that holds them. Numbering starts at 1 in each part, or goes on from
+    the previous part's last section (``previous``: last number by level), as some
+    reports number their sections through.
     """
     best: list[int] = []
     for level in levels:
         indices = [i for i in range(start, stop) if marks[i] is not None and marks[i].level == level]
         kept = _sequence(indices, marks)
+        if not kept and level in previous:
+            kept = _sequence(indices, marks, previous[level] + 1)
         if kept and (not best or kept[0] < best[0]):
             best = kept
+    if best:
+        previous[marks[best[0]].level] = marks[best[-1]].number
     return {i: marks[i] for i in best}
 
 
@@ -346,8 +359,9 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
     body_start = 0 if heads else _preamble_end(lines)
     bounds = [*heads, len(lines)] if heads else [body_start - 1, len(lines)]
     sections: dict[int, _Mark] = {}
+    last_numbers: dict[str, int] = {}
     for start, stop in pairwise(bounds):
-        sections.update(_section_heads(marks, start + 1, stop, _SECTION_LEVELS[level]))
+        sections.update(_section_heads(marks, start + 1, stop, _SECTION_LEVELS[level], last_numbers))
     if not heads:
         if len(lines) > body_start:
             warnings.warn(

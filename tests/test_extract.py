@@ -97,7 +97,7 @@ def test_chinese_text_check():
 
 def test_binary_bytes_are_still_binary():
     data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
-    path = Path(__file__).parent / "fixtures" / "extract" / "make_fixtures.py"  # any text file to name
+    path = Path(__file__).parent / "fixtures" / "extract" / "make_extract_fixtures.py"  # any text file to name
     from miyun_text.corpus import _decode
 
     with pytest.raises(BinaryFileError, match=r"NUL byte at offset 8.*saved with its own extension"):
@@ -245,8 +245,11 @@ def test_add_report_refuses_bad_input_without_writing(tmp_path):
         add_report(ENCODINGS / "utf8.txt", region="密云区", year=2025, report_id="fixture_2021", data_dir=data)
     with pytest.raises(ManifestError, match="not a date"):
         add_report(ENCODINGS / "utf8.txt", region="密云区", year=2025, delivered_on="8/1/2025", data_dir=data)
+    (tmp_path / "r.rtf").write_bytes(b"{\\rtf1 report}")
     with pytest.raises(UndecodableFileError, match=r"extension '\.rtf' is not accepted"):
         add_report(tmp_path / "r.rtf", region="密云区", year=2025, data_dir=data)
+    with pytest.raises(MissingFileError, match="give the path of the report file"):
+        add_report(tmp_path / "missing.txt", region="密云区", year=2025, data_dir=data)
     assert (sorted(p.name for p in (data / "raw").iterdir()), (data / "reports.csv").read_bytes()) == before
 
 
@@ -272,3 +275,20 @@ def test_cli_add_prints_what_it_found(tmp_path, capsys):
     refused = ["--data", str(data), "add", str(ENCODINGS / "euc_kr.txt"), "--region", "密云区", "--year", "2025"]
     assert main(refused) == 1
     assert "euc_kr.txt" in capsys.readouterr().err
+
+
+def test_page_without_a_usable_charset_is_judged_by_its_words():
+    from opencc import OpenCC
+
+    from miyun_text.extract import extract_html
+
+    body = ("<html><body><article><p>各位代表：</p><p>现在，我代表区人民政府向大会报告工作，请予审议。</p>"
+            "<p>过去一年，全区经济运行稳中有进，生态保护取得新成效。</p></article></body></html>")
+    assert extract_html(body.encode("gbk"))[1].endswith("charset gb18030 detected)")
+    assert "charset big5 detected" in extract_html(OpenCC("s2t").convert(body).encode("big5"))[1]
+    wrong = body.replace("<html>", '<html><head><meta charset="utf-8"></head>').encode("gbk")
+    text, how = extract_html(wrong)
+    assert text.startswith("各位代表：\n现在") and "declares utf-8, which its bytes are not" in how
+    with pytest.raises(ExtractionError, match=r"k\.html: the page's text is not Chinese.*cp949"):
+        extract_html(("<html><body><p>" + "밀운구 정부 업무 보고서입니다. 지난해 총생산은 증가했습니다. " * 3
+                      + "</p></body></html>").encode("euc-kr"), "k.html")

@@ -267,3 +267,27 @@ def test_parse_report_never_raises_and_keeps_every_body_character(pieces, year):
         elif line not in texts:  # otherwise it was read as a heading
             heading = _mark(line) is not None or _plain_part(line) or after_bufen
             assert heading or any(t and t in line for t in titles), line
+
+
+def test_arabic_parts_and_sections_numbered_through():
+    arabic = parse_report(
+        "2023年某县政府工作报告\n1、2022年工作回顾\n（一）经济发展\n增长5%。\n（二）民生改善\n就业稳定。\n"
+        "2、2023年工作安排\n（一）抓项目\n项目。"
+    )
+    assert _parts(arabic) == [
+        ("2022年工作回顾", "review", 2022, "2022", 2),
+        ("2023年工作安排", "plan", 2023, "2023", 1),
+    ]
+    through = parse_report(
+        "政府工作报告\n2023年工作回顾\n一、甲\n甲文。\n二、乙\n乙文。\n2024年工作安排\n三、丙\n丙文。", "t", 2024
+    )
+    body = through[through["part_no"] > 0]
+    assert body["section_no"].tolist() == [1, 2, 3]
+    assert body["part_no"].tolist() == [1, 1, 2]
+
+
+def test_report_year_from_the_title_or_date_line_not_a_part_heading():
+    df = parse_report(
+        "政府工作报告\n——2025年1月8日在区人民代表大会上\n一、2024年工作回顾\n保水。\n二、工作安排\n护水。"
+    )
+    assert df["part_year"].tolist() == [2025, 2025, 2024, 2025]
