@@ -92,6 +92,8 @@ _MAX_PLAIN_HEADING = 30
 _KINDS = [
     ("review", ("回顾", "工作总结", "过去一年", "过去五年", "五年来", "本届政府工作", "工作情况")),
     ("self-building", ("自身建设", "政府建设")),
+    # a multi-year look ahead is an outlook even when its title speaks of 目标任务
+    ("outlook", ("今后五年", "未来五年", "今后一个时期")),
     ("plan", ("安排", "任务", "总体要求", "预期目标", "主要目标", "重点工作", "工作部署", "目标要求")),
 ]
 # Words that make a short line standing alone an unnumbered part heading.
@@ -138,6 +140,10 @@ def classify_part(title: str, report_year: int | None = None) -> str:
         ('self-building', 'outlook')
         >>> classify_part("2025年工作总体要求和重点任务"), classify_part("2022年经济社会发展", 2023)
         ('plan', 'review')
+        >>> classify_part("今后五年的目标任务")
+        'outlook'
+        >>> part_years("今后五年的目标任务", "outlook", 2022)
+        (2026, '2022–2026')
     """
     for kind, words in _KINDS:
         if any(word in title for word in words):
@@ -155,8 +161,8 @@ def part_years(title: str, kind: str, report_year: int | None) -> tuple[int | No
     """The year a part speaks about and the span it covers (``"2017–2021"``).
 
     A year in the title wins (a range such as ``2017—2021年`` gives the span and its last
-    year for a review); ``过去五年`` reviews the five years before the report, ``今后五年``
-    plans the five from it; ``过去一年`` and a review without a year speak about the year
+    year for a review or an outlook); ``过去五年`` reviews the five years before the report,
+    ``今后五年`` looks ahead over the five from it (its year is the horizon, the last); ``过去一年`` and a review without a year speak about the year
     before the report; anything else about the report's year.
 
     Example:
@@ -168,7 +174,7 @@ def part_years(title: str, kind: str, report_year: int | None) -> tuple[int | No
     span = _YEAR_RANGE.search(title)
     if span:
         first, last = sorted((int(span.group(1)), int(span.group(2))))
-        return (last if kind == "review" else first), f"{first}–{last}"
+        return (first if kind == "plan" else last), f"{first}–{last}"
     years = _YEAR.findall(title)
     if years:
         return int(years[0]), years[0]
@@ -177,7 +183,8 @@ def part_years(title: str, kind: str, report_year: int | None) -> tuple[int | No
     if any(w in title for w in _FIVE_YEARS_BACK):
         return report_year - 1, f"{report_year - 5}–{report_year - 1}"
     if any(w in title for w in _FIVE_YEARS_AHEAD):
-        return report_year, f"{report_year}–{report_year + 4}"
+        # the horizon: targets of a five-year outlook are stated for its last year (到2026年)
+        return report_year + 4, f"{report_year}–{report_year + 4}"
     if kind == "review" or any(w in title for w in _ONE_YEAR_BACK):
         return report_year - 1, str(report_year - 1)
     return report_year, str(report_year)
