@@ -115,7 +115,7 @@ def test_review_speaks_of_achievement_and_plan_of_commitment(body):
 
 def test_review_vs_plan_reads_as_policy_language(body):
     result = review_vs_plan(body)
-    assert result["comparison"].iloc[0] == "miyun_2024: review 2023 vs plan 2024 (within one report)"
+    assert result["comparison"].iloc[0] == "密云区 2024: review 2023 vs plan 2024 (within one report)"
     top = result.head(15)["term"].tolist()
     bottom = result.tail(15)["term"].tolist()
     assert {"建成", "完成", "取得"} <= set(top)
@@ -145,10 +145,10 @@ def test_multi_year_path_on_the_fixture_corpus(fixture_corpus):
     traj = trajectories(body, ["密云水库"])
     assert traj["year"].tolist() == [2021, 2022, 2023] and (traj["count"] > 0).all()
     years = compare_years(body, 2021, 2023, min_count=2)
-    assert years["comparison"].iloc[0] == "report 2021 vs report 2023"
+    assert years["comparison"].iloc[0] == "密云区 2021 vs 密云区 2023"
     assert years["term"].iloc[0] == "疫情"
     within = review_vs_plan(body, report_id="fixture_2022", min_count=1)
-    assert within["comparison"].iloc[0].startswith("fixture_2022: review 2021 vs plan 2022")
+    assert within["comparison"].iloc[0].startswith("密云区 2022: review 2021 vs plan 2022")
 
 
 def test_unknown_year_and_ambiguous_report(fixture_corpus):
