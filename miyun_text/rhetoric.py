@@ -449,8 +449,8 @@ def compare_years(paragraphs: pd.DataFrame, year_a: int, year_b: int, method: st
     years = sorted(int(y) for y in frame["year"].dropna().unique())
     for y in (year_a, year_b):
         if y not in years:
-            where = f" of region {name!r}" if name else ""
-            raise PanelError(f"no report for year {y}{where}; years in the corpus: {years}")
+            where = f" (region {name!r})" if name else ""
+            raise PanelError(f"no report for year {y}; years in the corpus: {years}{where}")
     mask_a, mask_b = frame["year"] == year_a, frame["year"] == year_b
     a = _tokens_where(frame, mask_a, segmenter)
     b = _tokens_where(frame, mask_b, segmenter)
