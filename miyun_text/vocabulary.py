@@ -573,8 +573,8 @@ def target_attainment(paragraphs: pd.DataFrame, *, tolerance: float = 0.5,
         for x in t.itertuples(index=False):
             key = (x.indicator, x.measure, x.unit)
             hit = found.get(key)
-            target = economy.iloc[0] if x.qualifier == "同步" and len(economy) else x.number
             qualifier = x.qualifier if isinstance(x.qualifier, str) else None
+            target = (economy.iloc[0] if len(economy) else math.nan) if qualifier == "同步" else x.number
             actual = hit.number if hit is not None else math.nan
             met = _met(actual, target, qualifier, tolerance)
             matched.add(key)
