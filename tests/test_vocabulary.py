@@ -149,12 +149,14 @@ def test_expected_completion():
 
 def test_from_to_gives_start_and_end_values():
     df = _one("过去五年，地区生产总值从2280亿元增长到3200亿元。")
-    assert df[["indicator", "start_value", "value", "unit"]].values.tolist() == [["地区生产总值", 2280.0, 3200.0, "亿元"]]
+    rows = df[["indicator", "start_value", "value", "unit"]].values.tolist()
+    assert rows == [["地区生产总值", 2280.0, 3200.0, "亿元"]]
 
 
 def test_respectively_gives_two_indicators():
     df = _one("城镇、农村居民人均可支配收入分别增长4.6%和6.8%。")
-    assert df[["indicator", "change_pct"]].values.tolist() == [["城镇居民人均可支配收入", 4.6], ["农村居民人均可支配收入", 6.8]]
+    rows = df[["indicator", "change_pct"]].values.tolist()
+    assert rows == [["城镇居民人均可支配收入", 4.6], ["农村居民人均可支配收入", 6.8]]
 
 
 def test_dollars_and_percentage_points():
@@ -166,12 +168,14 @@ def test_dollars_and_percentage_points():
 
 def test_ceiling_target():
     df = _one("城镇调查失业率控制在5%以内。")
-    assert df[["indicator", "value", "qualifier", "kind"]].values.tolist() == [["城镇调查失业率", 5.0, "以内", "target"]]
+    rows = df[["indicator", "value", "qualifier", "kind"]].values.tolist()
+    assert rows == [["城镇调查失业率", 5.0, "以内", "target"]]
 
 
 def test_in_step_target_and_gdp_alias():
     df = _one("今年主要预期目标是：GDP增长5%左右；居民人均可支配收入增长与经济增长基本同步。")
-    assert df[["indicator", "change_pct", "qualifier", "kind"]].values.tolist()[0] == ["地区生产总值", 5.0, "左右", "target"]
+    rows = df[["indicator", "change_pct", "qualifier", "kind"]].values.tolist()
+    assert rows[0] == ["地区生产总值", 5.0, "左右", "target"]
     assert df.iloc[1][["indicator", "qualifier", "kind"]].tolist() == ["居民人均可支配收入", "同步", "target"]
 
 
@@ -214,9 +218,10 @@ def test_target_attainment_on_the_panel(panel_paragraphs):
 
     t = target_attainment(panel_paragraphs)
     assert list(t.columns) == ATTAINMENT_COLUMNS
-    got = {(r.region, r.year, r.indicator): (r.target_value, None if pd.isna(r.target_qualifier) else r.target_qualifier,
-                                              r.actual_value, r.status)
-           for r in t.itertuples(index=False)}
+    got = {}
+    for r in t.itertuples(index=False):
+        qualifier = None if pd.isna(r.target_qualifier) else r.target_qualifier
+        got[(r.region, r.year, r.indicator)] = (r.target_value, qualifier, r.actual_value, r.status)
     nan = got[("密云区", 2022, "固定资产投资")][2]
     assert got[("密云区", 2022, "地区生产总值")] == (5.0, "左右", 5.3, "met")  # within ±0.5
     assert got[("密云区", 2022, "一般公共预算收入")] == (3.0, None, 2.1, "missed")  # a bare target is a floor
