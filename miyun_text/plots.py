@@ -23,17 +23,24 @@ from .paths import resource_path
 
 __all__ = [
     "FONT_FILE",
+    "attainment_chart",
     "distinctive_terms",
     "font_path",
     "font_properties",
     "indicator_chart",
     "keyword_panels",
     "marker_profile",
+    "marker_trajectories",
+    "new_and_gone_terms",
+    "region_slug",
+    "review_plan_titles",
+    "review_plan_years",
     "save_figure",
     "source_line",
     "style",
     "theme_heatmap",
     "theme_profile",
+    "themes_over_years",
     "vocabulary_bars",
     "word_cloud",
 ]
@@ -473,5 +480,232 @@ def word_cloud(frequencies: Mapping[str, float], *, title: str = "词云（TF-ID
     ax.set_axis_off()
     ax.set_title(title)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+# Figures for a panel of reports (regions × years). Titles, labels and source lines come
+# from the data; with one report none of them is drawn.
+
+_LINE_COLORS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C",
+                "#CCB974", "#64B5CD", "#2F4B7C", "#A05195"]
+
+
+def review_plan_years(paragraphs: pd.DataFrame) -> tuple[int | None, int | None]:
+    """The years a report's review and plan parts speak of (from ``part_year``).
+
+    Example:
+        >>> review_plan_years(pd.DataFrame({"part_kind": ["review", "plan"], "part_year": [2023, 2024]}))
+        (2023, 2024)
+    """
+    def year(kind: str) -> int | None:
+        years = paragraphs.loc[paragraphs["part_kind"] == kind, "part_year"].dropna()
+        return int(years.iloc[0]) if len(years) else None
+
+    return year("review"), year("plan")
+
+
+def review_plan_titles(paragraphs: pd.DataFrame) -> dict[str, Any]:
+    """Data-driven titles and legend labels for one report's review-vs-plan figures.
+
+    Example:
+        >>> t = review_plan_titles(pd.DataFrame({"part_kind": ["review", "plan"], "part_year": [2022, 2023]}))
+        >>> t["theme_title"], t["marker_groups"]["plan"]
+        ('主题侧重：回顾（2022年）与安排（2023年）', '2023年工作安排')
+    """
+    ya, yb = review_plan_years(paragraphs)
+    a = f"{ya}年" if ya else ""
+    b = f"{yb}年" if yb else ""
+    return {
+        "theme_title": f"主题侧重：回顾（{a or '上一年'}）与安排（{b or '本年'}）",
+        "theme_groups": {"review": f"{a}工作回顾（实绩）", "plan": f"{b}工作安排（承诺）"},
+        "marker_groups": {"review": f"{a}工作回顾", "plan": f"{b}工作安排"},
+        "indicator_title": f"增速：{a}实绩与{b}目标",
+        "labels": (f"回顾{ya or ''}", f"安排{yb or ''}"),
+    }
+
+
+def region_slug(paragraphs: pd.DataFrame, region: str) -> str:
+    """A file-name part for a region: the report ids' shared stem (``miyun`` for
+    ``miyun_2023``, ``miyun_2024``), else the region's name.
+
+    Example:
+        >>> region_slug(pd.DataFrame({"region": ["密云区"] * 2, "report_id": ["miyun_2023", "miyun_2024"]}), "密云区")
+        'miyun'
+    """
+    import re
+
+    ids = paragraphs.loc[paragraphs["region"] == region, "report_id"].astype(str).unique().tolist()
+    stems = {re.sub(r"[_-]?\d{4}$", "", rid) for rid in ids}
+    if len(stems) == 1 and (stem := stems.pop()) and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", stem):
+        return stem
+    return re.sub(r"[\\/:*?\"<>|\s]+", "_", str(region))
+
+
+@_styled
+def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", ncols: int = 4,
+                      source: str | None = None):
+    """Small multiples, one panel per theme: its share of theme words in each year of one region.
+
+    ``tf`` is :func:`miyun_text.themes.theme_frequencies` output grouped by ``year``
+    (one region's paragraphs).
+
+    Example:
+        >>> tf = pd.DataFrame({"year": [2022, 2023] * 2, "label": ["经济发展"] * 2 + ["生态环境"] * 2,
+        ...                    "share": [0.3, 0.4, 0.2, 0.1]})
+        >>> themes_over_years(tf, region="甲区").axes[0].get_title()
+        '经济发展'
+    """
+    import math
+
+    import matplotlib.pyplot as plt
+
+    labels = _labels(tf, "label")
+    years = sorted(int(y) for y in tf["year"].unique())
+    nrows = max(1, math.ceil(len(labels) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.1 * ncols, 2.1 * nrows + 1.0), squeeze=False, sharey=True)
+    scale = 100 if value == "share" else 1
+    top = float(tf[value].max()) * scale if len(tf) else 1.0
+    for ax, label in zip(axes.flat, labels, strict=False):
+        part = tf[tf["label"].astype(str) == label].sort_values("year")
+        ax.plot(part["year"].astype(int), part[value] * scale, marker="o", color="#4C72B0", linewidth=1.6)
+        ax.set_title(label, fontsize=10)
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.set_ylim(0, top * 1.15 or 1)
+        ax.tick_params(labelsize=8)
+    for ax in axes.flat[len(labels):]:
+        ax.set_visible(False)
+    unit = "占主题词比例 (%, share of theme words)" if value == "share" else "每万内容词 (per 10,000 content tokens)"
+    for ax in axes[:, 0]:
+        ax.set_ylabel(unit if ax is axes[0, 0] else "", fontsize=8)
+    fig.suptitle(f"{region}：各主题占比的逐年变化（{years[0]}—{years[-1]}年）", fontsize=13)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.96))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def marker_trajectories(rates: pd.DataFrame, *, region: str, source: str | None = None):
+    """Lines of rhetorical-marker rates (per 10,000 tokens) over one region's years.
+
+    ``rates`` is :func:`miyun_text.rhetoric.marker_rates` output grouped by ``year``.
+
+    Example:
+        >>> r = pd.DataFrame({"year": [2022, 2023], "label": ["成就语"] * 2, "per_10k": [300.0, 250.0]})
+        >>> len(marker_trajectories(r, region="甲区").axes[0].lines)
+        1
+    """
+    import matplotlib.pyplot as plt
+
+    years = sorted(int(y) for y in rates["year"].unique())
+    fig, ax = plt.subplots(figsize=(7.5, 4.4))
+    for k, label in enumerate(_labels(rates, "label")):
+        part = rates[rates["label"].astype(str) == label].sort_values("year")
+        ax.plot(part["year"].astype(int), part["per_10k"], marker="o", label=label,
+                color=_LINE_COLORS[k % len(_LINE_COLORS)], linewidth=1.8)
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_ylabel("每万词频次 (per 10,000 tokens)")
+    ax.set_xlabel("报告年份 (report year)")
+    ax.set_title(f"{region}：修辞标记的逐年变化（{years[0]}—{years[-1]}年）", fontsize=12)
+    ax.legend(frameon=False, fontsize=9, loc="best")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def new_and_gone_terms(changes: pd.DataFrame, *, n: int = 12, title: str | None = None,
+                       source: str | None = None):
+    """Two panels: the terms new in a year (by count that year) and those gone (by count the year before).
+
+    ``changes`` is :func:`miyun_text.rhetoric.new_and_gone` output for one pair of years.
+
+    Example:
+        >>> ch = pd.DataFrame({"region": ["甲区"] * 2, "year_from": [2022] * 2, "year_to": [2023] * 2,
+        ...                    "term": ["冰雪", "疫情"], "status": ["new", "gone"],
+        ...                    "count_from": [0, 4], "count_to": [3, 0]})
+        >>> [ax.get_title() for ax in new_and_gone_terms(ch).axes]
+        ['2023年新出现', '2022年有、2023年消失']
+    """
+    import matplotlib.pyplot as plt
+
+    ya, yb = int(changes["year_from"].iloc[0]), int(changes["year_to"].iloc[0])
+    new = changes[changes["status"] == "new"].sort_values(["count_to", "term"], ascending=[False, True]).head(n)
+    gone = changes[changes["status"] == "gone"].sort_values(["count_from", "term"], ascending=[False, True]).head(n)
+    rows = max(len(new), len(gone), 1)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 0.32 * rows + 2.0))
+    for ax, part, column, color, label in ((axes[0], new, "count_to", "#55A868", f"{yb}年新出现"),
+                                           (axes[1], gone, "count_from", "#C44E52", f"{ya}年有、{yb}年消失")):
+        ax.barh(range(len(part)), part[column].to_numpy(), color=color)
+        ax.set_yticks(range(len(part)), part["term"].astype(str).tolist())
+        ax.invert_yaxis()
+        ax.set_title(label, fontsize=11)
+        ax.set_xlabel("出现次数 (occurrences)")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        if part.empty:
+            ax.text(0.5, 0.5, "无", transform=ax.transAxes, ha="center", va="center", color="#555555")
+    region = str(changes["region"].iloc[0]) if "region" in changes and pd.notna(changes["region"].iloc[0]) else ""
+    fig.suptitle(title or f"{region}：{ya}年到{yb}年新出现与消失的词语".lstrip("："), fontsize=12)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    _source(fig, source)
+    return fig
+
+
+_STATUS_COLORS = {"met": "#55A868", "missed": "#C44E52", "no target stated": "#8C8C8C"}
+_STATUS_LABELS = {"met": "实绩（达到目标）", "missed": "实绩（未达目标）", "no target stated": "实绩（未提出目标）"}
+
+
+@_styled
+def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, source: str | None = None):
+    """Targets against results for one region: actual as a bar, target as a marker with its qualifier.
+
+    ``attainment`` is :func:`miyun_text.vocabulary.target_attainment` output. Rows in
+    percent (growth rates, and levels such as an unemployment rate) are drawn, one
+    per year and indicator; a result with no target says 未提出目标, a target with no
+    result 未报告结果 — neither is drawn as a gap.
+
+    Example:
+        >>> att = pd.DataFrame({"region": ["甲区"] * 2, "year": [2022] * 2, "indicator": ["地区生产总值", "失业率"],
+        ...     "unit": ["%", "%"], "target_value": [5.0, float("nan")], "target_qualifier": ["左右", None],
+        ...     "actual_value": [5.3, 3.9], "status": ["met", "no target stated"]})
+        >>> len(attainment_chart(att).axes[0].patches)
+        2
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    data = attainment[attainment["unit"].isin(["%", "百分点"])]
+    if region is not None:
+        data = data[data["region"] == region]
+    region = region or "、".join(dict.fromkeys(data["region"].dropna().astype(str)))
+    data = data.sort_values(["year", "indicator"], kind="mergesort").reset_index(drop=True)
+    names = [f"{int(r.year)}年 {r.indicator}" for r in data.itertuples(index=False)]
+    fig, ax = plt.subplots(figsize=(9.5, 0.5 * len(data) + 2.2))
+    for i, r in enumerate(data.itertuples(index=False)):
+        if pd.notna(r.actual_value):
+            ax.barh(i, r.actual_value, height=0.55, color=_STATUS_COLORS.get(r.status, "#8C8C8C"))
+            ax.text(r.actual_value, i + 0.32, f" {r.actual_value:g}", va="center", fontsize=7.5, color="#333333")
+        qualifier = r.target_qualifier if isinstance(r.target_qualifier, str) else ""
+        if pd.notna(r.target_value):
+            ax.plot([r.target_value], [i], marker="D", color="#222222", markersize=6, linestyle="none")
+            ax.text(r.target_value, i - 0.32, f" 目标{r.target_value:g}{qualifier}", va="center", fontsize=7.5)
+        elif r.status == "no target stated":
+            ax.text(0, i - 0.32, " 未提出目标", va="center", fontsize=7.5, color="#555555")
+        if pd.isna(r.actual_value):
+            ax.text(0, i, " 未报告结果", va="center", fontsize=8, color="#555555")
+    ax.set_yticks(range(len(data)), names)
+    ax.invert_yaxis()
+    ax.axvline(0, color="#333333", linewidth=0.6)
+    ax.set_xlabel("增长率或比率 (%, growth rate or rate)")
+    years = sorted(int(y) for y in data["year"].unique())
+    span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年" if years else ""
+    ax.set_title(f"{region}：{span}目标与实绩（目标见当年报告，实绩见次年报告）", fontsize=12)
+    handles = [Patch(color=c, label=_STATUS_LABELS[s])
+               for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
+    handles.append(Line2D([], [], marker="D", color="#222222", linestyle="none", label="目标（含限定语）"))
+    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
+    ax.margins(x=0.2)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     _source(fig, source)
     return fig
