@@ -24,6 +24,7 @@ from .paths import resource_path
 __all__ = [
     "FONT_FILE",
     "attainment_chart",
+    "comparison_sides",
     "distinctive_terms",
     "font_path",
     "font_properties",
@@ -238,6 +239,17 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
 _GROUP_COLORS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52"]
 
 
+def _pooled_rates(part: pd.DataFrame) -> pd.Series:
+    """Rate per 10,000 per label; rows of several reports under one label are pooled
+    (summed counts over summed tokens), never indexed twice."""
+    if not part["label"].duplicated().any():
+        return part.set_index("label")["per_10k"]
+    if {"count", "n_tokens"} <= set(part.columns):
+        sums = part.groupby("label", sort=False)[["count", "n_tokens"]].sum()
+        return (sums["count"] / sums["n_tokens"].where(sums["n_tokens"] > 0) * 10_000).fillna(0.0)
+    return part.groupby("label", sort=False)["per_10k"].mean()
+
+
 def _grouped_bars(ax, data: pd.DataFrame, by: str, groups: Mapping[str, str], categories: list[str],
                   horizontal: bool):
     """Draw ``per_10k`` of each group side by side per category; return the category positions."""
@@ -246,7 +258,7 @@ def _grouped_bars(ax, data: pd.DataFrame, by: str, groups: Mapping[str, str], ca
     positions = np.arange(len(categories))
     size = 0.8 / len(groups)
     for k, (key, label) in enumerate(groups.items()):
-        values = data[data[by] == key].set_index("label")["per_10k"].reindex(categories).fillna(0.0).to_numpy()
+        values = _pooled_rates(data[data[by] == key]).reindex(categories).fillna(0.0).to_numpy()
         offsets = positions + (k - (len(groups) - 1) / 2) * size
         color = _GROUP_COLORS[k % len(_GROUP_COLORS)]
         if horizontal:
@@ -357,7 +369,7 @@ def vocabulary_bars(quoted: pd.DataFrame, *, top: int = 25, title: str = "引号
 
 
 @_styled
-def indicator_chart(indicators: pd.DataFrame, *, title: str = "增速：2023年实绩与2024年目标",
+def indicator_chart(indicators: pd.DataFrame, *, title: str | None = None,
                     source: str | None = None):
     """Growth rates reported for last year beside the targets set for this year.
 
@@ -378,8 +390,12 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str = "增速：2023年�
     names = _labels(data, "indicator")
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(names) + 1.9))
     y = np.arange(len(names))
+    years = {kind: "、".join(f"{int(y)}年" for y in sorted(data.loc[data["kind"] == kind, "year"].dropna().unique()))
+             if "year" in data else "" for kind in ("actual", "target")}
+    title = title or f"增速：{years['actual']}实绩与{years['target']}目标"
     for k, (kind, label, color) in enumerate(
-        [("actual", "2023年实绩（同比增长）", "#4C72B0"), ("target", "2024年预期目标", "#DD8452")]
+        [("actual", f"{years['actual']}实绩（同比增长）", "#4C72B0"),
+         ("target", f"{years['target']}预期目标", "#DD8452")]
     ):
         part = data[data["kind"] == kind].set_index("indicator")
         values = part["change_pct"].reindex(names)
@@ -401,7 +417,7 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str = "增速：2023年�
 
 
 @_styled
-def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, str] = ("回顾2023", "安排2024"),
+def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, str] | None = None,
                       title: str | None = None, source: str | None = None):
     """Diverging bars of the ``n`` most distinctive terms on each side of :func:`compare` output.
 
@@ -413,6 +429,7 @@ def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, s
     """
     import matplotlib.pyplot as plt
 
+    labels = labels or comparison_sides(result)
     top = result[result["score"] > 0].head(n)
     bottom = result[result["score"] < 0].tail(n)
     data = pd.concat([top, bottom.iloc[::-1]])
@@ -429,6 +446,28 @@ def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, s
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _source(fig, source)
     return fig
+
+
+def comparison_sides(result: pd.DataFrame) -> tuple[str, str]:
+    """Names of the two sides of a comparison, read from its ``comparison`` column.
+
+    Example:
+        >>> within = "密云区 2024: review 2023 vs plan 2024 (within one report)"
+        >>> comparison_sides(pd.DataFrame({"comparison": [within]}))
+        ('回顾2023', '安排2024')
+        >>> comparison_sides(pd.DataFrame({"comparison": ["密云区 2022 vs 密云区 2023"]}))
+        ('密云区 2022', '密云区 2023')
+    """
+    import re
+
+    text = str(result["comparison"].iloc[0]) if "comparison" in result and len(result) else ""
+    within = re.search(r"review (\S+) vs plan (\S+) \(within one report\)", text)
+    if within:
+        return f"回顾{within.group(1)}", f"安排{within.group(2)}"
+    if " vs " in text:
+        a, b = text.split(" vs ", 1)
+        return a.strip(), b.strip()
+    return "甲", "乙"
 
 
 @_styled
