@@ -92,6 +92,7 @@ def _rc() -> dict[str, Any]:
         "svg.hashsalt": "miyun-text",
         "svg.fonttype": "path",
         "image.interpolation": "nearest",
+        "figure.max_open_warning": 0,  # a panel of many reports draws many figures in one cell
     }
 
 
@@ -690,6 +691,10 @@ def new_and_gone_terms(changes: pd.DataFrame, *, n: int = 12, title: str | None 
     return fig
 
 
+def _unit(unit: object) -> str:
+    return "个百分点" if unit == "百分点" else "%" if unit == "%" else ""
+
+
 _STATUS_COLORS = {"met": "#55A868", "missed": "#C44E52", "no target stated": "#8C8C8C"}
 _STATUS_LABELS = {"met": "实绩（达到目标）", "missed": "实绩（未达目标）", "no target stated": "实绩（未提出目标）"}
 
@@ -724,13 +729,15 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     for i, r in enumerate(data.itertuples(index=False)):
         if pd.notna(r.actual_value):
             ax.barh(i, r.actual_value, height=0.55, color=_STATUS_COLORS.get(r.status, "#8C8C8C"))
-            ax.text(r.actual_value, i + 0.32, f" {r.actual_value:g}", va="center", fontsize=7.5, color="#333333")
+            ax.text(r.actual_value, i + 0.32, f" {r.actual_value:g}{_unit(r.unit)}", va="center", fontsize=7.5,
+                    color="#333333")
         qualifier = r.target_qualifier if isinstance(r.target_qualifier, str) else ""
         if pd.notna(r.target_value):
             ax.plot([r.target_value], [i], marker="D", color="#222222", markersize=6, linestyle="none")
-            ax.text(r.target_value, i - 0.32, f" 目标{r.target_value:g}{qualifier}", va="center", fontsize=7.5)
+            ax.text(r.target_value, i - 0.32, f" 目标{r.target_value:g}{_unit(r.unit)}{qualifier}", va="center",
+                    fontsize=7.5)
         elif r.status == "no target stated":
-            ax.text(0, i - 0.32, " 未提出目标", va="center", fontsize=7.5, color="#555555")
+            ax.text(max(r.actual_value, 0), i - 0.32, " 未提出目标", va="center", fontsize=7.5, color="#555555")
         if pd.isna(r.actual_value):
             ax.text(0, i, " 未报告结果", va="center", fontsize=8, color="#555555")
     ax.set_yticks(range(len(data)), names)
@@ -743,7 +750,7 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     handles = [Patch(color=c, label=_STATUS_LABELS[s])
                for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
     handles.append(Line2D([], [], marker="D", color="#222222", linestyle="none", label="目标（含限定语）"))
-    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     ax.margins(x=0.2)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     _source(fig, source)

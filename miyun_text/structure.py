@@ -282,7 +282,6 @@ GROUPINGS = {
     "report": ["report_id"],
     "region": ["region"],
     "year": ["year"],
-    "label": ["label"],
     "part": ["report_id", "part_no", "part_kind"],
     "part_kind": ["report_id", "part_kind"],
     "section": ["report_id", "part_no", "section_no", "section_title"],
@@ -292,20 +291,23 @@ GROUPINGS = {
 def group_columns(frame: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
     """The columns a grouping names: a key of :data:`GROUPINGS`, a column, or a list of either.
 
-    A list combines groupings in order without repeating a column
-    (``["region", "year"]``, ``["region", "part_kind"]``). ``"year"`` falls back to
-    ``part_year`` in a single report's paragraph table.
+    A single name is looked up in :data:`GROUPINGS` first (``"section"`` is a report's
+    section). In a list, a name that is a column of the table is that column, and any
+    other name expands as in :data:`GROUPINGS`; the parts combine in order without
+    repeating a column (``["region", "year"]``, ``["region", "part_kind"]`` pools the
+    reports of a region by part kind, ``["report", "part_kind"]`` keeps them apart).
+    ``"year"`` falls back to ``part_year`` in a single report's paragraph table.
 
     Example:
         >>> group_columns(parse_report("一、2023年工作回顾\\n保水。", "r", 2024), "section")
         ['report_id', 'part_no', 'section_no', 'section_title']
         >>> group_columns(pd.DataFrame(columns=["report_id", "region", "year", "part_kind"]), ["region", "part_kind"])
-        ['region', 'report_id', 'part_kind']
+        ['region', 'part_kind']
     """
     names = [by] if isinstance(by, str) else list(by)
     columns: list[str] = []
     for name in names:
-        wanted = GROUPINGS.get(name, [name])
+        wanted = [name] if len(names) > 1 and name in frame.columns else GROUPINGS.get(name, [name])
         if wanted == ["year"] and "year" not in frame.columns and "part_year" in frame.columns:
             wanted = ["part_year"]
         columns += [c for c in wanted if c not in columns]

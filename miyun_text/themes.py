@@ -104,7 +104,7 @@ def theme_frequencies(
 
     ``paragraphs`` is the table of :func:`miyun_text.structure.parse_report` (or any
     table with a ``text`` column); ``by`` is ``"report"``, ``"region"``, ``"year"``,
-    ``"label"``, ``"part"``, ``"part_kind"``, ``"section"``, a column name, or a list
+    ``"part"``, ``"part_kind"``, ``"section"``, a column name, or a list
     of these (``["region", "year"]``). Every group gets a row for every theme
     (zeros included), in the order groups first appear, then lexicon order. The group
     columns are kept beside ``group``, a readable label.
