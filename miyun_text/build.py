@@ -104,18 +104,14 @@ def standard_figures(body: pd.DataFrame, top_k: int = 8):
     from .themes import theme_frequencies
     from .vocabulary import extract_indicators, quoted_terms
 
-    focus = panel.focus_report(body)
-    one = body[body["report_id"] == focus]
-    several = body["report_id"].nunique() > 1
-    about = f"（{one['label'].iloc[0]}）" if several and "label" in one else ""
-    source = plots.source_line(one[["year", "region"]].drop_duplicates()) if "region" in one else None
-    titles = plots.review_plan_titles(one)
+    view = panel.focus(body)
+    one, source, titles, about = view["paragraphs"], view["source"], view["titles"], view["about"]
     sections = one.dropna(subset=["section_no"]).copy()
     sections["section"] = section_labels(sections)
     tf = theme_frequencies(sections, by=["report_id", "part_no", "section_no", "section"])
     yield "themes_by_section", plots.theme_heatmap(tf, row="section", title=f"各节主题分布（每万内容词）{about}",
                                                    source=source)
-    if {"review", "plan"} <= set(one["part_kind"]):
+    if view["review_and_plan"]:
         profile = theme_frequencies(one, by="part_kind")
         yield "themes_review_vs_plan", plots.theme_profile(profile, groups=titles["theme_groups"],
                                                            title=titles["theme_title"] + about, source=source)
@@ -127,19 +123,17 @@ def standard_figures(body: pd.DataFrame, top_k: int = 8):
     indicators = extract_indicators(one)
     # the headline results and targets stand in the parts' opening paragraphs, before any section
     headline = indicators[indicators["section_no"].isna()]
-    yield "results_vs_targets", plots.indicator_chart(headline, source=source)
+    yield "results_vs_targets", plots.indicator_chart(headline, title=titles["indicator_title"] + about, source=source)
     for rid in reports_with_review_and_plan(body):
-        part = body[body["report_id"] == rid]
-        result = review_vs_plan(part, report_id=rid)
-        part_source = plots.source_line(part[["year", "region"]].drop_duplicates()) if "region" in part else None
-        yield f"distinctive_terms_{rid}", plots.distinctive_terms(result, source=part_source)
-    if {"review", "plan"} <= set(one["part_kind"]):
+        result = review_vs_plan(body, report_id=rid)
+        yield f"distinctive_terms_{rid}", plots.distinctive_terms(result, source=panel.report_source(body, rid))
+    if view["review_and_plan"]:
         yield "rhetoric_markers", plots.marker_profile(marker_rates(one), groups=titles["marker_groups"],
                                                        title=f"修辞标记：回顾与安排{about}", source=source)
     weights = extract_keywords(one, top_k=150)
     frequencies = dict(zip(weights["term"], weights["score"], strict=True))
     yield "wordcloud", plots.word_cloud(frequencies, source=source)
-    if several:
+    if body["report_id"].nunique() > 1:
         for figures in (panel.theme_figures, panel.rhetoric_figures, panel.attainment_figures):
             yield from figures(body).items()
 

@@ -19,10 +19,12 @@ import pandas as pd
 __all__ = [
     "attainment_figures",
     "attainment_findings",
+    "focus",
     "focus_report",
     "multi_region_years",
     "multi_year_regions",
     "panel_overview",
+    "report_source",
     "rhetoric_figures",
     "rhetoric_findings",
     "theme_figures",
@@ -102,6 +104,42 @@ def _by_report(paragraphs: pd.DataFrame) -> pd.DataFrame:
     tf.insert(1, "report", tf["report_id"].map(labels).astype("string"))
     tf["group"] = tf["report"]
     return tf
+
+
+def focus(paragraphs: pd.DataFrame) -> dict:
+    """What the within-report figures need about the focus report (:func:`focus_report`):
+    ``report_id``, its ``paragraphs``, ``source`` line, data-driven ``titles``
+    (:func:`miyun_text.plots.review_plan_titles`), ``about`` (`` （密云区 2024）`` to
+    append to titles when the corpus holds several reports, else empty) and
+    ``review_and_plan`` (whether it has both parts).
+
+    Example:
+        >>> paras = pd.DataFrame({"report_id": ["a", "a"], "region": ["甲区"] * 2, "year": [2024] * 2,
+        ...     "label": ["甲区 2024"] * 2, "part_kind": ["review", "plan"], "part_year": [2023, 2024],
+        ...     "text": ["完成。", "推进。"]})
+        >>> f = focus(paras)
+        >>> f["report_id"], f["source"], f["about"], f["titles"]["theme_title"]
+        ('a', '数据来源：2024年甲区政府工作报告', '', '主题侧重：回顾（2023年）与安排（2024年）')
+    """
+    from .plots import review_plan_titles
+
+    rid = focus_report(paragraphs)
+    one = paragraphs[paragraphs["report_id"] == rid]
+    several = paragraphs["report_id"].nunique() > 1
+    about = f"（{one['label'].iloc[0]}）" if several and "label" in one.columns else ""
+    return {"report_id": rid, "paragraphs": one, "source": _source(one) if "region" in one.columns else None,
+            "titles": review_plan_titles(one), "about": about,
+            "review_and_plan": {"review", "plan"} <= set(one["part_kind"].dropna())}
+
+
+def report_source(paragraphs: pd.DataFrame, report_id: str) -> str:
+    """The source line of one report of the table (数据来源：2023年怀柔区政府工作报告).
+
+    Example:
+        >>> report_source(pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023]}), "a")
+        '数据来源：2023年甲区政府工作报告'
+    """
+    return _source(paragraphs[paragraphs["report_id"] == report_id])
 
 
 def _source(part: pd.DataFrame) -> str:
