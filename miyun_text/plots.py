@@ -565,21 +565,17 @@ def review_plan_titles(paragraphs: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def region_slug(paragraphs: pd.DataFrame, region: str) -> str:
-    """A file-name part for a region: the report ids' shared stem (``miyun`` for
-    ``miyun_2023``, ``miyun_2024``), else the region's name.
+def region_slug(paragraphs: pd.DataFrame | None, region: str) -> str:
+    """The region's part of a figure's file name: its name as the manifest gives it
+    (``themes_over_years_密云区``), with characters that file systems reject replaced.
 
     Example:
-        >>> region_slug(pd.DataFrame({"region": ["密云区"] * 2, "report_id": ["miyun_2023", "miyun_2024"]}), "密云区")
-        'miyun'
+        >>> region_slug(None, "密云区"), region_slug(None, "A/B 区")
+        ('密云区', 'A_B_区')
     """
     import re
 
-    ids = paragraphs.loc[paragraphs["region"] == region, "report_id"].astype(str).unique().tolist()
-    stems = {re.sub(r"[_-]?\d{4}$", "", rid) for rid in ids}
-    if len(stems) == 1 and (stem := stems.pop()) and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", stem):
-        return stem
-    return re.sub(r"[\\/:*?\"<>|\s]+", "_", str(region))
+    return re.sub(r"[\\/:*?\"<>|\s]+", "_", str(region).strip()) or "region"
 
 
 @_styled
