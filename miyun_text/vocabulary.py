@@ -72,10 +72,12 @@ _QUANTITY = re.compile(
     r"(?P<post>左右|以上|以内|以下)?"
 )
 _GROWTH = re.compile(r"(同比|比上年|较上年|年均)?(增长|增速|提高|上升|下降|减少|回落)(?:率)?(?:了)?$")
+_LEADING_TO_NUMBER = re.compile(r"(?:的)?(?:预期目标|主要目标|目标)?(?:是|为|达到|达|保持在|保持|实现|控制在)*$")
 # Frames of a growth rate that name no indicator: the rate belongs to the one named before
 # (地区生产总值435亿元，按不变价计算增长4.8%; 区级一般公共预算收入完成32亿元，同口径增长8.8%).
 _RATE_FRAMES = re.compile(
-    r"^(?:按不变价格?计算|按可比价格?计算|按可比口径计算?|按同口径计算?|同口径|可比口径|扣除[^，、；]{1,12}因素后?|"
+    r"^(?:按不变价格?计算|按可比价格?计算|按可比口径计算?|按同口径计算?|同口径|可比口径|自然口径|可比|"
+    r"扣除[^，、；]{1,12}因素后?|"
     r"剔除[^，、；]{1,12}因素后?|同比|比上年|较上年|比上年同期|较上年同期|预计|初步预计|全年|分别)+"
 )
 # Start and end of a change: 地区生产总值从2280亿元增长到3200亿元.
@@ -85,9 +87,13 @@ _FROM_TO = re.compile(
 )
 # Two or more indicators sharing one verb: 城镇、农村居民人均可支配收入分别增长4.6%和6.8%.
 _RESPECTIVELY = re.compile(
-    r"(?P<names>[\u4e00-\u9fffA-Za-z]{1,20}(?:、[\u4e00-\u9fffA-Za-z]{1,20})+)(?:分别)"
+    r"(?P<names>[\u4e00-\u9fffA-Za-z]{1,20}(?:、[\u4e00-\u9fffA-Za-z]{1,20})*)(?:分别)"
     r"(?P<verb>比上年增长|同比增长|增长|提高|下降|达到|为)?"
-    r"(?P<nums>\d+(?:\.\d+)?%?(?:(?:、|和)\d+(?:\.\d+)?%?)+)(?P<unit>%)?"
+    r"(?P<nums>\d+(?:\.\d+)?(?:[万亿]?元|%)?(?:(?:、|和)\d+(?:\.\d+)?(?:[万亿]?元|%)?)+)"
+)
+_RESPECTIVE_RATES = re.compile(
+    r"[，,]?(?:分别)?(?P<verb>比上年增长|同比增长|增长|提高|下降)"
+    r"(?P<nums>\d+(?:\.\d+)?%(?:(?:、|和)\d+(?:\.\d+)?%)+)"
 )
 # Growth tied to the economy's: 居民人均可支配收入增长与经济增长基本同步.
 _IN_STEP = re.compile(
@@ -113,7 +119,7 @@ _ACTUAL_WORDS = ("预计完成", "完成", "实现", "达到", "累计", "同比
 # One indicator, several names: the canonical name first.
 INDICATOR_ALIASES = {
     "地区生产总值": ("GDP", "地区生产总值（GDP）", "生产总值", "全区地区生产总值", "全市地区生产总值", "经济增长",
-                     "经济增速", "地区生产总值增速"),
+                     "经济增速", "地区生产总值增速", "经济"),
     "居民人均可支配收入": ("全体居民人均可支配收入", "全区居民人均可支配收入", "居民收入"),
     "城镇调查失业率": ("城镇调查失业率控制", "调查失业率"),
     "社会消费品零售总额": ("社会消费品零售额", "社零额", "社会消费品零售总额增速"),
@@ -279,8 +285,10 @@ def formulas(data: str | pd.Series | pd.DataFrame) -> pd.DataFrame:
 
 def _clean_name(raw: str) -> tuple[str, bool, int]:
     """Indicator name from the words before a number; whether it is a growth rate; its sign."""
-    name = raw.strip(" ，、：:“”")
+    name = raw.strip(" ，、：:“”（）()")
     name = re.sub(r"^.*[：:]", "", name)
+    # frames between the name and its number come off first: 增速达到6.2%, 经济增长预期目标为5%左右
+    name = _LEADING_TO_NUMBER.sub("", name)
     growth = _GROWTH.search(name)
     sign = 1
     if growth:
@@ -291,7 +299,7 @@ def _clean_name(raw: str) -> tuple[str, bool, int]:
     name = _NAME_TRIM_TAIL.sub("", name)
     name = _RATE_FRAMES.sub("", name)
     name = re.sub(r"^(?:全区|全市|全县|全年|今年|去年)", "", name)
-    return normalise_indicator(name.strip(" ，、")), bool(growth), sign
+    return normalise_indicator(name.strip(" ，、（）()")), bool(growth), sign
 
 
 def normalise_indicator(name: str) -> str:
@@ -391,18 +399,24 @@ def extract_indicators(data: str | pd.Series | pd.DataFrame, year: int | None = 
 def _clause_indicators(clause: str, common: dict) -> list[dict]:
     rows: list[dict] = []
 
-    def add(name: str, value: float, unit: str, change: float, qualifier: str | None,
+    def add(name: str, value: float, unit: str, change: float, qualifier: str | None, at: int,
             start: float = math.nan) -> dict:
         row = {"indicator": name, "value": value, "unit": "百分点" if unit == "个百分点" else unit,
-               "change_pct": change, "qualifier": qualifier, "start_value": start, **common}
+               "change_pct": change, "qualifier": qualifier, "start_value": start, **common, "_at": at}
         rows.append(row)
         return row
 
     masked = clause
     for match in _RESPECTIVELY.finditer(clause):
         names = match.group("names").split("、")
-        values = re.findall(r"\d+(?:\.\d+)?", match.group("nums"))
-        if len(names) != len(values):
+        pieces = re.findall(r"(\d+(?:\.\d+)?)([万亿]?元|%)?", match.group("nums"))
+        values = [v for v, _ in pieces]
+        unit = next((u for _, u in reversed(pieces) if u), "")
+        if len(names) == 1 and len(values) == 2 and "城乡" in names[0]:
+            # 城乡居民人均可支配收入分别增长5.1%、6.3%: urban, then rural
+            head, _, rest = names[0].partition("城乡")
+            names = [f"{head}城镇{rest}", f"农村{rest}"]
+        if len(names) != len(values) or len(names) < 2:
             continue
         last = names[-1]
         head = last[: len(names[0])] if len(names[0]) < len(last) else last
@@ -410,18 +424,29 @@ def _clause_indicators(clause: str, common: dict) -> list[dict]:
         full = [n if n == last else n + suffix for n in names]
         full[0] = re.sub(r"^.*[，：:]", "", full[0])
         verb = match.group("verb") or ""
-        percent = "%" in match.group("nums") or bool(match.group("unit"))
+        percent = unit == "%"
         growth = bool(re.search(r"增长|提高|下降", verb))
         sign = -1 if "下降" in verb else 1
+        added = []
         for name, value in zip(full, values, strict=True):
             name, _, _ = _clean_name(name)
             v = float(value)
-            add(name, v, "%" if percent else "", sign * v if growth and percent else math.nan, None)
-        masked = masked[: match.start()] + "，" * (match.end() - match.start()) + masked[match.end():]
+            added.append(add(name, v, unit, sign * v if growth and percent else math.nan, None, match.start()))
+        end = match.end()
+        rates = _RESPECTIVE_RATES.match(clause, end)
+        if rates and not percent:
+            # …分别达到7.5万元和3.6万元，分别增长5%和7%: the rates follow their levels in order
+            found = re.findall(r"\d+(?:\.\d+)?", rates.group("nums"))
+            if len(found) == len(added):
+                rate_sign = -1 if "下降" in rates.group("verb") else 1
+                for row, value in zip(added, found, strict=True):
+                    row["change_pct"] = rate_sign * float(value)
+                end = rates.end()
+        masked = masked[: match.start()] + "，" * (end - match.start()) + masked[end:]
     for match in _IN_STEP.finditer(masked):
         name, _, _ = _clean_name(match.group("name"))
         if name:
-            add(name, math.nan, "%", math.nan, "同步")
+            add(name, math.nan, "%", math.nan, "同步", match.start())
     from_to: dict[int, tuple[float, int]] = {}
     for match in _FROM_TO.finditer(masked):
         q = _QUANTITY.match(match.group("a"))
@@ -454,7 +479,8 @@ def _clause_indicators(clause: str, common: dict) -> list[dict]:
         if not name:
             continue
         last = add(name, q.value, q.unit, sign * q.value if growth and q.unit == "%" else math.nan,
-                   q.qualifier, start_value)
+                   q.qualifier, match.start(), start_value)
+    rows.sort(key=lambda row: row.pop("_at"))
     return rows
 
 

@@ -266,3 +266,28 @@ def test_target_attainment_with_one_report_is_empty_with_columns(body):
 
     t = target_attainment(body)
     assert t.empty and list(t.columns) == ATTAINMENT_COLUMNS
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("地区生产总值（GDP）增长6%。", [["地区生产总值", 6.0, "%", 6.0]]),
+    ("全区生产总值增速达到6.2%。", [["地区生产总值", 6.2, "%", 6.2]]),
+    ("一般公共预算收入完成62.1亿元，可比增长6.8%。", [["一般公共预算收入", 62.1, "亿元", 6.8]]),
+    ("经济增长预期目标为5%左右。", [["地区生产总值", 5.0, "%", 5.0]]),
+    ("实现地区生产总值1.13万亿元，同比增长5.5%。", [["地区生产总值", 1.13, "万亿元", 5.5]]),
+    ("城乡居民人均可支配收入分别增长5.1%、6.3%。",
+     [["城镇居民人均可支配收入", 5.1, "%", 5.1], ["农村居民人均可支配收入", 6.3, "%", 6.3]]),
+    ("城乡居民人均可支配收入分别达到75000元和36000元，分别增长5%和7%。",
+     [["城镇居民人均可支配收入", 75000.0, "元", 5.0], ["农村居民人均可支配收入", 36000.0, "元", 7.0]]),
+])
+def test_more_headline_phrasings(text, expected):
+    df = extract_indicators(text, year=2023)
+    assert df[["indicator", "value", "unit", "change_pct"]].values.tolist() == expected
+
+
+def test_targets_listed_with_commas_keep_their_order_and_qualifiers():
+    text = ("今年全区经济社会发展的主要预期目标是：地区生产总值增长5%左右，一般公共预算收入增长4%，"
+            "居民收入增长与经济增长基本同步，城镇调查失业率控制在5%以内。")
+    df = extract_indicators(text, year=2024).fillna({"qualifier": ""})
+    assert df[["indicator", "qualifier", "kind"]].values.tolist() == [
+        ["地区生产总值", "左右", "target"], ["一般公共预算收入", "", "target"],
+        ["居民人均可支配收入", "同步", "target"], ["城镇调查失业率", "以内", "target"]]
