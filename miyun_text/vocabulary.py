@@ -318,9 +318,14 @@ def normalise_indicator(name: str) -> str:
     return _ALIAS.get(name, name)
 
 
-def _statement_kind(clause: str, part_kind: str | None, sentence: str = "") -> str:
+_PARAGRAPH_ACTUAL = ("过去一年", "一年来", "过去五年", "五年来", "去年")
+_PARAGRAPH_TARGET = ("今年", "明年")
+
+
+def _statement_kind(clause: str, part_kind: str | None, sentence: str = "", paragraph: str = "") -> str:
     # The part decides where the report says which year it speaks of; the sentence's cues
-    # (预期目标, 力争; 完成, 同比) decide elsewhere, clause first.
+    # (预期目标, 力争; 完成, 同比) decide elsewhere, clause first; then the paragraph's
+    # time words (过去一年 for results, 今年 for targets).
     if part_kind == "plan":
         return "target"
     if part_kind == "review":
@@ -330,6 +335,10 @@ def _statement_kind(clause: str, part_kind: str | None, sentence: str = "") -> s
             return "target"
         if any(w in text for w in _ACTUAL_WORDS):
             return "actual"
+    if any(w in paragraph for w in _PARAGRAPH_ACTUAL):
+        return "actual"
+    if any(w in paragraph for w in _PARAGRAPH_TARGET):
+        return "target"
     return "other"
 
 
@@ -389,7 +398,7 @@ def extract_indicators(data: str | pd.Series | pd.DataFrame, year: int | None = 
         }
         for sentence in split_sentences(text):
             for clause in re.split(r"(?<=[；;])", sentence):
-                kind = _statement_kind(clause, part_kind, sentence)
+                kind = _statement_kind(clause, part_kind, sentence, text)
                 row_year = _statement_year(kind, part_year, report_year, year)
                 common = {**base, "kind": kind, "year": row_year, "sentence": sentence}
                 rows += _clause_indicators(clause, common)
