@@ -21,7 +21,8 @@ from .errors import NotebookExecutionError
 from .io import write_csv, write_text_atomic
 from .paths import find_data_dir
 
-__all__ = ["build_processed", "make_figures", "notebook_paths", "render_notebooks", "standard_figures"]
+__all__ = ["build_processed", "make_figures", "notebook_paths", "render_notebooks", "section_table",
+           "standard_figures"]
 
 
 def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> dict[str, Path]:
@@ -106,8 +107,7 @@ def standard_figures(body: pd.DataFrame, top_k: int = 8):
 
     view = panel.focus(body)
     one, source, titles, about = view["paragraphs"], view["source"], view["titles"], view["about"]
-    sections = one.dropna(subset=["section_no"]).copy()
-    sections["section"] = section_labels(sections)
+    sections = section_table(one)
     tf = theme_frequencies(sections, by=["report_id", "part_no", "section_no", "section"])
     yield "themes_by_section", plots.theme_heatmap(tf, row="section", title=f"各节主题分布（每万内容词）{about}",
                                                    source=source)
@@ -136,6 +136,28 @@ def standard_figures(body: pd.DataFrame, top_k: int = 8):
     if body["report_id"].nunique() > 1:
         for figures in (panel.theme_figures, panel.rhetoric_figures, panel.attainment_figures):
             yield from figures(body).items()
+
+
+def section_table(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """The paragraphs inside numbered sections with a readable ``section`` label; a report
+    without sections gives its parts instead (``一、2023年工作回顾``), so section views never
+    come out empty.
+
+    Example:
+        >>> from miyun_text.structure import parse_report
+        >>> section_table(parse_report("一、2023年工作回顾\\n保水。", "r", 2024))["section"].tolist()
+        ['一、2023年工作回顾']
+    """
+    sections = paragraphs.dropna(subset=["section_no"]).copy()
+    if len(sections):
+        sections["section"] = section_labels(sections)
+        return sections
+    numerals = "〇一二三四五六七八九十"
+    parts = paragraphs[paragraphs["part_no"] > 0].copy()
+    parts["section"] = [f"{numerals[n] if n <= 10 else n}、{str(t).split('，')[0]}"
+                        for n, t in zip(parts["part_no"], parts["part_title"], strict=True)]
+    parts["section"] = parts["section"].astype("string")
+    return parts
 
 
 def section_labels(paragraphs: pd.DataFrame) -> pd.Series:

@@ -721,7 +721,7 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     region = region or "、".join(dict.fromkeys(data["region"].dropna().astype(str)))
     data = data.sort_values(["year", "indicator"], kind="mergesort").reset_index(drop=True)
     names = [f"{int(r.year)}年 {r.indicator}" for r in data.itertuples(index=False)]
-    fig, ax = plt.subplots(figsize=(9.5, 0.5 * len(data) + 2.2))
+    fig, ax = plt.subplots(figsize=(9.5, max(3.6, 0.5 * len(data) + 2.2)))
     for i, r in enumerate(data.itertuples(index=False)):
         if pd.notna(r.actual_value):
             ax.barh(i, r.actual_value, height=0.55, color=_STATUS_COLORS.get(r.status, "#8C8C8C"))
@@ -737,7 +737,7 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
         if pd.isna(r.actual_value):
             ax.text(0, i, " 未报告结果", va="center", fontsize=8, color="#555555")
     ax.set_yticks(range(len(data)), names)
-    ax.invert_yaxis()
+    ax.set_ylim(len(data) - 0.5, -0.5)  # top to bottom, and room for the notes of a lone row
     ax.axvline(0, color="#333333", linewidth=0.6)
     ax.set_xlabel("增长率或比率 (%, growth rate or rate)")
     years = sorted(int(y) for y in data["year"].unique())
@@ -746,7 +746,8 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     handles = [Patch(color=c, label=_STATUS_LABELS[s])
                for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
     handles.append(Line2D([], [], marker="D", color="#222222", linestyle="none", label="目标（含限定语）"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(handles), frameon=False,
+              fontsize=8)
     ax.margins(x=0.2)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     _source(fig, source)

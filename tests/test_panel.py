@@ -113,3 +113,24 @@ def test_pooling_several_reports_in_a_profile_does_not_fail(panel_body):
     plt.close(fig)
     assert plots.comparison_sides(pd.DataFrame({"comparison": ["密云区 2022 vs 密云区 2023"]})) == (
         "密云区 2022", "密云区 2023")
+
+
+def test_standard_figures_for_a_latest_report_without_sections_or_review():
+    from miyun_text.build import standard_figures
+
+    corpus = pd.DataFrame({
+        "report_id": ["a_2023", "a_2024"], "year": [2023, 2024], "region": ["甲区", "甲区"], "level": ["区", "区"],
+        "text": ["一、2022年工作回顾\n（一）生态\n保护水源，地区生产总值增长5%。\n二、2023年工作安排\n（一）经济\n"
+                 "今年主要预期目标是：地区生产总值增长5%左右。推进乡村振兴，发展乡村旅游。",
+                 "一、2024年工作安排\n今年主要预期目标是：地区生产总值增长4.5%左右。推进科技创新，保护生态环境，"
+                 "发展文化旅游，建设美丽乡村。"]})
+    body = corpus_paragraphs(corpus)
+    body = body[body["part_no"] > 0]
+    names = []
+    for name, fig in standard_figures(body, top_k=3):
+        names.append(name)
+        plt.close(fig)
+    # no review in the latest report: no review-vs-plan figures for it; the older report still has one
+    assert "themes_review_vs_plan" not in names and "rhetoric_markers" not in names
+    assert {"themes_by_section", "keywords_by_section", "distinctive_terms_a_2023", "themes_over_years_甲区",
+            "targets_vs_results_甲区"} <= set(names)
