@@ -216,7 +216,7 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     rows, cols = _labels(tf, row), _labels(tf, "label")
     grid = tf.pivot_table(index=row, columns="label", values=value, aggfunc="sum", sort=False)
     grid = grid.reindex(index=rows, columns=cols).fillna(0.0)
-    height = max(3.5, 0.42 * len(rows) + 1.8)
+    height = max(4.8, 0.42 * len(rows) + 1.8)  # room for the colour bar label beside a few rows
     fig, ax = plt.subplots(figsize=(11, height))
     image = ax.imshow(grid.to_numpy(), cmap="YlGnBu", aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=35, ha="right")
