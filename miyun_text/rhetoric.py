@@ -3,7 +3,9 @@
 :func:`compare` scores how two token sets differ: the log-odds ratio with an
 informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words") or
 log-likelihood keyness G² (Rayson & Garside 2000) with the Log Ratio effect size.
-The multi-year helpers work for any number of reports; with one report,
+The multi-year helpers (:func:`year_table`, :func:`trajectories`, :func:`new_and_gone`,
+:func:`compare_years`) compare years within one region, never pooling regions under a
+year label; :func:`compare_regions` compares regions within one year. With one report,
 :func:`review_vs_plan` compares its review of last year with its plan for this year,
 and labels the result as a comparison within one report.
 """
