@@ -114,8 +114,8 @@ _FRAME_WORDS = frozenset({"明确", "来自", "中科院", "其中", "共", "累
 # Sentence cues, used only where the part does not say (outlook, preamble, unknown layouts):
 # the bare word 目标 is no cue (完成年度目标 states a result).
 _TARGET_WORDS = ("预期目标", "主要目标", "目标是", "目标为", "力争", "争取", "控制在", "预期", "计划")
-_ACTUAL_WORDS = ("预计完成", "完成", "实现", "达到", "累计", "同比", "比上年", "按不变价", "同口径", "建成", "新增",
-                 "全年")
+_ACTUAL_WORDS = ("预计完成", "预计", "完成", "实现", "达到", "累计", "同比", "比上年", "按不变价", "同口径", "建成",
+                 "新增", "全年")
 # One indicator, several names: the canonical name first.
 INDICATOR_ALIASES = {
     "地区生产总值": ("GDP", "地区生产总值（GDP）", "生产总值", "全区地区生产总值", "全市地区生产总值", "经济增长",
@@ -298,7 +298,8 @@ def _clean_name(raw: str) -> tuple[str, bool, int]:
     name = _NAME_TRIM_HEAD.sub("", name)
     name = _NAME_TRIM_TAIL.sub("", name)
     name = _RATE_FRAMES.sub("", name)
-    name = re.sub(r"^(?:全区|全市|全县|全年|今年|去年)", "", name)
+    name = re.sub(r"^(?:全区|全市|全县|全年|今年|去年|区属|市属|县属)", "", name)
+    name = re.sub(r"^城(?=居民)", "城镇", re.sub(r"^乡(?=居民)", "农村", name))  # 城、乡居民…分别
     return normalise_indicator(name.strip(" ，、（）()")), bool(growth), sign
 
 

@@ -291,3 +291,18 @@ def test_targets_listed_with_commas_keep_their_order_and_qualifiers():
     assert df[["indicator", "qualifier", "kind"]].values.tolist() == [
         ["地区生产总值", "左右", "target"], ["一般公共预算收入", "", "target"],
         ["居民人均可支配收入", "同步", "target"], ["城镇调查失业率", "以内", "target"]]
+
+
+def test_district_owned_output_and_urban_rural_shorthand():
+    review = ("区属地区生产总值达到412.6亿元、增长7.4%；地方一般公共预算收入18.3亿元、增长6.2%；"
+              "预计规模以上工业增加值突破900亿元，增长9%以上。")
+    df = extract_indicators(review, year=2023)
+    assert df[["indicator", "value", "change_pct", "kind"]].values.tolist() == [
+        ["地区生产总值", 412.6, 7.4, "actual"], ["地方一般公共预算收入", 18.3, 6.2, "actual"],
+        ["规模以上工业增加值", 900.0, 9.0, "actual"]]
+    plan = ("主要预期目标：区属地区生产总值增长7%，一般公共预算收入同口径增长6%，"
+            "城、乡居民人均可支配收入分别增长6%、7.5%。")
+    df = extract_indicators(plan, year=2024)
+    assert df[["indicator", "change_pct", "kind"]].values.tolist() == [
+        ["地区生产总值", 7.0, "target"], ["一般公共预算收入", 6.0, "target"],
+        ["城镇居民人均可支配收入", 6.0, "target"], ["农村居民人均可支配收入", 7.5, "target"]]
