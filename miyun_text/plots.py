@@ -387,6 +387,9 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str | None = None,
     import numpy as np
 
     data = indicators.dropna(subset=["change_pct"])
+    if "label" in data and data["label"].nunique() > 1:
+        # several reports: one row per indicator and report, never one report standing for all
+        data = data.assign(indicator=data["indicator"].astype(str) + "（" + data["label"].astype(str) + "）")
     data = data[data["kind"].isin(["actual", "target"])].drop_duplicates(["indicator", "kind"])
     names = _labels(data, "indicator")
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(names) + 1.9))

@@ -46,6 +46,7 @@ INDICATOR_COLUMNS = [
     "part_no",
     "section_no",
     "region",
+    "label",
     "start_value",
 ]
 
@@ -396,6 +397,7 @@ def extract_indicators(data: str | pd.Series | pd.DataFrame, year: int | None = 
             "part_no": record.get("part_no"),
             "section_no": record.get("section_no"),
             "region": record.get("region"),
+            "label": record.get("label"),
         }
         for sentence in split_sentences(text):
             for clause in re.split(r"(?<=[；;])", sentence):
@@ -510,6 +512,7 @@ def _indicator_frame(rows: list[dict]) -> pd.DataFrame:
             "part_no": "Int64",
             "section_no": "Int64",
             "region": "string",
+            "label": "string",
             "start_value": "float64",
         }
     )
@@ -590,7 +593,7 @@ def target_attainment(paragraphs: pd.DataFrame, *, tolerance: float = 0.5,
     ind = indicators if indicators is not None else extract_indicators(paras)
     reports = paras[["report_id", "region", "year"]].drop_duplicates("report_id")
     reports = reports.assign(region=reports["region"].astype("string").fillna(""))
-    ind = ind.drop(columns=["region"], errors="ignore").merge(
+    ind = ind.drop(columns=["region", "label"], errors="ignore").merge(
         reports.rename(columns={"year": "report_year"}), on="report_id", how="left")
     years = {(r, int(y)): str(rid) for rid, r, y in reports[["report_id", "region", "year"]].itertuples(index=False)}
     pairs = sorted((r, y) for (r, y) in years if (r, y + 1) in years)

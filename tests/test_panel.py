@@ -134,3 +134,15 @@ def test_standard_figures_for_a_latest_report_without_sections_or_review():
     assert "themes_review_vs_plan" not in names and "rhetoric_markers" not in names
     assert {"themes_by_section", "keywords_by_section", "distinctive_terms_a_2023", "themes_over_years_甲区",
             "targets_vs_results_甲区"} <= set(names)
+
+
+def test_indicator_chart_keeps_every_report(panel_body):
+    from miyun_text.vocabulary import extract_indicators
+
+    indicators = extract_indicators(panel_body)
+    headline = indicators[indicators["section_no"].isna() & (indicators["indicator"] == "地区生产总值")]
+    fig = plots.indicator_chart(headline)
+    names = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "地区生产总值（怀柔区 2022）" in names and "地区生产总值（平谷区 2023）" in names
+    assert len(names) == 6  # one row per report
+    plt.close(fig)
