@@ -22,7 +22,8 @@ from .errors import NotebookExecutionError
 from .io import write_csv, write_text_atomic
 from .paths import find_data_dir
 
-__all__ = ["build_processed", "make_figures", "notebook_paths", "render_notebooks"]
+__all__ = ["build_processed", "make_figures", "notebook_paths", "render_notebooks", "section_table",
+           "standard_figures"]
 
 
 def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> dict[str, Path]:
@@ -94,46 +95,102 @@ def make_figures(data_dir: str | os.PathLike[str] | None = None, folder: str | o
                  top_k: int = 8) -> list[Path]:
     """Build every standard figure from the corpus into ``folder`` (PNG), as the notebooks do.
 
+    The within-report figures (sections, keywords, vocabulary, review against plan,
+    results against targets, word cloud) describe the latest report
+    (:func:`miyun_text.panel.focus_report`); the review-against-plan terms are drawn for
+    every report that has both parts. With several reports, the panel figures follow:
+    themes and markers over the years of each region, distinctive and new and faded terms
+    between its consecutive reports, region-by-theme heatmaps for shared years, and
+    targets against results (:mod:`miyun_text.panel`).
+
     Example:
         >>> [p.name for p in make_figures(folder="/tmp/figs")][:1]  # doctest: +SKIP
         ['themes_by_section.png']
     """
-    from . import plots
     from .corpus import load_corpus
-    from .keywords import extract_keywords
-    from .rhetoric import marker_rates, review_vs_plan
     from .structure import corpus_paragraphs
+
+    corpus = load_corpus(data_dir)
+    body = corpus_paragraphs(corpus)
+    body = body[body["part_no"] > 0]
+    paths: list[Path] = []
+    for name, fig in standard_figures(body, top_k=top_k):
+        paths += save_figure(fig, name, folder)
+    return paths
+
+
+def save_figure(fig, name: str, folder: str | os.PathLike[str]) -> list[Path]:
+    from . import plots
+
+    return plots.save_figure(fig, name, folder)
+
+
+def standard_figures(body: pd.DataFrame, top_k: int = 8):
+    """Yield ``(file name, Figure)`` for every standard figure of a paragraph table, one at a time.
+
+    Example:
+        >>> next(iter(standard_figures(body)))[0]  # doctest: +SKIP
+        'themes_by_section'
+    """
+    from . import panel, plots
+    from .keywords import extract_keywords
+    from .rhetoric import marker_rates, reports_with_review_and_plan, review_vs_plan
     from .themes import theme_frequencies
     from .vocabulary import extract_indicators, quoted_terms
 
-    corpus = load_corpus(data_dir)
-    paragraphs = corpus_paragraphs(corpus)
-    source = plots.source_line(corpus)
-    body = paragraphs[paragraphs["part_no"] > 0]
-    sections = body.dropna(subset=["section_no"]).copy()
-    sections["section"] = section_labels(sections)
-    paths: list[Path] = []
+    view = panel.focus(body)
+    one, source, titles, about = view["paragraphs"], view["source"], view["titles"], view["about"]
+    sections = section_table(one)
     tf = theme_frequencies(sections, by=["report_id", "part_no", "section_no", "section"])
-    paths += plots.save_figure(plots.theme_heatmap(tf, row="section", title="各节主题分布（每万内容词）",
-                                                   source=source), "themes_by_section", folder)
-    profile = theme_frequencies(body, by="part_kind")
-    paths += plots.save_figure(plots.theme_profile(profile, source=source), "themes_review_vs_plan", folder)
+    yield "themes_by_section", plots.theme_heatmap(tf, row="section", title=f"各节主题分布（每万内容词）{about}",
+                                                   source=source)
+    if view["review_and_plan"]:
+        profile = theme_frequencies(one, by="part_kind")
+        yield "themes_review_vs_plan", plots.theme_profile(profile, groups=titles["theme_groups"],
+                                                           title=titles["theme_title"] + about, source=source)
     kw = extract_keywords(sections, by="section", top_k=top_k)
-    paths += plots.save_figure(plots.keyword_panels(kw, source=source), "keywords_by_section", folder)
-    paths += plots.save_figure(plots.vocabulary_bars(quoted_terms(body), source=source), "policy_vocabulary", folder)
-    indicators = extract_indicators(body)
+    yield "keywords_by_section", plots.keyword_panels(kw, title=f"各节关键词（TF-IDF，语料内IDF）{about}",
+                                                      source=source)
+    yield "policy_vocabulary", plots.vocabulary_bars(quoted_terms(one), title=f"引号中的政策话语（出现次数）{about}",
+                                                     source=source)
+    indicators = extract_indicators(one)
     # the headline results and targets stand in the parts' opening paragraphs, before any section
     headline = indicators[indicators["section_no"].isna()]
-    paths += plots.save_figure(plots.indicator_chart(headline, source=source), "results_vs_targets", folder)
-    for rid in corpus["report_id"]:
+    yield "results_vs_targets", plots.indicator_chart(headline, title=titles["indicator_title"] + about, source=source)
+    for rid in reports_with_review_and_plan(body):
         result = review_vs_plan(body, report_id=rid)
-        paths += plots.save_figure(plots.distinctive_terms(result, source=source), f"distinctive_terms_{rid}", folder)
-    paths += plots.save_figure(plots.marker_profile(marker_rates(body), source=source), "rhetoric_markers", folder)
-    weights = extract_keywords(body, top_k=150)
+        yield f"distinctive_terms_{rid}", plots.distinctive_terms(result, source=panel.report_source(body, rid))
+    if view["review_and_plan"]:
+        yield "rhetoric_markers", plots.marker_profile(marker_rates(one), groups=titles["marker_groups"],
+                                                       title=f"修辞标记：回顾与安排{about}", source=source)
+    weights = extract_keywords(one, top_k=150)
     frequencies = dict(zip(weights["term"], weights["score"], strict=True))
-    paths += plots.save_figure(plots.word_cloud(frequencies, source=source),
-                               "wordcloud", folder)
-    return paths
+    yield "wordcloud", plots.word_cloud(frequencies, source=source)
+    if body["report_id"].nunique() > 1:
+        for figures in (panel.theme_figures, panel.rhetoric_figures, panel.attainment_figures):
+            yield from figures(body).items()
+
+
+def section_table(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """The paragraphs inside numbered sections with a readable ``section`` label; a report
+    without sections gives its parts instead (``一、2023年工作回顾``), so section views never
+    come out empty.
+
+    Example:
+        >>> from miyun_text.structure import parse_report
+        >>> section_table(parse_report("一、2023年工作回顾\\n保水。", "r", 2024))["section"].tolist()
+        ['一、2023年工作回顾']
+    """
+    sections = paragraphs.dropna(subset=["section_no"]).copy()
+    if len(sections):
+        sections["section"] = section_labels(sections)
+        return sections
+    numerals = "〇一二三四五六七八九十"
+    parts = paragraphs[paragraphs["part_no"] > 0].copy()
+    parts["section"] = [f"{numerals[n] if n <= 10 else n}、{str(t).split('，')[0]}"
+                        for n, t in zip(parts["part_no"], parts["part_title"], strict=True)]
+    parts["section"] = parts["section"].astype("string")
+    return parts
 
 
 def section_labels(paragraphs: pd.DataFrame) -> pd.Series:

@@ -79,27 +79,40 @@ def _cmd_keywords(args: argparse.Namespace) -> None:
 
 
 def _cmd_themes(args: argparse.Namespace) -> None:
-    from .themes import theme_frequencies
+    from .themes import theme_coverage_by, theme_frequencies
 
-    _emit(theme_frequencies(_paragraphs(args), by=args.by), args.out, args.rows)
+    by = args.by[0] if len(args.by) == 1 else args.by
+    if args.coverage:
+        by = "report" if args.by == ["section"] else by
+        _emit(theme_coverage_by(_paragraphs(args), by=by), args.out, args.rows)
+    else:
+        _emit(theme_frequencies(_paragraphs(args), by=by), args.out, args.rows)
 
 
 def _cmd_vocab(args: argparse.Namespace) -> None:
-    from .vocabulary import extract_indicators, formulas, quoted_terms
+    from .vocabulary import extract_indicators, formulas, quoted_terms, target_attainment
 
-    table = {"quoted": quoted_terms, "formulas": formulas, "indicators": extract_indicators}[args.kind]
+    table = {"quoted": quoted_terms, "formulas": formulas, "indicators": extract_indicators,
+             "attainment": target_attainment}[args.kind]
     _emit(table(_paragraphs(args)), args.out, args.rows)
 
 
 def _cmd_compare(args: argparse.Namespace) -> None:
-    from .rhetoric import compare_years, review_vs_plan
+    from .panel import focus_report
+    from .rhetoric import compare_regions, compare_years, review_vs_plan
 
     paragraphs = _paragraphs(args)
-    if args.years:
-        result = compare_years(paragraphs, args.years[0], args.years[1], args.method, min_count=args.min_count)
+    if args.regions:
+        if args.year is None:
+            raise MiyunTextError("compare --regions A B needs --year Y (regions are compared within one year)")
+        result = compare_regions(paragraphs, args.year, args.regions[0], args.regions[1], args.method,
+                                 min_count=args.min_count)
+    elif args.years:
+        result = compare_years(paragraphs, args.years[0], args.years[1], args.method, min_count=args.min_count,
+                               region=args.region)
     else:
-        ids = paragraphs["report_id"].unique().tolist()
-        result = review_vs_plan(paragraphs, args.method, report_id=ids[-1], min_count=args.min_count)
+        result = review_vs_plan(paragraphs, args.method, report_id=focus_report(paragraphs),
+                                min_count=args.min_count)
     _emit(result, args.out, args.rows)
 
 
@@ -216,18 +229,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_keywords)
 
     p = sub.add_parser("themes", help="theme counts and rates per 10,000 content tokens")
-    p.add_argument("--by", default="section", help="report, part, part_kind, section or year")
+    p.add_argument("--by", nargs="+", default=["section"],
+                   help="report, region, year, part, part_kind, section, or several (--by region year)")
+    p.add_argument("--coverage", action="store_true",
+                   help="theme coverage (share of content tokens a theme holds) per report, or per --by group")
     table_options(p)
     p.set_defaults(func=_cmd_themes)
 
     p = sub.add_parser("vocab", help="quoted terms, numbered formulas or quantified results and targets")
-    p.add_argument("kind", choices=["quoted", "formulas", "indicators"])
+    p.add_argument("kind", choices=["quoted", "formulas", "indicators", "attainment"])
     table_options(p)
     p.set_defaults(func=_cmd_vocab)
 
     p = sub.add_parser("compare", help="distinctive terms: review vs plan of a report, or two years")
     p.add_argument("--method", choices=["log_odds", "g2"], default="log_odds")
     p.add_argument("--years", type=int, nargs=2, metavar=("A", "B"), help="compare the reports of two years")
+    p.add_argument("--region", help="the region whose years are compared (needed when the corpus holds several)")
+    p.add_argument("--regions", nargs=2, metavar=("A", "B"), help="compare two regions' reports of --year")
+    p.add_argument("--year", type=int, help="the year in which --regions are compared")
     p.add_argument("--min-count", type=int, default=3)
     table_options(p)
     p.set_defaults(func=_cmd_compare)

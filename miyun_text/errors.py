@@ -86,3 +86,14 @@ class ResourceError(MiyunTextError):
 
 class NotebookExecutionError(MiyunTextError):
     """A notebook cell failed while the report was being built."""
+
+
+class PanelError(MiyunTextError, ValueError):
+    """A region or year the corpus does not hold was asked for, or a question needs one region."""
+
+
+class AmbiguousRegionError(PanelError):
+    """A year-over-year question was asked of paragraphs from several regions without naming one."""
+
+
+__all__ += ["AmbiguousRegionError", "PanelError"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, token_kind
-from .structure import group_label, text_cells
+from .structure import group_columns, group_label, text_cells
 from .tokens import paragraph_tokens
 
 __all__ = [
@@ -58,10 +58,14 @@ def _as_frame(docs: Docs) -> pd.DataFrame:
 def _group_labels(frame: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
     if by is None:
         return ["all"] * len(frame)
-    columns = [by] if isinstance(by, str) else list(by)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"no column(s) {missing} to group by; available: {list(frame.columns)}")
+    if isinstance(by, str) and by in frame.columns:
+        columns = [by]  # a column of readable labels (section_labels) names its groups itself
+    else:
+        try:
+            columns = group_columns(frame, by)
+        except ValueError:
+            missing = [c for c in ([by] if isinstance(by, str) else by) if c not in frame.columns]
+            raise ValueError(f"no column(s) {missing} to group by; available: {list(frame.columns)}") from None
     return [group_label(values) for values in frame[columns].itertuples(index=False, name=None)]
 
 

@@ -23,17 +23,25 @@ from .paths import resource_path
 
 __all__ = [
     "FONT_FILE",
+    "attainment_chart",
+    "comparison_sides",
     "distinctive_terms",
     "font_path",
     "font_properties",
     "indicator_chart",
     "keyword_panels",
     "marker_profile",
+    "marker_trajectories",
+    "new_and_gone_terms",
+    "region_slug",
+    "review_plan_titles",
+    "review_plan_years",
     "save_figure",
     "source_line",
     "style",
     "theme_heatmap",
     "theme_profile",
+    "themes_over_years",
     "vocabulary_bars",
     "word_cloud",
 ]
@@ -84,6 +92,7 @@ def _rc() -> dict[str, Any]:
         "svg.hashsalt": "miyun-text",
         "svg.fonttype": "path",
         "image.interpolation": "nearest",
+        "figure.max_open_warning": 0,  # a panel of many reports draws many figures in one cell
     }
 
 
@@ -207,7 +216,7 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     rows, cols = _labels(tf, row), _labels(tf, "label")
     grid = tf.pivot_table(index=row, columns="label", values=value, aggfunc="sum", sort=False)
     grid = grid.reindex(index=rows, columns=cols).fillna(0.0)
-    height = max(3.5, 0.42 * len(rows) + 1.8)
+    height = max(4.8, 0.42 * len(rows) + 1.8)  # room for the colour bar label beside a few rows
     fig, ax = plt.subplots(figsize=(11, height))
     image = ax.imshow(grid.to_numpy(), cmap="YlGnBu", aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=35, ha="right")
@@ -231,6 +240,17 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
 _GROUP_COLORS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52"]
 
 
+def _pooled_rates(part: pd.DataFrame) -> pd.Series:
+    """Rate per 10,000 per label; rows of several reports under one label are pooled
+    (summed counts over summed tokens), never indexed twice."""
+    if not part["label"].duplicated().any():
+        return part.set_index("label")["per_10k"]
+    if {"count", "n_tokens"} <= set(part.columns):
+        sums = part.groupby("label", sort=False)[["count", "n_tokens"]].sum()
+        return (sums["count"] / sums["n_tokens"].where(sums["n_tokens"] > 0) * 10_000).fillna(0.0)
+    return part.groupby("label", sort=False)["per_10k"].mean()
+
+
 def _grouped_bars(ax, data: pd.DataFrame, by: str, groups: Mapping[str, str], categories: list[str],
                   horizontal: bool):
     """Draw ``per_10k`` of each group side by side per category; return the category positions."""
@@ -239,7 +259,7 @@ def _grouped_bars(ax, data: pd.DataFrame, by: str, groups: Mapping[str, str], ca
     positions = np.arange(len(categories))
     size = 0.8 / len(groups)
     for k, (key, label) in enumerate(groups.items()):
-        values = data[data[by] == key].set_index("label")["per_10k"].reindex(categories).fillna(0.0).to_numpy()
+        values = _pooled_rates(data[data[by] == key]).reindex(categories).fillna(0.0).to_numpy()
         offsets = positions + (k - (len(groups) - 1) / 2) * size
         color = _GROUP_COLORS[k % len(_GROUP_COLORS)]
         if horizontal:
@@ -350,7 +370,7 @@ def vocabulary_bars(quoted: pd.DataFrame, *, top: int = 25, title: str = "引号
 
 
 @_styled
-def indicator_chart(indicators: pd.DataFrame, *, title: str = "增速：2023年实绩与2024年目标",
+def indicator_chart(indicators: pd.DataFrame, *, title: str | None = None,
                     source: str | None = None):
     """Growth rates reported for last year beside the targets set for this year.
 
@@ -367,12 +387,19 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str = "增速：2023年�
     import numpy as np
 
     data = indicators.dropna(subset=["change_pct"])
+    if "label" in data and data["label"].nunique() > 1:
+        # several reports: one row per indicator and report, never one report standing for all
+        data = data.assign(indicator=data["indicator"].astype(str) + "（" + data["label"].astype(str) + "）")
     data = data[data["kind"].isin(["actual", "target"])].drop_duplicates(["indicator", "kind"])
     names = _labels(data, "indicator")
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(names) + 1.9))
     y = np.arange(len(names))
+    years = {kind: "、".join(f"{int(y)}年" for y in sorted(data.loc[data["kind"] == kind, "year"].dropna().unique()))
+             if "year" in data else "" for kind in ("actual", "target")}
+    title = title or f"增速：{years['actual']}实绩与{years['target']}目标"
     for k, (kind, label, color) in enumerate(
-        [("actual", "2023年实绩（同比增长）", "#4C72B0"), ("target", "2024年预期目标", "#DD8452")]
+        [("actual", f"{years['actual']}实绩（同比增长）", "#4C72B0"),
+         ("target", f"{years['target']}预期目标", "#DD8452")]
     ):
         part = data[data["kind"] == kind].set_index("indicator")
         values = part["change_pct"].reindex(names)
@@ -394,7 +421,7 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str = "增速：2023年�
 
 
 @_styled
-def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, str] = ("回顾2023", "安排2024"),
+def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, str] | None = None,
                       title: str | None = None, source: str | None = None):
     """Diverging bars of the ``n`` most distinctive terms on each side of :func:`compare` output.
 
@@ -406,6 +433,7 @@ def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, s
     """
     import matplotlib.pyplot as plt
 
+    labels = labels or comparison_sides(result)
     top = result[result["score"] > 0].head(n)
     bottom = result[result["score"] < 0].tail(n)
     data = pd.concat([top, bottom.iloc[::-1]])
@@ -422,6 +450,28 @@ def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, s
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _source(fig, source)
     return fig
+
+
+def comparison_sides(result: pd.DataFrame) -> tuple[str, str]:
+    """Names of the two sides of a comparison, read from its ``comparison`` column.
+
+    Example:
+        >>> within = "密云区 2024: review 2023 vs plan 2024 (within one report)"
+        >>> comparison_sides(pd.DataFrame({"comparison": [within]}))
+        ('回顾2023', '安排2024')
+        >>> comparison_sides(pd.DataFrame({"comparison": ["密云区 2022 vs 密云区 2023"]}))
+        ('密云区 2022', '密云区 2023')
+    """
+    import re
+
+    text = str(result["comparison"].iloc[0]) if "comparison" in result and len(result) else ""
+    within = re.search(r"review (\S+) vs plan (\S+) \(within one report\)", text)
+    if within:
+        return f"回顾{within.group(1)}", f"安排{within.group(2)}"
+    if " vs " in text:
+        a, b = text.split(" vs ", 1)
+        return a.strip(), b.strip()
+    return "甲", "乙"
 
 
 @_styled
@@ -473,5 +523,235 @@ def word_cloud(frequencies: Mapping[str, float], *, title: str = "词云（TF-ID
     ax.set_axis_off()
     ax.set_title(title)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+# Figures for a panel of reports (regions × years). Titles, labels and source lines come
+# from the data; with one report none of them is drawn.
+
+_LINE_COLORS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C",
+                "#CCB974", "#64B5CD", "#2F4B7C", "#A05195"]
+
+
+def review_plan_years(paragraphs: pd.DataFrame) -> tuple[int | None, int | None]:
+    """The years a report's review and plan parts speak of (from ``part_year``).
+
+    Example:
+        >>> review_plan_years(pd.DataFrame({"part_kind": ["review", "plan"], "part_year": [2023, 2024]}))
+        (2023, 2024)
+    """
+    def year(kind: str) -> int | None:
+        years = paragraphs.loc[paragraphs["part_kind"] == kind, "part_year"].dropna()
+        return int(years.iloc[0]) if len(years) else None
+
+    return year("review"), year("plan")
+
+
+def review_plan_titles(paragraphs: pd.DataFrame) -> dict[str, Any]:
+    """Data-driven titles and legend labels for one report's review-vs-plan figures.
+
+    Example:
+        >>> t = review_plan_titles(pd.DataFrame({"part_kind": ["review", "plan"], "part_year": [2022, 2023]}))
+        >>> t["theme_title"], t["marker_groups"]["plan"]
+        ('主题侧重：回顾（2022年）与安排（2023年）', '2023年工作安排')
+    """
+    ya, yb = review_plan_years(paragraphs)
+    a = f"{ya}年" if ya else ""
+    b = f"{yb}年" if yb else ""
+    return {
+        "theme_title": f"主题侧重：回顾（{a or '上一年'}）与安排（{b or '本年'}）",
+        "theme_groups": {"review": f"{a}工作回顾（实绩）", "plan": f"{b}工作安排（承诺）"},
+        "marker_groups": {"review": f"{a}工作回顾", "plan": f"{b}工作安排"},
+        "indicator_title": f"增速：{a}实绩与{b}目标",
+        "labels": (f"回顾{ya or ''}", f"安排{yb or ''}"),
+    }
+
+
+def region_slug(paragraphs: pd.DataFrame | None, region: str) -> str:
+    """The region's part of a figure's file name: its name as the manifest gives it
+    (``themes_over_years_密云区``), with characters that file systems reject replaced.
+
+    Example:
+        >>> region_slug(None, "密云区"), region_slug(None, "A/B 区")
+        ('密云区', 'A_B_区')
+    """
+    import re
+
+    return re.sub(r"[\\/:*?\"<>|\s]+", "_", str(region).strip()) or "region"
+
+
+@_styled
+def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", ncols: int = 4,
+                      source: str | None = None):
+    """Small multiples, one panel per theme: its share of theme words in each year of one region.
+
+    ``tf`` is :func:`miyun_text.themes.theme_frequencies` output grouped by ``year``
+    (one region's paragraphs).
+
+    Example:
+        >>> tf = pd.DataFrame({"year": [2022, 2023] * 2, "label": ["经济发展"] * 2 + ["生态环境"] * 2,
+        ...                    "share": [0.3, 0.4, 0.2, 0.1]})
+        >>> themes_over_years(tf, region="甲区").axes[0].get_title()
+        '经济发展'
+    """
+    import math
+
+    import matplotlib.pyplot as plt
+
+    labels = _labels(tf, "label")
+    years = sorted(int(y) for y in tf["year"].unique())
+    nrows = max(1, math.ceil(len(labels) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.1 * ncols, 2.1 * nrows + 1.0), squeeze=False, sharey=True)
+    scale = 100 if value == "share" else 1
+    top = float(tf[value].max()) * scale if len(tf) else 1.0
+    for ax, label in zip(axes.flat, labels, strict=False):
+        part = tf[tf["label"].astype(str) == label].sort_values("year")
+        ax.plot(part["year"].astype(int), part[value] * scale, marker="o", color="#4C72B0", linewidth=1.6)
+        ax.set_title(label, fontsize=10)
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.set_ylim(0, top * 1.15 or 1)
+        ax.tick_params(labelsize=8)
+    for ax in axes.flat[len(labels):]:
+        ax.set_visible(False)
+    unit = "占主题词比例 (%, share of theme words)" if value == "share" else "每万内容词 (per 10,000 content tokens)"
+    for ax in axes[:, 0]:
+        ax.set_ylabel(unit if ax is axes[0, 0] else "", fontsize=8)
+    fig.suptitle(f"{region}：各主题占比的逐年变化（{years[0]}—{years[-1]}年）", fontsize=13)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.96))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def marker_trajectories(rates: pd.DataFrame, *, region: str, source: str | None = None):
+    """Lines of rhetorical-marker rates (per 10,000 tokens) over one region's years.
+
+    ``rates`` is :func:`miyun_text.rhetoric.marker_rates` output grouped by ``year``.
+
+    Example:
+        >>> r = pd.DataFrame({"year": [2022, 2023], "label": ["成就语"] * 2, "per_10k": [300.0, 250.0]})
+        >>> len(marker_trajectories(r, region="甲区").axes[0].lines)
+        1
+    """
+    import matplotlib.pyplot as plt
+
+    years = sorted(int(y) for y in rates["year"].unique())
+    fig, ax = plt.subplots(figsize=(7.5, 4.4))
+    for k, label in enumerate(_labels(rates, "label")):
+        part = rates[rates["label"].astype(str) == label].sort_values("year")
+        ax.plot(part["year"].astype(int), part["per_10k"], marker="o", label=label,
+                color=_LINE_COLORS[k % len(_LINE_COLORS)], linewidth=1.8)
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_ylabel("每万词频次 (per 10,000 tokens)")
+    ax.set_xlabel("报告年份 (report year)")
+    ax.set_title(f"{region}：修辞标记的逐年变化（{years[0]}—{years[-1]}年）", fontsize=12)
+    ax.legend(frameon=False, fontsize=9, loc="best")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def new_and_gone_terms(changes: pd.DataFrame, *, n: int = 12, title: str | None = None,
+                       source: str | None = None):
+    """Two panels: the terms new in a year (by count that year) and those gone (by count the year before).
+
+    ``changes`` is :func:`miyun_text.rhetoric.new_and_gone` output for one pair of years.
+
+    Example:
+        >>> ch = pd.DataFrame({"region": ["甲区"] * 2, "year_from": [2022] * 2, "year_to": [2023] * 2,
+        ...                    "term": ["冰雪", "疫情"], "status": ["new", "gone"],
+        ...                    "count_from": [0, 4], "count_to": [3, 0]})
+        >>> [ax.get_title() for ax in new_and_gone_terms(ch).axes]
+        ['2023年新出现', '2022年有、2023年消失']
+    """
+    import matplotlib.pyplot as plt
+
+    ya, yb = int(changes["year_from"].iloc[0]), int(changes["year_to"].iloc[0])
+    new = changes[changes["status"] == "new"].sort_values(["count_to", "term"], ascending=[False, True]).head(n)
+    gone = changes[changes["status"] == "gone"].sort_values(["count_from", "term"], ascending=[False, True]).head(n)
+    rows = max(len(new), len(gone), 1)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 0.32 * rows + 2.0))
+    for ax, part, column, color, label in ((axes[0], new, "count_to", "#55A868", f"{yb}年新出现"),
+                                           (axes[1], gone, "count_from", "#C44E52", f"{ya}年有、{yb}年消失")):
+        ax.barh(range(len(part)), part[column].to_numpy(), color=color)
+        ax.set_yticks(range(len(part)), part["term"].astype(str).tolist())
+        ax.invert_yaxis()
+        ax.set_title(label, fontsize=11)
+        ax.set_xlabel("出现次数 (occurrences)")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        if part.empty:
+            ax.text(0.5, 0.5, "无", transform=ax.transAxes, ha="center", va="center", color="#555555")
+    region = str(changes["region"].iloc[0]) if "region" in changes and pd.notna(changes["region"].iloc[0]) else ""
+    fig.suptitle(title or f"{region}：{ya}年到{yb}年新出现与消失的词语".lstrip("："), fontsize=12)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    _source(fig, source)
+    return fig
+
+
+def _unit(unit: object) -> str:
+    return "个百分点" if unit == "百分点" else "%" if unit == "%" else ""
+
+
+_STATUS_COLORS = {"met": "#55A868", "missed": "#C44E52", "no target stated": "#8C8C8C"}
+_STATUS_LABELS = {"met": "实绩（达到目标）", "missed": "实绩（未达目标）", "no target stated": "实绩（未提出目标）"}
+
+
+@_styled
+def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, source: str | None = None):
+    """Targets against results for one region: actual as a bar, target as a marker with its qualifier.
+
+    ``attainment`` is :func:`miyun_text.vocabulary.target_attainment` output. Rows in
+    percent (growth rates, and levels such as an unemployment rate) are drawn, one
+    per year and indicator; a result with no target says 未提出目标, a target with no
+    result 未报告结果 — neither is drawn as a gap.
+
+    Example:
+        >>> att = pd.DataFrame({"region": ["甲区"] * 2, "year": [2022] * 2, "indicator": ["地区生产总值", "失业率"],
+        ...     "unit": ["%", "%"], "target_value": [5.0, float("nan")], "target_qualifier": ["左右", None],
+        ...     "actual_value": [5.3, 3.9], "status": ["met", "no target stated"]})
+        >>> len(attainment_chart(att).axes[0].patches)
+        2
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    data = attainment[attainment["unit"].isin(["%", "百分点"])]
+    if region is not None:
+        data = data[data["region"] == region]
+    region = region or "、".join(dict.fromkeys(data["region"].dropna().astype(str)))
+    data = data.sort_values(["year", "indicator"], kind="mergesort").reset_index(drop=True)
+    names = [f"{int(r.year)}年 {r.indicator}" for r in data.itertuples(index=False)]
+    fig, ax = plt.subplots(figsize=(9.5, max(3.6, 0.5 * len(data) + 2.2)))
+    for i, r in enumerate(data.itertuples(index=False)):
+        if pd.notna(r.actual_value):
+            ax.barh(i, r.actual_value, height=0.55, color=_STATUS_COLORS.get(r.status, "#8C8C8C"))
+            ax.text(r.actual_value, i + 0.32, f" {r.actual_value:g}{_unit(r.unit)}", va="center", fontsize=7.5,
+                    color="#333333")
+        qualifier = r.target_qualifier if isinstance(r.target_qualifier, str) else ""
+        if pd.notna(r.target_value):
+            ax.plot([r.target_value], [i], marker="D", color="#222222", markersize=6, linestyle="none")
+            ax.text(r.target_value, i - 0.32, f" 目标{r.target_value:g}{_unit(r.unit)}{qualifier}", va="center",
+                    fontsize=7.5)
+        elif r.status == "no target stated":
+            ax.text(max(r.actual_value, 0), i - 0.32, " 未提出目标", va="center", fontsize=7.5, color="#555555")
+        if pd.isna(r.actual_value):
+            ax.text(0, i, " 未报告结果", va="center", fontsize=8, color="#555555")
+    ax.set_yticks(range(len(data)), names)
+    ax.set_ylim(len(data) - 0.5, -0.5)  # top to bottom, and room for the notes of a lone row
+    ax.axvline(0, color="#333333", linewidth=0.6)
+    ax.set_xlabel("增长率或比率 (%, growth rate or rate)")
+    years = sorted(int(y) for y in data["year"].unique())
+    span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年" if years else ""
+    ax.set_title(f"{region}：{span}目标与实绩（目标见当年报告，实绩见次年报告）", fontsize=12)
+    handles = [Patch(color=c, label=_STATUS_LABELS[s])
+               for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
+    handles.append(Line2D([], [], marker="D", color="#222222", linestyle="none", label="目标（含限定语）"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(handles), frameon=False,
+              fontsize=8)
+    ax.margins(x=0.2)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     _source(fig, source)
     return fig

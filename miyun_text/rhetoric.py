@@ -3,7 +3,9 @@
 :func:`compare` scores how two token sets differ: the log-odds ratio with an
 informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words") or
 log-likelihood keyness G² (Rayson & Garside 2000) with the Log Ratio effect size.
-The multi-year helpers work for any number of reports; with one report,
+The multi-year helpers (:func:`year_table`, :func:`trajectories`, :func:`new_and_gone`,
+:func:`compare_years`) compare years within one region, never pooling regions under a
+year label; :func:`compare_regions` compares regions within one year. With one report,
 :func:`review_vs_plan` compares its review of last year with its plan for this year,
 and labels the result as a comparison within one report.
 """
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ResourceError
+from .errors import AmbiguousRegionError, PanelError, ResourceError
 from .io import read_yaml
 from .paths import resource_path
 from .segment import Segmenter
@@ -30,10 +32,12 @@ from .tokens import paragraph_tokens
 __all__ = [
     "COMPARE_COLUMNS",
     "compare",
+    "compare_regions",
     "compare_years",
     "load_markers",
     "marker_rates",
     "new_and_gone",
+    "reports_with_review_and_plan",
     "review_vs_plan",
     "rhetoric_segmenter",
     "trajectories",
@@ -229,31 +233,83 @@ def _year_column(paragraphs: pd.DataFrame) -> str:
                      "use miyun_text.corpus_paragraphs(), which adds it")
 
 
+def _regions(paragraphs: pd.DataFrame) -> list[str]:
+    if "region" not in paragraphs.columns:
+        return []
+    return sorted(paragraphs["region"].dropna().astype(str).unique().tolist())
+
+
+def _by_region(paragraphs: pd.DataFrame, region: str | None, by: str | None,
+               what: str) -> list[tuple[str | None, pd.DataFrame]]:
+    """The paragraphs split into the regions a year-over-year question runs within.
+
+    One region is named, or the table holds one region (or no region column), or
+    ``by="region"`` asks for every region in turn; several regions and none named is
+    an error, because pooling them under a year label would mix districts.
+    """
+    _year_column(paragraphs)
+    regions = _regions(paragraphs)
+    if by is not None and by != "region":
+        raise ValueError(f"{what}: by must be 'region' or None, not {by!r}")
+    if region is not None:
+        if region not in regions:
+            raise PanelError(f"{what}: no report of region {region!r}; regions in the corpus: {regions}")
+        return [(region, paragraphs[paragraphs["region"] == region])]
+    if by == "region" and regions:
+        return [(r, paragraphs[paragraphs["region"] == r]) for r in regions]
+    if len(regions) > 1:
+        years = paragraphs.groupby("year")["region"].nunique()
+        crowded = sorted(int(y) for y in years[years > 1].index)
+        where = f" (year(s) {crowded} hold several)" if crowded else ""
+        raise AmbiguousRegionError(
+            f"{what}: the paragraphs hold {len(regions)} regions {regions}{where}; year-over-year "
+            f"comparisons work within one region: pass region= (one of {regions}), or by='region' "
+            "for each region in turn")
+    return [(regions[0] if regions else None, paragraphs)]
+
+
+def _with_region(frame: pd.DataFrame, region: str | None) -> pd.DataFrame:
+    frame = frame.copy()
+    frame.insert(0, "region", pd.Series([region] * len(frame), index=frame.index, dtype="string"))
+    return frame
+
+
 def year_table(paragraphs: pd.DataFrame, kind: str = "term", *, items: Iterable[str] | None = None,
-               top: int = 30, segmenter: Segmenter | None = None) -> pd.DataFrame:
-    """A year × item table (tidy): year, item, count, n_tokens, per_10k.
+               top: int = 30, segmenter: Segmenter | None = None, region: str | None = None,
+               by: str | None = None) -> pd.DataFrame:
+    """A year × item table (tidy) within one region: region, year, item, count, n_tokens, per_10k.
 
     ``kind`` is ``term`` (the ``items`` given, or the ``top`` most frequent tokens
-    overall), ``theme`` (theme lexicon) or ``marker`` (marker classes).
+    overall), ``theme`` (theme lexicon) or ``marker`` (marker classes). Years compare
+    within one region: name it with ``region=`` when the paragraphs hold several
+    (else :class:`~miyun_text.errors.AmbiguousRegionError` lists them), or pass
+    ``by="region"`` for one table per region, stacked.
 
     Example:
         >>> paras = pd.DataFrame({"year": [2023, 2024], "text": ["保水保水发展", "保水发展发展"]})
         >>> year_table(paras, items=["保水"])[["year", "item", "count"]].values.tolist()
         [[2023, '保水', 2], [2024, '保水', 1]]
     """
-    year = _year_column(paragraphs)
+    if kind not in ("term", "theme", "marker"):
+        raise ValueError(f"kind must be 'term', 'theme' or 'marker', not {kind!r}")
+    frames = [_with_region(_year_table(part, kind, items, top, segmenter), name)
+              for name, part in _by_region(paragraphs, region, by, "year_table")]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _year_table(paragraphs: pd.DataFrame, kind: str, items: Iterable[str] | None, top: int,
+                segmenter: Segmenter | None) -> pd.DataFrame:
+    year = "year"
     if kind == "theme":
         from .themes import theme_frequencies
 
-        tf = theme_frequencies(paragraphs, by=year, segmenter=segmenter)
+        tf = theme_frequencies(paragraphs, by=year, segmenter=segmenter).sort_values(year, kind="mergesort")
         out = tf.rename(columns={"theme": "item"})[[year, "item", "count", "n_tokens", "per_10k"]]
-        return out.rename(columns={year: "year"}).reset_index(drop=True)
+        return out.reset_index(drop=True)
     if kind == "marker":
-        mr = marker_rates(paragraphs, by=year, segmenter=segmenter)
+        mr = marker_rates(paragraphs, by=year, segmenter=segmenter).sort_values(year, kind="mergesort")
         out = mr.rename(columns={"marker_class": "item"})[[year, "item", "count", "n_tokens", "per_10k"]]
-        return out.rename(columns={year: "year"}).reset_index(drop=True)
-    if kind != "term":
-        raise ValueError(f"kind must be 'term', 'theme' or 'marker', not {kind!r}")
+        return out.reset_index(drop=True)
     groups = list(_grouped_tokens(paragraphs, year, segmenter))
     if items is None:
         total = Counter(t for _, _, tokens in groups for t in tokens)
@@ -270,48 +326,59 @@ def year_table(paragraphs: pd.DataFrame, kind: str = "term", *, items: Iterable[
 
 
 def trajectories(paragraphs: pd.DataFrame, terms: Iterable[str], *,
-                 segmenter: Segmenter | None = None) -> pd.DataFrame:
-    """Counts and rates of chosen terms in every year: year, term, count, n_tokens, per_10k.
+                 segmenter: Segmenter | None = None, region: str | None = None,
+                 by: str | None = None) -> pd.DataFrame:
+    """Counts and rates of chosen terms in every year of one region: region, year, term, count, n_tokens, per_10k.
+
+    ``region=`` and ``by="region"`` work as in :func:`year_table`.
 
     Example:
         >>> paras = pd.DataFrame({"year": [2022, 2023], "text": ["保水", "保水保水"]})
         >>> trajectories(paras, ["保水"])["count"].tolist()
         [1, 2]
     """
-    return year_table(paragraphs, "term", items=terms, segmenter=segmenter).rename(columns={"item": "term"})
+    return year_table(paragraphs, "term", items=list(terms), segmenter=segmenter, region=region,
+                      by=by).rename(columns={"item": "term"})
+
+
+NEW_AND_GONE_COLUMNS = ["region", "year_from", "year_to", "term", "status", "count_from", "count_to"]
 
 
 def new_and_gone(paragraphs: pd.DataFrame, *, min_count: int = 2,
-                 segmenter: Segmenter | None = None) -> pd.DataFrame:
-    """Terms that appear (new) or vanish (gone) between consecutive years.
+                 segmenter: Segmenter | None = None, region: str | None = None,
+                 by: str | None = None) -> pd.DataFrame:
+    """Terms that appear (new) or vanish (gone) between consecutive years of one region.
 
     A term is ``new`` in year t when it occurs at least ``min_count`` times in t and
-    never in the year before; ``gone`` when the reverse holds.
+    never in the region's report before; ``gone`` when the reverse holds. ``region=``
+    and ``by="region"`` work as in :func:`year_table`; consecutive means the region's
+    next report, whatever the gap in years.
 
     Example:
         >>> paras = pd.DataFrame({"year": [2023, 2024], "text": ["疏整促疏整促", "平急两用平急两用"]})
         >>> new_and_gone(paras)[["year_from", "year_to", "term", "status"]].values.tolist()
         [[2023, 2024, '平急两用', 'new'], [2023, 2024, '疏整促', 'gone']]
     """
-    year = _year_column(paragraphs)
-    groups = sorted(_grouped_tokens(paragraphs, year, segmenter), key=lambda g: g[0][year])
     rows = []
-    for (k0, _, t0), (k1, _, t1) in itertools.pairwise(groups):
-        c0, c1 = Counter(t0), Counter(t1)
-        for term in sorted(set(c0) | set(c1)):
-            if c1[term] >= min_count and c0[term] == 0:
-                status = "new"
-            elif c0[term] >= min_count and c1[term] == 0:
-                status = "gone"
-            else:
-                continue
-            rows.append({"year_from": k0[year], "year_to": k1[year], "term": term, "status": status,
-                         "count_from": c0[term], "count_to": c1[term]})
-    out = pd.DataFrame(rows, columns=["year_from", "year_to", "term", "status", "count_from", "count_to"])
+    for name, part in _by_region(paragraphs, region, by, "new_and_gone"):
+        groups = sorted(_grouped_tokens(part, "year", segmenter), key=lambda g: g[0]["year"])
+        for (k0, _, t0), (k1, _, t1) in itertools.pairwise(groups):
+            c0, c1 = Counter(t0), Counter(t1)
+            for term in sorted(set(c0) | set(c1)):
+                if c1[term] >= min_count and c0[term] == 0:
+                    status = "new"
+                elif c0[term] >= min_count and c1[term] == 0:
+                    status = "gone"
+                else:
+                    continue
+                rows.append({"region": name, "year_from": k0["year"], "year_to": k1["year"], "term": term,
+                             "status": status, "count_from": c0[term], "count_to": c1[term]})
+    out = pd.DataFrame(rows, columns=NEW_AND_GONE_COLUMNS)
     if len(out):
-        out = out.sort_values(["year_to", "status", "count_to", "count_from", "term"],
-                              ascending=[True, False, False, False, True], kind="mergesort")
-    return out.reset_index(drop=True)
+        out = out.sort_values(["region", "year_to", "status", "count_to", "count_from", "term"],
+                              ascending=[True, True, False, False, False, True], kind="mergesort",
+                              na_position="first")
+    return out.reset_index(drop=True).astype({"region": "string", "term": "string", "status": "string"})
 
 
 def _tokens_where(paragraphs: pd.DataFrame, mask: pd.Series, segmenter: Segmenter | None,
@@ -346,22 +413,53 @@ def review_vs_plan(paragraphs: pd.DataFrame, method: str = "log_odds", *, report
     review = frame["part_kind"] == "review"
     plan = frame["part_kind"] == "plan"
     if not review.any() or not plan.any():
-        raise ValueError(f"report {ids[0]} has no {'review' if not review.any() else 'plan'} part to compare")
+        raise PanelError(f"report {ids[0]} has no {'review' if not review.any() else 'plan'} part to compare; "
+                         "reports_with_review_and_plan() lists the reports that have both")
     a = _tokens_where(frame, review, segmenter, tokens)
     b = _tokens_where(frame, plan, segmenter, tokens)
     out = compare(a, b, method, min_count=min_count)
     year_a = frame.loc[review, "part_year"].dropna().unique()
     year_b = frame.loc[plan, "part_year"].dropna().unique()
-    label = (f"{ids[0]}: review {year_a[0] if len(year_a) else '?'} vs plan "
+    name = _label_of(frame, frame["report_id"] == ids[0], str(ids[0])) if "report_id" in frame.columns else ids[0]
+    label = (f"{name}: review {year_a[0] if len(year_a) else '?'} vs plan "
              f"{year_b[0] if len(year_b) else '?'} (within one report)")
     out.insert(0, "comparison", label)
     return out
 
 
+def reports_with_review_and_plan(paragraphs: pd.DataFrame) -> list[str]:
+    """Ids of the reports that have both a review part and a plan part (in corpus order).
+
+    Example:
+        >>> from miyun_text.structure import parse_report
+        >>> p = parse_report("一、2023年工作回顾\\n完成。\\n二、2024年工作安排\\n推进。", "r", 2024)
+        >>> reports_with_review_and_plan(p)
+        ['r']
+    """
+    out = []
+    for rid, part in paragraphs.groupby("report_id", sort=False):
+        kinds = set(part["part_kind"].dropna().astype(str))
+        if {"review", "plan"} <= kinds:
+            out.append(str(rid))
+    return out
+
+
+def _label_of(paragraphs: pd.DataFrame, mask: pd.Series, fallback: str) -> str:
+    if "label" in paragraphs.columns:
+        labels = paragraphs.loc[mask, "label"].dropna().astype(str).unique().tolist()
+        if len(labels) == 1:
+            return labels[0]
+    return fallback
+
+
 def compare_years(paragraphs: pd.DataFrame, year_a: int, year_b: int, method: str = "log_odds", *,
                   min_count: int = 3, segmenter: Segmenter | None = None,
-                  tokens: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Compare the reports of two years (a = ``year_a``); labelled ``report 2023 vs report 2024``.
+                  region: str | None = None, tokens: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Compare one region's reports of two years (a = ``year_a``), labelled ``密云区 2023 vs 密云区 2024``.
+
+    Name the region with ``region=`` when the paragraphs hold several (else
+    :class:`~miyun_text.errors.AmbiguousRegionError` lists them); to compare regions
+    within a year use :func:`compare_regions`.
 
     ``tokens`` is an optional token table of the same paragraphs and Segmenter.
 
@@ -370,13 +468,51 @@ def compare_years(paragraphs: pd.DataFrame, year_a: int, year_b: int, method: st
         >>> compare_years(paras, 2023, 2024, min_count=1)["term"].tolist()
         ['保水', '发展']
     """
-    year = _year_column(paragraphs)
-    years = sorted(paragraphs[year].dropna().unique().tolist())
+    ((name, frame),) = _by_region(paragraphs, region, None, "compare_years")
+    years = sorted(int(y) for y in frame["year"].dropna().unique())
     for y in (year_a, year_b):
         if y not in years:
-            raise ValueError(f"no report for year {y}; years in the corpus: {years}")
-    a = _tokens_where(paragraphs, paragraphs[year] == year_a, segmenter, tokens)
-    b = _tokens_where(paragraphs, paragraphs[year] == year_b, segmenter, tokens)
+            where = f" (region {name!r})" if name else ""
+            raise PanelError(f"no report for year {y}; years in the corpus: {years}{where}")
+    mask_a, mask_b = frame["year"] == year_a, frame["year"] == year_b
+    a = _tokens_where(frame, mask_a, segmenter, tokens)
+    b = _tokens_where(frame, mask_b, segmenter, tokens)
     out = compare(a, b, method, min_count=min_count)
-    out.insert(0, "comparison", f"report {year_a} vs report {year_b}")
+    prefix = f"{name} " if name else "report "
+    label_a = _label_of(frame, mask_a, f"{prefix}{year_a}")
+    label_b = _label_of(frame, mask_b, f"{prefix}{year_b}")
+    out.insert(0, "comparison", f"{label_a} vs {label_b}")
+    return out
+
+
+def compare_regions(paragraphs: pd.DataFrame, year: int, region_a: str, region_b: str,
+                    method: str = "log_odds", *, min_count: int = 3,
+                    segmenter: Segmenter | None = None, tokens: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Compare two regions' reports of the same year (a = ``region_a``), labelled ``密云区 2023 vs 怀柔区 2023``.
+
+    Example:
+        >>> paras = pd.DataFrame({"year": [2023, 2023], "region": ["密云区", "怀柔区"],
+        ...                       "text": ["保水保水发展", "科学城科学城发展"]})
+        >>> r = compare_regions(paras, 2023, "密云区", "怀柔区", min_count=1)
+        >>> r["comparison"].iloc[0], r["term"].iloc[0]
+        ('密云区 2023 vs 怀柔区 2023', '保水')
+    """
+    _year_column(paragraphs)
+    regions = _regions(paragraphs)
+    if not regions:
+        raise PanelError("compare_regions needs a 'region' column; use miyun_text.corpus_paragraphs(), which adds it")
+    if region_a == region_b:
+        raise PanelError(f"compare_regions needs two different regions, got {region_a!r} twice")
+    in_year = paragraphs[paragraphs["year"] == year]
+    present = sorted(in_year["region"].dropna().astype(str).unique().tolist())
+    for r in (region_a, region_b):
+        if r not in present:
+            raise PanelError(f"no report of region {r!r} for year {year}; regions with a {year} report: {present}; "
+                             f"regions in the corpus: {regions}")
+    mask_a, mask_b = in_year["region"] == region_a, in_year["region"] == region_b
+    out = compare(_tokens_where(in_year, mask_a, segmenter, tokens), _tokens_where(in_year, mask_b, segmenter, tokens),
+                  method, min_count=min_count)
+    label_a = _label_of(in_year, mask_a, f"{region_a} {year}")
+    label_b = _label_of(in_year, mask_b, f"{region_b} {year}")
+    out.insert(0, "comparison", f"{label_a} vs {label_b}")
     return out

@@ -28,13 +28,18 @@ import pandas as pd
 
 __all__ = [
     "CN_NUMERALS",
+    "GROUPINGS",
+    "PANEL_COLUMNS",
     "PARAGRAPH_COLUMNS",
     "StructureWarning",
     "chinese_numeral",
     "classify_part",
     "corpus_paragraphs",
+    "group_columns",
+    "group_label",
     "parse_report",
     "part_years",
+    "report_label",
     "sentences",
     "split_sentences",
     "text_cells",
@@ -484,33 +489,65 @@ def sentences(paragraphs: pd.DataFrame, semicolons: bool = False) -> pd.DataFram
     return frame.astype({c: paragraphs[c].dtype for c in keep} | {"sent_no": "int64", "sentence": "string"})
 
 
-def corpus_paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
-    """Paragraph tables of every report in a corpus, with ``year`` (the report's year) added.
+PANEL_COLUMNS = ["year", "region", "level", "label"]
 
-    ``corpus`` is the frame of :func:`miyun_text.corpus.load_corpus` (report_id, year,
-    text). Rows keep the corpus order, then document order.
+
+def report_label(region: object, year: object, report_id: object = None) -> str:
+    """The display label of a report: ``密云区 2024`` (region and year from the manifest).
+
+    Falls back to the report id where the manifest gives no region or year.
 
     Example:
-        >>> corpus = pd.DataFrame({"report_id": ["r"], "year": [2024],
-        ...                        "text": ["一、2023年工作回顾\\n保水。"]})
-        >>> corpus_paragraphs(corpus)[["report_id", "year", "part_year", "text"]].values.tolist()
-        [['r', 2024, 2023, '保水。']]
+        >>> report_label("密云区", 2024), report_label(None, 2023, "r23")
+        ('密云区 2024', 'r23')
+    """
+    if region is None or pd.isna(region) or str(region).strip() == "" or year is None or pd.isna(year):
+        return str(report_id) if report_id is not None else "—"
+    return f"{str(region).strip()} {int(year)}"
+
+
+def corpus_paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Paragraph tables of every report in a corpus, each row carrying its report's panel keys.
+
+    ``corpus`` is the frame of :func:`miyun_text.corpus.load_corpus` (report_id, year,
+    region, level, text). Every row gets ``year`` (the report's year), ``region``,
+    ``level`` and ``label`` (``密云区 2024``, the name figures and tables show), so a
+    paragraph table alone is enough to group by region and year. Rows keep the corpus
+    order, then document order.
+
+    Example:
+        >>> corpus = pd.DataFrame({"report_id": ["r"], "year": [2024], "region": ["密云区"],
+        ...                        "level": ["区"], "text": ["一、2023年工作回顾\\n保水。"]})
+        >>> corpus_paragraphs(corpus)[["report_id", "year", "region", "label", "part_year"]].values.tolist()
+        [['r', 2024, '密云区', '密云区 2024', 2023]]
     """
     frames = []
-    for row in corpus.itertuples(index=False):
-        frame = parse_report(str(row.text), str(row.report_id), int(row.year))
-        frame.insert(1, "year", int(row.year))
+    for row in corpus.to_dict("records"):
+        frame = parse_report(str(row["text"]), str(row["report_id"]), int(row["year"]))
+        region = row.get("region")
+        region = None if region is None or pd.isna(region) else str(region).strip() or None
+        level = row.get("level")
+        level = None if level is None or pd.isna(level) else str(level).strip() or None
+        frame.insert(1, "year", int(row["year"]))
+        frame.insert(2, "region", region)
+        frame.insert(3, "level", level)
+        frame.insert(4, "label", report_label(region, row["year"], row["report_id"]))
         frames.append(frame)
     if not frames:
         empty = parse_report("", "x")
         empty.insert(1, "year", pd.Series(dtype="int64"))
+        for k, column in enumerate(PANEL_COLUMNS[1:], start=2):
+            empty.insert(k, column, pd.Series(dtype="string"))
         return empty
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    return out.astype({"year": "int64", "region": "string", "level": "string", "label": "string"})
 
 
-# Named groupings: what ``by="section"`` and friends mean in a paragraph table.
+# Named groupings: what ``by="section"`` and friends mean in a paragraph table. A name or
+# a list of names (``["region", "year"]``) is accepted everywhere a measure takes ``by=``.
 GROUPINGS = {
     "report": ["report_id"],
+    "region": ["region"],
     "year": ["year"],
     "part": ["report_id", "part_no", "part_kind"],
     "part_kind": ["report_id", "part_kind"],
@@ -519,17 +556,28 @@ GROUPINGS = {
 
 
 def group_columns(frame: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
-    """The columns a grouping names: a key of :data:`GROUPINGS`, a column, or a list of columns.
+    """The columns a grouping names: a key of :data:`GROUPINGS`, a column, or a list of either.
 
+    A single name is looked up in :data:`GROUPINGS` first (``"section"`` is a report's
+    section). In a list, a name that is a column of the table is that column, and any
+    other name expands as in :data:`GROUPINGS`; the parts combine in order without
+    repeating a column (``["region", "year"]``, ``["region", "part_kind"]`` pools the
+    reports of a region by part kind, ``["report", "part_kind"]`` keeps them apart).
     ``"year"`` falls back to ``part_year`` in a single report's paragraph table.
 
     Example:
         >>> group_columns(parse_report("一、2023年工作回顾\\n保水。", "r", 2024), "section")
         ['report_id', 'part_no', 'section_no', 'section_title']
+        >>> group_columns(pd.DataFrame(columns=["report_id", "region", "year", "part_kind"]), ["region", "part_kind"])
+        ['region', 'part_kind']
     """
-    columns = GROUPINGS.get(by, [by]) if isinstance(by, str) else list(by)
-    if columns == ["year"] and "year" not in frame.columns and "part_year" in frame.columns:
-        columns = ["part_year"]
+    names = [by] if isinstance(by, str) else list(by)
+    columns: list[str] = []
+    for name in names:
+        wanted = [name] if len(names) > 1 and name in frame.columns else GROUPINGS.get(name, [name])
+        if wanted == ["year"] and "year" not in frame.columns and "part_year" in frame.columns:
+            wanted = ["part_year"]
+        columns += [c for c in wanted if c not in columns]
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"cannot group by {by!r}: no column(s) {missing}; available: {list(frame.columns)}")

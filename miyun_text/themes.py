@@ -1,7 +1,11 @@
-"""Theme frequencies: what a report spends its words on, by report, part, section or year.
+"""Theme frequencies: what a report spends its words on, by report, region, year, part or section.
 
-The lexicon (``resources/themes.yaml``) maps 10 themes to their terms; counts are of
-content tokens (stopwords and boilerplate dropped), rates per 10,000 such tokens.
+The lexicon (``resources/themes.yaml``) maps 11 policy areas that every local work
+report covers (economy, innovation, rural revitalisation, ecology, urban construction,
+livelihood, safety and governance, culture and tourism, reform and opening, regional
+coordination, the government's own conduct) to their terms; place names and one
+locality's programme brands are no evidence of a theme. Counts are of content tokens
+(stopwords and boilerplate dropped), rates per 10,000 such tokens.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ __all__ = [
     "THEME_COLUMNS",
     "load_themes",
     "theme_coverage",
+    "theme_coverage_by",
     "theme_frequencies",
     "theme_of",
     "uncovered_terms",
@@ -69,8 +74,8 @@ def load_themes(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 
     Example:
         >>> lex = load_themes()
-        >>> lex["theme"].nunique(), lex.query("term == '密云水库'")["label"].item()
-        (10, '保水生态')
+        >>> lex["theme"].nunique(), lex.query("term == '保水'")["label"].item()
+        (11, '生态环境')
     """
     target = Path(path) if path else resource_path("themes.yaml")
     return _load(str(target)).copy()
@@ -80,8 +85,8 @@ def theme_of(term: str, lexicon: pd.DataFrame | None = None) -> list[str]:
     """The themes a term belongs to (usually one; several only where the lexicon says so).
 
     Example:
-        >>> theme_of("保水"), theme_of("北大怀密医学中心")
-        (['water_ecology'], ['innovation', 'livelihood'])
+        >>> theme_of("保水"), theme_of("生命健康产业")
+        (['ecology'], ['economy', 'innovation'])
     """
     lex = lexicon if lexicon is not None else load_themes()
     return sorted(lex.loc[lex["term"] == term, "theme"].unique().tolist())
@@ -98,15 +103,16 @@ def theme_frequencies(
     """Theme counts per group: count, rate per 10,000 content tokens and share of theme hits.
 
     ``paragraphs`` is the table of :func:`miyun_text.structure.parse_report` (or any
-    table with a ``text`` column); ``by`` is ``"report"``, ``"part"``, ``"part_kind"``,
-    ``"section"``, ``"year"`` or column name(s). Every group gets a row for every theme
+    table with a ``text`` column); ``by`` is ``"report"``, ``"region"``, ``"year"``,
+    ``"part"``, ``"part_kind"``, ``"section"``, a column name, or a list
+    of these (``["region", "year"]``). Every group gets a row for every theme
     (zeros included), in the order groups first appear, then lexicon order. The group
     columns are kept beside ``group``, a readable label.
 
     Example:
-        >>> paras = pd.DataFrame({"report_id": ["r"], "text": ["守护密云水库，发展乡村旅游。"]})
+        >>> paras = pd.DataFrame({"report_id": ["r"], "text": ["守护水源，发展乡村旅游。"]})
         >>> tf = theme_frequencies(paras, by="report")
-        >>> [int(v) for v in tf.set_index("theme").loc["water_ecology", ["count", "n_tokens"]]]
+        >>> [int(v) for v in tf.set_index("theme").loc["ecology", ["count", "n_tokens"]]]
         [1, 4]
     """
     paragraphs = text_cells(paragraphs, "theme_frequencies")
@@ -151,7 +157,7 @@ def theme_coverage(paragraphs: pd.DataFrame, *, lexicon: pd.DataFrame | None = N
     """Share of content tokens that some theme holds.
 
     Example:
-        >>> round(theme_coverage(pd.DataFrame({"text": ["守护密云水库，发展乡村旅游。"]})), 3)
+        >>> round(theme_coverage(pd.DataFrame({"text": ["守护水源，发展乡村旅游。"]})), 3)
         0.75
     """
     lex = lexicon if lexicon is not None else load_themes()
@@ -162,13 +168,40 @@ def theme_coverage(paragraphs: pd.DataFrame, *, lexicon: pd.DataFrame | None = N
     return sum(t in terms for t in tokens) / len(tokens) if tokens else 0.0
 
 
+def theme_coverage_by(paragraphs: pd.DataFrame, by: str | Sequence[str] = "report", *,
+                      lexicon: pd.DataFrame | None = None, segmenter: Segmenter | None = None) -> pd.DataFrame:
+    """Theme coverage per group (per report by default): the group columns, ``label``
+    (``密云区 2024`` where the table has one), ``n_tokens``, ``covered`` and ``coverage``.
+
+    Example:
+        >>> paras = pd.DataFrame({"report_id": ["a", "b"], "text": ["守护水源，发展乡村旅游。", "守护守护。"]})
+        >>> theme_coverage_by(paras)[["report_id", "covered", "n_tokens", "coverage"]].values.tolist()
+        [['a', 3, 4, 0.75], ['b', 0, 2, 0.0]]
+    """
+    lex = lexicon if lexicon is not None else load_themes()
+    seg = segmenter or content_segmenter()
+    columns = group_columns(paragraphs, by)
+    extra = ["label"] if "label" in paragraphs.columns and "label" not in columns else []
+    terms = set(lex["term"])
+    rows = []
+    for keys, part in paragraphs.groupby(columns, sort=False, dropna=False):
+        keys = keys if isinstance(keys, tuple) else (keys,)
+        tokens = [t for text in part["text"].astype(str) for t in seg.tokenize(text)]
+        covered = sum(t in terms for t in tokens)
+        labels = {"label": " / ".join(dict.fromkeys(part["label"].astype(str)))} if extra else {}
+        rows.append({**dict(zip(columns, keys, strict=True)), **labels, "n_tokens": len(tokens),
+                     "covered": covered, "coverage": covered / len(tokens) if tokens else 0.0})
+    return pd.DataFrame(rows, columns=[*columns, *extra, "n_tokens", "covered", "coverage"]).astype(
+        {"n_tokens": "int64", "covered": "int64", "coverage": "float64"})
+
+
 def uncovered_terms(paragraphs: pd.DataFrame, top: int = 50, *, lexicon: pd.DataFrame | None = None,
                     segmenter: Segmenter | None = None) -> pd.DataFrame:
     """The most frequent content tokens no theme holds: evidence for improving the lexicon.
 
     Example:
         >>> uncovered_terms(pd.DataFrame({"text": ["守护密云水库，推进垃圾分类，垃圾分类。"]}))["term"].tolist()
-        ['分类', '垃圾', '守护']
+        ['分类', '守护', '密云水库']
     """
     lex = lexicon if lexicon is not None else load_themes()
     seg = segmenter or content_segmenter()

@@ -19,13 +19,17 @@ from .paths import resource_path
 from .structure import split_sentences, text_cells
 
 __all__ = [
+    "ATTAINMENT_COLUMNS",
+    "INDICATOR_ALIASES",
     "INDICATOR_COLUMNS",
     "QUOTE_KINDS",
     "Quantity",
     "extract_indicators",
     "formulas",
+    "normalise_indicator",
     "parse_quantity",
     "quoted_terms",
+    "target_attainment",
 ]
 
 QUOTE_KINDS = ("slogan", "programme", "honour", "metaphor", "other")
@@ -41,6 +45,9 @@ INDICATOR_COLUMNS = [
     "report_id",
     "part_no",
     "section_no",
+    "region",
+    "label",
+    "start_value",
 ]
 
 _QUOTE = re.compile(r"“([^“”\n]{1,40})”")
@@ -49,6 +56,7 @@ _MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
 # Units a work report uses after numbers, longest first so 平方公里 beats 公里.
 _UNITS = sorted(
     (
+        "亿美元 万美元 美元 个百分点 百分点 "
         "亿元 万元 千元 元 % 万人次 人次 万人 人 万户 户 平方公里 公里 千米 万平方米 平方米 万平米 平米 "
         "万亩 亩 公顷 亿立方米 万立方米 立方米 万吨 吨 万千瓦 千瓦 千伏 个 家 项 所 处 座 条 名 位 台 辆 "
         "套 栋 间 张 件 批 支 株 种 倍 次 届 周年 年"
@@ -64,19 +72,61 @@ _QUANTITY = re.compile(
     r"(?P<unit>" + "|".join(map(re.escape, _UNITS)) + r")"
     r"(?P<post>左右|以上|以内|以下)?"
 )
-_GROWTH = re.compile(r"(同比|比上年|较上年)?(增长|增速|提高|上升|下降|减少|回落)(?:率)?$")
+_GROWTH = re.compile(r"(同比|比上年|较上年|年均)?(增长|增速|提高|上升|下降|减少|回落)(?:率)?(?:了)?$")
+_LEADING_TO_NUMBER = re.compile(r"(?:的)?(?:预期目标|主要目标|目标)?(?:是|为|达到|达|保持在|保持|实现|控制在)*$")
+# Frames of a growth rate that name no indicator: the rate belongs to the one named before
+# (地区生产总值435亿元，按不变价计算增长4.8%; 区级一般公共预算收入完成32亿元，同口径增长8.8%).
+_RATE_FRAMES = re.compile(
+    r"^(?:按不变价格?计算|按可比价格?计算|按可比口径计算?|按同口径计算?|同口径|可比口径|自然口径|可比|"
+    r"扣除[^，、；]{1,12}因素后?|"
+    r"剔除[^，、；]{1,12}因素后?|同比|比上年|较上年|比上年同期|较上年同期|预计|初步预计|全年|分别)+"
+)
+# Start and end of a change: 地区生产总值从2280亿元增长到3200亿元.
+_FROM_TO = re.compile(
+    r"从(?P<a>\d+(?:\.\d+)?[万亿千]?[^\d，。；、]{0,4}?)"
+    r"(?:增长|增加|提高|提升|上升|下降|减少|扩大|跃升)?(?:到|至)(?=\d)"
+)
+# Two or more indicators sharing one verb: 城镇、农村居民人均可支配收入分别增长4.6%和6.8%.
+_RESPECTIVELY = re.compile(
+    r"(?P<names>[\u4e00-\u9fffA-Za-z]{1,20}(?:、[\u4e00-\u9fffA-Za-z]{1,20})*)(?:分别)"
+    r"(?P<verb>比上年增长|同比增长|增长|提高|下降|达到|为)?"
+    r"(?P<nums>\d+(?:\.\d+)?(?:[万亿]?元|%)?(?:(?:、|和)\d+(?:\.\d+)?(?:[万亿]?元|%)?)+)"
+)
+_RESPECTIVE_RATES = re.compile(
+    r"[，,]?(?:分别)?(?P<verb>比上年增长|同比增长|增长|提高|下降)"
+    r"(?P<nums>\d+(?:\.\d+)?%(?:(?:、|和)\d+(?:\.\d+)?%)+)"
+)
+# Growth tied to the economy's: 居民人均可支配收入增长与经济增长基本同步.
+_IN_STEP = re.compile(
+    r"(?P<name>[\u4e00-\u9fff]{2,16}?)(?:增长|增速)?(?:与|和|同)(?:经济增长|经济增速|地区生产总值增长|地区生产总值增速)"
+    r"(?:保持|实现)?(?:基本)?同步"
+)
 _NAME_TRIM_HEAD = re.compile(
-    r"^(?:全年|初步预计|其中|累计|全区|今年|力争|确保|预计|共|实现|完成|达到|新增|建成|筹集|组织实施好|组织实施|"
+    r"^(?:全年|初步预计|其中|累计|全区|今年|力争|确保|预计|共|实现|完成|达到|新增|新建|建成|筹集|组织实施好|组织实施|"
     r"办好|开展|推进|扎实推进|解决|发放|促进|改善提升|改善|提升|拆除|腾退|修缮|新改建|整治修缮|绿化美化|"
     r"编制完成上报|节约资金|通过|为|与|在|引进|聚集|建立|集中签约|签约|新设|接待)+"
 )
 _NAME_TRIM_TAIL = re.compile(
-    r"(?:达到|达|为|实现|控制在|保持在|保持|超过|突破|(?<!签)约|近|超|共计|累计|等|和|及|均)+$"
+    r"(?:达到|达|为|实现|控制在|保持在|保持|超过|突破|(?<!签)约|近|超|共计|累计|等|和|及|均|预计完成|预计|完成|从|由|"
+    r"按不变价格?计算|按可比价格?计算|同口径|可比口径)+$"
 )
 _FOLLOWING = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?=的|[^\u4e00-\u9fff]|签订|喜迁|$)")
 _FRAME_WORDS = frozenset({"明确", "来自", "中科院", "其中", "共", "累计"})
-_TARGET_WORDS = ("目标", "预期", "力争", "控制在", "计划", "争取", "确保")
-_ACTUAL_WORDS = ("完成", "实现", "达到", "累计", "同比", "建成", "新增", "全年")
+# Sentence cues, used only where the part does not say (outlook, preamble, unknown layouts):
+# the bare word 目标 is no cue (完成年度目标 states a result).
+_TARGET_WORDS = ("预期目标", "主要目标", "目标是", "目标为", "力争", "争取", "控制在", "预期", "计划")
+_ACTUAL_WORDS = ("预计完成", "预计", "完成", "实现", "达到", "累计", "同比", "比上年", "按不变价", "同口径", "建成",
+                 "新增", "全年")
+# One indicator, several names: the canonical name first.
+INDICATOR_ALIASES = {
+    "地区生产总值": ("GDP", "地区生产总值（GDP）", "生产总值", "全区地区生产总值", "全市地区生产总值", "经济增长",
+                     "经济增速", "地区生产总值增速", "经济"),
+    "居民人均可支配收入": ("全体居民人均可支配收入", "全区居民人均可支配收入", "居民收入"),
+    "城镇调查失业率": ("城镇调查失业率控制", "调查失业率"),
+    "社会消费品零售总额": ("社会消费品零售额", "社零额", "社会消费品零售总额增速"),
+    "固定资产投资": ("全社会固定资产投资", "固定资产投资额"),
+}
+_ALIAS = {alias: name for name, aliases in INDICATOR_ALIASES.items() for alias in aliases}
 
 
 @dataclass(frozen=True)
@@ -236,8 +286,10 @@ def formulas(data: str | pd.Series | pd.DataFrame) -> pd.DataFrame:
 
 def _clean_name(raw: str) -> tuple[str, bool, int]:
     """Indicator name from the words before a number; whether it is a growth rate; its sign."""
-    name = raw.strip(" ，、：:“”")
+    name = raw.strip(" ，、：:“”（）()")
     name = re.sub(r"^.*[：:]", "", name)
+    # frames between the name and its number come off first: 增速达到6.2%, 经济增长预期目标为5%左右
+    name = _LEADING_TO_NUMBER.sub("", name)
     growth = _GROWTH.search(name)
     sign = 1
     if growth:
@@ -246,81 +298,205 @@ def _clean_name(raw: str) -> tuple[str, bool, int]:
     name = _NAME_TRIM_TAIL.sub("", name)
     name = _NAME_TRIM_HEAD.sub("", name)
     name = _NAME_TRIM_TAIL.sub("", name)
-    return name.strip(" ，、"), bool(growth), sign
+    name = _RATE_FRAMES.sub("", name)
+    name = re.sub(r"^(?:全区|全市|全县|全年|今年|去年|区属|市属|县属)", "", name)
+    name = re.sub(r"^城(?=居民)", "城镇", re.sub(r"^乡(?=居民)", "农村", name))  # 城、乡居民…分别
+    return normalise_indicator(name.strip(" ，、（）()")), bool(growth), sign
 
 
-def _statement_kind(clause: str, part_kind: str | None) -> str:
-    # The part decides where the report says which year it speaks of; words decide elsewhere.
+def normalise_indicator(name: str) -> str:
+    """The canonical name of an indicator, so phrasings join across reports.
+
+    GDP, 生产总值 and 经济增长 are 地区生产总值; names the text keeps apart stay apart
+    (一般公共预算收入, 区级一般公共预算收入 and 地方级收入 are three indicators). The alias
+    table is :data:`INDICATOR_ALIASES`.
+
+    Example:
+        >>> normalise_indicator("GDP"), normalise_indicator("区级一般公共预算收入")
+        ('地区生产总值', '区级一般公共预算收入')
+    """
+    name = name.strip(" ，、：:")
+    name = re.sub(r"[（(](?:GDP|gdp)[）)]$", "", name)
+    return _ALIAS.get(name, name)
+
+
+_PARAGRAPH_ACTUAL = ("过去一年", "一年来", "过去五年", "五年来", "去年")
+_PARAGRAPH_TARGET = ("今年", "明年")
+
+
+def _statement_kind(clause: str, part_kind: str | None, sentence: str = "", paragraph: str = "") -> str:
+    # The part decides where the report says which year it speaks of; the sentence's cues
+    # (预期目标, 力争; 完成, 同比) decide elsewhere, clause first; then the paragraph's
+    # time words (过去一年 for results, 今年 for targets).
     if part_kind == "plan":
         return "target"
     if part_kind == "review":
         return "actual"
-    if any(w in clause for w in _TARGET_WORDS):
-        return "target"
-    if any(w in clause for w in _ACTUAL_WORDS):
+    for text in (clause, sentence):
+        if any(w in text for w in _TARGET_WORDS):
+            return "target"
+        if any(w in text for w in _ACTUAL_WORDS):
+            return "actual"
+    if any(w in paragraph for w in _PARAGRAPH_ACTUAL):
         return "actual"
+    if any(w in paragraph for w in _PARAGRAPH_TARGET):
+        return "target"
     return "other"
+
+
+def _statement_year(kind: str, part_year: object, report_year: object, fallback: int | None) -> int | None:
+    """Year a statement speaks of: results are of the year before the report, targets of its own."""
+    py = None if part_year is None or pd.isna(part_year) else int(part_year)
+    ry = None if report_year is None or pd.isna(report_year) else int(report_year)
+    if ry is None:
+        return py if py is not None else fallback
+    if kind == "actual":
+        return py if py is not None and py < ry else ry - 1
+    if kind == "target":
+        return py if py is not None and py >= ry else ry
+    return py if py is not None else ry
 
 
 def extract_indicators(data: str | pd.Series | pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     """Quantified results and targets, one row per quantity.
 
     Each clause (split at 。；) is scanned for numbers with units. The indicator is the
-    phrase before the number, stripped of frames (全年实现, 完成, 达到 …); a growth rate
-    that follows a level (地区生产总值380亿元，同比增长4.5%) fills that row's
-    ``change_pct``; a growth rate on its own (地区生产总值增长4%左右) is a row with
-    ``change_pct`` equal to its value. ``kind`` is ``target`` in plan parts or with
-    target words (目标, 预期, 力争, 控制在), ``actual`` in review parts or with
-    result words (完成, 实现, 同比); ``year`` is the paragraph's ``part_year`` (or
-    ``year`` for plain text).
+    phrase before the number, stripped of frames (全年实现, 完成, 达到, 预计完成 …) and
+    normalised (:func:`normalise_indicator`: GDP is 地区生产总值). A growth rate that
+    follows a level (地区生产总值380亿元，同比增长4.5%; …，按不变价计算增长4.8%; …，
+    同口径增长8.8%) fills that row's ``change_pct``; a growth rate on its own
+    (地区生产总值增长4%左右) is a row with ``change_pct`` equal to its value.
+    ``城镇、农村居民人均可支配收入分别增长4.6%和6.8%`` gives two rows; ``从2280亿元增长到
+    3200亿元`` one row with ``start_value`` 2280; ``提高2个百分点`` has unit 百分点;
+    ``居民人均可支配收入增长与经济增长基本同步`` a row with qualifier 同步 and no value.
+
+    ``kind`` is decided by the part: ``actual`` in review parts, ``target`` in plan
+    parts; elsewhere by the sentence's cues (预期目标, 力争, 控制在 for targets; 完成,
+    同比, 按不变价 for results), never by the bare word 目标. ``year`` is the year the
+    statement speaks of: a result is of the year before the report (its review year), a
+    target of the report's year; for plain text, ``year``.
 
     Example:
         >>> df = extract_indicators("全年实现地区生产总值380亿元，同比增长4.5%。", year=2023)
         >>> df[["indicator", "value", "unit", "change_pct", "kind", "year"]].values.tolist()
         [['地区生产总值', 380.0, '亿元', 4.5, 'actual', 2023]]
+        >>> two = extract_indicators("城镇、农村居民人均可支配收入分别增长4.6%和6.8%。", year=2023)
+        >>> two[["indicator", "change_pct"]].values.tolist()
+        [['城镇居民人均可支配收入', 4.6], ['农村居民人均可支配收入', 6.8]]
     """
     paragraphs = _paragraphs(data)
     rows: list[dict] = []
     for record in paragraphs.to_dict("records"):
         text = str(record["text"])
         part_kind = record.get("part_kind")
-        row_year = record.get("part_year", year)
-        row_year = year if row_year is None or (isinstance(row_year, float) and math.isnan(row_year)) else row_year
+        part_kind = part_kind if isinstance(part_kind, str) else None
+        report_year = record.get("year") if "part_year" in record else None
+        part_year = record.get("part_year", year)
+        base = {
+            "report_id": record.get("report_id"),
+            "part_no": record.get("part_no"),
+            "section_no": record.get("section_no"),
+            "region": record.get("region"),
+            "label": record.get("label"),
+        }
         for sentence in split_sentences(text):
             for clause in re.split(r"(?<=[；;])", sentence):
-                last: dict | None = None
-                cursor = 0
-                for match in _QUANTITY.finditer(clause):
-                    before = clause[cursor : match.start()]
-                    segment = re.split(r"[，,、；;（(]", before)[-1]
-                    name, growth, sign = _clean_name(segment)
-                    q = _quantity(match)
-                    cursor = match.end()
-                    if growth and q.unit == "%" and last is not None and not name:
-                        last["change_pct"] = sign * q.value
-                        continue
-                    if q.unit in ("年", "周年", "届") and not growth:
-                        continue  # dates and anniversaries are not indicators
-                    if not growth and (not name or segment.rstrip().endswith("等") or name in _FRAME_WORDS):
-                        # 明确30项先行先试任务, 与…等30余家单位: the counted thing follows the number
-                        following = _FOLLOWING.match(clause, match.end())
-                        name = following.group(1) if following else ""
-                    if not name:
-                        continue
-                    last = {
-                        "indicator": name,
-                        "value": q.value,
-                        "unit": q.unit,
-                        "change_pct": sign * q.value if growth and q.unit == "%" else math.nan,
-                        "qualifier": q.qualifier,
-                        "kind": _statement_kind(clause, part_kind if isinstance(part_kind, str) else None),
-                        "year": row_year,
-                        "sentence": sentence,
-                        "report_id": record.get("report_id"),
-                        "part_no": record.get("part_no"),
-                        "section_no": record.get("section_no"),
-                    }
-                    rows.append(last)
+                kind = _statement_kind(clause, part_kind, sentence, text)
+                row_year = _statement_year(kind, part_year, report_year, year)
+                common = {**base, "kind": kind, "year": row_year, "sentence": sentence}
+                rows += _clause_indicators(clause, common)
+    return _indicator_frame(rows)
+
+
+def _clause_indicators(clause: str, common: dict) -> list[dict]:
+    rows: list[dict] = []
+
+    def add(name: str, value: float, unit: str, change: float, qualifier: str | None, at: int,
+            start: float = math.nan) -> dict:
+        row = {"indicator": name, "value": value, "unit": "百分点" if unit == "个百分点" else unit,
+               "change_pct": change, "qualifier": qualifier, "start_value": start, **common, "_at": at}
+        rows.append(row)
+        return row
+
+    masked = clause
+    for match in _RESPECTIVELY.finditer(clause):
+        names = match.group("names").split("、")
+        pieces = re.findall(r"(\d+(?:\.\d+)?)([万亿]?元|%)?", match.group("nums"))
+        values = [v for v, _ in pieces]
+        unit = next((u for _, u in reversed(pieces) if u), "")
+        if len(names) == 1 and len(values) == 2 and "城乡" in names[0]:
+            # 城乡居民人均可支配收入分别增长5.1%、6.3%: urban, then rural
+            head, _, rest = names[0].partition("城乡")
+            names = [f"{head}城镇{rest}", f"农村{rest}"]
+        if len(names) != len(values) or len(names) < 2:
+            continue
+        last = names[-1]
+        head = last[: len(names[0])] if len(names[0]) < len(last) else last
+        suffix = last[len(head):]
+        full = [n if n == last else n + suffix for n in names]
+        full[0] = re.sub(r"^.*[，：:]", "", full[0])
+        verb = match.group("verb") or ""
+        percent = unit == "%"
+        growth = bool(re.search(r"增长|提高|下降", verb))
+        sign = -1 if "下降" in verb else 1
+        added = []
+        for name, value in zip(full, values, strict=True):
+            name, _, _ = _clean_name(name)
+            v = float(value)
+            added.append(add(name, v, unit, sign * v if growth and percent else math.nan, None, match.start()))
+        end = match.end()
+        rates = _RESPECTIVE_RATES.match(clause, end)
+        if rates and not percent:
+            # …分别达到7.5万元和3.6万元，分别增长5%和7%: the rates follow their levels in order
+            found = re.findall(r"\d+(?:\.\d+)?", rates.group("nums"))
+            if len(found) == len(added):
+                rate_sign = -1 if "下降" in rates.group("verb") else 1
+                for row, value in zip(added, found, strict=True):
+                    row["change_pct"] = rate_sign * float(value)
+                end = rates.end()
+        masked = masked[: match.start()] + "，" * (end - match.start()) + masked[end:]
+    for match in _IN_STEP.finditer(masked):
+        name, _, _ = _clean_name(match.group("name"))
+        if name:
+            add(name, math.nan, "%", math.nan, "同步", match.start())
+    from_to: dict[int, tuple[float, int]] = {}
+    for match in _FROM_TO.finditer(masked):
+        q = _QUANTITY.match(match.group("a"))
+        if q:
+            from_to[match.end()] = (_quantity(q).value, match.start())
+    last: dict | None = None
+    cursor = 0
+    for match in _QUANTITY.finditer(masked):
+        if any(begin <= match.start() < end for end, (_, begin) in from_to.items()):
+            continue  # the start of a from-to change; it is read with its end
+        start_value = math.nan
+        if match.start() in from_to:
+            start_value, begin = from_to[match.start()]
+            before = masked[cursor:begin]
+        else:
+            before = masked[cursor : match.start()]
+        segment = re.split(r"[，,、；;（(]", before)[-1]
+        name, growth, sign = _clean_name(segment)
+        q = _quantity(match)
+        cursor = match.end()
+        if growth and q.unit == "%" and last is not None and not name:
+            last["change_pct"] = sign * q.value
+            continue
+        if q.unit in ("年", "周年", "届") and not growth:
+            continue  # dates and anniversaries are not indicators
+        if not growth and (not name or segment.rstrip().endswith("等") or name in _FRAME_WORDS):
+            # 明确30项先行先试任务, 与…等30余家单位: the counted thing follows the number
+            following = _FOLLOWING.match(masked, match.end())
+            name = following.group(1) if following else ""
+        if not name:
+            continue
+        last = add(name, q.value, q.unit, sign * q.value if growth and q.unit == "%" else math.nan,
+                   q.qualifier, match.start(), start_value)
+    rows.sort(key=lambda row: row.pop("_at"))
+    return rows
+
+
+def _indicator_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
     return frame.astype(
         {
@@ -335,5 +511,133 @@ def extract_indicators(data: str | pd.Series | pd.DataFrame, year: int | None = 
             "report_id": "string",
             "part_no": "Int64",
             "section_no": "Int64",
+            "region": "string",
+            "label": "string",
+            "start_value": "float64",
         }
     )
+
+
+ATTAINMENT_COLUMNS = [
+    "region", "year", "indicator", "measure", "unit", "target_value", "target_qualifier", "actual_value", "gap",
+    "met", "status", "target_report", "actual_report", "target_sentence", "actual_sentence",
+]
+# 以内/以下 cap a value, 以上 and a bare target set a floor, 左右 a band, 同步 ties growth to the economy's.
+_CEILINGS = ("以内", "以下")
+
+
+def _met(actual: float, target: float, qualifier: str | None, tolerance: float) -> bool | None:
+    if pd.isna(actual) or pd.isna(target):
+        return None
+    if qualifier in _CEILINGS:
+        return bool(actual <= target)
+    if qualifier == "左右":
+        return bool(abs(actual - target) <= tolerance + 1e-9)
+    if qualifier == "同步":
+        return bool(actual >= target - tolerance - 1e-9)
+    if qualifier != "以上" and target < 0:
+        return bool(actual <= target)  # a decline to reach (能耗下降3%): lower is better
+    return bool(actual >= target)
+
+
+def _measures(ind: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """One row per (region, year, indicator, measure, unit): growth rates and levels, headline first."""
+    part = ind[ind["kind"] == kind].copy()
+    part["headline"] = part["section_no"].isna()
+    part["order"] = range(len(part))
+    growth = part[part["change_pct"].notna() | (part["qualifier"] == "同步")].copy()
+    growth["measure"], growth["unit"], growth["number"] = "growth", "%", growth["change_pct"]
+    level = part[part["value"].notna() & ~((part["unit"] == "%") & part["change_pct"].notna())].copy()
+    level["measure"], level["number"] = "level", level["value"]
+    both = pd.concat([growth, level], ignore_index=True)
+    both = both.sort_values(["headline", "order"], ascending=[False, True], kind="mergesort")
+    keys = ["region", "year", "indicator", "measure", "unit"]
+    return both.drop_duplicates(keys).reset_index(drop=True)
+
+
+def target_attainment(paragraphs: pd.DataFrame, *, tolerance: float = 0.5,
+                      indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Targets for year Y (a region's report of Y) against the results for Y (its report of Y+1).
+
+    For every region with reports of consecutive years Y and Y+1 in ``paragraphs`` (a
+    table from :func:`miyun_text.structure.corpus_paragraphs`), the plan's targets for
+    Y are joined with the results for Y that the next report states, per indicator
+    (names normalised by :func:`normalise_indicator`) and measure: ``growth`` (rates in
+    %, e.g. 地区生产总值增长5%左右 against 按不变价计算增长5.3%) or ``level`` (a value
+    in its unit, e.g. 城镇调查失业率控制在5%以内 against 3.9%).
+
+    ``met`` follows the target's qualifier: 以内/以下 are ceilings (actual ≤ target);
+    以上 is a floor; 左右 is met within ± ``tolerance`` points (default 0.5); 同步
+    (居民收入增长与经济增长同步) takes the economy's actual growth that year as its
+    target value and is met when the actual is at least that minus ``tolerance``; a bare
+    target is a floor, or a ceiling for a decline (下降3%). ``gap`` is actual − target.
+    ``status`` is ``met``, ``missed``, ``no result stated`` (a target the next report
+    does not restate under that indicator) or ``no target stated`` (a headline growth
+    result the plan set no target for). Sorted by region, year, target rows first, then
+    indicator.
+
+    Example:
+        >>> paras = pd.DataFrame({"report_id": ["a", "b"], "region": ["甲区"] * 2, "year": [2022, 2023],
+        ...     "part_no": [1, 1], "part_kind": ["plan", "review"], "part_year": [2022, 2022],
+        ...     "section_no": pd.array([None, None], dtype="Int64"),
+        ...     "text": ["地区生产总值增长5%左右；失业率控制在5%以内。",
+        ...              "地区生产总值按不变价计算增长5.3%；失业率3.9%。"]})
+        >>> t = target_attainment(paras)
+        >>> t[["indicator", "target_value", "target_qualifier", "actual_value", "met"]].values.tolist()
+        [['地区生产总值', 5.0, '左右', 5.3, True], ['失业率', 5.0, '以内', 3.9, True]]
+    """
+    for column in ("report_id", "year", "text"):
+        if column not in paragraphs.columns:
+            raise ValueError(f"target_attainment needs a '{column}' column; use miyun_text.corpus_paragraphs()")
+    paras = paragraphs if "region" in paragraphs.columns else paragraphs.assign(region=pd.NA)
+    ind = indicators if indicators is not None else extract_indicators(paras)
+    reports = paras[["report_id", "region", "year"]].drop_duplicates("report_id")
+    reports = reports.assign(region=reports["region"].astype("string").fillna(""))
+    ind = ind.drop(columns=["region", "label"], errors="ignore").merge(
+        reports.rename(columns={"year": "report_year"}), on="report_id", how="left")
+    years = {(r, int(y)): str(rid) for rid, r, y in reports[["report_id", "region", "year"]].itertuples(index=False)}
+    pairs = sorted((r, y) for (r, y) in years if (r, y + 1) in years)
+    targets = _measures(ind[ind["year"] == ind["report_year"]], "target")
+    actuals = _measures(ind[ind["year"] == ind["report_year"] - 1], "actual")
+    rows = []
+    for region, year in pairs:
+        t = targets[(targets["region"] == region) & (targets["report_year"] == year)]
+        t = t[(t["measure"] == "growth") | t["unit"].isin(["%", "百分点"]) | t["headline"]]
+        a = actuals[(actuals["region"] == region) & (actuals["report_year"] == year + 1)]
+        economy = a[(a["indicator"] == "地区生产总值") & (a["measure"] == "growth")]["number"]
+        found = {(x.indicator, x.measure, x.unit): x for x in a.itertuples(index=False)}
+        common = {"region": region or None, "year": year, "target_report": years[(region, year)],
+                  "actual_report": years[(region, year + 1)]}
+        matched = set()
+        for x in t.itertuples(index=False):
+            key = (x.indicator, x.measure, x.unit)
+            hit = found.get(key)
+            qualifier = x.qualifier if isinstance(x.qualifier, str) else None
+            target = (economy.iloc[0] if len(economy) else math.nan) if qualifier == "同步" else x.number
+            actual = hit.number if hit is not None else math.nan
+            met = _met(actual, target, qualifier, tolerance)
+            matched.add(key)
+            rows.append({**common, "indicator": x.indicator, "measure": x.measure, "unit": x.unit,
+                         "target_value": target, "target_qualifier": qualifier, "actual_value": actual,
+                         "gap": actual - target if pd.notna(actual) and pd.notna(target) else math.nan,
+                         "met": met,
+                         "status": "no result stated" if hit is None else ("met" if met else "missed"),
+                         "target_sentence": x.sentence, "actual_sentence": hit.sentence if hit is not None else None})
+        targeted = set(t["indicator"])
+        for x in a.itertuples(index=False):
+            key = (x.indicator, x.measure, x.unit)
+            if key in matched or x.measure != "growth" or not (x.headline or x.indicator in targeted):
+                continue
+            rows.append({**common, "indicator": x.indicator, "measure": x.measure, "unit": x.unit,
+                         "target_value": math.nan, "target_qualifier": None, "actual_value": x.number,
+                         "gap": math.nan, "met": None, "status": "no target stated",
+                         "target_sentence": None, "actual_sentence": x.sentence})
+    out = pd.DataFrame(rows, columns=ATTAINMENT_COLUMNS)
+    if len(out):
+        out["_t"] = out["status"] == "no target stated"
+        out = out.sort_values(["region", "year", "_t"], kind="mergesort").drop(columns="_t")
+    return out.reset_index(drop=True).astype({
+        "region": "string", "year": "int64", "indicator": "string", "measure": "string", "unit": "string",
+        "target_value": "float64", "target_qualifier": "string", "actual_value": "float64", "gap": "float64",
+        "met": "boolean", "status": "string", "target_report": "string", "actual_report": "string",
+        "target_sentence": "string", "actual_sentence": "string"})

@@ -115,7 +115,7 @@ def test_review_speaks_of_achievement_and_plan_of_commitment(body):
 
 def test_review_vs_plan_reads_as_policy_language(body):
     result = review_vs_plan(body)
-    assert result["comparison"].iloc[0] == "miyun_2024: review 2023 vs plan 2024 (within one report)"
+    assert result["comparison"].iloc[0] == "密云区 2024: review 2023 vs plan 2024 (within one report)"
     top = result.head(15)["term"].tolist()
     bottom = result.tail(15)["term"].tolist()
     assert {"建成", "完成", "取得"} <= set(top)
@@ -145,10 +145,10 @@ def test_multi_year_path_on_the_fixture_corpus(fixture_corpus):
     traj = trajectories(body, ["密云水库"])
     assert traj["year"].tolist() == [2021, 2022, 2023] and (traj["count"] > 0).all()
     years = compare_years(body, 2021, 2023, min_count=2)
-    assert years["comparison"].iloc[0] == "report 2021 vs report 2023"
+    assert years["comparison"].iloc[0] == "密云区 2021 vs 密云区 2023"
     assert years["term"].iloc[0] == "疫情"
     within = review_vs_plan(body, report_id="fixture_2022", min_count=1)
-    assert within["comparison"].iloc[0].startswith("fixture_2022: review 2021 vs plan 2022")
+    assert within["comparison"].iloc[0].startswith("密云区 2022: review 2021 vs plan 2022")
 
 
 def test_unknown_year_and_ambiguous_report(fixture_corpus):
@@ -161,3 +161,74 @@ def test_unknown_year_and_ambiguous_report(fixture_corpus):
         review_vs_plan(paras)
     with pytest.raises(ValueError, match="'year' column"):
         year_table(pd.DataFrame({"text": ["保水"]}))
+
+
+@pytest.fixture(scope="module")
+def panel():
+    from conftest import FIXTURES
+
+    from miyun_text.corpus import load_corpus
+    from miyun_text.structure import corpus_paragraphs
+
+    paragraphs = corpus_paragraphs(load_corpus(FIXTURES / "panel"))
+    return paragraphs[paragraphs["part_no"] > 0]
+
+
+def test_year_over_year_refuses_to_pool_regions(panel):
+    from miyun_text.errors import AmbiguousRegionError, MiyunTextError
+
+    for call in (lambda: year_table(panel, "theme"), lambda: new_and_gone(panel),
+                 lambda: trajectories(panel, ["科技"]), lambda: compare_years(panel, 2022, 2023)):
+        regions = r"4 regions \['密云区', '平谷区', '延庆区', '怀柔区'\].*region="
+        with pytest.raises(AmbiguousRegionError, match=regions) as err:
+            call()
+        assert isinstance(err.value, MiyunTextError)
+        assert "year(s) [2022, 2023] hold several" in str(err.value)
+
+
+def test_year_over_year_within_one_region(panel):
+    table = year_table(panel, "marker", region="怀柔区")
+    assert set(table["region"]) == {"怀柔区"} and sorted(table["year"].unique()) == [2022, 2023]
+    result = compare_years(panel, 2022, 2023, region="密云区", min_count=1)
+    assert result["comparison"].iloc[0] == "密云区 2022 vs 密云区 2023"
+    # 疫情 is in the 2022 report only; 科学城东区 in 2023 only
+    assert result.set_index("term").loc["科学城东区", "count_a"] == 0
+    changes = new_and_gone(panel, region="密云区", min_count=2)
+    assert set(changes["region"]) == {"密云区"}
+    assert set(changes["year_to"]) == {2023}
+    traj = trajectories(panel, ["大科学装置"], region="怀柔区")
+    assert traj["count"].tolist() == [1, 2] and traj["year"].tolist() == [2022, 2023]
+    with pytest.raises(ValueError, match=r"no report of region '海淀区'; regions in the corpus"):
+        year_table(panel, region="海淀区")
+
+
+def test_by_region_computes_each_region_in_turn(panel):
+    table = year_table(panel, "theme", by="region")
+    assert sorted(table["region"].unique()) == ["密云区", "平谷区", "延庆区", "怀柔区"]
+    years = table.groupby("region")["year"].unique().map(sorted).to_dict()
+    assert years["密云区"] == [2022, 2023] and years["平谷区"] == [2023]
+    changes = new_and_gone(panel, by="region", min_count=2)
+    assert set(changes["region"]) == {"密云区", "怀柔区"}  # only these have two years
+    assert not (changes["region"] == "平谷区").any()
+
+
+def test_compare_regions_within_a_year(panel):
+    from miyun_text.rhetoric import compare_regions
+
+    result = compare_regions(panel, 2023, "怀柔区", "平谷区", min_count=2)
+    assert result["comparison"].iloc[0] == "怀柔区 2023 vs 平谷区 2023"
+    top = result.head(5)["term"].tolist()
+    bottom = result.tail(5)["term"].tolist()
+    assert "怀柔" in top and "政务服务" in top
+    assert result["term"].iloc[-1] == "平谷" and "农业" in bottom
+    with pytest.raises(ValueError, match=r"region '怀柔区' for year 2021; regions with a 2021 report: \[\]"):
+        compare_regions(panel, 2021, "怀柔区", "平谷区")
+
+
+def test_labels_not_ids_in_comparisons(panel):
+    from miyun_text.rhetoric import reports_with_review_and_plan
+
+    assert reports_with_review_and_plan(panel) == ["huairou_2022", "miyun_2022", "huairou_2023", "miyun_2023",
+                                                   "pinggu_2023", "yanqing_2023"]
+    within = review_vs_plan(panel, report_id="yanqing_2023", min_count=1)
+    assert within["comparison"].iloc[0] == "延庆区 2023: review 2022 vs plan 2023 (within one report)"

@@ -1,23 +1,55 @@
-"""Theme lexicon and theme frequencies."""
+"""Theme lexicon and theme frequencies, on the bundled report and on reports of other districts."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 import yaml
+from conftest import FIXTURES
 
 from miyun_text.errors import ResourceError
 from miyun_text.paths import resource_path
 from miyun_text.segment import default_segmenter
-from miyun_text.themes import load_themes, theme_coverage, theme_frequencies, theme_of, uncovered_terms
+from miyun_text.themes import (
+    load_themes,
+    theme_coverage,
+    theme_coverage_by,
+    theme_frequencies,
+    theme_of,
+    uncovered_terms,
+)
+
+OTHER_DISTRICTS = ["huairou_2023", "pinggu_2023", "yanqing_2023"]
+
+
+@pytest.fixture(scope="module")
+def panel():
+    from miyun_text.corpus import load_corpus
+    from miyun_text.structure import corpus_paragraphs
+
+    paragraphs = corpus_paragraphs(load_corpus(FIXTURES / "panel"))
+    return paragraphs[paragraphs["part_no"] > 0]
 
 
 def test_lexicon_shape():
     lex = load_themes()
-    assert 8 <= lex["theme"].nunique() <= 12
+    assert 8 <= lex["theme"].nunique() <= 14
     per_theme = lex.drop_duplicates("theme")
-    assert per_theme["definition"].str.len().min() > 20
+    assert per_theme["definition"].str.len().min() > 60
     assert per_theme["label"].is_unique
+    assert {"economy", "innovation", "rural", "ecology", "urban", "livelihood", "safety", "culture_tourism",
+            "reform_opening", "regional", "government"} == set(lex["theme"])
+
+
+def test_no_place_names_or_local_brands_as_evidence():
+    terms = set(load_themes()["term"])
+    places = {"密云水库", "密云", "北京市", "首都", "北京", "承德", "河北", "朝阳", "海淀", "潮白河", "古北水镇",
+              "怀柔科学城", "科学城东区", "数智密云", "密云种芯", "平安密云", "诵读密云", "滦平县", "两市三区"}
+    assert not terms & places
+    assert not [t for t in terms if any(name in t for name in ("密云", "怀柔", "平谷", "延庆"))]
+    # a local word for a general policy area stays where its area is
+    assert theme_of("保水") == ["ecology"]
+    assert theme_of("帮扶") == []  # 帮扶 is relief as often as it is paired assistance
 
 
 def test_every_theme_term_is_one_segmenter_token():
@@ -31,7 +63,7 @@ def test_terms_belong_to_one_theme_unless_shared():
     multi = lex.groupby("term")["theme"].nunique()
     shared = yaml.safe_load(resource_path("themes.yaml").read_text(encoding="utf-8"))["shared"]
     assert set(multi[multi > 1].index) == set(shared)
-    assert theme_of("北大怀密医学中心") == ["innovation", "livelihood"]
+    assert theme_of("生命健康产业") == ["economy", "innovation"]
 
 
 def test_duplicate_term_without_shared_is_an_error(tmp_path):
@@ -44,34 +76,59 @@ def test_duplicate_term_without_shared_is_an_error(tmp_path):
 
 def test_frequencies_by_hand():
     paras = pd.DataFrame({"report_id": ["r", "r"], "part_no": [1, 3],
-                          "text": ["守护密云水库，保水护水。", "发展乡村旅游，守护密云水库。"]})
+                          "text": ["守护水源，保水护水。", "发展乡村旅游，守护水源。"]})
     tf = theme_frequencies(paras, by=["report_id", "part_no"])
-    water = tf[(tf["theme"] == "water_ecology")].set_index("part_no")
-    # part 1 tokens: 守护 密云水库 保水护水 -> 2 water hits of 3 content tokens
-    assert water.loc[1, "count"] == 2 and water.loc[1, "n_tokens"] == 3
-    assert water.loc[1, "per_10k"] == pytest.approx(2 / 3 * 10_000)
+    water = tf[(tf["theme"] == "ecology")].set_index("part_no")
+    # part 1 tokens: 守护 水源 保水护水 -> 1 ecology hit (保水护水 is one token no theme holds) of 3
+    assert water.loc[1, "count"] == 1 and water.loc[1, "n_tokens"] == 3
+    assert water.loc[1, "per_10k"] == pytest.approx(1 / 3 * 10_000)
     assert water.loc[1, "share"] == 1.0
-    # part 3 tokens: 乡村 旅游 守护 密云水库 -> water 1, rural 1, culture 1
+    # part 3 tokens: 乡村 旅游 守护 水源 -> ecology 1, rural 1, culture 1
     part3 = tf[tf["part_no"] == 3].set_index("theme")
-    assert part3.loc["water_ecology", "share"] == pytest.approx(1 / 3)
+    assert part3.loc["ecology", "share"] == pytest.approx(1 / 3)
     assert part3["count"].sum() == 3
     assert len(tf) == 2 * load_themes()["theme"].nunique()
 
 
-def test_bundled_report_puts_water_first_in_the_water_sections(body):
+def test_bundled_report_puts_ecology_first_in_the_water_section_and_rural_in_the_rural_one(body):
     tf = theme_frequencies(body, by="section")
     first = tf[(tf["part_no"] == 1) & (tf["section_no"] == 1)]
-    assert first.sort_values("per_10k").iloc[-1]["theme"] == "water_ecology"
+    assert first.sort_values("per_10k").iloc[-1]["theme"] == "ecology"
     rural = tf[(tf["part_no"] == 3) & (tf["section_no"] == 3)]
     assert rural.sort_values("per_10k").iloc[-1]["theme"] == "rural"
 
 
 def test_coverage_and_uncovered_terms(body):
     coverage = theme_coverage(body)
-    assert 0.2 < coverage < 0.6
+    assert coverage == pytest.approx(0.242, abs=0.001)
     uncovered = uncovered_terms(body, top=10)
     assert len(uncovered) == 10
     assert not set(uncovered["term"]) & set(load_themes()["term"])
+    assert uncovered["term"].iloc[0] == "密云"  # a place name: no theme's evidence
+
+
+def test_coverage_on_other_districts_is_within_five_points_of_the_bundled_report(body, panel):
+    bundled = theme_coverage(body)
+    per_report = theme_coverage_by(panel).set_index("report_id")
+    for rid in OTHER_DISTRICTS:
+        assert abs(per_report.loc[rid, "coverage"] - bundled) <= 0.05, (rid, per_report.loc[rid, "coverage"], bundled)
+    assert per_report.loc["pinggu_2023", "label"] == "平谷区 2023"
+
+
+def test_every_theme_appears_in_every_other_district_report(panel):
+    tf = theme_frequencies(panel[panel["report_id"].isin(OTHER_DISTRICTS)], by="report")
+    absent = tf[tf["count"] == 0][["report_id", "theme"]].values.tolist()
+    assert absent == []
+
+
+def test_theme_frequencies_by_region_and_year(panel):
+    tf = theme_frequencies(panel, by=["region", "year"])
+    assert {"region", "year"} <= set(tf.columns)
+    keys = tf[["region", "year"]].drop_duplicates()
+    assert len(keys) == 6
+    assert tf.groupby(["region", "year"])["share"].sum().round(6).eq(1.0).all()
+    one = tf[(tf["region"] == "怀柔区") & (tf["year"] == 2023)].set_index("theme")
+    assert one["per_10k"].idxmax() in {"innovation", "economy"}
 
 
 def test_unknown_grouping():

@@ -124,3 +124,185 @@ def test_parse_quantity_round_trips(number, unit, approx):
 @given(st.text(alphabet=list("保水护水生态"), max_size=10))
 def test_parse_quantity_rejects_words(text):
     assert parse_quantity(text) is None
+
+
+def _one(text, year=2023, **kw):
+    df = extract_indicators(text, year=year)
+    return df
+
+
+def test_growth_at_constant_prices_belongs_to_the_named_indicator():
+    df = _one("全区地区生产总值完成435亿元，按不变价计算增长4%。")
+    assert df[["indicator", "value", "unit", "change_pct"]].values.tolist() == [["地区生产总值", 435.0, "亿元", 4.0]]
+
+
+def test_same_basis_growth_is_no_indicator_of_its_own():
+    df = _one("区级一般公共预算收入完成32.5亿元，同口径增长8.8%。")
+    assert df[["indicator", "value", "change_pct"]].values.tolist() == [["区级一般公共预算收入", 32.5, 8.8]]
+    assert not df["indicator"].str.contains("同口径").any()
+
+
+def test_expected_completion():
+    df = _one("全年固定资产投资预计完成213亿元。")
+    assert df[["indicator", "value", "unit", "kind"]].values.tolist() == [["固定资产投资", 213.0, "亿元", "actual"]]
+
+
+def test_from_to_gives_start_and_end_values():
+    df = _one("过去五年，地区生产总值从2280亿元增长到3200亿元。")
+    rows = df[["indicator", "start_value", "value", "unit"]].values.tolist()
+    assert rows == [["地区生产总值", 2280.0, 3200.0, "亿元"]]
+
+
+def test_respectively_gives_two_indicators():
+    df = _one("城镇、农村居民人均可支配收入分别增长4.6%和6.8%。")
+    rows = df[["indicator", "change_pct"]].values.tolist()
+    assert rows == [["城镇居民人均可支配收入", 4.6], ["农村居民人均可支配收入", 6.8]]
+
+
+def test_dollars_and_percentage_points():
+    assert _one("实际利用外资8600万美元。")[["indicator", "value", "unit"]].values.tolist() == [
+        ["实际利用外资", 8600.0, "万美元"]]
+    points = _one("森林覆盖率提高2个百分点。")
+    assert points[["indicator", "value", "unit"]].values.tolist() == [["森林覆盖率", 2.0, "百分点"]]
+
+
+def test_ceiling_target():
+    df = _one("城镇调查失业率控制在5%以内。")
+    rows = df[["indicator", "value", "qualifier", "kind"]].values.tolist()
+    assert rows == [["城镇调查失业率", 5.0, "以内", "target"]]
+
+
+def test_in_step_target_and_gdp_alias():
+    df = _one("今年主要预期目标是：GDP增长5%左右；居民人均可支配收入增长与经济增长基本同步。")
+    rows = df[["indicator", "change_pct", "qualifier", "kind"]].values.tolist()
+    assert rows[0] == ["地区生产总值", 5.0, "左右", "target"]
+    assert df.iloc[1][["indicator", "qualifier", "kind"]].tolist() == ["居民人均可支配收入", "同步", "target"]
+
+
+def test_kind_from_part_and_sentence_cues_not_the_word_target():
+    # outside review and plan parts, sentence cues decide; 目标 alone is no cue for a target
+    paras = pd.DataFrame({"report_id": ["r"] * 3, "year": [2024] * 3, "part_no": [1, 2, 2],
+                          "part_kind": ["outlook", "outlook", "outlook"], "part_year": [2024] * 3,
+                          "section_no": pd.array([None] * 3, dtype="Int64"),
+                          "text": ["全面完成年度目标任务，地区生产总值增长5.2%。",
+                                   "今年主要预期目标是：地区生产总值增长5%左右。",
+                                   "力争新增高新技术企业30家。"]})
+    df = extract_indicators(paras)
+    assert df[["indicator", "kind", "year"]].values.tolist() == [
+        ["地区生产总值", "actual", 2023], ["地区生产总值", "target", 2024], ["高新技术企业", "target", 2024]]
+    # in a review part even 预期目标 reports a result; in a plan part every number is a target
+    paras["part_kind"] = ["review", "plan", "plan"]
+    assert extract_indicators(paras)["kind"].tolist() == ["actual", "target", "target"]
+
+
+def test_revenue_names_kept_apart():
+    from miyun_text.vocabulary import normalise_indicator
+
+    names = {normalise_indicator(n) for n in ("一般公共预算收入", "区级一般公共预算收入", "地方级收入")}
+    assert len(names) == 3
+    assert normalise_indicator("GDP") == normalise_indicator("地区生产总值（GDP）") == "地区生产总值"
+
+
+@pytest.fixture(scope="module")
+def panel_paragraphs():
+    from conftest import FIXTURES
+
+    from miyun_text.corpus import load_corpus
+    from miyun_text.structure import corpus_paragraphs
+
+    return corpus_paragraphs(load_corpus(FIXTURES / "panel"))
+
+
+def test_target_attainment_on_the_panel(panel_paragraphs):
+    from miyun_text.vocabulary import ATTAINMENT_COLUMNS, target_attainment
+
+    t = target_attainment(panel_paragraphs)
+    assert list(t.columns) == ATTAINMENT_COLUMNS
+    got = {}
+    for r in t.itertuples(index=False):
+        qualifier = None if pd.isna(r.target_qualifier) else r.target_qualifier
+        got[(r.region, r.year, r.indicator)] = (r.target_value, qualifier, r.actual_value, r.status)
+    nan = got[("密云区", 2022, "固定资产投资")][2]
+    assert got[("密云区", 2022, "地区生产总值")] == (5.0, "左右", 5.3, "met")  # within ±0.5
+    assert got[("密云区", 2022, "一般公共预算收入")] == (3.0, None, 2.1, "missed")  # a bare target is a floor
+    assert got[("密云区", 2022, "城镇调查失业率")] == (5.0, "以内", 3.9, "met")  # a ceiling
+    assert got[("密云区", 2022, "固定资产投资")][:2] == (6.0, "以上") and nan != nan
+    assert got[("密云区", 2022, "固定资产投资")][3] == "no result stated"
+    assert got[("密云区", 2022, "居民人均可支配收入")] == (5.3, "同步", 5.6, "met")  # in step with GDP's 5.3
+    assert got[("密云区", 2022, "社会消费品零售总额")][3] == "no target stated"
+    assert got[("怀柔区", 2022, "地区生产总值")] == (6.0, "左右", 4.8, "missed")  # outside the band
+    assert got[("怀柔区", 2022, "区级一般公共预算收入")] == (5.0, None, 8.8, "met")
+    assert got[("怀柔区", 2022, "城镇居民人均可支配收入")] == (5.0, None, 4.6, "missed")
+    assert got[("怀柔区", 2022, "农村居民人均可支配收入")] == (6.5, None, 6.8, "met")
+    assert got[("怀柔区", 2022, "万元地区生产总值能耗")] == (-2.5, None, -3.1, "met")  # a decline to reach
+    # regions with one report, and the last year of each region, have nothing to join
+    assert set(t["region"]) == {"密云区", "怀柔区"} and set(t["year"]) == {2022}
+    gdp = t[(t["region"] == "怀柔区") & (t["indicator"] == "地区生产总值")].iloc[0]
+    assert gdp["gap"] == pytest.approx(-1.2) and gdp["target_report"] == "huairou_2022"
+    assert gdp["actual_report"] == "huairou_2023" and "按不变价计算增长4.8%" in gdp["actual_sentence"]
+
+
+def test_target_attainment_tolerance_is_a_parameter(panel_paragraphs):
+    from miyun_text.vocabulary import target_attainment
+
+    wide = target_attainment(panel_paragraphs, tolerance=1.5)
+    row = wide[(wide["region"] == "怀柔区") & (wide["indicator"] == "地区生产总值")].iloc[0]
+    assert bool(row["met"]) is True
+
+
+def test_target_attainment_joins_the_bundled_report_with_the_panel(paragraphs, panel_paragraphs):
+    from miyun_text.vocabulary import target_attainment
+
+    both = pd.concat([panel_paragraphs, paragraphs], ignore_index=True)
+    t = target_attainment(both)
+    miyun = t[(t["region"] == "密云区") & (t["year"] == 2023)].set_index("indicator")
+    assert miyun.loc["地区生产总值", ["target_value", "actual_value", "status"]].tolist() == [4.5, 4.5, "met"]
+    assert miyun.loc["一般公共预算收入", ["actual_value", "status"]].tolist() == [4.1, "met"]
+    assert miyun.loc["居民人均可支配收入", ["target_value", "actual_value", "status"]].tolist() == [4.5, 5.5, "met"]
+
+
+def test_target_attainment_with_one_report_is_empty_with_columns(body):
+    from miyun_text.vocabulary import ATTAINMENT_COLUMNS, target_attainment
+
+    t = target_attainment(body)
+    assert t.empty and list(t.columns) == ATTAINMENT_COLUMNS
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("地区生产总值（GDP）增长6%。", [["地区生产总值", 6.0, "%", 6.0]]),
+    ("全区生产总值增速达到6.2%。", [["地区生产总值", 6.2, "%", 6.2]]),
+    ("一般公共预算收入完成62.1亿元，可比增长6.8%。", [["一般公共预算收入", 62.1, "亿元", 6.8]]),
+    ("经济增长预期目标为5%左右。", [["地区生产总值", 5.0, "%", 5.0]]),
+    ("实现地区生产总值1.13万亿元，同比增长5.5%。", [["地区生产总值", 1.13, "万亿元", 5.5]]),
+    ("城乡居民人均可支配收入分别增长5.1%、6.3%。",
+     [["城镇居民人均可支配收入", 5.1, "%", 5.1], ["农村居民人均可支配收入", 6.3, "%", 6.3]]),
+    ("城乡居民人均可支配收入分别达到75000元和36000元，分别增长5%和7%。",
+     [["城镇居民人均可支配收入", 75000.0, "元", 5.0], ["农村居民人均可支配收入", 36000.0, "元", 7.0]]),
+])
+def test_more_headline_phrasings(text, expected):
+    df = extract_indicators(text, year=2023)
+    assert df[["indicator", "value", "unit", "change_pct"]].values.tolist() == expected
+
+
+def test_targets_listed_with_commas_keep_their_order_and_qualifiers():
+    text = ("今年全区经济社会发展的主要预期目标是：地区生产总值增长5%左右，一般公共预算收入增长4%，"
+            "居民收入增长与经济增长基本同步，城镇调查失业率控制在5%以内。")
+    df = extract_indicators(text, year=2024).fillna({"qualifier": ""})
+    assert df[["indicator", "qualifier", "kind"]].values.tolist() == [
+        ["地区生产总值", "左右", "target"], ["一般公共预算收入", "", "target"],
+        ["居民人均可支配收入", "同步", "target"], ["城镇调查失业率", "以内", "target"]]
+
+
+def test_district_owned_output_and_urban_rural_shorthand():
+    review = ("区属地区生产总值达到412.6亿元、增长7.4%；地方一般公共预算收入18.3亿元、增长6.2%；"
+              "预计规模以上工业增加值突破900亿元，增长9%以上。")
+    df = extract_indicators(review, year=2023)
+    assert df[["indicator", "value", "change_pct", "kind"]].values.tolist() == [
+        ["地区生产总值", 412.6, 7.4, "actual"], ["地方一般公共预算收入", 18.3, 6.2, "actual"],
+        ["规模以上工业增加值", 900.0, 9.0, "actual"]]
+    plan = ("主要预期目标：区属地区生产总值增长7%，一般公共预算收入同口径增长6%，"
+            "城、乡居民人均可支配收入分别增长6%、7.5%。")
+    df = extract_indicators(plan, year=2024)
+    assert df[["indicator", "change_pct", "kind"]].values.tolist() == [
+        ["地区生产总值", 7.0, "target"], ["一般公共预算收入", 6.0, "target"],
+        ["城镇居民人均可支配收入", 6.0, "target"], ["农村居民人均可支配收入", 7.5, "target"]]

@@ -1,0 +1,352 @@
+"""The corpus as a panel of reports (regions × years): its shape, its figures and its findings.
+
+A report is one region in one year. Year-over-year views run within a region that has
+reports of at least two years; cross-region views within a year that holds reports of at
+least two regions; target attainment within a region with consecutive years. Each
+``*_figures`` function returns ``{file name: Figure}`` with titles, labels, source lines
+and file names taken from the data (``themes_over_years_miyun``); each ``*_findings``
+function returns Markdown written from the numbers, for notebooks to display. With one
+report the figure sets are empty and the findings say what a second report would add.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import pandas as pd
+
+__all__ = [
+    "attainment_figures",
+    "attainment_findings",
+    "focus",
+    "focus_report",
+    "multi_region_years",
+    "multi_year_regions",
+    "panel_overview",
+    "report_source",
+    "rhetoric_figures",
+    "rhetoric_findings",
+    "theme_figures",
+    "theme_findings",
+]
+
+
+def _regions(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    if "region" not in paragraphs.columns:
+        raise ValueError("the paragraph table needs 'region' and 'year'; use miyun_text.corpus_paragraphs()")
+    return paragraphs[["report_id", "region", "year"]].drop_duplicates("report_id").dropna(subset=["region"])
+
+
+def panel_overview(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """One row per region: its level, report years, number of reports and labels.
+
+    Example:
+        >>> paras = pd.DataFrame({"report_id": ["a", "b", "c"], "region": ["甲区", "甲区", "乙区"],
+        ...                       "year": [2022, 2023, 2023], "level": ["区"] * 3})
+        >>> panel_overview(paras)[["region", "years", "n_reports"]].values.tolist()
+        [['乙区', '2023', 1], ['甲区', '2022、2023', 2]]
+    """
+    reports = _regions(paragraphs)
+    rows = []
+    for region, part in reports.groupby("region", sort=True):
+        years = sorted(int(y) for y in part["year"])
+        level = paragraphs.loc[paragraphs["region"] == region, "level"] if "level" in paragraphs else pd.Series()
+        rows.append({"region": region, "level": level.dropna().iloc[0] if len(level.dropna()) else None,
+                     "years": "、".join(map(str, years)), "n_reports": len(years),
+                     "reports": "、".join(part.sort_values("year")["report_id"].astype(str))})
+    return pd.DataFrame(rows, columns=["region", "level", "years", "n_reports", "reports"])
+
+
+def multi_year_regions(paragraphs: pd.DataFrame) -> list[str]:
+    """Regions with reports of at least two years (sorted).
+
+    Example:
+        >>> multi_year_regions(pd.DataFrame({"report_id": ["a", "b", "c"], "region": ["甲区", "甲区", "乙区"],
+        ...                                  "year": [2022, 2023, 2023]}))
+        ['甲区']
+    """
+    counts = _regions(paragraphs).groupby("region")["year"].nunique()
+    return sorted(counts[counts >= 2].index.astype(str))
+
+
+def multi_region_years(paragraphs: pd.DataFrame) -> list[int]:
+    """Years with reports of at least two regions (sorted).
+
+    Example:
+        >>> multi_region_years(pd.DataFrame({"report_id": ["a", "b", "c"], "region": ["甲区", "甲区", "乙区"],
+        ...                                  "year": [2022, 2023, 2023]}))
+        [2023]
+    """
+    counts = _regions(paragraphs).groupby("year")["region"].nunique()
+    return sorted(int(y) for y in counts[counts >= 2].index)
+
+
+def focus_report(paragraphs: pd.DataFrame) -> str:
+    """The report the within-report figures describe: the latest year's, last by id on a tie.
+
+    Example:
+        >>> focus_report(pd.DataFrame({"report_id": ["a_2023", "b_2024", "c_2024"], "year": [2023, 2024, 2024]}))
+        'c_2024'
+    """
+    reports = paragraphs[["report_id", "year"]].drop_duplicates("report_id")
+    if reports.empty:
+        raise ValueError("no reports in the paragraph table")
+    return str(reports.sort_values(["year", "report_id"], kind="mergesort").iloc[-1]["report_id"])
+
+
+def _by_report(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Theme frequencies per report, with the report's display label in ``report`` (and ``group``)."""
+    from .themes import theme_frequencies
+
+    tf = theme_frequencies(paragraphs, by="report")
+    labels = paragraphs.drop_duplicates("report_id").set_index("report_id")["label"].astype(str)
+    tf.insert(1, "report", tf["report_id"].map(labels).astype("string"))
+    tf["group"] = tf["report"]
+    return tf
+
+
+def focus(paragraphs: pd.DataFrame) -> dict:
+    """What the within-report figures need about the focus report (:func:`focus_report`):
+    ``report_id``, its ``paragraphs``, ``source`` line, data-driven ``titles``
+    (:func:`miyun_text.plots.review_plan_titles`), ``about`` (`` （密云区 2024）`` to
+    append to titles when the corpus holds several reports, else empty) and
+    ``review_and_plan`` (whether it has both parts).
+
+    Example:
+        >>> paras = pd.DataFrame({"report_id": ["a", "a"], "region": ["甲区"] * 2, "year": [2024] * 2,
+        ...     "label": ["甲区 2024"] * 2, "part_kind": ["review", "plan"], "part_year": [2023, 2024],
+        ...     "text": ["完成。", "推进。"]})
+        >>> f = focus(paras)
+        >>> f["report_id"], f["source"], f["about"], f["titles"]["theme_title"]
+        ('a', '数据来源：2024年甲区政府工作报告', '', '主题侧重：回顾（2023年）与安排（2024年）')
+    """
+    from .plots import review_plan_titles
+
+    rid = focus_report(paragraphs)
+    one = paragraphs[paragraphs["report_id"] == rid]
+    several = paragraphs["report_id"].nunique() > 1
+    about = f"（{one['label'].iloc[0]}）" if several and "label" in one.columns else ""
+    return {"report_id": rid, "paragraphs": one, "source": _source(one) if "region" in one.columns else None,
+            "titles": review_plan_titles(one), "about": about,
+            "review_and_plan": {"review", "plan"} <= set(one["part_kind"].dropna())}
+
+
+def report_source(paragraphs: pd.DataFrame, report_id: str) -> str:
+    """The source line of one report of the table (数据来源：2023年怀柔区政府工作报告).
+
+    Example:
+        >>> report_source(pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023]}), "a")
+        '数据来源：2023年甲区政府工作报告'
+    """
+    return _source(paragraphs[paragraphs["report_id"] == report_id])
+
+
+def _source(part: pd.DataFrame) -> str:
+    from .plots import source_line
+
+    return source_line(part[["year", "region"]].drop_duplicates())
+
+
+def _pairs(paragraphs: pd.DataFrame, region: str) -> list[tuple[int, int]]:
+    years = sorted(int(y) for y in paragraphs.loc[paragraphs["region"] == region, "year"].unique())
+    return list(itertools.pairwise(years))
+
+
+def theme_figures(paragraphs: pd.DataFrame) -> dict:
+    """Theme shares over the years of each region (small multiples) and, for each year with
+    two or more regions, a region-by-theme heatmap.
+
+    Names: ``themes_over_years_<region>`` and ``themes_by_region_<year>``.
+
+    Example:
+        >>> theme_figures(pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023], "text": ["保水"]}))
+        {}
+    """
+    from . import plots
+    from .themes import theme_frequencies
+
+    figures: dict = {}
+    for region in multi_year_regions(paragraphs):
+        part = paragraphs[paragraphs["region"] == region]
+        tf = theme_frequencies(part, by="year")
+        figures[f"themes_over_years_{plots.region_slug(paragraphs, region)}"] = plots.themes_over_years(
+            tf, region=region, source=_source(part))
+    for year in multi_region_years(paragraphs):
+        part = paragraphs[paragraphs["year"] == year]
+        figures[f"themes_by_region_{year}"] = plots.theme_heatmap(
+            _by_report(part), row="report", title=f"{year}年各地区报告的主题分布（每万内容词）", source=_source(part))
+    return figures
+
+
+def rhetoric_figures(paragraphs: pd.DataFrame, *, min_count: int = 2) -> dict:
+    """For each region with two or more years: marker trajectories, and for each pair of
+    consecutive reports the distinctive terms (log-odds) and the new and faded terms.
+
+    Names: ``markers_over_years_<region>``, ``distinctive_terms_<region>_<a>_<b>``,
+    ``new_and_gone_<region>_<a>_<b>``.
+
+    Example:
+        >>> rhetoric_figures(pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023], "text": ["推进"]}))
+        {}
+    """
+    from . import plots
+    from .rhetoric import compare_years, marker_rates, new_and_gone
+
+    figures: dict = {}
+    for region in multi_year_regions(paragraphs):
+        part = paragraphs[paragraphs["region"] == region]
+        slug = plots.region_slug(paragraphs, region)
+        source = _source(part)
+        figures[f"markers_over_years_{slug}"] = plots.marker_trajectories(
+            marker_rates(part, by="year"), region=region, source=source)
+        changes = new_and_gone(part, region=region, min_count=min_count)
+        for ya, yb in _pairs(paragraphs, region):
+            pair = part[part["year"].isin([ya, yb])]
+            result = compare_years(pair, ya, yb, region=region, min_count=min_count)
+            figures[f"distinctive_terms_{slug}_{ya}_{yb}"] = plots.distinctive_terms(
+                result, n=15, source=_source(pair))
+            step = changes[(changes["year_from"] == ya) & (changes["year_to"] == yb)]
+            if step.empty:
+                step = pd.DataFrame({"region": [region], "year_from": [ya], "year_to": [yb], "term": [""],
+                                     "status": ["none"], "count_from": [0], "count_to": [0]})
+            figures[f"new_and_gone_{slug}_{ya}_{yb}"] = plots.new_and_gone_terms(step, source=_source(pair))
+    return figures
+
+
+def attainment_figures(paragraphs: pd.DataFrame, attainment: pd.DataFrame | None = None) -> dict:
+    """A targets-vs-results chart per region with consecutive reports: ``targets_vs_results_<region>``.
+
+    Example:
+        >>> attainment_figures(pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023],
+        ...                                  "text": ["增长5%"]}))
+        {}
+    """
+    from . import plots
+    from .vocabulary import target_attainment
+
+    att = attainment if attainment is not None else target_attainment(paragraphs)
+    figures: dict = {}
+    for region in sorted(att["region"].dropna().unique()):
+        rows = att[(att["region"] == region) & att["unit"].isin(["%", "百分点"])]
+        if rows.empty:
+            continue
+        part = paragraphs[(paragraphs["region"] == region)
+                          & paragraphs["year"].isin(set(rows["year"]) | {y + 1 for y in rows["year"]})]
+        figures[f"targets_vs_results_{plots.region_slug(paragraphs, region)}"] = plots.attainment_chart(
+            rows, region=region, source=_source(part))
+    return figures
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def theme_findings(paragraphs: pd.DataFrame) -> str:
+    """Markdown findings on themes, written from the numbers: each report's leading themes,
+    the largest shifts within each region, and the leader of each theme in a shared year.
+
+    Example:
+        >>> paras = pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023], "label": ["甲区 2023"],
+        ...                       "text": ["发展乡村旅游，保护水源，保护水源。"]})
+        >>> print(theme_findings(paras).splitlines()[0])
+        - **甲区 2023**：笔墨最多的主题是生态环境（66.7%）、文化旅游（16.7%）、乡村振兴（16.7%）。
+    """
+    from .themes import theme_frequencies
+
+    lines: list[str] = []
+    by_report = _by_report(paragraphs)
+    for label, part in by_report.groupby("report", sort=False):
+        top = part.sort_values(["share", "theme"], ascending=[False, True]).head(3)
+        lines.append(f"- **{label}**：笔墨最多的主题是"
+                     + "、".join(f"{r.label_}（{_pct(r.share)}）" for r in top.rename(columns={"label": "label_"})
+                                 .itertuples(index=False)) + "。")
+    for region in multi_year_regions(paragraphs):
+        tf = theme_frequencies(paragraphs[paragraphs["region"] == region], by="year")
+        years = sorted(int(y) for y in tf["year"].unique())
+        first = tf[tf["year"] == years[0]].set_index("theme")
+        last = tf[tf["year"] == years[-1]].set_index("theme")
+        change = (last["share"] - first["share"]).sort_values(kind="mergesort")
+        up, down = change.index[-1], change.index[0]
+        rise = f"{last.loc[up, 'label']}（{_pct(first.loc[up, 'share'])} → {_pct(last.loc[up, 'share'])}）"
+        fall = f"{last.loc[down, 'label']}（{_pct(first.loc[down, 'share'])} → {_pct(last.loc[down, 'share'])}）"
+        lines.append(f"- **{region} {years[0]}—{years[-1]}年**：占比上升最多的是{rise}，下降最多的是{fall}。")
+    for year in multi_region_years(paragraphs):
+        tf = _by_report(paragraphs[paragraphs["year"] == year])
+        leaders = []
+        for theme, part in tf.groupby("label", sort=False):
+            best = part.sort_values(["per_10k", "group"], ascending=[False, True]).iloc[0]
+            leaders.append(f"{theme}：{best['group'].split(' ')[0]}")
+        lines.append(f"- **{year}年各地区**：各主题每万词频次最高的地区 —— " + "；".join(leaders) + "。")
+    if not multi_year_regions(paragraphs) and not multi_region_years(paragraphs):
+        lines.append("- 语料只有单一地区的单一年份：加入同一地区另一年份的报告后显示主题的逐年变化，"
+                     "加入同一年份其他地区的报告后显示地区间比较。")
+    return "\n".join(lines)
+
+
+def rhetoric_findings(paragraphs: pd.DataFrame, *, top: int = 5, min_count: int = 2) -> str:
+    """Markdown findings on rhetoric across years: for each pair of consecutive reports of a
+    region, the most distinctive terms on each side and the counts of new and faded terms.
+
+    Example:
+        >>> paras = pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023], "text": ["推进"]})
+        >>> theme = rhetoric_findings(paras)
+        >>> theme.startswith("- 语料中没有")
+        True
+    """
+    from .rhetoric import compare_years, new_and_gone
+
+    lines: list[str] = []
+    for region in multi_year_regions(paragraphs):
+        part = paragraphs[paragraphs["region"] == region]
+        changes = new_and_gone(part, region=region, min_count=min_count)
+        for ya, yb in _pairs(paragraphs, region):
+            result = compare_years(part, ya, yb, region=region, min_count=min_count)
+            a = "、".join(result[result["score"] > 0].head(top)["term"])
+            b = "、".join(result[result["score"] < 0].tail(top).iloc[::-1]["term"])
+            step = changes[(changes["year_from"] == ya) & (changes["year_to"] == yb)]
+            n_new, n_gone = int((step["status"] == "new").sum()), int((step["status"] == "gone").sum())
+            lines.append(f"- **{region} {ya} → {yb}**：{ya}年报告更多使用 {a or '（无）'}；{yb}年报告更多使用 "
+                         f"{b or '（无）'}。新出现的词 {n_new} 个、消失的词 {n_gone} 个（出现至少 {min_count} 次）。")
+    if not lines:
+        lines.append("- 语料中没有同一地区两个年份的报告：逐年比较需要同一地区至少两年的报告；"
+                     "不同地区之间的比较请用 `compare_regions`。")
+    return "\n".join(lines)
+
+
+def _qualifier(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def attainment_findings(attainment: pd.DataFrame) -> str:
+    """Markdown findings on targets against results, one line per region and year.
+
+    Example:
+        >>> att = pd.DataFrame({"region": ["甲区"] * 2, "year": [2022] * 2, "indicator": ["地区生产总值", "失业率"],
+        ...     "target_value": [5.0, 5.0], "target_qualifier": ["左右", "以内"], "actual_value": [5.3, 6.0],
+        ...     "unit": ["%", "%"], "status": ["met", "missed"]})
+        >>> print(attainment_findings(att))
+        - **甲区 2022年**：报告提出目标 2 项，次年报告中达到 1 项、未达到 1 项（失业率：目标5%以内，实绩6%）。
+    """
+    if attainment.empty:
+        return ("- 没有可对照的目标与实绩：需要同一地区相邻两年的报告（Y 年报告提出目标，Y+1 年报告回顾实绩）。")
+    lines = []
+    fmt: Callable[[float, str], str] = lambda v, unit: f"{v:g}{unit if unit != '%' else '%'}"  # noqa: E731
+    for (region, year), part in attainment.groupby(["region", "year"], sort=True):
+        targets = part[part["status"] != "no target stated"]
+        met = part[part["status"] == "met"]
+        missed = part[part["status"] == "missed"]
+        silent = part[part["status"] == "no result stated"]
+        extra = part[part["status"] == "no target stated"]
+        text = (f"- **{region} {year}年**：报告提出目标 {len(targets)} 项，次年报告中达到 {len(met)} 项、"
+                f"未达到 {len(missed)} 项")
+        if len(missed):
+            text += "（" + "；".join(
+                f"{r.indicator}：目标{fmt(r.target_value, r.unit)}{_qualifier(r.target_qualifier)}，"
+                f"实绩{fmt(r.actual_value, r.unit)}" for r in missed.itertuples(index=False)) + "）"
+        if len(silent):
+            text += "，未报告结果 " + f"{len(silent)} 项（" + "、".join(silent["indicator"]) + "）"
+        if len(extra):
+            text += "；另有 " + f"{len(extra)} 项实绩未设目标（" + "、".join(extra["indicator"]) + "）"
+        lines.append(text + "。")
+    return "\n".join(lines)

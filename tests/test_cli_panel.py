@@ -1,0 +1,44 @@
+"""The command line on a panel of reports: regions, years, coverage and target attainment."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES
+
+from miyun_text.cli import main
+
+PANEL = str(FIXTURES / "panel")
+
+
+def test_compare_years_within_a_named_region(capsys):
+    assert main(["--data", PANEL, "compare", "--region", "密云区", "--years", "2022", "2023", "--rows", "3"]) == 0
+    assert "密云区 2022 vs 密云区 2023" in capsys.readouterr().out
+
+
+def test_compare_years_without_a_region_names_the_regions(capsys):
+    assert main(["--data", PANEL, "compare", "--years", "2022", "2023"]) == 1
+    err = capsys.readouterr().err
+    assert "regions ['密云区', '平谷区', '延庆区', '怀柔区']" in err and "region=" in err and "Traceback" not in err
+
+
+def test_compare_regions_within_a_year(capsys):
+    assert main(["--data", PANEL, "compare", "--regions", "平谷区", "延庆区", "--year", "2023", "--rows", "3"]) == 0
+    assert "平谷区 2023 vs 延庆区 2023" in capsys.readouterr().out
+    assert main(["--data", PANEL, "compare", "--regions", "平谷区", "延庆区"]) == 1
+    assert "needs --year" in capsys.readouterr().err
+
+
+def test_themes_by_region_and_year_and_coverage(tmp_path, capsys):
+    out = tmp_path / "themes.csv"
+    assert main(["--data", PANEL, "themes", "--by", "region", "year", "--out", str(out)]) == 0
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("region,year,group,theme,label")
+    assert main(["--data", PANEL, "themes", "--coverage"]) == 0
+    printed = capsys.readouterr().out
+    assert "平谷区 2023" in printed and "coverage" in printed
+
+
+def test_vocab_attainment(tmp_path):
+    out = tmp_path / "attainment.csv"
+    assert main(["--data", PANEL, "vocab", "attainment", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert "怀柔区,2022,地区生产总值,growth,%,6.0,左右,4.8" in text

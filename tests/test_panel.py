@@ -1,0 +1,148 @@
+"""The corpus as a panel: keys on every paragraph, groupings, overview, figures and findings."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from conftest import FIXTURES
+
+from miyun_text import panel, plots
+from miyun_text.structure import GROUPINGS, corpus_paragraphs, group_columns
+
+
+@pytest.fixture(scope="module")
+def panel_body():
+    from miyun_text.corpus import load_corpus
+
+    paragraphs = corpus_paragraphs(load_corpus(FIXTURES / "panel"))
+    return paragraphs[paragraphs["part_no"] > 0]
+
+
+def test_every_paragraph_carries_region_year_level_and_label(paragraphs, panel_body):
+    assert paragraphs[["region", "year", "level", "label"]].drop_duplicates().values.tolist() == [
+        ["密云区", 2024, "区", "密云区 2024"]]
+    labels = panel_body.drop_duplicates("report_id").set_index("report_id")["label"].to_dict()
+    assert labels["huairou_2022"] == "怀柔区 2022" and labels["yanqing_2023"] == "延庆区 2023"
+    assert panel_body["region"].notna().all()
+
+
+def test_groupings_and_their_combinations(panel_body):
+    assert {"report", "region", "year", "part", "part_kind", "section"} <= set(GROUPINGS)
+    assert group_columns(panel_body, ["region", "year"]) == ["region", "year"]
+    assert group_columns(panel_body, ["region", "part_kind"]) == ["region", "part_kind"]
+    assert group_columns(panel_body, ["report", "part_kind"]) == ["report_id", "part_kind"]
+    assert group_columns(panel_body, "part_kind") == ["report_id", "part_kind"]
+
+
+@pytest.mark.parametrize("by", ["report", "region", "year", "part_kind", "section", ["region", "year"],
+                                ["region", "part_kind"]])
+def test_every_measure_takes_the_same_by(panel_body, by):
+    from miyun_text.keywords import extract_keywords
+    from miyun_text.rhetoric import marker_rates
+    from miyun_text.themes import theme_coverage_by, theme_frequencies
+
+    columns = group_columns(panel_body, by)
+    n_groups = len(panel_body.drop_duplicates(columns))
+    assert len(theme_frequencies(panel_body, by=by).drop_duplicates(columns)) == n_groups
+    assert len(marker_rates(panel_body, by=by).drop_duplicates(columns)) == n_groups
+    assert len(theme_coverage_by(panel_body, by=by)) == n_groups
+    # keywords take a column of the table as it is (part_kind pools the reports), else the same grouping
+    key = [by] if isinstance(by, str) and by in panel_body.columns else columns
+    assert extract_keywords(panel_body, top_k=2, by=by)["group"].nunique() == len(panel_body.drop_duplicates(key))
+
+
+def test_overview_and_shape(panel_body):
+    overview = panel.panel_overview(panel_body).set_index("region")
+    assert overview.loc["怀柔区", "years"] == "2022、2023" and overview.loc["平谷区", "n_reports"] == 1
+    assert panel.multi_year_regions(panel_body) == ["密云区", "怀柔区"]
+    assert panel.multi_region_years(panel_body) == [2022, 2023]
+    assert panel.focus_report(panel_body) == "yanqing_2023"
+    view = panel.focus(panel_body)
+    assert view["about"] == "（延庆区 2023）" and view["source"] == "数据来源：2023年延庆区政府工作报告"
+    assert view["titles"]["theme_title"] == "主题侧重：回顾（2022年）与安排（2023年）"
+
+
+def test_one_report_has_no_panel_figures_and_says_what_a_second_would_add(body):
+    assert panel.theme_figures(body) == {} and panel.rhetoric_figures(body) == {}
+    assert panel.attainment_figures(body) == {}
+    assert "加入同一地区另一年份的报告" in panel.theme_findings(body)
+    assert "同一地区至少两年" in panel.rhetoric_findings(body)
+
+
+def test_panel_figures_titles_and_sources_from_the_data(panel_body):
+    figures = {**panel.theme_figures(panel_body), **panel.attainment_figures(panel_body)}
+    assert sorted(figures) == ["targets_vs_results_密云区", "targets_vs_results_怀柔区", "themes_by_region_2022",
+                               "themes_by_region_2023", "themes_over_years_密云区", "themes_over_years_怀柔区"]
+    texts = lambda fig: [t.get_text() for t in fig.findobj(plt.Text)]  # noqa: E731
+    small = figures["themes_over_years_怀柔区"]
+    assert "怀柔区：各主题占比的逐年变化（2022—2023年）" in texts(small)
+    assert "数据来源：2022—2023年怀柔区政府工作报告" in texts(small)
+    assert len([ax for ax in small.axes if ax.get_visible()]) == 11
+    heat = figures["themes_by_region_2023"]
+    assert [t.get_text() for t in heat.axes[0].get_yticklabels()] == ["怀柔区 2023", "密云区 2023", "平谷区 2023",
+                                                                       "延庆区 2023"]
+    chart = figures["targets_vs_results_怀柔区"]
+    labels = texts(chart)
+    assert " 目标6%左右" in labels and " 4.8%" in labels
+    assert "2022年 地区生产总值" in [t.get_text() for t in chart.axes[0].get_yticklabels()]
+    miyun = texts(figures["targets_vs_results_密云区"])
+    assert " 未报告结果" in miyun and " 未提出目标" in miyun  # shown, not drawn as a gap
+    for fig in figures.values():
+        plt.close(fig)
+
+
+def test_findings_follow_the_numbers(panel_body):
+    from miyun_text.vocabulary import target_attainment
+
+    text = panel.attainment_findings(target_attainment(panel_body))
+    assert "- **怀柔区 2022年**：报告提出目标 5 项，次年报告中达到 3 项、未达到 2 项" in text
+    assert "（地区生产总值：目标6%左右，实绩4.8%；城镇居民人均可支配收入：目标5%，实绩4.6%）" in text
+    assert "未报告结果 1 项（固定资产投资）" in text and "1 项实绩未设目标（社会消费品零售总额）" in text
+    themes = panel.theme_findings(panel_body)
+    assert "- **怀柔区 2022—2023年**：占比上升最多的是" in themes
+    rhetoric = panel.rhetoric_findings(panel_body)
+    assert rhetoric.count("\n") == 1 and "怀柔区 2022 → 2023" in rhetoric
+
+
+def test_pooling_several_reports_in_a_profile_does_not_fail(panel_body):
+    from miyun_text.themes import theme_frequencies
+
+    fig = plots.theme_profile(theme_frequencies(panel_body, by="part_kind"))
+    assert len(fig.axes[0].patches) == 2 * 11
+    plt.close(fig)
+    assert plots.comparison_sides(pd.DataFrame({"comparison": ["密云区 2022 vs 密云区 2023"]})) == (
+        "密云区 2022", "密云区 2023")
+
+
+def test_standard_figures_for_a_latest_report_without_sections_or_review():
+    from miyun_text.build import standard_figures
+
+    corpus = pd.DataFrame({
+        "report_id": ["a_2023", "a_2024"], "year": [2023, 2024], "region": ["甲区", "甲区"], "level": ["区", "区"],
+        "text": ["一、2022年工作回顾\n（一）生态\n保护水源，地区生产总值增长5%。\n二、2023年工作安排\n（一）经济\n"
+                 "今年主要预期目标是：地区生产总值增长5%左右。推进乡村振兴，发展乡村旅游。",
+                 "一、2024年工作安排\n今年主要预期目标是：地区生产总值增长4.5%左右。推进科技创新，保护生态环境，"
+                 "发展文化旅游，建设美丽乡村。"]})
+    body = corpus_paragraphs(corpus)
+    body = body[body["part_no"] > 0]
+    names = []
+    for name, fig in standard_figures(body, top_k=3):
+        names.append(name)
+        plt.close(fig)
+    # no review in the latest report: no review-vs-plan figures for it; the older report still has one
+    assert "themes_review_vs_plan" not in names and "rhetoric_markers" not in names
+    assert {"themes_by_section", "keywords_by_section", "distinctive_terms_a_2023", "themes_over_years_甲区",
+            "targets_vs_results_甲区"} <= set(names)
+
+
+def test_indicator_chart_keeps_every_report(panel_body):
+    from miyun_text.vocabulary import extract_indicators
+
+    indicators = extract_indicators(panel_body)
+    headline = indicators[indicators["section_no"].isna() & (indicators["indicator"] == "地区生产总值")]
+    fig = plots.indicator_chart(headline)
+    names = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "地区生产总值（怀柔区 2022）" in names and "地区生产总值（平谷区 2023）" in names
+    assert len(names) == 6  # one row per report
+    plt.close(fig)
