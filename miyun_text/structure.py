@@ -167,8 +167,9 @@ def part_years(title: str, kind: str, report_year: int | None) -> tuple[int | No
 
     A year in the title wins (a range such as ``2017—2021年`` gives the span and its last
     year for a review or an outlook); ``过去五年`` reviews the five years before the report,
-    ``今后五年`` looks ahead over the five from it (its year is the horizon, the last); ``过去一年`` and a review without a year speak about the year
-    before the report; anything else about the report's year.
+    ``今后五年`` looks ahead over the five from it (its year is the horizon, the last);
+    ``过去一年`` and a review without a year speak about the year before the report;
+    anything else about the report's year.
 
     Example:
         >>> part_years("过去五年工作回顾", "review", 2022)
