@@ -563,6 +563,9 @@ def _cjk_near(text: str, i: int) -> bool:
     return bool(_CJKISH.match(left) or _CJKISH.match(right))
 
 
+_WIDE_DIGITS = {chr(0xFF10 + d): str(d) for d in range(10)}
+
+
 def _punct_pass(text: str) -> str:
     chars = list(text)
     stack: list[int] = []
@@ -579,6 +582,12 @@ def _punct_pass(text: str) -> str:
         if _CJK.search(inner) or _cjk_near(text, open_) or _cjk_near(text, close):
             chars[open_], chars[close] = "（", "）"
     for i, ch in enumerate(text):
+        if ch in _WIDE_DIGITS:
+            chars[i] = _WIDE_DIGITS[ch]
+        elif ch in "％．" and i and (text[i - 1] in _WIDE_DIGITS or "0" <= text[i - 1] <= "9"):
+            # a number is written in ASCII (4.5%), whatever the page's input method typed
+            if ch == "％" or (i + 1 < len(text) and text[i + 1].isdigit()):
+                chars[i] = "%" if ch == "％" else "."
         if ch == "?" and _cjk_near(text, i) and not _question_is_damage(text, i):
             chars[i] = "？"
         elif _is_dash(text, i):
@@ -598,7 +607,8 @@ def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
 
     ``,`` ``:`` ``;`` ``!`` become full-width unless they stand between two digits
     (1,000 and 10:30 stay); a pair of parentheses becomes ``（）`` when it holds or
-    touches Chinese; ``.``, ``%`` and ``+`` are left alone (4.5%, 6.0版, “5+2”).
+    touches Chinese; ``.``, ``%`` and ``+`` are left alone (4.5%, 6.0版, “5+2”), and
+    numbers typed in full-width form become ASCII (６.１％ → 6.1%).
     White space at line ends and blank lines at the end are removed. An ASCII ``?``
     becomes ``？`` only where it ends a sentence; where the text says it marks lost
     bytes it stays, so that the damage remains visible. ``─``/``━`` used as a dash
@@ -607,6 +617,8 @@ def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
     Example:
         >>> normalize_punctuation("增长4.5%,达到1,000户(左右);“5+2”")[0]
         '增长4.5%，达到1,000户（左右）；“5+2”\\n'
+        >>> normalize_punctuation("增长６．１％，失业率3.0％以内")[0]
+        '增长6.1%，失业率3.0%以内\\n'
     """
     # A converted mark can make its neighbour Chinese context too (":," -> "：，"), so
     # passes repeat until nothing changes; that is what makes the step idempotent.
@@ -619,6 +631,7 @@ def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
     chars = list(current)
     repairs: list[Repair] = [
         Repair(i, a, b, "punct", "GB/T 15834: box-drawing line used as a dash" if a in _DASHES
+               else "numbers in ASCII digits (4.5%)" if a in _WIDE_DIGITS or a in "％．"
                else f"GB/T 15834: full-width {b} in Chinese context")
         for i, (a, b) in enumerate(zip(text, current, strict=True))
         if a != b

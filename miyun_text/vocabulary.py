@@ -314,9 +314,15 @@ def normalise_indicator(name: str) -> str:
     Example:
         >>> normalise_indicator("GDP"), normalise_indicator("区级一般公共预算收入")
         ('地区生产总值', '区级一般公共预算收入')
+        >>> normalise_indicator("全省生产总值"), normalise_indicator("全县一般公共预算收入")
+        ('地区生产总值', '一般公共预算收入')
     """
     name = name.strip(" ，、：:")
     name = re.sub(r"[（(](?:GDP|gdp)[）)]$", "", name)
+    # 全省生产总值, 全县一般公共预算收入: the whole jurisdiction is what an indicator measures
+    # unless the text says otherwise (区级… stays apart)
+    if name not in _ALIAS:
+        name = re.sub(r"^全(?:省|市|区|县|州|旗|盟)(?=.{2})", "", name)
     return _ALIAS.get(name, name)
 
 
