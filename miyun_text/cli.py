@@ -114,8 +114,14 @@ def _cmd_export(args: argparse.Namespace) -> None:
         print(path)
 
 
-class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Defaults shown after every option; descriptions keep their line breaks."""
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions keep their line breaks; every option with a value by default shows it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "%(default)" in text or action.default in (None, False, argparse.SUPPRESS) or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,12 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     """
     parser = argparse.ArgumentParser(
         prog="miyun-text", formatter_class=_HelpFormatter,
-        description="Chinese government work reports as data: repair, structure, keywords, themes, "
+        description="Chinese government work reports as data: repair, structure, keywords, themes,\n"
                     "policy vocabulary and rhetoric, from the same functions the notebooks call.",
         epilog="Run 'miyun-text COMMAND --help' for a command's options.",
     )
-    parser.add_argument("--data", default=None, help="the project's data/ folder (None: found from the working "
-                                                     "directory or $MIYUN_TEXT_DATA)")
+    parser.add_argument("--data", default=None, help="the project's data/ folder (default: $MIYUN_TEXT_DATA, or data/ "
+                                                     "found from the working directory upwards)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, summary: str, description: str) -> argparse.ArgumentParser:
@@ -141,9 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     def table_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--report", action="append", metavar="ID",
-                       help="limit to this report id (repeatable; None: every report)")
+                       help="limit to this report id (repeatable; default: every report)")
         p.add_argument("--out", metavar="FILE", help="write the whole table here as UTF-8 CSV with BOM "
-                                                     "(None: print it)")
+                                                     "(default: print it)")
         p.add_argument("--rows", type=int, default=40, help="rows to print without --out")
 
     p = add("clean", "verify checksums, repair the raw reports, write data/processed/",
@@ -181,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
             "the\nreview and the plan within the last report given.")
     p.add_argument("--method", choices=["log_odds", "g2"], default="log_odds", help="the statistic")
     p.add_argument("--years", type=int, nargs=2, metavar=("A", "B"),
-                   help="compare the reports of two years (None: review vs plan within one report)")
+                   help="compare the reports of two years (default: review vs plan within one report)")
     p.add_argument("--min-count", type=int, default=3, help="leave out terms seen fewer times in both groups")
     table_options(p)
     p.set_defaults(func=_cmd_compare)
@@ -194,9 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("render", "execute the notebooks and render HTML into build/html/",
             "Runs each notebook headless and writes self-contained pages (fonts, figures and data embedded), "
             "an\nindex, the explorer and the full tables as CSV.")
-    p.add_argument("notebooks", nargs="*", help="notebooks to run (none: notebooks/NN_*.ipynb)")
+    p.add_argument("notebooks", nargs="*", help="notebooks to run (default: notebooks/NN_*.ipynb)")
     p.add_argument("--html", default="build/html", help="folder for the pages")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (default: show one)")
     p.set_defaults(func=_cmd_render)
 
     p = add("export", "write tidy tables and a codebook for R, Stata or Excel",

@@ -94,16 +94,16 @@ def column_decimals(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def format_value(value: Any, decimals: int | None = None) -> str:
-    """A cell as text: missing values blank, numbers with ``decimals`` and thousands separators.
+    """A cell as text: missing values blank, numbers with ``decimals`` (no separators: years stay 2024).
 
     Example:
         >>> format_value(1234.5678, 1), format_value(None), format_value(float("nan"), 2), format_value("保水")
-        ('1,234.6', '', '', '保水')
+        ('1234.6', '', '', '保水')
     """
     if _is_missing(value):
         return ""
     if decimals is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:,.{decimals}f}"
+        return f"{value:.{decimals}f}"
     if hasattr(value, "item") and decimals is not None:  # numpy scalars
         return format_value(value.item(), decimals)
     return str(value)
@@ -239,8 +239,8 @@ def _display_width(text: str) -> int:
     return width if width >= 0 else len(text)
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Break ``text`` into pieces of at most ``width`` display columns."""
+def _wrap(text: str, width: int, max_lines: int = 3) -> list[str]:
+    """Break ``text`` into at most ``max_lines`` pieces of ``width`` display columns; … marks a cut."""
     from wcwidth import wcwidth
 
     lines, line, used = [], "", 0
@@ -251,7 +251,13 @@ def _wrap(text: str, width: int) -> list[str]:
             line, used = "", 0
         line += char
         used += w
-    return [*lines, line] if line or not lines else lines
+    lines = [*lines, line] if line or not lines else lines
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and _display_width(last) + 1 > width:
+            last = last[:-1]
+        lines = [*lines[: max_lines - 1], last + _ELLIPSIS]
+    return lines
 
 
 def _pad(text: str, width: int, right: bool) -> str:
@@ -282,6 +288,13 @@ def text_table(frame: pd.DataFrame, rows: int = 40, width: int | None = None,
         width = shutil.get_terminal_size((100, 24)).columns
     total = len(frame)
     shown = _prepare(frame.head(rows), context, 20)
+    # a long text column with one value throughout (a comparison's label) is said once, above the table
+    notes = []
+    for column in list(shown.columns):
+        values = frame[column].dropna().unique() if len(frame) > 1 else []
+        if len(values) == 1 and isinstance(values[0], str) and _display_width(values[0]) > 12:
+            notes.append(f"{column}: {values[0]}")
+            shown = shown.drop(columns=[column])
     digits = column_decimals(frame)
     numeric = set(_numeric_columns(shown)) & set(digits)
     headers = [str(c) for c in shown.columns]
@@ -290,15 +303,17 @@ def text_table(frame: pd.DataFrame, rows: int = 40, width: int | None = None,
     widths = [max([_display_width(h)] + [_display_width(v) for v in column]) for h, column in zip(headers, cells,
                                                                                                     strict=True)]
     gap = 2
-    floor = [max(4, min(w, _display_width(h))) for w, h in zip(widths, headers, strict=True)]
-    # narrow the widest wrappable column one step at a time until the table fits
-    while sum(widths) + gap * (len(widths) - 1) > width:
-        candidates = [i for i, w in enumerate(widths) if w > max(floor[i], 8) and headers[i] not in numeric]
-        if not candidates:
-            break
-        i = max(candidates, key=lambda k: (widths[k], -k))
-        widths[i] -= 1
-    lines = []
+    budget = width - gap * (len(widths) - 1)
+    if sum(widths) > budget:
+        # numbers and short columns keep their width; long text columns share what is left, and wrap
+        fixed = [i for i, w in enumerate(widths) if headers[i] in numeric or w <= 12]
+        flexible = sorted((i for i in range(len(widths)) if i not in fixed), key=lambda i: (widths[i], i))
+        left = budget - sum(widths[i] for i in fixed)
+        for k, i in enumerate(flexible):
+            share = left // (len(flexible) - k)
+            widths[i] = min(widths[i], max(8, share))
+            left -= widths[i]
+    lines = list(notes)
 
     def emit(values: Sequence[str]) -> None:
         pieces = [_wrap(v, w) for v, w in zip(values, widths, strict=True)]
