@@ -350,7 +350,8 @@ def vocabulary_bars(quoted: pd.DataFrame, *, top: int = 25, title: str = "引号
     ax.hlines(y, 0, counts, color="#DDDDDD", linewidth=0.8, zorder=1)
     ax.scatter(counts, y, s=36, color=colors, zorder=2)
     for yi, c in zip(y, counts, strict=True):
-        ax.text(c, yi, f"  {c}", va="center", ha="left", fontsize=8, color="#333333")
+        ax.annotate(f"{c}", (c, yi), xytext=(5, 0), textcoords="offset points", va="center", ha="left",
+                    fontsize=8, color="#333333")
     ax.set_yticks(y, terms)
     ax.invert_yaxis()
     ax.set_xlim(0, (counts.max() if len(counts) else 1) * 1.15 + 0.5)
@@ -414,8 +415,11 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str = "增速：2023年�
 
 
 def _named(text: str, names: Mapping[str, str] | None) -> str:
+    """Replace whole report ids (never parts of words) with their labels."""
+    import re
+
     for rid, label in sorted((names or {}).items(), key=lambda kv: -len(kv[0])):
-        text = text.replace(rid, label)
+        text = re.sub(rf"(?<![A-Za-z0-9_-]){re.escape(rid)}(?![A-Za-z0-9_-])", lambda _m, lab=label: lab, text)
     return text
 
 
