@@ -215,6 +215,7 @@ NAV_CSS = (
 )
 
 
+@lru_cache(maxsize=2)
 def _exporter(with_code: bool):
     from nbconvert import HTMLExporter
 
