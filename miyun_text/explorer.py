@@ -55,7 +55,7 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
         >>> import pandas as pd
         >>> from miyun_text.structure import corpus_paragraphs
         >>> corpus = pd.DataFrame({"report_id": ["r"], "year": [2024], "region": ["甲区"],
-        ...                        "text": ["一、2023年工作回顾\\n完成建成完成。\\n二、2024年工作安排\\n推进确保推进。"]})
+        ...     "text": ["一、2023年工作回顾\\n完成建成完成。\\n二、2024年工作安排\\n推进确保推进。"]})
         >>> data = explorer_data(corpus, corpus_paragraphs(corpus), min_count=1)
         >>> data["reports"][0]["label"], len(data["paragraphs"]), data["comparisons"][0]["a"]
         ('甲区 2024', 2, '回顾')
@@ -124,7 +124,8 @@ _BODY = """<h1>检索与比较 Explorer</h1>
 （蓝：<span class="a">第一组</span>更多，橙：第二组更多，灰：|z| &lt; 1.96）。点击词语可检索其上下文。
 Each dot is a term placed by its rate in each group; colour is the log-odds z score.</p>
 <div class="compare"><div id="scatter"></div>
-<div><h3><span id="side-a"></span> 更多</h3><ol id="top-a"></ol><h3><span id="side-b"></span> 更多</h3><ol id="top-b"></ol></div>
+<div><h3><span id="side-a"></span> 更多</h3><ol id="top-a"></ol>
+<h3><span id="side-b"></span> 更多</h3><ol id="top-b"></ol></div>
 </div>
 </section>"""
 

@@ -23,6 +23,8 @@ from .paths import resource_path
 
 __all__ = [
     "FONT_FILE",
+    "WORD_CLOUD_COLORS",
+    "contrast_ratio",
     "distinctive_terms",
     "font_path",
     "font_properties",
@@ -36,8 +38,6 @@ __all__ = [
     "theme_profile",
     "vocabulary_bars",
     "word_cloud",
-    "WORD_CLOUD_COLORS",
-    "contrast_ratio",
 ]
 
 FONT_FILE = "fonts/NotoSansCJKsc-Regular-subset.otf"
@@ -359,7 +359,7 @@ def vocabulary_bars(quoted: pd.DataFrame, *, top: int = 25, title: str = "引号
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(axis="x", color="#EEEEEE", linewidth=0.6)
     ax.set_axisbelow(True)
-    shown = f"共{len(quoted)}个引号词语，显示前{len(part)}个" if len(quoted) > len(part) else f"共{len(quoted)}个引号词语"
+    shown = f"共{len(quoted)}个引号词语" + (f"，显示前{len(part)}个" if len(quoted) > len(part) else "")
     ax.set_title(f"{title}\n{shown}；次数相同者按字符顺序排列", fontsize=12)
     kinds = list(dict.fromkeys(part["kind"].astype(str)))
     ax.legend(handles=[Line2D([], [], marker="o", linestyle="", color=_KIND_COLORS.get(k, "#8C8C8C"),

@@ -331,7 +331,8 @@ def _corpus_table(corpus: pd.DataFrame, repairs: pd.DataFrame, paragraphs: pd.Da
         )
     head = ("<tr><th>地区 region</th><th class=num>年份 year</th><th>标题 title</th><th>编号 id</th>"
             "<th class=num>修复 repairs</th><th class=num>乱码修复 mojibake fixed</th>"
-            "<th class=num>未修复 unrepaired</th><th class=num>段落 paragraphs</th><th class=num>字数 characters</th></tr>")
+            "<th class=num>未修复 unrepaired</th><th class=num>段落 paragraphs</th>"
+            "<th class=num>字数 characters</th></tr>")
     return f"<table class=corpus>{head}{''.join(rows)}</table>"
 
 

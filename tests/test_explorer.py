@@ -19,8 +19,8 @@ from miyun_text.keywords import kwic
 from miyun_text.site import embed_font, external_references
 from miyun_text.structure import corpus_paragraphs
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or "")
-                 if p and Path(p).exists()), None)
+CANDIDATES = ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or "")
+CHROMIUM = next((p for p in CANDIDATES if p and Path(p).exists()), None)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 
@@ -46,7 +46,8 @@ def test_data_holds_every_paragraph_and_labels_from_the_manifest(panel):
     labels = [c["label"] for c in data["comparisons"]]
     assert "密云区 2024：回顾2023 对 安排2024（报告内比较）" in labels
     # every pair of years within a region, never across regions
-    assert {"密云区：2021年报告 对 2022年报告", "密云区：2021年报告 对 2024年报告", "密云区：2023年报告 对 2024年报告"} <= set(labels)
+    pairs = {"密云区：2021年报告 对 2022年报告", "密云区：2021年报告 对 2024年报告", "密云区：2023年报告 对 2024年报告"}
+    assert pairs <= set(labels)
     assert not any("怀柔区：" in label for label in labels)
 
 

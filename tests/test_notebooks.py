@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 from conftest import ROOT
 
@@ -187,8 +188,8 @@ def test_pages_render_without_a_chinese_system_font(rendered):
         pytest.skip("the playwright package is not installed (pip install -e '.[test]')")
     out, _ = rendered
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu",
-                                                                    "--no-first-run", "--disable-background-networking"])
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+        browser = p.chromium.launch(executable_path=chromium, args=flags)
         page = browser.new_page()
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
@@ -199,3 +200,21 @@ def test_pages_render_without_a_chinese_system_font(rendered):
         assert used.startswith('"Miyun Noto Sans CJK SC"')
         assert all(u.startswith(("file:", "data:")) for u in requests), requests
         browser.close()
+
+
+def test_shortened_tables_say_so_and_link_the_full_csv(rendered):
+    out, _ = rendered
+    linked = set()
+    for nb in NOTEBOOKS:
+        page = (out / "html" / f"{nb.stem}.report.html").read_text(encoding="utf-8")
+        assert "&lt;NA&gt;" not in page and ">NaN<" not in page and ">nan<" not in page, nb.name
+        linked |= set(re.findall(r'href="(tables/[^"]+\.csv)"', page))
+        for shown, total in re.findall(r"showing (\d+) of (\d+) rows", page):
+            assert int(shown) < int(total)
+    assert len(linked) >= 10
+    for href in linked:
+        data = (out / "html" / href).read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf"), href
+    quoted = pd.read_csv(out / "html" / "tables" / "quoted_terms.csv", encoding="utf-8-sig")
+    page = (out / "html" / "03_policy_vocabulary.report.html").read_text(encoding="utf-8")
+    assert f"showing 30 of {len(quoted)} rows" in page

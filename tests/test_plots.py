@@ -147,7 +147,7 @@ def test_word_cloud_palette_is_readable_on_white_and_labelled_an_illustration():
     assert any("illustration" in t.get_text() for t in fig.texts)
     pixels = fig.axes[0].images[0].get_array().reshape(-1, 3)
     colours, counts = np.unique(pixels, axis=0, return_counts=True)
-    solid = {"#%02X%02X%02X" % tuple(int(v) for v in c) for c, n in zip(colours, counts, strict=True)
+    solid = {"#{:02X}{:02X}{:02X}".format(*(int(v) for v in c)) for c, n in zip(colours, counts, strict=True)
              if n > 200 and tuple(c) != (255, 255, 255)}
     assert solid and solid <= set(plots.WORD_CLOUD_COLORS)
     plt.close(fig)

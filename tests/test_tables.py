@@ -86,7 +86,7 @@ def test_text_table_aligns_cjk_by_display_width_and_fits_the_terminal():
     out = text_table(frame, rows=2, width=60)
     lines = out.splitlines()
     assert all(wcswidth(line) <= 60 for line in lines)
-    term, count, context = _starts(lines[0])
+    _, count, context = _starts(lines[0])
     first = lines[1]
     assert wcswidth(first[: first.index("密云水库")]) == context
     assert wcswidth(first[: first.index("22") + 2]) == count + len("count")  # numbers right-aligned
