@@ -76,7 +76,8 @@ def _cmd_vocab(args: argparse.Namespace) -> None:
     from .vocabulary import extract_indicators, formulas, quoted_terms
 
     table = {"quoted": quoted_terms, "formulas": formulas, "indicators": extract_indicators}[args.kind]
-    context = {"quoted": {"first_context": "term"}, "formulas": {"first_context": "formula"}}.get(args.kind)
+    context = {"quoted": {"first_context": "term"}, "formulas": {"first_context": "formula"},
+               "indicators": {"sentence": "indicator"}}[args.kind]
     _emit(table(_paragraphs(args)), args.out, args.rows, context)
 
 

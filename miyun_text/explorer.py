@@ -58,7 +58,7 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
         ...     "text": ["一、2023年工作回顾\\n完成建成完成。\\n二、2024年工作安排\\n推进确保推进。"]})
         >>> data = explorer_data(corpus, corpus_paragraphs(corpus), min_count=1)
         >>> data["reports"][0]["label"], len(data["paragraphs"]), data["comparisons"][0]["a"]
-        ('甲区 2024', 2, '回顾')
+        ('甲区 2024', 2, '回顾2023')
     """
     from .rhetoric import compare_years, review_vs_plan
 

@@ -74,8 +74,8 @@ def page_characters(text: str) -> str:
     """The sorted distinct characters a page can show: its text with entities decoded, plus basics.
 
     Example:
-        >>> page_characters("<p>&#20445;水</p>")[-2:]
-        '保水'
+        >>> "保" in page_characters("<p>&#20445;水</p>")
+        True
     """
     visible = html.unescape(re.sub(r"data:[^\"')\s]+", "", text))
     return "".join(sorted(set(visible) | set(_BASE_CHARS) - {"\n", "\r", "\t"}))
@@ -226,13 +226,15 @@ def _exporter(with_code: bool):
 
 
 def render_notebook_page(notebook, title: str, nav: str, *, with_code: bool) -> str:
-    """One executed notebook as a self-contained page (no CDN scripts, font embedded, header).
+    """One executed notebook as a page: no CDN scripts, ``lang="zh-CN"``, the header, a place for the font.
+
+    :func:`embed_font` then puts the page's font subset in that place.
 
     Example:
         >>> import nbformat
         >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 保水")])
         >>> page = render_notebook_page(nb, "保水", "<nav></nav>", with_code=False)
-        >>> 'lang="zh-CN"' in page, external_references(page), "@font-face" in page
+        >>> 'lang="zh-CN"' in page, external_references(page), "@font-face" in embed_font(page)
         (True, [], True)
     """
     exporter = _exporter(with_code)
