@@ -52,7 +52,7 @@ def test_navigation_marks_missing_neighbours_and_escapes_titles():
 def test_pages_that_would_fetch_or_are_too_big_are_refused(tmp_path):
     with pytest.raises(MiyunTextError, match="self-contained"):
         site._finish('<script src="https://cdn.example/x.js"></script>', tmp_path / "a.html")
-    with pytest.raises(MiyunTextError, match="over the 4.2 MB limit"):
+    with pytest.raises(MiyunTextError, match=r"over the 4\.2 MB limit"):
         site._finish("<p>" + "x" * site.MAX_PAGE_BYTES + "</p>", tmp_path / "b.html")
     assert not list(tmp_path.iterdir())
 
