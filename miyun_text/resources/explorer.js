@@ -85,14 +85,17 @@
     if (!c) { $("scatter").innerHTML = ""; return; }
     const size = 520, pad = 46, top = Math.max(1, ...c.terms.map((t) => Math.max(t[3], t[4])));
     const scale = (v) => pad + (size - 2 * pad) * Math.log10(1 + v) / Math.log10(1 + top);
+    // terms with the same counts would sit on one spot: a small offset derived from the term separates them
+    const jitter = (s, seed) => { let h = seed; for (const ch of s) h = (h * 31 + ch.codePointAt(0)) % 9973; return (h % 9) - 4; };
+    const px = (t) => scale(t[3]) + jitter(t[0], 7), py = (t) => size - scale(t[4]) + jitter(t[0], 13);
     const dots = c.terms.map((t) => {
-      const x = scale(t[3]), y = size - scale(t[4]);
+      const x = px(t), y = py(t);
       return '<circle cx="' + x.toFixed(1) + '" cy="' + y.toFixed(1) + '" r="4" fill="' + colour(t[5]) + '" data-term="' + esc(t[0]) +
         '"><title>' + esc(t[0]) + "：" + c.a + " " + t[1] + "，" + c.b + " " + t[2] + "，z = " + t[5].toFixed(2) + "</title></circle>";
     });
     const ranked = [...c.terms].sort((p, q) => q[5] - p[5]);
     const labels = ranked.slice(0, 8).concat(ranked.slice(-8)).filter((t) => Math.abs(t[5]) >= 1.96).map((t) =>
-      '<text x="' + (scale(t[3]) + 6).toFixed(1) + '" y="' + (size - scale(t[4]) + 4).toFixed(1) + '">' + esc(t[0]) + "</text>");
+      '<text x="' + (px(t) + 6).toFixed(1) + '" y="' + (py(t) + 4).toFixed(1) + '">' + esc(t[0]) + "</text>");
     $("scatter").innerHTML = '<svg viewBox="0 0 ' + size + " " + size + '" width="' + size + '" height="' + size + '" role="img" aria-label="' + esc(c.label) + '">' +
       '<line x1="' + pad + '" y1="' + (size - pad) + '" x2="' + (size - pad) + '" y2="' + pad + '" stroke="#ccc" stroke-dasharray="4 3"/>' +
       '<line x1="' + pad + '" y1="' + (size - pad) + '" x2="' + (size - pad) + '" y2="' + (size - pad) + '" stroke="#888"/>' +
