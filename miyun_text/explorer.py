@@ -5,7 +5,7 @@ nothing is fetched. The data comes from the package's own functions: the paragra
 of :func:`~miyun_text.structure.corpus_paragraphs` (searched exactly as
 :func:`~miyun_text.keywords.kwic` searches), and comparisons from
 :func:`~miyun_text.rhetoric.review_vs_plan` (review vs plan within each report) and
-:func:`~miyun_text.rhetoric.compare_years` (every pair of years within a region).
+:func:`~miyun_text.rhetoric.compare_years` (pairs of years within a region).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["KWIC_WINDOW", "explorer_data", "explorer_page"]
 
 KWIC_WINDOW = 15  # characters each side, as kwic's default
-_MAX_TERMS = 600  # terms per comparison kept for the scatter (the most distinctive by |z|)
+_MAX_TERMS = 400  # terms per comparison kept for the scatter (the most distinctive by |z|)
 _KIND_ZH = {"review": "回顾", "plan": "安排", "outlook": "展望", "self-building": "自身建设"}
 
 
@@ -45,11 +45,20 @@ def _terms(result: pd.DataFrame) -> list[list[Any]]:
              round(float(r.score), 3)] for r in kept.itertuples(index=False)]
 
 
+def _year_pairs(years: list[int]) -> list[tuple[int, int]]:
+    """Every pair of up to five years; beyond that each year with the next and the first with the last,
+    so a long panel does not swell the page quadratically."""
+    if len(years) <= 5:
+        return list(itertools.combinations(years, 2))
+    return [*itertools.pairwise(years), (years[0], years[-1])]
+
+
 def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: int = 3) -> dict[str, Any]:
     """The explorer's data: reports, paragraphs (with part and section labels) and comparisons.
 
-    Comparisons: each report's review against its plan (within one report), and every
-    pair of years within a region; groups a report lacks are left out.
+    Comparisons: each report's review against its plan (within one report), and pairs
+    of years within a region (every pair of up to five years; for longer panels each
+    year with the next, and the first with the last); groups a report lacks are left out.
 
     Example:
         >>> import pandas as pd
@@ -87,7 +96,7 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
         years = sorted({int(y) for y in group["year"]})
         ids = set(group["report_id"])
         region_body = body[body["report_id"].isin(ids)]
-        for year_a, year_b in itertools.combinations(years, 2):
+        for year_a, year_b in _year_pairs(years):
             result = compare_years(region_body, year_a, year_b, min_count=min_count)
             comparisons.append({"label": f"{region}：{year_a}年报告 对 {year_b}年报告", "a": f"{year_a}年",
                                 "b": f"{year_b}年", "terms": _terms(result)})

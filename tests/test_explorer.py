@@ -51,6 +51,14 @@ def test_data_holds_every_paragraph_and_labels_from_the_manifest(panel):
     assert not any("怀柔区：" in label for label in labels)
 
 
+def test_long_panels_compare_neighbouring_years_and_the_ends():
+    from miyun_text.explorer import _year_pairs
+
+    assert len(_year_pairs([2021, 2022, 2023, 2024, 2025])) == 10
+    assert _year_pairs(list(range(2018, 2024))) == [(2018, 2019), (2019, 2020), (2020, 2021), (2021, 2022),
+                                                    (2022, 2023), (2018, 2023)]
+
+
 def test_comparison_scores_are_the_package_compare(body):
     from miyun_text.rhetoric import review_vs_plan
 
