@@ -78,7 +78,7 @@ def page_characters(text: str) -> str:
         True
     """
     visible = html.unescape(re.sub(r"data:[^\"')\s]+", "", text))
-    return "".join(sorted(set(visible) | set(_BASE_CHARS) - {"\n", "\r", "\t"}))
+    return "".join(sorted((set(visible) | set(_BASE_CHARS)) - {"\n", "\r", "\t"}))
 
 
 def _font_file() -> Path:
