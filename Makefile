@@ -40,6 +40,7 @@ evaluate: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_segment.py
+	$(BIN)/python benchmarks/bench_cli.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -54,6 +54,7 @@ _EXPORTS = {
     "new_and_gone": "rhetoric",
     "trajectories": "rhetoric",
     "mine_candidates": "dictionary",
+    "show_table": "tables",
     "MiyunTextError": "errors",
 }
 

@@ -8,7 +8,6 @@ through the same plotting functions that :func:`make_figures` calls.
 
 from __future__ import annotations
 
-import html
 import os
 import shutil
 import tempfile
@@ -157,9 +156,12 @@ def standard_figures(body: pd.DataFrame, top_k: int = 8):
     # the headline results and targets stand in the parts' opening paragraphs, before any section
     headline = indicators[indicators["section_no"].isna()]
     yield "results_vs_targets", plots.indicator_chart(headline, title=titles["indicator_title"] + about, source=source)
+    labels = body[["report_id", "label"]].drop_duplicates()
+    names = {str(rid): str(label) for rid, label in labels.itertuples(index=False)}
     for rid in reports_with_review_and_plan(body):
         result = review_vs_plan(body, report_id=rid)
-        yield f"distinctive_terms_{rid}", plots.distinctive_terms(result, source=panel.report_source(body, rid))
+        yield f"distinctive_terms_{rid}", plots.distinctive_terms(result, source=panel.report_source(body, rid),
+                                                                   names=names)
     if view["review_and_plan"]:
         yield "rhetoric_markers", plots.marker_profile(marker_rates(one), groups=titles["marker_groups"],
                                                        title=f"修辞标记：回顾与安排{about}", source=source)
@@ -224,18 +226,6 @@ def notebook_paths(folder: str | os.PathLike[str] = "notebooks") -> list[Path]:
     return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
 
 
-def _title(nb_path: Path) -> str:
-    import nbformat
-
-    notebook = nbformat.read(nb_path, as_version=4)
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return nb_path.stem
-
-
 def _local_kernel_manager(folder: str):
     """A kernel manager whose kernels talk over Unix sockets in ``folder``: nothing listens
     on the network, and ipykernel has no unencrypted TCP to warn about on every run."""
@@ -265,42 +255,57 @@ def _inline_backend():
             os.environ["MPLBACKEND"] = previous
 
 
+@contextmanager
+def _tables_folder(folder: Path):
+    """Kernels inherit the environment: show_table writes full tables beside the pages."""
+    previous = os.environ.get("MIYUN_TEXT_TABLES")
+    os.environ["MIYUN_TEXT_TABLES"] = str(folder.resolve())
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("MIYUN_TEXT_TABLES", None)
+        else:
+            os.environ["MIYUN_TEXT_TABLES"] = previous
+
+
 def render_notebooks(
     notebooks: Iterable[str | os.PathLike[str]] | None = None,
     html_dir: str | os.PathLike[str] = "build/html",
     executed_dir: str | os.PathLike[str] = "build/executed",
     parameters: dict | None = None,
     progress: bool = True,
+    data_dir: str | os.PathLike[str] | None = None,
 ) -> list[Path]:
-    """Execute notebooks headless (papermill) and render HTML, full and code-hidden, plus an index.
+    """Execute notebooks headless (papermill) and write the site: pages, index, explorer, tables.
 
     Each notebook runs with its folder as working directory; ``parameters`` are
     injected after its ``parameters`` cell. A failing cell raises
     :class:`~miyun_text.errors.NotebookExecutionError` naming the notebook and the cell.
+    Tables shown with :func:`miyun_text.tables.show_table` are written in full to
+    ``<html_dir>/tables/``; :func:`miyun_text.site.write_site` renders each notebook
+    twice (report with code hidden, and with code) as self-contained pages.
 
     Example:
         >>> render_notebooks(["notebooks/01_corpus_and_cleaning.ipynb"])  # doctest: +SKIP
     """
     import nbformat
     import papermill
-    from nbconvert import HTMLExporter
     from papermill.exceptions import PapermillExecutionError
     from tqdm import tqdm
+
+    from .site import write_site
 
     paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
     html_folder, executed_folder = Path(html_dir), Path(executed_dir)
     executed_folder.mkdir(parents=True, exist_ok=True)
-    full = HTMLExporter(template_name="lab", embed_images=True)
-    report = HTMLExporter(template_name="lab", embed_images=True, exclude_input=True,
-                          exclude_input_prompt=True, exclude_output_prompt=True)
-    written: list[Path] = []
-    entries = []
+    executed = []
     with tempfile.TemporaryDirectory(prefix="miyun-kernels-") as sockets:
         engine_options = {} if os.name == "nt" else {"kernel_manager_class": _local_kernel_manager(sockets)}
         for path in tqdm(paths, desc="notebooks", unit="nb", disable=not progress):
             target = executed_folder / path.name
             try:
-                with _inline_backend():
+                with _inline_backend(), _tables_folder(html_folder / "tables"):
                     papermill.execute_notebook(
                         str(path), str(target), parameters=parameters or {}, cwd=str(path.parent),
                         kernel_name="python3", progress_bar=False, log_output=False, **engine_options,
@@ -311,26 +316,5 @@ def render_notebooks(
                     f"{err.ename}: {err.evalue}. Open the notebook in JupyterLab and run it to see the traceback "
                     f"(executed copy: {target})"
                 ) from None
-            notebook = nbformat.read(target, as_version=4)
-            title = _title(path)
-            body, _ = full.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-            written.append(write_text_atomic(html_folder / f"{path.stem}.html", body))
-            body, _ = report.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-            written.append(write_text_atomic(html_folder / f"{path.stem}.report.html", body))
-            entries.append((path.stem, title))
-    items = "\n".join(
-        f'<li><a href="{html.escape(stem)}.report.html">{html.escape(title)}</a> '
-        f'(<a href="{html.escape(stem)}.html">带代码 with code</a>)</li>'
-        for stem, title in entries
-    )
-    index = (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        "<title>miyun-text：密云区政府工作报告文本分析</title>"
-        "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;line-height:1.6}</style></head>"
-        "<body><h1>密云区政府工作报告文本分析</h1>"
-        "<p>Analyses of Miyun District government work reports, rendered from the project's notebooks. "
-        "Each report page hides the code; the linked page shows it.</p>"
-        f"<ol>\n{items}\n</ol></body></html>\n"
-    )
-    written.append(write_text_atomic(html_folder / "index.html", index))
-    return written
+            executed.append((path, nbformat.read(target, as_version=4)))
+    return write_site(executed, html_folder, data_dir)

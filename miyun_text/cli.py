@@ -1,7 +1,9 @@
 """The ``miyun-text`` command line: the same functions the notebooks call.
 
-Subcommands: add, clean, keywords, themes, vocab, compare, figures, render, errata. Tables go to
-``--out`` as UTF-8 CSV with BOM (Excel shows Chinese) or are printed.
+Subcommands: add, clean, keywords, themes, vocab, compare, figures, render, errata, export.
+Tables go to ``--out`` as UTF-8 CSV with BOM (Excel shows Chinese) or are printed aligned
+for CJK width. Heavy libraries (pandas, jieba, matplotlib) load only inside a subcommand,
+so ``miyun-text --help`` answers at once.
 """
 
 from __future__ import annotations
@@ -9,23 +11,26 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import MiyunTextError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["build_parser", "main"]
 
 
-def _emit(frame: pd.DataFrame, out: str | None, rows: int) -> None:
+def _emit(frame: pd.DataFrame, out: str | None, rows: int, context: dict[str, str] | None = None) -> None:
     if out:
         from .io import write_csv
 
         path = write_csv(frame, out)
         print(f"wrote {len(frame)} rows to {path}")
     else:
-        with pd.option_context("display.max_colwidth", 40, "display.width", 160):
-            print(frame.head(rows).to_string(index=False))
+        from .tables import text_table
+
+        print(text_table(frame, rows=rows, context=context))
 
 
 def _paragraphs(args: argparse.Namespace) -> pd.DataFrame:
@@ -94,7 +99,10 @@ def _cmd_vocab(args: argparse.Namespace) -> None:
 
     table = {"quoted": quoted_terms, "formulas": formulas, "indicators": extract_indicators,
              "attainment": target_attainment}[args.kind]
-    _emit(table(_paragraphs(args)), args.out, args.rows)
+    context = {"quoted": {"first_context": "term"}, "formulas": {"first_context": "formula"},
+               "indicators": {"sentence": "indicator"},
+               "attainment": {"target_sentence": "indicator", "actual_sentence": "indicator"}}[args.kind]
+    _emit(table(_paragraphs(args)), args.out, args.rows, context)
 
 
 def _cmd_compare(args: argparse.Namespace) -> None:
@@ -190,6 +198,23 @@ def _counts_are_non_negative(parser: argparse.ArgumentParser) -> None:
             _counts_are_non_negative(sub)
 
 
+def _cmd_export(args: argparse.Namespace) -> None:
+    from .export import export_tables
+
+    for path in export_tables(args.data, args.out, fmt=args.format):
+        print(path)
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions keep their line breaks; every option with a value by default shows it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "%(default)" in text or action.default in (None, False, argparse.SUPPRESS) or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``miyun-text`` (one subparser per subcommand).
 
@@ -197,19 +222,36 @@ def build_parser() -> argparse.ArgumentParser:
         >>> build_parser().parse_args(["keywords", "--top-k", "5"]).top_k
         5
     """
-    parser = argparse.ArgumentParser(prog="miyun-text", description="Chinese government work reports as data.")
-    parser.add_argument("--data", default=None, help="the project's data/ folder (default: found from here)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="miyun-text", formatter_class=_HelpFormatter,
+        description="Chinese government work reports as data: repair, structure, keywords, themes,\n"
+                    "policy vocabulary and rhetoric, from the same functions the notebooks call.",
+        epilog="Run 'miyun-text COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--data", default=None, help="the project's data/ folder (default: $MIYUN_TEXT_DATA, or data/ "
+                                                     "found from the working directory upwards)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=f"{summary}.\n\n{description}",
+                              formatter_class=_HelpFormatter)
 
     def table_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--report", action="append", help="limit to this report id (repeatable)")
-        p.add_argument("--out", help="write the table here as UTF-8 CSV with BOM")
-        p.add_argument("--rows", type=int, default=40, help="rows to print without --out (default 40)")
+        p.add_argument("--report", action="append", metavar="ID",
+                       help="limit to this report id (repeatable; default: every report)")
+        p.add_argument("--out", metavar="FILE", help="write the whole table here as UTF-8 CSV with BOM "
+                                                     "(default: print it)")
+        p.add_argument("--rows", type=int, default=40, help="rows to print without --out")
 
-    p = sub.add_parser("clean", help="verify checksums, repair the raw reports, write data/processed/")
+    p = add("clean", "verify checksums, repair the raw reports, write data/processed/",
+            "Reads data/reports.csv and data/raw/, repairs each report (errata, mojibake, pinyin, "
+            "Traditional to Simplified,\npunctuation) and writes clean texts, paragraphs.csv, repairs.csv "
+            "and repair_summary.csv.")
     p.set_defaults(func=_cmd_clean)
 
-    p = sub.add_parser("add", help="add a report (.txt, .html, .pdf, .docx): copy it to data/raw/, append its row")
+    p = add("add", "add a report (.txt, .html, .pdf, .docx): copy it to data/raw/, append its row",
+            "Copies the file byte for byte into data/raw/<id>.<ext>, records its sha256 in data/reports.csv and\n"
+            "prints what loading it found: encoding, parts, sections, paragraphs, repairs, unrepaired spans.")
     p.add_argument("path", help="the report file as received")
     p.add_argument("--region", required=True, help="the region as the report names it, e.g. 密云区")
     p.add_argument("--year", required=True, type=int, help="the year the report was delivered, e.g. 2025")
@@ -220,52 +262,76 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", help="report id, [a-z0-9][a-z0-9_-]* (default: region pinyin and year, e.g. miyun_2025)")
     p.set_defaults(func=_cmd_add)
 
-    p = sub.add_parser("keywords", help="keywords per group (TF-IDF with corpus IDF, or TextRank)")
-    p.add_argument("--method", choices=["tfidf", "textrank"], default="tfidf")
-    p.add_argument("--by", default="section", help="section, part_no, part_kind, report_id, year or all")
-    p.add_argument("--idf", choices=["corpus", "jieba"], default="corpus")
-    p.add_argument("--top-k", type=int, default=10)
+    p = add("keywords", "keywords per group (TF-IDF with corpus IDF, or TextRank)",
+            "Prints the top keywords of each group of paragraphs: term, score, count and document frequency.")
+    p.add_argument("--method", choices=["tfidf", "textrank"], default="tfidf", help="how terms are scored")
+    p.add_argument("--by", default="section", help="grouping: section, part_no, part_kind, report_id, year or all")
+    p.add_argument("--idf", choices=["corpus", "jieba"], default="corpus",
+                   help="IDF from the corpus's own paragraphs or jieba's general table")
+    p.add_argument("--top-k", type=int, default=10, help="keywords per group")
     table_options(p)
     p.set_defaults(func=_cmd_keywords)
 
-    p = sub.add_parser("themes", help="theme counts and rates per 10,000 content tokens")
+    p = add("themes", "theme counts and rates per 10,000 content tokens",
+            "Counts the terms of each theme in resources/themes.yaml per group, with rate and share;\n"
+            "--coverage gives the share of content tokens the themes hold.")
     p.add_argument("--by", nargs="+", default=["section"],
-                   help="report, region, year, part, part_kind, section, or several (--by region year)")
+                   help="grouping: report, region, year, part, part_kind, section, or several (--by region year)")
     p.add_argument("--coverage", action="store_true",
                    help="theme coverage (share of content tokens a theme holds) per report, or per --by group")
     table_options(p)
     p.set_defaults(func=_cmd_themes)
 
-    p = sub.add_parser("vocab", help="quoted terms, numbered formulas or quantified results and targets")
-    p.add_argument("kind", choices=["quoted", "formulas", "indicators", "attainment"])
+    p = add("vocab", "quoted terms, numbered formulas, quantified results and targets, or target attainment",
+            "quoted: every “…” expression with count, kind and its first context;\n"
+            "formulas: numbered formulas such as 两山 or “5+2”;\n"
+            "indicators: quantities with value, unit, change and whether a result or a target;\n"
+            "attainment: each region's targets for a year against the results its next report states.")
+    p.add_argument("kind", choices=["quoted", "formulas", "indicators", "attainment"], help="which table")
     table_options(p)
     p.set_defaults(func=_cmd_vocab)
 
-    p = sub.add_parser("compare", help="distinctive terms: review vs plan of a report, or two years")
-    p.add_argument("--method", choices=["log_odds", "g2"], default="log_odds")
-    p.add_argument("--years", type=int, nargs=2, metavar=("A", "B"), help="compare the reports of two years")
+    p = add("compare", "distinctive terms: review vs plan of a report, two years of a region, or two regions",
+            "Log-odds with an informative Dirichlet prior (z scores) or G² keyness. Without --years or --regions it\n"
+            "compares the review and the plan within the last report given. Years are compared within one region.")
+    p.add_argument("--method", choices=["log_odds", "g2"], default="log_odds", help="the statistic")
+    p.add_argument("--years", type=int, nargs=2, metavar=("A", "B"),
+                   help="compare the reports of two years (default: review vs plan within one report)")
     p.add_argument("--region", help="the region whose years are compared (needed when the corpus holds several)")
     p.add_argument("--regions", nargs=2, metavar=("A", "B"), help="compare two regions' reports of --year")
     p.add_argument("--year", type=int, help="the year in which --regions are compared")
-    p.add_argument("--min-count", type=int, default=3)
+    p.add_argument("--min-count", type=int, default=3, help="leave out terms seen fewer times in both groups")
     table_options(p)
     p.set_defaults(func=_cmd_compare)
 
-    p = sub.add_parser("figures", help="build the standard figures")
-    p.add_argument("--folder", default="figures")
+    p = add("figures", "build the standard figures",
+            "Writes every standard figure as PNG and SVG, byte for byte reproducible.")
+    p.add_argument("--folder", default="figures", help="folder to write the figures into")
     p.set_defaults(func=_cmd_figures)
 
-    p = sub.add_parser("render", help="execute the notebooks and render HTML into build/html/")
+    p = add("render", "execute the notebooks and render HTML into build/html/",
+            "Runs each notebook headless and writes self-contained pages (fonts, figures and data embedded), "
+            "an\nindex, the explorer and the full tables as CSV.")
     p.add_argument("notebooks", nargs="*", help="notebooks to run (default: notebooks/NN_*.ipynb)")
-    p.add_argument("--html", default="build/html")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--html", default="build/html", help="folder for the pages")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (default: show one)")
     p.set_defaults(func=_cmd_render)
 
-    p = sub.add_parser("errata", help="check every errata row with the forward model of the damage")
+    p = add("export", "write tidy tables and a codebook for R, Stata or Excel",
+            "Writes reports, paragraphs, sentences, tokens, indicators, targets vs results and theme counts, "
+            "one\nfile per table, plus codebook.md describing every column.")
+    p.add_argument("--format", choices=["csv", "parquet"], default="csv",
+                   help="csv: UTF-8 with BOM; parquet: Apache Parquet through pyarrow")
+    p.add_argument("--out", default="build/export", metavar="DIR", help="folder to write the tables into")
+    p.set_defaults(func=_cmd_export)
+
+    p = add("errata", "check every errata row with the forward model of the damage",
+            "Rebuilds each correction as the scrape made it, damages it the same way and compares with the raw bytes;\n"
+            "for a row that fails it proposes corrections that do reproduce them.")
     p.add_argument("action", choices=["check"])
     p.add_argument("--report", action="append", help="limit to this report id (repeatable)")
     p.add_argument("--propose", type=_count, default=5,
-                   help="corrections to propose for a row that fails (default 5; 0: none)")
+                   help="corrections to propose for a row that fails (0: none)")
     p.set_defaults(func=_cmd_errata)
     _counts_are_non_negative(parser)
     return parser

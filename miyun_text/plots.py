@@ -23,8 +23,10 @@ from .paths import resource_path
 
 __all__ = [
     "FONT_FILE",
+    "WORD_CLOUD_COLORS",
     "attainment_chart",
     "comparison_sides",
+    "contrast_ratio",
     "distinctive_terms",
     "font_path",
     "font_properties",
@@ -165,16 +167,18 @@ def _source(fig, text: str | None) -> None:
 
 
 def save_figure(fig, name: str, folder: str | os.PathLike[str] = "figures",
-                formats: Sequence[str] = ("png",), close: bool = True) -> list[Path]:
+                formats: Sequence[str] = ("png", "svg"), close: bool = True) -> list[Path]:
     """Save a figure reproducibly (fixed DPI, no timestamps or version metadata), atomically.
 
-    ``close=False`` keeps the figure open, so a notebook still shows it inline.
+    By default a PNG for screens and an SVG beside it for print; the SVG's element ids
+    come from a fixed salt and it carries no date, so both are byte-identical across
+    runs. ``close=False`` keeps the figure open, so a notebook still shows it inline.
 
     Example:
         >>> import tempfile, matplotlib.pyplot as plt
         >>> fig = plt.figure(figsize=(2, 1))
         >>> [p.name for p in save_figure(fig, "blank", tempfile.mkdtemp())]
-        ['blank.png']
+        ['blank.png', 'blank.svg']
     """
     import matplotlib.pyplot as plt
 
@@ -342,27 +346,44 @@ _KIND_LABELS = {
 @_styled
 def vocabulary_bars(quoted: pd.DataFrame, *, top: int = 25, title: str = "引号中的政策话语（出现次数）",
                     source: str | None = None):
-    """Bars of the most frequent quoted expressions, coloured by kind.
+    """Dot plot of the most frequent quoted expressions, coloured by kind, each with its count.
+
+    Counts are small and often tied, so each term is a dot labelled with its count
+    rather than a bar whose length suggests differences; the subtitle says how many of
+    all quoted expressions are shown and how ties are ordered.
 
     Example:
-        >>> q = pd.DataFrame({"term": ["两山"], "count": [5], "kind": ["slogan"]})
-        >>> vocabulary_bars(q).axes[0].get_xlabel()
-        '出现次数 (occurrences)'
+        >>> q = pd.DataFrame({"term": ["两山", "三好生"], "count": [5, 2], "kind": ["slogan", "honour"]})
+        >>> fig = vocabulary_bars(q)
+        >>> fig.axes[0].get_xlabel(), [t.get_text() for t in fig.axes[0].texts]
+        ('出现次数 (occurrences)', ['5', '2'])
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
+    from matplotlib.lines import Line2D
 
     part = quoted.head(top)
-    fig, ax = plt.subplots(figsize=(8.5, 0.3 * len(part) + 1.6))
+    counts = part["count"].to_numpy()
+    fig, ax = plt.subplots(figsize=(8.5, 0.3 * len(part) + 1.9))
     terms = [t if len(t) <= 16 else t[:15] + "…" for t in part["term"].astype(str)]
-    ax.barh(range(len(part)), part["count"].to_numpy(), color=[_KIND_COLORS.get(k, "#8C8C8C") for k in part["kind"]])
-    ax.set_yticks(range(len(part)), terms)
+    y = list(range(len(part)))
+    colors = [_KIND_COLORS.get(k, "#8C8C8C") for k in part["kind"]]
+    ax.hlines(y, 0, counts, color="#DDDDDD", linewidth=0.8, zorder=1)
+    ax.scatter(counts, y, s=36, color=colors, zorder=2)
+    for yi, c in zip(y, counts, strict=True):
+        ax.annotate(f"{c}", (c, yi), xytext=(5, 0), textcoords="offset points", va="center", ha="left",
+                    fontsize=8, color="#333333")
+    ax.set_yticks(y, terms)
     ax.invert_yaxis()
+    ax.set_xlim(0, (counts.max() if len(counts) else 1) * 1.15 + 0.5)
     ax.set_xlabel("出现次数 (occurrences)")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(title)
+    ax.grid(axis="x", color="#EEEEEE", linewidth=0.6)
+    ax.set_axisbelow(True)
+    shown = f"共{len(quoted)}个引号词语" + (f"，显示前{len(part)}个" if len(quoted) > len(part) else "")
+    ax.set_title(f"{title}\n{shown}；次数相同者按字符顺序排列", fontsize=12)
     kinds = list(dict.fromkeys(part["kind"].astype(str)))
-    ax.legend(handles=[Patch(color=_KIND_COLORS.get(k, "#8C8C8C"), label=_KIND_LABELS.get(k, k)) for k in kinds],
+    ax.legend(handles=[Line2D([], [], marker="o", linestyle="", color=_KIND_COLORS.get(k, "#8C8C8C"),
+                              label=_KIND_LABELS.get(k, k)) for k in kinds],
               loc="lower right", frameon=False)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _source(fig, source)
@@ -420,16 +441,32 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str | None = None,
     return fig
 
 
+def _named(text: str, names: Mapping[str, str] | None) -> str:
+    """Replace whole report ids (never parts of words) with their labels."""
+    import re
+
+    for rid, label in sorted((names or {}).items(), key=lambda kv: -len(kv[0])):
+        text = re.sub(rf"(?<![A-Za-z0-9_-]){re.escape(rid)}(?![A-Za-z0-9_-])", lambda _m, lab=label: lab, text)
+    return text
+
+
 @_styled
 def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, str] | None = None,
-                      title: str | None = None, source: str | None = None):
+                      title: str | None = None, source: str | None = None,
+                      names: Mapping[str, str] | None = None):
     """Diverging bars of the ``n`` most distinctive terms on each side of :func:`compare` output.
+
+    Dashed lines mark the 5 % significance level: |z| = 1.96 for log-odds z scores, or
+    G² = 3.84 for keyness. ``names`` maps report ids in the comparison label to the
+    manifest's labels (``{"miyun_2024": "密云区 2024"}``), so the subtitle never shows a
+    bare id.
 
     Example:
         >>> r = pd.DataFrame({"term": ["建成", "推进"], "score": [2.5, -3.0],
         ...                   "comparison": ["r: review 2023 vs plan 2024 (within one report)"] * 2})
-        >>> len(distinctive_terms(r).axes[0].patches)
-        2
+        >>> fig = distinctive_terms(r, names={"r": "密云区 2024"})
+        >>> len(fig.axes[0].patches), fig.axes[0].get_title().splitlines()[1]
+        (2, '密云区 2024: review 2023 vs plan 2024 (within one report)')
     """
     import matplotlib.pyplot as plt
 
@@ -443,10 +480,19 @@ def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, s
     ax.set_yticks(range(len(data)), data["term"].astype(str).tolist())
     ax.invert_yaxis()
     ax.axvline(0, color="#333333", linewidth=0.8)
-    ax.set_xlabel(f"z 分数（对数优势比，信息先验） ← {labels[1]}更多 | {labels[0]}更多 →")
+    keyness = "variance" in result and "p_value" in result and result["variance"].isna().all() \
+        and result["p_value"].notna().any()
+    threshold, name = (3.84, "G² = 3.84") if keyness else (1.96, "|z| = 1.96")
+    for x in (-threshold, threshold):
+        ax.axvline(x, color="#555555", linewidth=0.8, linestyle=(0, (4, 3)))
+    ax.text(threshold, 1.0, f" {name}（p = 0.05）", transform=ax.get_xaxis_transform(), fontsize=7.5,
+            color="#555555", va="bottom", ha="left")
+    statistic = "G²（对数似然）" if keyness else "z 分数（对数优势比，信息先验）"
+    ax.set_xlabel(f"{statistic} ← {labels[1]}更多 | {labels[0]}更多 →")
     comparison = str(result["comparison"].iloc[0]) if "comparison" in result and len(result) else ""
+    comparison = _named(comparison, names)
     ax.set_title(title or f"区分性词语：{labels[0]} 对 {labels[1]}" + (f"\n{comparison}" if comparison else ""),
-                 fontsize=12)
+                 fontsize=12, pad=14)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _source(fig, source)
     return fig
@@ -500,30 +546,61 @@ def marker_profile(rates: pd.DataFrame, *, by: str = "part_kind", groups: Mappin
     return fig
 
 
+# Word colours: dark enough for a contrast of at least 4.5:1 on white (WCAG AA), distinct in hue.
+WORD_CLOUD_COLORS = ("#1F4E79", "#8B2E16", "#2D6A2E", "#5B3A8C", "#005F73", "#7A4A00")
+
+
+def contrast_ratio(foreground: str, background: str = "#FFFFFF") -> float:
+    """WCAG 2 contrast ratio of two ``#RRGGBB`` colours (1 to 21).
+
+    Example:
+        >>> round(contrast_ratio("#000000"), 1), round(contrast_ratio("#777777"), 2)
+        (21.0, 4.48)
+    """
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 @_styled
-def word_cloud(frequencies: Mapping[str, float], *, title: str = "词云（TF-IDF加权，调校后的分词）",
+def word_cloud(frequencies: Mapping[str, float], *, title: str = "词云（示意图）：TF-IDF加权的关键词",
                width: int = 1400, height: int = 800, random_state: int = 7, source: str | None = None):
     """A word cloud from token frequencies, drawn with the bundled font and a fixed random_state.
+
+    It is labelled as an illustration: word size follows weight only roughly, so read
+    numbers from the keyword tables. Words are coloured from :data:`WORD_CLOUD_COLORS`,
+    each readable on white.
 
     Example:
         >>> fig = word_cloud({"保水": 10, "密云水库": 8, "乡村振兴": 5}, width=300, height=200)
         >>> fig.axes[0].get_title()
-        '词云（TF-IDF加权，调校后的分词）'
+        '词云（示意图）：TF-IDF加权的关键词'
     """
     import matplotlib.pyplot as plt
     from wordcloud import WordCloud
 
+    ordered = dict(sorted(frequencies.items(), key=lambda kv: (-kv[1], kv[0])))
+    # colour by rank, so the same words get the same colours on every run
+    colours = {word: WORD_CLOUD_COLORS[i % len(WORD_CLOUD_COLORS)] for i, word in enumerate(ordered)}
+
+    def colour(word: str, **_: Any) -> str:
+        return colours.get(word, WORD_CLOUD_COLORS[0])
+
     cloud = WordCloud(
         font_path=str(font_path()), width=width, height=height, background_color="white",
-        random_state=random_state, prefer_horizontal=1.0, colormap="viridis", max_words=120,
+        random_state=random_state, prefer_horizontal=1.0, color_func=colour, max_words=120,
         collocations=False, margin=4,
-    ).generate_from_frequencies(dict(sorted(frequencies.items(), key=lambda kv: (-kv[1], kv[0]))))
+    ).generate_from_frequencies(ordered)
     fig, ax = plt.subplots(figsize=(width / 150, height / 150 + 0.6))
     ax.imshow(cloud.to_array(), interpolation="nearest")
     ax.set_axis_off()
     ax.set_title(title)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _source(fig, source)
+    _source(fig, (source or DEFAULT_SOURCE) + "　示意图：字号大致反映权重，数值请见关键词表 (illustration only)")
     return fig
 
 

@@ -10,7 +10,7 @@ from conftest import DATA
 
 from miyun_text.cli import main
 
-SUBCOMMANDS = ["clean", "keywords", "themes", "vocab", "compare", "figures", "render", "errata"]
+SUBCOMMANDS = ["add", "clean", "keywords", "themes", "vocab", "compare", "figures", "render", "errata", "export"]
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
@@ -18,7 +18,18 @@ def test_help(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])
     assert exit_info.value.code == 0
-    assert "usage: miyun-text" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "usage: miyun-text" in out
+    # a description beyond the usage line, and every option that has a value by default says it
+    assert out.split("\n\n")[1].strip() and "options:" in out
+    from miyun_text.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, __import__("argparse")._SubParsersAction)).choices[command]
+    for action in sub._actions:
+        assert action.help, (command, action.dest)
+        if action.option_strings and action.default not in (None, False, "==SUPPRESS=="):
+            assert f"(default: {action.default})" in " ".join(out.split()), (command, action.dest)
 
 
 def test_vocab_writes_excel_friendly_csv(tmp_path):
@@ -49,3 +60,28 @@ def test_bad_report_id_exits_1(capsys):
 def test_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "miyun_text.cli", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "clean" in result.stdout
+
+
+def test_tables_are_aligned_cut_with_a_note_and_fit_the_terminal(capsys, monkeypatch):
+    from wcwidth import wcswidth
+
+    monkeypatch.setenv("COLUMNS", "72")
+    assert main(["--data", str(DATA), "vocab", "quoted", "--rows", "4"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "showing 4 of 131 (use --rows or --out)"
+    assert all(wcswidth(line) <= 72 for line in lines)
+    assert lines[0].split() == ["term", "count", "kind", "first_context"]
+    assert any("“两山”" in line for line in lines)  # the context shows the term, however far into the sentence
+
+
+def test_compare_says_the_comparison_once(capsys):
+    assert main(["--data", str(DATA), "compare", "--rows", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "comparison: miyun_2024: review 2023 vs plan 2024 (within one report)"
+    assert out.count("within one report") == 1
+
+
+def test_help_does_not_import_pandas():
+    code = "import sys; from miyun_text.cli import build_parser; build_parser(); print('pandas' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

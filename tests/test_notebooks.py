@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 from conftest import ROOT
 
+from miyun_text import plots
 from miyun_text.build import notebook_paths, render_notebooks
 
 NOTEBOOKS = notebook_paths(ROOT / "notebooks")
@@ -94,3 +96,125 @@ def test_failing_cell_names_notebook_and_cell(tmp_path):
     nbformat.write(notebook, path)
     with pytest.raises(NotebookExecutionError, match=r"09_broken\.ipynb: cell 1 .*ZeroDivisionError"):
         render_notebooks([path], html_dir=tmp_path / "html", executed_dir=tmp_path / "ex", progress=False)
+
+
+def _pages(out):
+    return sorted((out / "html").glob("*.html"))
+
+
+def test_every_page_is_self_contained_chinese_and_small(rendered):
+    import base64
+    import html as html_module
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from miyun_text.site import MAX_PAGE_BYTES, external_references
+
+    out, _ = rendered
+    bundled = TTFont(plots.font_path(), lazy=True).getBestCmap()
+    pages = _pages(out)
+    assert {p.name for p in pages} >= {"index.html", "explorer.html"} | {f"{nb.stem}.report.html" for nb in NOTEBOOKS}
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        assert external_references(page) == [], path.name
+        assert 'lang="zh-CN"' in page.split(">", 2)[1] + page[:400], path.name
+        assert not re.search(r"require\.min\.js|MathJax\.js|mermaid\.esm|cdn\.jsdelivr|cdnjs", page), path.name
+        assert path.stat().st_size < MAX_PAGE_BYTES, path.name
+        assert not re.search(r'<img[^>]+src="(?!data:)', page), path.name  # figures embedded
+        fonts = re.findall(r"url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)", page)
+        assert len(fonts) == 1, path.name
+        cmap = TTFont(io.BytesIO(base64.b64decode(fonts[0]))).getBestCmap()
+        text = html_module.unescape(re.sub(r"<[^>]+>", "", re.sub(r"data:[^\"')\s]+", "", page)))
+        han = {c for c in text if "\u4e00" <= c <= "\u9fff"}
+        missing = [c for c in han if ord(c) not in cmap]
+        # only characters the bundled font itself lacks (a Traditional character quoted from the raw scrape)
+        assert han and not [c for c in missing if ord(c) in bundled], (path.name, missing)
+        assert len(missing) <= 2, (path.name, missing)
+        assert len(cmap) < 4000, path.name  # a subset, not the whole font
+
+
+def _nav_links(page: str) -> dict[str, str]:
+    """rel (or the link text) -> href of the links in a page's navigation header."""
+    nav = re.search(r"<nav[^>]*miyun-nav[^>]*>.*?</nav>", page, re.S).group(0)
+    links = {}
+    for attributes, text in re.findall(r"<a ([^>]*)>(.*?)</a>", nav):
+        fields = dict(re.findall(r'([\w-]+)="([^"]*)"', attributes))
+        links[fields.get("rel", text)] = fields["href"]
+    return links
+
+
+def test_pages_have_navigation_to_index_previous_and_next(rendered):
+    out, _ = rendered
+    reports = [f"{nb.stem}.report.html" for nb in NOTEBOOKS] + ["explorer.html"]
+    for k, name in enumerate(reports):
+        links = _nav_links((out / "html" / name).read_text(encoding="utf-8"))
+        assert links["index"] == "index.html", name
+        assert links["prev"] == (reports[k - 1] if k else "index.html"), name
+        assert links.get("next") == (reports[k + 1] if k + 1 < len(reports) else None), name
+        for href in links.values():
+            assert (out / "html" / href).exists(), (name, href)
+    links = _nav_links((out / "html" / f"{NOTEBOOKS[1].stem}.html").read_text(encoding="utf-8"))
+    assert links["prev"] == f"{NOTEBOOKS[0].stem}.html" and links["next"] == f"{NOTEBOOKS[2].stem}.html"
+    assert f"{NOTEBOOKS[1].stem}.report.html" in links.values()
+    assert _nav_links((out / "html" / "index.html").read_text(encoding="utf-8"))["next"] == reports[0]
+
+
+def test_index_shows_corpus_analyses_date_and_version(rendered):
+    import miyun_text
+
+    out, _ = rendered
+    index = (out / "html" / "index.html").read_text(encoding="utf-8")
+    assert "密云区" in index and "2024" in index and "miyun_2024" in index
+    assert re.search(r"<td class=num>7,484</td><td class=num>24</td><td class=num>0</td>", index)  # repairs
+    assert re.search(r"构建日期 built \d{4}-\d{2}-\d{2}", index) and f"miyun-text {miyun_text.__version__}" in index
+    for nb in NOTEBOOKS:
+        assert f'href="{nb.stem}.report.html"' in index and f'href="{nb.stem}.html"' in index
+    assert index.count('<img src="data:image/png;base64,') >= 3  # thumbnails of the notebooks with figures
+    assert "This notebook loads the reports" in index  # one-line description
+    assert 'href="explorer.html"' in index
+
+
+def test_pages_render_without_a_chinese_system_font(rendered):
+    """Chromium draws the page's Chinese with the embedded font (skips without a browser)."""
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("no Chromium here (install Debian's chromium: apt-get install chromium chromium-driver)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is not installed (pip install -e '.[test]')")
+    out, _ = rendered
+    with sync_playwright() as p:
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+        browser = p.chromium.launch(executable_path=chromium, args=flags)
+        page = browser.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((out / "html" / f"{NOTEBOOKS[1].stem}.report.html").as_uri())
+        page.evaluate("document.fonts.ready")
+        assert page.evaluate("document.fonts.check('16px \"Miyun Noto Sans CJK SC\"', '主题频率')")
+        used = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+        assert used.startswith('"Miyun Noto Sans CJK SC"')
+        assert all(u.startswith(("file:", "data:")) for u in requests), requests
+        browser.close()
+
+
+def test_shortened_tables_say_so_and_link_the_full_csv(rendered):
+    out, _ = rendered
+    linked = set()
+    for nb in NOTEBOOKS:
+        page = (out / "html" / f"{nb.stem}.report.html").read_text(encoding="utf-8")
+        assert "&lt;NA&gt;" not in page and ">NaN<" not in page and ">nan<" not in page, nb.name
+        linked |= set(re.findall(r'href="(tables/[^"]+\.csv)"', page))
+        for shown, total in re.findall(r"showing (\d+) of (\d+) rows", page):
+            assert int(shown) < int(total)
+    assert len(linked) >= 10
+    for href in linked:
+        data = (out / "html" / href).read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf"), href
+    quoted = pd.read_csv(out / "html" / "tables" / "quoted_terms.csv", encoding="utf-8-sig")
+    page = (out / "html" / "03_policy_vocabulary.report.html").read_text(encoding="utf-8")
+    assert f"showing 30 of {len(quoted)} rows" in page

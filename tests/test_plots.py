@@ -13,10 +13,11 @@ from fontTools.ttLib import TTFont
 from miyun_text import plots
 from miyun_text.build import make_figures
 
-EXPECTED = {
-    "themes_by_section.png", "themes_review_vs_plan.png", "keywords_by_section.png", "policy_vocabulary.png",
-    "results_vs_targets.png", "distinctive_terms_miyun_2024.png", "rhetoric_markers.png", "wordcloud.png",
+FIGURES = {
+    "themes_by_section", "themes_review_vs_plan", "keywords_by_section", "policy_vocabulary",
+    "results_vs_targets", "distinctive_terms_miyun_2024", "rhetoric_markers", "wordcloud",
 }
+EXPECTED = {f"{name}.{fmt}" for name in FIGURES for fmt in ("png", "svg")}
 
 
 def test_font_is_bundled_small_and_licensed():
@@ -101,3 +102,52 @@ def test_committed_figures_are_what_the_code_builds(figures_twice):
         committed = ROOT / "figures" / path.name
         assert committed.exists(), path.name
         assert committed.read_bytes() == path.read_bytes(), path.name
+
+
+def test_svg_beside_png_has_no_date_and_embeds_no_font_file(figures_twice):
+    svg = (figures_twice[0] / "policy_vocabulary.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<?xml") and "<dc:date>" not in svg and "<dc:creator>" not in svg.split("</metadata>")[0]
+    assert "@font-face" not in svg  # text is drawn as paths: prints the same without the font
+
+
+def test_distinctive_terms_mark_significance_and_name_the_report(body):
+    from miyun_text.rhetoric import review_vs_plan
+
+    fig = plots.distinctive_terms(review_vs_plan(body), names={"miyun_2024": "密云区 2024"})
+    ax = fig.axes[0]
+    verticals = sorted({round(float(line.get_xdata()[0]), 2) for line in ax.lines})
+    assert verticals == [-1.96, 0.0, 1.96]
+    assert "miyun_2024" not in ax.get_title() and "密云区 2024" in ax.get_title()
+    assert any("1.96" in t.get_text() for t in ax.texts)
+    plt.close(fig)
+    fig = plots.distinctive_terms(review_vs_plan(body, method="g2"))
+    assert sorted({round(float(line.get_xdata()[0]), 2) for line in fig.axes[0].lines}) == [-3.84, 0.0, 3.84]
+    plt.close(fig)
+
+
+def test_tied_counts_become_a_dot_plot_with_each_count_printed(body):
+    from miyun_text.vocabulary import quoted_terms
+
+    quoted = quoted_terms(body)
+    fig = plots.vocabulary_bars(quoted, top=25)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 0  # dots, not bars
+    assert [int(t.get_text()) for t in ax.texts] == quoted["count"].head(25).tolist()
+    assert f"共{len(quoted)}个引号词语，显示前25个" in ax.get_title()
+    plt.close(fig)
+
+
+def test_word_cloud_palette_is_readable_on_white_and_labelled_an_illustration():
+    import numpy as np
+
+    assert all(plots.contrast_ratio(c) >= 4.5 for c in plots.WORD_CLOUD_COLORS)
+    assert plots.contrast_ratio("#777777") < 4.5  # the check can fail
+    fig = plots.word_cloud({"保水": 10.0, "密云水库": 8.0, "乡村振兴": 5.0, "接诉即办": 3.0}, width=400, height=240)
+    assert "示意图" in fig.axes[0].get_title()
+    assert any("illustration" in t.get_text() for t in fig.texts)
+    pixels = fig.axes[0].images[0].get_array().reshape(-1, 3)
+    colours, counts = np.unique(pixels, axis=0, return_counts=True)
+    solid = {"#{:02X}{:02X}{:02X}".format(*(int(v) for v in c)) for c, n in zip(colours, counts, strict=True)
+             if n > 200 and tuple(c) != (255, 255, 255)}
+    assert solid and solid <= set(plots.WORD_CLOUD_COLORS)
+    plt.close(fig)

@@ -1,0 +1,175 @@
+"""The offline explorer page: term search with keyword in context, and distinctive terms.
+
+One HTML file with its data and a small script (``resources/explorer.js``) embedded;
+nothing is fetched. The data comes from the package's own functions: the paragraphs
+of :func:`~miyun_text.structure.corpus_paragraphs` (searched exactly as
+:func:`~miyun_text.keywords.kwic` searches), and comparisons from
+:func:`~miyun_text.rhetoric.review_vs_plan` (review vs plan within each report) and
+:func:`~miyun_text.rhetoric.compare_years` (pairs of years within a region).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import TYPE_CHECKING, Any
+
+from .paths import resource_path
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["KWIC_WINDOW", "explorer_data", "explorer_page"]
+
+KWIC_WINDOW = 15  # characters each side, as kwic's default
+_MAX_TERMS = 400  # terms per comparison kept for the scatter (the most distinctive by |z|)
+_KIND_ZH = {"review": "回顾", "plan": "安排", "outlook": "展望", "self-building": "自身建设"}
+
+
+def _label(region: object, year: object) -> str:
+    return f"{region} {int(year)}"  # type: ignore[call-overload]
+
+
+def _short(title: object) -> str:
+    import pandas as pd
+
+    if title is None or (not isinstance(title, str) and pd.isna(title)):
+        return ""
+    return str(title).split("，")[0]
+
+
+def _terms(result: pd.DataFrame) -> list[list[Any]]:
+    ranked = result.assign(_abs=result["score"].abs()).sort_values(["_abs", "term"], ascending=[False, True])
+    kept = ranked.head(_MAX_TERMS).sort_values(["score", "term"], ascending=[False, True])
+    return [[str(r.term), int(r.count_a), int(r.count_b), round(float(r.per_10k_a), 2), round(float(r.per_10k_b), 2),
+             round(float(r.score), 3)] for r in kept.itertuples(index=False)]
+
+
+def _year_pairs(years: list[int]) -> list[tuple[int, int]]:
+    """Every pair of up to five years; beyond that each year with the next and the first with the last,
+    so a long panel does not swell the page quadratically."""
+    if len(years) <= 5:
+        return list(itertools.combinations(years, 2))
+    return [*itertools.pairwise(years), (years[0], years[-1])]
+
+
+def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: int = 3) -> dict[str, Any]:
+    """The explorer's data: reports, paragraphs (with part and section labels) and comparisons.
+
+    Comparisons: each report's review against its plan (within one report), and pairs
+    of years within a region (every pair of up to five years; for longer panels each
+    year with the next, and the first with the last); groups a report lacks are left out.
+
+    Example:
+        >>> import pandas as pd
+        >>> from miyun_text.structure import corpus_paragraphs
+        >>> corpus = pd.DataFrame({"report_id": ["r"], "year": [2024], "region": ["甲区"],
+        ...     "text": ["一、2023年工作回顾\\n完成建成完成。\\n二、2024年工作安排\\n推进确保推进。"]})
+        >>> data = explorer_data(corpus, corpus_paragraphs(corpus), min_count=1)
+        >>> data["reports"][0]["label"], len(data["paragraphs"]), data["comparisons"][0]["a"]
+        ('甲区 2024', 2, '回顾2023')
+    """
+    from .rhetoric import compare_years, review_vs_plan
+
+    reports = corpus.sort_values(["region", "year", "report_id"]).reset_index(drop=True)
+    position = {rid: k for k, rid in enumerate(reports["report_id"])}
+    rows = []
+    for p in paragraphs.itertuples(index=False):
+        if p.report_id not in position:
+            continue
+        part = "" if int(p.part_no) == 0 else f"{int(p.part_no)}. {_short(p.part_title)}"
+        rows.append([position[p.report_id], str(p.part_kind or ""), part, _short(p.section_title),
+                     int(p.para_no), str(p.text)])
+    comparisons = []
+    body = paragraphs[paragraphs["part_no"] > 0]
+    for r in reports.itertuples(index=False):
+        part = body[body["report_id"] == r.report_id]
+        if not {"review", "plan"} <= set(part["part_kind"].dropna()):
+            continue
+        result = review_vs_plan(part, report_id=r.report_id, min_count=min_count)
+        years = {k: part.loc[part["part_kind"] == k, "part_year"].dropna().unique() for k in ("review", "plan")}
+        a = f"回顾{int(years['review'][0])}" if len(years["review"]) else "回顾"
+        b = f"安排{int(years['plan'][0])}" if len(years["plan"]) else "安排"
+        comparisons.append({"label": f"{_label(r.region, r.year)}：{a} 对 {b}（报告内比较）", "a": a, "b": b,
+                            "terms": _terms(result)})
+    for region, group in reports.groupby("region", sort=True):
+        years = sorted({int(y) for y in group["year"]})
+        ids = set(group["report_id"])
+        region_body = body[body["report_id"].isin(ids)]
+        for year_a, year_b in _year_pairs(years):
+            result = compare_years(region_body, year_a, year_b, min_count=min_count)
+            comparisons.append({"label": f"{region}：{year_a}年报告 对 {year_b}年报告", "a": f"{year_a}年",
+                                "b": f"{year_b}年", "terms": _terms(result)})
+    return {
+        "window": KWIC_WINDOW,
+        "reports": [{"id": str(r.report_id), "label": _label(r.region, r.year), "region": str(r.region),
+                     "year": int(r.year)} for r in reports.itertuples(index=False)],
+        "paragraphs": rows,
+        "comparisons": comparisons,
+    }
+
+
+_BODY = """<h1>检索与比较 Explorer</h1>
+<div class="tabs" role="tablist">
+<button id="tab-search" role="tab" aria-selected="true">词语检索 Term search</button>
+<button id="tab-compare" role="tab" aria-selected="false">区分性词语 Distinctive terms</button>
+</div>
+<section id="view-search">
+<p class="controls"><label>词语 term <input id="q" type="search" placeholder="例如 保水" autocomplete="off"></label>
+<select id="region" aria-label="region"></select> <select id="year" aria-label="year"></select>
+<select id="part" aria-label="part"></select></p>
+<p>出现 <b id="total">0</b> 次 occurrences <span id="shown" class="note"></span></p>
+<div class="counts">
+<table><caption>按报告 by report</caption><tbody id="by-report"></tbody></table>
+<table><caption>按部分 by part kind</caption><tbody id="by-kind"></tbody></table>
+<table><caption>按年份 by year</caption><tbody id="by-year"></tbody></table>
+</div>
+<table class="kwic"><thead><tr><th>报告 report</th><th>部分 part</th><th>节 section</th>
+<th class="left">上文</th><th class="term">词语</th><th>下文</th></tr></thead><tbody id="kwic"></tbody></table>
+</section>
+<section id="view-compare" hidden>
+<p class="controls"><label>比较 comparison <select id="cmp"></select></label></p>
+<p class="note">每个点是一个词：横轴、纵轴为两组中的每万词频次（对数刻度）；颜色为对数优势比 z 分数
+（蓝：<span class="a">第一组</span>更多，橙：第二组更多，灰：|z| &lt; 1.96）。点击词语可检索其上下文。
+Each dot is a term placed by its rate in each group; colour is the log-odds z score.</p>
+<div class="compare"><div id="scatter"></div>
+<div><h3><span id="side-a"></span> 更多</h3><ol id="top-a"></ol>
+<h3><span id="side-b"></span> 更多</h3><ol id="top-b"></ol></div>
+</div>
+</section>"""
+
+_CSS = (
+    ".tabs button{font:inherit;padding:6px 14px;border:1px solid #ccc;background:#f5f5f5;cursor:pointer}"
+    ".tabs button[aria-selected=true]{background:#1F4E79;color:#fff;border-color:#1F4E79}"
+    ".controls{display:flex;flex-wrap:wrap;gap:8px;align-items:center}input,select{font:inherit;padding:3px}"
+    ".counts{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}.counts caption{text-align:left;color:#555}"
+    ".kwic td.left{text-align:right;white-space:nowrap}.kwic td.term{text-align:center;font-weight:bold;color:#8B2E16}"
+    ".kwic td.right{white-space:nowrap}.note{color:#555;font-size:13px}"
+    ".compare{display:flex;gap:20px;flex-wrap:wrap}.compare svg{border:1px solid #eee;font-size:11px}"
+    ".compare ol{font-size:14px;margin:0 0 1em}.compare h3{font-size:1em;margin:.4em 0}"
+)
+
+
+def _json_for_script(data: dict[str, Any]) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # inside <script> only "</" could end the element early
+    return text.replace("</", "<\\/")
+
+
+def explorer_page(corpus: pd.DataFrame, paragraphs: pd.DataFrame, nav: str = "") -> str:
+    """The explorer as one HTML page (data and script embedded; the site embeds the font).
+
+    Example:
+        >>> import pandas as pd
+        >>> from miyun_text.structure import corpus_paragraphs
+        >>> corpus = pd.DataFrame({"report_id": ["r"], "year": [2024], "region": ["甲区"], "text": ["保水。"]})
+        >>> page = explorer_page(corpus, corpus_paragraphs(corpus))
+        >>> 'id="explorer-data"' in page and "<script src" not in page
+        True
+    """
+    from .site import standalone_page
+
+    script = resource_path("explorer.js").read_text(encoding="utf-8")
+    data = _json_for_script(explorer_data(corpus, paragraphs))
+    body = f'{_BODY}\n<script type="application/json" id="explorer-data">{data}</script>'
+    return standalone_page("检索与比较 · miyun-text", body, nav, style=_CSS, script=script)

@@ -1,0 +1,130 @@
+// The explorer's script: term search with keyword in context, and distinctive terms between two groups.
+// The data is the JSON in <script id="explorer-data">; nothing is fetched. Occurrences are found as
+// miyun_text.keywords.kwic finds them (every start of the term, overlapping ones included).
+"use strict";
+(function () {
+  const D = JSON.parse(document.getElementById("explorer-data").textContent);
+  const $ = (id) => document.getElementById(id);
+  const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  const KIND = { review: "回顾 review", outlook: "展望 outlook", plan: "安排 plan", "self-building": "自身建设 self-building", "": "其他 other" };
+  const MAX_LINES = 300;
+
+  function fill(select, values, label) {
+    select.innerHTML = '<option value="">' + label + "</option>" + values.map((v) => '<option value="' + esc(v[0]) + '">' + esc(v[1]) + "</option>").join("");
+  }
+  const uniq = (xs) => [...new Set(xs)];
+  fill($("region"), uniq(D.reports.map((r) => r.region)).sort().map((r) => [r, r]), "全部地区 all regions");
+  fill($("year"), uniq(D.reports.map((r) => r.year)).sort().map((y) => [y, y]), "全部年份 all years");
+  fill($("part"), uniq(D.paragraphs.map((p) => p[1])).map((k) => [k, KIND[k] || k]), "全部部分 all parts");
+
+  function occurrences(text, term) {
+    const out = [];
+    for (let i = text.indexOf(term); i >= 0; i = text.indexOf(term, i + 1)) out.push(i);
+    return out;
+  }
+
+  function countTable(id, counts) {
+    const rows = [...counts.entries()].map(([k, n]) => "<tr><td>" + esc(k) + '</td><td class="num">' + n + "</td></tr>").join("");
+    $(id).innerHTML = rows || '<tr><td colspan="2" class="empty">—</td></tr>';
+  }
+
+  function search() {
+    const term = $("q").value.trim();
+    const region = $("region").value, year = $("year").value, part = $("part").value;
+    if (location.hash !== "#q=" + encodeURIComponent(term)) history.replaceState(null, "", term ? "#q=" + encodeURIComponent(term) : location.pathname);
+    const lines = [];
+    const byReport = new Map(), byKind = new Map(), byYear = new Map();
+    if (term) {
+      for (const p of D.paragraphs) {
+        const r = D.reports[p[0]];
+        if ((region && r.region !== region) || (year && String(r.year) !== year) || (part && p[1] !== part)) continue;
+        for (const at of occurrences(p[5], term)) {
+          lines.push([r.label, p[2], p[3], p[5].slice(Math.max(0, at - D.window), at), p[5].slice(at + term.length, at + term.length + D.window)]);
+          byReport.set(r.label, (byReport.get(r.label) || 0) + 1);
+          byKind.set(KIND[p[1]] || p[1], (byKind.get(KIND[p[1]] || p[1]) || 0) + 1);
+          byYear.set(String(r.year), (byYear.get(String(r.year)) || 0) + 1);
+        }
+      }
+    }
+    $("total").textContent = String(lines.length);
+    countTable("by-report", byReport);
+    countTable("by-kind", byKind);
+    countTable("by-year", byYear);
+    $("kwic").innerHTML = lines.slice(0, MAX_LINES).map((l) => "<tr><td>" + esc(l[0]) + "</td><td>" + esc(l[1]) + "</td><td>" + esc(l[2]) +
+      '</td><td class="left">' + esc(l[3]) + '</td><td class="term">' + esc(term) + '</td><td class="right">' + esc(l[4]) + "</td></tr>").join("");
+    $("shown").textContent = lines.length > MAX_LINES ? "showing " + MAX_LINES + " of " + lines.length + " lines (显示 " + MAX_LINES + " / " + lines.length + " 行；用筛选缩小范围)" : "";
+  }
+
+  function fromHash() {
+    const m = location.hash.match(/^#q=(.*)$/);
+    if (m) { $("q").value = decodeURIComponent(m[1]); show("search"); }
+    search();
+  }
+
+  function show(view) {
+    for (const v of ["search", "compare"]) {
+      $("view-" + v).hidden = v !== view;
+      $("tab-" + v).setAttribute("aria-selected", String(v === view));
+    }
+    if (view === "compare") drawComparison();
+  }
+
+  // Distinctive terms, scattertext style: x and y by rate in each group (log scale), colour by z.
+  fill($("cmp"), D.comparisons.map((c, i) => [i, c.label]), "");
+  $("cmp").options[0].remove();
+
+  function colour(z) {
+    const t = Math.min(1, Math.abs(z) / 4);
+    const [r, g, b] = z > 0 ? [31, 78, 121] : [180, 80, 20];
+    const mix = (c) => Math.round(225 + (c - 225) * t);
+    return Math.abs(z) < 1.96 ? "rgb(190,190,190)" : "rgb(" + mix(r) + "," + mix(g) + "," + mix(b) + ")";
+  }
+
+  function drawComparison() {
+    const c = D.comparisons[Number($("cmp").value || 0)];
+    if (!c) { $("scatter").innerHTML = ""; return; }
+    const size = 520, pad = 46, top = Math.max(1, ...c.terms.map((t) => Math.max(t[3], t[4])));
+    const scale = (v) => pad + (size - 2 * pad) * Math.log10(1 + v) / Math.log10(1 + top);
+    // terms with the same counts would sit on one spot: a small offset derived from the term separates them
+    const jitter = (s, seed) => { let h = seed; for (const ch of s) h = (h * 31 + ch.codePointAt(0)) % 9973; return (h % 9) - 4; };
+    const px = (t) => scale(t[3]) + jitter(t[0], 7), py = (t) => size - scale(t[4]) + jitter(t[0], 13);
+    const dots = c.terms.map((t) => {
+      const x = px(t), y = py(t);
+      return '<circle cx="' + x.toFixed(1) + '" cy="' + y.toFixed(1) + '" r="4" fill="' + colour(t[5]) + '" data-term="' + esc(t[0]) +
+        '"><title>' + esc(t[0]) + "：" + c.a + " " + t[1] + "，" + c.b + " " + t[2] + "，z = " + t[5].toFixed(2) + "</title></circle>";
+    });
+    const ranked = [...c.terms].sort((p, q) => q[5] - p[5]);
+    const labels = ranked.slice(0, 8).concat(ranked.slice(-8)).filter((t) => Math.abs(t[5]) >= 1.96).map((t) =>
+      '<text x="' + (px(t) + 6).toFixed(1) + '" y="' + (py(t) + 4).toFixed(1) + '">' + esc(t[0]) + "</text>");
+    $("scatter").innerHTML = '<svg viewBox="0 0 ' + size + " " + size + '" width="' + size + '" height="' + size + '" role="img" aria-label="' + esc(c.label) + '">' +
+      '<line x1="' + pad + '" y1="' + (size - pad) + '" x2="' + (size - pad) + '" y2="' + pad + '" stroke="#ccc" stroke-dasharray="4 3"/>' +
+      '<line x1="' + pad + '" y1="' + (size - pad) + '" x2="' + (size - pad) + '" y2="' + (size - pad) + '" stroke="#888"/>' +
+      '<line x1="' + pad + '" y1="' + (size - pad) + '" x2="' + pad + '" y2="' + pad + '" stroke="#888"/>' +
+      '<text x="' + size / 2 + '" y="' + (size - 12) + '" text-anchor="middle">' + esc(c.a) + " 每万词频次 →</text>" +
+      '<text transform="translate(14 ' + size / 2 + ') rotate(-90)" text-anchor="middle">' + esc(c.b) + " 每万词频次 →</text>" +
+      dots.join("") + labels.join("") + "</svg>";
+    const item = (t) => '<li><a href="#q=' + encodeURIComponent(t[0]) + '" data-term="' + esc(t[0]) + '">' + esc(t[0]) + "</a> " + t[1] + " : " + t[2] + "，z = " + t[5].toFixed(2) + "</li>";
+    $("side-a").textContent = c.a;
+    $("side-b").textContent = c.b;
+    $("top-a").innerHTML = ranked.filter((t) => t[5] > 0).slice(0, 20).map(item).join("");
+    $("top-b").innerHTML = ranked.filter((t) => t[5] < 0).reverse().slice(0, 20).map(item).join("");
+  }
+
+  function openTerm(event) {
+    const term = event.target.getAttribute("data-term");
+    if (!term) return;
+    event.preventDefault();
+    $("q").value = term;
+    show("search");
+    search();
+  }
+
+  $("q").addEventListener("input", search);
+  for (const id of ["region", "year", "part"]) $(id).addEventListener("change", search);
+  $("tab-search").addEventListener("click", () => show("search"));
+  $("tab-compare").addEventListener("click", () => show("compare"));
+  $("cmp").addEventListener("change", drawComparison);
+  $("view-compare").addEventListener("click", openTerm);
+  window.addEventListener("hashchange", fromHash);
+  fromHash();
+})();

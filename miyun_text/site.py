@@ -1,0 +1,458 @@
+"""The HTML site in ``build/html/``: self-contained pages, an index, navigation, the explorer.
+
+Every page works from a folder, or mailed on its own, on a machine with no network and
+no Chinese font: no script, style or font is loaded from elsewhere (the notebook
+template drops require.js, MathJax and mermaid, which no notebook uses), the page says
+``lang="zh-CN"``, figures are embedded, and a subset of the bundled Noto Sans CJK SC
+holding just the characters the page uses is embedded as WOFF2. Each page has a header
+linking to the index and to the previous and next page.
+
+:func:`write_site` writes the pages of executed notebooks, ``index.html`` (the corpus,
+the analyses with thumbnails, build date and version) and ``explorer.html``
+(:mod:`miyun_text.explorer`).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import hashlib
+import html
+import io
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .io import write_bytes_atomic
+from .paths import RESOURCES, cache_dir
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "FONT_FAMILY",
+    "MAX_PAGE_BYTES",
+    "Page",
+    "embed_font",
+    "external_references",
+    "font_face_css",
+    "navigation",
+    "page_characters",
+    "render_notebook_page",
+    "standalone_page",
+    "subset_font",
+    "write_site",
+]
+
+FONT_FAMILY = "Miyun Noto Sans CJK SC"
+MAX_PAGE_BYTES = 4 * 1024 * 1024
+_FONT_MARK = "/*miyun-font-face*/"
+_TEMPLATES = RESOURCES / "templates"
+# Characters every page may show even when its text does not hold them (digits, Latin,
+# the navigation's arrows and the common full-width punctuation).
+_BASE_CHARS = "".join(chr(c) for c in range(0x20, 0x7F)) + "←→·…—“”‘’、。，：；！？（）《》【】　目录上一页下一页"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site: its file name and title (for navigation links).
+
+    Example:
+        >>> Page("index.html", "目录").file
+        'index.html'
+    """
+
+    file: str
+    title: str
+
+
+def page_characters(text: str) -> str:
+    """The sorted distinct characters a page can show: its text with entities decoded, plus basics.
+
+    Example:
+        >>> "保" in page_characters("<p>&#20445;水</p>")
+        True
+    """
+    visible = html.unescape(re.sub(r"data:[^\"')\s]+", "", text))
+    return "".join(sorted((set(visible) | set(_BASE_CHARS)) - {"\n", "\r", "\t"}))
+
+
+def _font_file() -> Path:
+    from .plots import font_path
+
+    return font_path()
+
+
+@lru_cache(maxsize=32)
+def subset_font(characters: str) -> bytes:
+    """WOFF2 of the bundled font reduced to ``characters`` (cached on disk by content).
+
+    Deterministic: the font's timestamps are kept, so the same characters give the same bytes.
+
+    Example:
+        >>> data = subset_font("保水ABC")
+        >>> data[:4], len(data) < 20_000
+        (b'wOF2', True)
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    source = _font_file()
+    key = hashlib.sha256(source.read_bytes()[:4096] + str(source.stat().st_size).encode()
+                         + characters.encode("utf-8")).hexdigest()[:24]
+    cached = cache_dir() / "fonts" / f"subset-{key}.woff2"
+    if cached.exists():
+        return cached.read_bytes()
+    font = TTFont(source, recalcTimestamp=False)
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.hinting = False
+    options.desubroutinize = True
+    options.name_IDs = ["*"]  # keep the copyright and licence notice (SIL OFL) in the subset
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.flavor = "woff2"
+    font.save(buffer)
+    data = buffer.getvalue()
+    write_bytes_atomic(cached, data)
+    return data
+
+
+def font_face_css(characters: str) -> str:
+    """CSS declaring the embedded font (data: URL) and making it the pages' first choice.
+
+    Example:
+        >>> css = font_face_css("保水")
+        >>> "@font-face" in css and "data:font/woff2;base64," in css
+        True
+    """
+    data = base64.b64encode(subset_font(characters)).decode("ascii")
+    family = f'"{FONT_FAMILY}"'
+    return (
+        f"@font-face{{font-family:{family};src:url(data:font/woff2;base64,{data}) format('woff2');"
+        "font-weight:100 900;font-style:normal;font-display:block}\n"
+        f":root{{--jp-content-font-family:{family},system-ui,sans-serif;"
+        f"--jp-ui-font-family:{family},system-ui,sans-serif;"
+        f"--jp-code-font-family:Menlo,Consolas,'DejaVu Sans Mono',{family},monospace;}}\n"
+        f"body{{font-family:{family},system-ui,sans-serif}}\n"
+        f"pre,code,kbd,samp{{font-family:Menlo,Consolas,'DejaVu Sans Mono',{family},monospace}}\n"
+    )
+
+
+def embed_font(page: str, characters: str | None = None) -> str:
+    """Put the subset font for ``page``'s characters where the page marks it (or before ``</head>``).
+
+    Example:
+        >>> out = embed_font("<html><head></head><body>保水</body></html>")
+        >>> out.count("@font-face")
+        1
+    """
+    chars = characters or page_characters(page)
+    css = font_face_css(chars)
+    if _FONT_MARK in page:
+        return page.replace(_FONT_MARK, css, 1)
+    return page.replace("</head>", f"<style>{css}</style></head>", 1)
+
+
+_EXTERNAL = [
+    re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?!data:)([^\"'\s>]+)", re.I),
+    re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
+    re.compile(r"@import\s+(?:url\()?[\"']?([^\"');\s]+)", re.I),
+    re.compile(r"url\(\s*[\"']?((?:https?:)?//[^\"')\s]+)", re.I),
+    re.compile(r"<(?:img|iframe|source|video|audio|embed)\b[^>]*\bsrc\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
+]
+
+
+def external_references(page: str) -> list[str]:
+    """Scripts, styles, fonts or media a page would fetch from elsewhere (links to click do not count).
+
+    Example:
+        >>> external_references('<script src="https://cdn.example/require.js"></script><a href="https://x.org">x</a>')
+        ['https://cdn.example/require.js']
+    """
+    found: list[str] = []
+    for pattern in _EXTERNAL:
+        found += pattern.findall(page)
+    return found
+
+
+def _escape(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def navigation(index: Page, previous: Page | None, following: Page | None, *,
+               extra: Sequence[tuple[str, str]] = ()) -> str:
+    """The header every page carries: the index, the previous and next page, and extra links.
+
+    Example:
+        >>> nav = navigation(Page("index.html", "目录"), None, Page("02.report.html", "主题"))
+        >>> 'href="index.html"' in nav and 'href="02.report.html"' in nav and 'rel="next"' in nav
+        True
+    """
+    def link(page: Page | None, rel: str, arrow: str, label: str) -> str:
+        if page is None:
+            return f'<span class="miyun-nav-off">{arrow} {label}</span>'
+        text = f"{arrow} {label}：{_escape(page.title)}" if arrow == "←" else f"{label}：{_escape(page.title)} {arrow}"
+        return f'<a rel="{rel}" href="{_escape(page.file)}">{text}</a>'
+
+    parts = [link(previous, "prev", "←", "上一页"), f'<a rel="index" href="{_escape(index.file)}">目录 Index</a>',
+             link(following, "next", "→", "下一页")]
+    parts += [f'<a href="{_escape(href)}">{_escape(label)}</a>' for href, label in extra]
+    return '<nav class="miyun-nav" aria-label="site">' + " <span>·</span> ".join(parts) + "</nav>"
+
+
+NAV_CSS = (
+    ".miyun-nav{font-size:14px;padding:8px 12px;margin:0 0 12px;border-bottom:1px solid #ddd;background:#fafafa;"
+    "line-height:1.8}.miyun-nav a{color:#1F4E79;text-decoration:none;margin:0 2px}"
+    ".miyun-nav a:hover{text-decoration:underline}.miyun-nav-off{color:#999}"
+    "table caption a{color:#1F4E79}"
+)
+
+
+@lru_cache(maxsize=2)
+def _exporter(with_code: bool):
+    from nbconvert import HTMLExporter
+
+    options = {} if with_code else {"exclude_input": True, "exclude_input_prompt": True,
+                                   "exclude_output_prompt": True}
+    return HTMLExporter(template_name="miyun", extra_template_basedirs=[str(_TEMPLATES)], embed_images=True,
+                        **options)
+
+
+def render_notebook_page(notebook, title: str, nav: str, *, with_code: bool) -> str:
+    """One executed notebook as a page: no CDN scripts, ``lang="zh-CN"``, the header, a place for the font.
+
+    :func:`embed_font` then puts the page's font subset in that place.
+
+    Example:
+        >>> import nbformat
+        >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 保水")])
+        >>> page = render_notebook_page(nb, "保水", "<nav></nav>", with_code=False)
+        >>> 'lang="zh-CN"' in page, external_references(page), "@font-face" in embed_font(page)
+        (True, [], True)
+    """
+    exporter = _exporter(with_code)
+    resources = {"metadata": {"name": title}, "miyun_nav": nav, "miyun_css": NAV_CSS, "miyun_font_mark": _FONT_MARK}
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
+    return body
+
+
+def standalone_page(title: str, body: str, nav: str, *, style: str = "", script: str = "") -> str:
+    """A page of the site outside the notebooks (index, explorer) in the same frame.
+
+    Example:
+        >>> page = standalone_page("目录", "<h1>目录</h1>", "<nav></nav>")
+        >>> page.startswith("<!DOCTYPE html>") and 'lang="zh-CN"' in page
+        True
+    """
+    base = ("body{max-width:64em;margin:0 auto;padding:0 1em 2em;line-height:1.6;color:#222}"
+            "table{border-collapse:collapse;font-size:14px}th,td{padding:3px 8px;border-bottom:1px solid #e4e4e4;"
+            "text-align:left;vertical-align:top}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
+            "h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em}")
+    tail = f"<script>\n{script}\n</script>\n" if script else ""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{_escape(title)}</title>\n<style>{_FONT_MARK}</style>\n"
+        f"<style>{base}{NAV_CSS}{style}</style>\n</head>\n<body>\n{nav}\n{body}\n{tail}</body>\n</html>\n"
+    )
+
+
+def _notebook_title(notebook, fallback: str) -> str:
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def _description(notebook) -> str:
+    """One line: the notebook's ``description`` metadata, else the first sentence of its English summary."""
+    described = notebook.metadata.get("description")
+    if described:
+        return str(described)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and "**English summary.**" in cell.source:
+            text = cell.source.split("**English summary.**", 1)[1].split("\n\n")[0]
+            text = re.sub(r"\s+", " ", text.replace("`", "")).strip()
+            first = re.split(r"(?<=\.)\s", text, maxsplit=1)[0]
+            return first if len(first) <= 240 else first[:240].rsplit(" ", 1)[0] + " …"
+    return ""
+
+
+def _thumbnail(notebook, width: int = 360) -> str | None:
+    """The notebook's first figure, scaled down, as a PNG data URL."""
+    from PIL import Image
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}) if isinstance(output, dict) else {}
+            png = data.get("image/png")
+            if png:
+                image = Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB")
+                height = max(1, round(image.height * width / image.width))
+                image = image.resize((width, height), Image.Resampling.LANCZOS)
+                buffer = io.BytesIO()
+                image.save(buffer, format="PNG", optimize=True)
+                return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return None
+
+
+def build_date() -> str:
+    """Today's date (UTC) for the index, or ``$SOURCE_DATE_EPOCH``'s for reproducible builds.
+
+    Example:
+        >>> len(build_date())
+        10
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch
+              else _dt.datetime.now(_dt.timezone.utc))
+    return moment.date().isoformat()
+
+
+def _corpus_table(corpus: pd.DataFrame, repairs: pd.DataFrame, paragraphs: pd.DataFrame) -> str:
+    rows = []
+    for r in corpus.sort_values(["region", "year", "report_id"]).itertuples(index=False):
+        log = repairs[repairs["report_id"] == r.report_id] if len(repairs) else repairs
+        damage = int(log["step"].isin(["errata", "realign"]).sum()) if len(log) else 0
+        unrepaired = int((log["step"] == "unrepaired").sum()) if len(log) else 0
+        n_par = int((paragraphs["report_id"] == r.report_id).sum())
+        rows.append(
+            f"<tr><td>{_escape(r.region)}</td><td class=num>{int(r.year)}</td><td>{_escape(r.title)}</td>"
+            f"<td><code>{_escape(r.report_id)}</code></td><td class=num>{int(r.n_repairs):,}</td>"
+            f"<td class=num>{damage}</td><td class=num>{unrepaired}</td><td class=num>{n_par}</td>"
+            f"<td class=num>{len(str(r.text)):,}</td></tr>"
+        )
+    head = ("<tr><th>地区 region</th><th class=num>年份 year</th><th>标题 title</th><th>编号 id</th>"
+            "<th class=num>修复 repairs</th><th class=num>乱码修复 mojibake fixed</th>"
+            "<th class=num>未修复 unrepaired</th><th class=num>段落 paragraphs</th>"
+            "<th class=num>字数 characters</th></tr>")
+    return f"<table class=corpus>{head}{''.join(rows)}</table>"
+
+
+def _index_body(corpus: pd.DataFrame, paragraphs: pd.DataFrame, entries: list[dict], version: str,
+                tables: list[str]) -> str:
+    regions = list(dict.fromkeys(corpus.sort_values(["region"])["region"].astype(str)))
+    years = sorted({int(y) for y in corpus["year"]})
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+    repairs = corpus.attrs.get("repairs")
+    import pandas as pd
+
+    repairs = repairs if isinstance(repairs, pd.DataFrame) and len(repairs) else pd.DataFrame(
+        {"report_id": [], "step": []})
+    cards = []
+    for e in entries:
+        thumb = (f'<img src="{e["thumbnail"]}" alt="{_escape(e["title"])}" width="180">' if e["thumbnail"]
+                 else '<div class="nothumb"></div>')
+        cards.append(
+            f'<li class="card"><a href="{_escape(e["report"])}">{thumb}</a><div><h3>'
+            f'<a href="{_escape(e["report"])}">{_escape(e["title"])}</a></h3><p>{_escape(e["description"])}</p>'
+            f'<p><a href="{_escape(e["report"])}">报告 report</a> · <a href="{_escape(e["code"])}">含代码 with code</a>'
+            "</p></div></li>"
+        )
+    table_links = " · ".join(f'<a href="tables/{_escape(t)}">{_escape(t)}</a>' for t in tables)
+    return (
+        "<h1>政府工作报告文本分析</h1>\n"
+        "<p>Chinese government work reports read as data: repair, structure, themes, policy vocabulary and "
+        "rhetoric, rendered from the project's notebooks. Every page here works offline and without "
+        "Chinese fonts installed.</p>\n"
+        f"<h2>语料 Corpus</h2>\n<p>{len(corpus)} 份报告 reports · 地区 regions：{_escape('、'.join(regions))} · "
+        f"年份 years：{span}</p>\n"
+        f"{_corpus_table(corpus, repairs, paragraphs)}\n"
+        "<h2>分析 Analyses</h2>\n<ul class=cards>" + "".join(cards) + "</ul>\n"
+        "<h2>检索与比较 Explorer</h2>\n<p><a href=\"explorer.html\">explorer.html</a>：检索任一词语的出现次数与上下文，"
+        "比较两组文本的区分性词语 (term search with keyword in context; distinctive terms between two groups).</p>\n"
+        + (f"<h2>完整表格 Full tables (CSV, UTF-8 with BOM)</h2>\n<p>{table_links}</p>\n" if tables else "")
+        + f'<footer><p class="meta">构建日期 built {build_date()} · miyun-text {_escape(version)}</p></footer>'
+    )
+
+
+INDEX_CSS = (".cards{list-style:none;padding:0}.card{display:flex;gap:16px;align-items:flex-start;margin:0 0 18px}"
+             ".card img,.nothumb{width:180px;min-width:180px;border:1px solid #ddd;background:#fff}"
+             ".nothumb{height:100px;background:#f3f3f3}.card h3{margin:0 0 4px;font-size:1.05em}"
+             ".card p{margin:2px 0}.meta{color:#666;font-size:13px;margin-top:2em}")
+
+
+def _finish(page: str, path: Path) -> Path:
+    from .errors import MiyunTextError
+
+    found = external_references(page)
+    if found:
+        raise MiyunTextError(f"{path}: the page would load {found[:3]} from elsewhere; pages must be "
+                             "self-contained (remove the outside reference or embed it)")
+    data = page.encode("utf-8")
+    if len(data) > MAX_PAGE_BYTES:
+        raise MiyunTextError(f"{path}: {len(data) / 1e6:.1f} MB is over the {MAX_PAGE_BYTES / 1e6:.1f} MB limit for "
+                             "a page; show fewer rows or figures on it")
+    return write_bytes_atomic(path, data)
+
+
+def write_site(
+    notebooks: Sequence[tuple[Path, object]],
+    html_dir: str | os.PathLike[str] = "build/html",
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    explorer: bool = True,
+) -> list[Path]:
+    """Write the site: two pages per executed notebook, ``index.html`` and ``explorer.html``.
+
+    ``notebooks`` pairs each notebook's path (its stem names the pages) with the
+    executed notebook node. Report pages (code hidden) lead from one to the next and
+    on to the explorer; pages with code lead from one to the next; each page links to
+    its other version.
+
+    Example:
+        >>> write_site([], "/tmp/site")  # doctest: +SKIP
+    """
+    import miyun_text
+
+    from .corpus import load_corpus
+    from .structure import corpus_paragraphs
+
+    folder = Path(html_dir)
+    corpus = load_corpus(data_dir)
+    paragraphs = corpus_paragraphs(corpus)
+    index = Page("index.html", "目录")
+    entries = []
+    for path, notebook in notebooks:
+        stem = Path(path).stem
+        title = _notebook_title(notebook, stem)
+        entries.append({"stem": stem, "title": title, "notebook": notebook, "report": f"{stem}.report.html",
+                        "code": f"{stem}.html", "description": _description(notebook),
+                        "thumbnail": _thumbnail(notebook)})
+    reports = [Page(e["report"], e["title"]) for e in entries] + ([Page("explorer.html", "检索与比较")] if explorer
+                                                                  else [])
+    codes = [Page(e["code"], e["title"] + "（含代码）") for e in entries]
+    written: list[Path] = []
+    for k, e in enumerate(entries):
+        pages = {}
+        for with_code, chain, other, label in ((False, reports, e["code"], "含代码 with code"),
+                                               (True, codes, e["report"], "仅报告 report only")):
+            nav = navigation(index, chain[k - 1] if k > 0 else index, chain[k + 1] if k + 1 < len(chain) else None,
+                             extra=[(other, label)])
+            pages[with_code] = render_notebook_page(e["notebook"], e["title"], nav, with_code=with_code)
+        # one font for both versions of a notebook: the same characters, built once
+        chars = page_characters(pages[False] + pages[True])
+        written.append(_finish(embed_font(pages[False], chars), folder / e["report"]))
+        written.append(_finish(embed_font(pages[True], chars), folder / e["code"]))
+    if explorer:
+        from .explorer import explorer_page
+
+        previous = reports[-2] if len(reports) > 1 else index
+        nav = navigation(index, previous, None)
+        written.append(_finish(embed_font(explorer_page(corpus, paragraphs, nav)), folder / "explorer.html"))
+    tables = sorted(p.name for p in (folder / "tables").glob("*.csv")) if (folder / "tables").is_dir() else []
+    body = _index_body(corpus, paragraphs, entries, miyun_text.__version__, tables)
+    nav = navigation(index, None, reports[0] if reports else None)
+    page = standalone_page("政府工作报告文本分析 · miyun-text", body, nav, style=INDEX_CSS)
+    written.append(_finish(embed_font(page), folder / "index.html"))
+    return written
+

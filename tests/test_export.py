@@ -1,0 +1,93 @@
+"""The dataset export: tidy tables and a codebook, as CSV with BOM or Parquet."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pytest
+from conftest import DATA, FIXTURES
+
+from miyun_text.cli import main
+from miyun_text.export import COLUMNS, TABLES, export_tables, tidy_tables
+
+NAMES = ["reports", "paragraphs", "sentences", "tokens", "indicators", "targets", "themes"]
+
+
+@pytest.fixture(scope="module")
+def panel_export(tmp_path_factory):
+    out = tmp_path_factory.mktemp("export")
+    assert main(["--data", str(FIXTURES / "corpus"), "export", "--out", str(out)]) == 0
+    return out
+
+
+def test_every_table_and_the_codebook_are_written_as_csv_with_bom(panel_export):
+    assert sorted(p.name for p in panel_export.iterdir()) == sorted([f"{n}.csv" for n in NAMES] + ["codebook.md"])
+    for name in NAMES:
+        data = (panel_export / f"{name}.csv").read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf"), name
+    reports = pd.read_csv(panel_export / "reports.csv", encoding="utf-8-sig")
+    assert reports["year"].tolist() == [2021, 2022, 2023]
+    assert reports["encoding"].tolist() == ["utf-8", "gb18030", "utf-8-sig"]
+    assert reports["n_paragraphs"].tolist() == [8, 8, 8]
+
+
+def test_tables_are_tidy_and_carry_the_panel_identifiers(panel_export):
+    paragraphs = pd.read_csv(panel_export / "paragraphs.csv", encoding="utf-8-sig")
+    tokens = pd.read_csv(panel_export / "tokens.csv", encoding="utf-8-sig", keep_default_na=False)
+    for frame in (paragraphs, tokens):
+        assert {"report_id", "region", "year"} <= set(frame.columns)
+        assert set(frame["region"]) == {"密云区"}
+    # tokens are lossless: each paragraph's tokens join to its text
+    key = ["report_id", "part_no", "para_no"]
+    joined = tokens.sort_values([*key, "token_no"]).groupby(key)["token"].agg("".join)
+    texts = paragraphs.set_index(key)["text"]
+    assert joined.reindex(texts.index).tolist() == texts.tolist()
+    assert not tokens.duplicated([*key, "token_no"]).any()
+    content = tokens[tokens["content"].astype(str) == "True"]["token"]
+    assert "，" not in set(content) and len(content) > 0
+
+
+def test_targets_meet_the_next_reports_results_within_a_region(panel_export):
+    targets = pd.read_csv(panel_export / "targets.csv", encoding="utf-8-sig")
+    assert targets[["target_year", "indicator", "target_report_id", "result_report_id", "target_value",
+                    "result_value"]].values.tolist() == [
+        [2021, "美丽乡村", "fixture_2021", "fixture_2022", 30.0, 32.0],
+        [2022, "美丽乡村", "fixture_2022", "fixture_2023", 30.0, 35.0],
+    ]
+
+
+def test_codebook_describes_every_column(panel_export):
+    book = (panel_export / "codebook.md").read_text(encoding="utf-8")
+    for name in NAMES:
+        frame = pd.read_csv(panel_export / f"{name}.csv", encoding="utf-8-sig", nrows=1)
+        assert f"## {name}.csv" in book and TABLES[name][:30] in book
+        for column in frame.columns:
+            assert column in COLUMNS, f"{name}.{column} is not described in export.COLUMNS"
+            assert f"| `{column}` |" in book
+    assert "| `year` | integer |" in book and "| `text` | string |" in book and "| `content` | boolean |" in book
+
+
+def test_parquet_keeps_types_and_equals_the_csv(tmp_path):
+    written = export_tables(DATA, tmp_path, fmt="parquet")
+    assert {p.suffix for p in written} == {".parquet", ".md"}
+    tables = tidy_tables(DATA)
+    tokens = pd.read_parquet(tmp_path / "tokens.parquet")
+    assert str(tokens["content"].dtype) == "bool" and str(tokens["year"].dtype) == "int64"
+    assert len(tokens) == len(tables["tokens"]) > 8000
+    indicators = pd.read_parquet(tmp_path / "indicators.parquet")
+    row = indicators[(indicators["indicator"] == "地区生产总值") & (indicators["kind"] == "actual")].iloc[0]
+    assert (row["value"], row["unit"], row["change_pct"], row["region"]) == (380.0, "亿元", 4.5, "密云区")
+    assert "## tokens.parquet" in (tmp_path / "codebook.md").read_text(encoding="utf-8")
+
+
+def test_export_is_deterministic(tmp_path):
+    first = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in export_tables(DATA, tmp_path / "a")}
+    second = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in export_tables(DATA, tmp_path / "b")}
+    assert first == second
+
+
+def test_unknown_format_is_refused(capsys):
+    with pytest.raises(SystemExit):
+        main(["export", "--format", "xlsx"])
+    assert "invalid choice: 'xlsx'" in capsys.readouterr().err
