@@ -31,7 +31,7 @@ from .segment import Segmenter
 __all__ = ["Tables", "load_tables"]
 
 # The files whose content decides a clean text: a change to any of them misses the cache.
-_CLEAN_SOURCES = ("clean.py", "errata.py", "extract.py")
+_CLEAN_SOURCES = ("corpus.py", "clean.py", "errata.py", "extract.py")
 _CLEAN_TABLES = ("t2s_phrases.csv", "readings.csv")
 
 
@@ -51,7 +51,18 @@ def _code_digest() -> str:
     for path in [*(here / name for name in _CLEAN_SOURCES), *(RESOURCES / name for name in _CLEAN_TABLES)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.exists() else b"-")
+    # OpenCC's own tables decide the Traditional-to-Simplified step
+    digest.update(_version("opencc").encode())
     return digest.hexdigest()[:20]
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "-"
 
 
 def _clean_key(raw_sha256: str, errata: pd.DataFrame, strict: bool) -> str:
