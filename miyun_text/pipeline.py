@@ -137,7 +137,7 @@ def _one_report(job: tuple):
     text, repairs = _cached_clean(raw_text, record["raw_sha256"], record["report_id"], errata, strict, clean_folder)
     paragraphs = _cached_paragraphs(record, text, folder / "paragraphs" if folder is not None else None)
     columns = [c for c in _id_columns(pd.DataFrame(columns=paragraphs.column_names)) if c != "report_id"]
-    ids = paragraphs.select(columns).to_pandas().astype("int64")
+    ids = pd.DataFrame({c: paragraphs.column(c).to_numpy() for c in columns}, dtype="int64")
     texts = paragraphs.column("text").to_pylist()
     tokens = report_table(texts, ids, record["report_id"], seg, cache=cache)
     return text, repairs, paragraphs, tokens

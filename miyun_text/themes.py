@@ -158,18 +158,27 @@ def _table_counts(paragraphs: pd.DataFrame, group_of_row, seg: Segmenter, tokens
                   term_themes: dict[str, list[str]], themes: list[str]) -> list[tuple[Counter[str], int]]:
     """Theme counts and token totals per group, counted on a token table without a loop over tokens."""
     import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     pos, words = token_positions(paragraphs, seg, tokens)
     n_groups = int(group_of_row.max()) + 1 if len(group_of_row) else 0
     group = group_of_row[pos]
     totals = np.bincount(group, minlength=n_groups)
-    pairs = pd.DataFrame([(term, themes.index(theme)) for term, owners in term_themes.items() for theme in owners],
-                         columns=["token", "theme"])
-    hits = words.isin(pairs["token"]).to_numpy()
-    found = pd.DataFrame({"group": group[hits], "token": words[hits].astype(str).to_numpy()})
-    found = found.merge(pairs, on="token")
-    cells = np.bincount(found["group"].to_numpy() * len(themes) + found["theme"].to_numpy(),
-                        minlength=n_groups * len(themes)).reshape(n_groups, len(themes))
+    terms = list(term_themes)
+    # term × theme incidence: a term counts once for each theme that holds it
+    incidence = np.zeros((len(terms), len(themes)), dtype="int64")
+    for n, term in enumerate(terms):
+        for theme in term_themes[term]:
+            incidence[n, themes.index(theme)] += 1
+    found = pc.index_in(pa.array(words), value_set=pa.array(terms, type=pa.large_string()))
+    term = found.fill_null(-1).to_numpy(zero_copy_only=False)
+    hit = term >= 0
+    cell, count = np.unique(group[hit].astype("int64") * len(terms) + term[hit], return_counts=True)
+    cell_group, cell_term = cell // len(terms), cell % len(terms)
+    cells = np.column_stack([
+        np.bincount(cell_group, weights=count * incidence[cell_term, k], minlength=n_groups)
+        for k in range(len(themes))]).astype("int64") if len(themes) else np.zeros((n_groups, 0), dtype="int64")
     return [(Counter({theme: int(c) for theme, c in zip(themes, cells[g], strict=True) if c}), int(totals[g]))
             for g in range(n_groups)]
 

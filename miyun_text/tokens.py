@@ -40,7 +40,7 @@ __all__ = ["TOKEN_COLUMNS", "paragraph_tokens", "text_digest", "token_positions"
 
 TOKEN_COLUMNS = ["report_id", "part_no", "para_no", "token_no", "token", "kind", "keep"]
 # Bumped when the table's layout or meaning changes, so old cache files are not read.
-_FORMAT = "1"
+_FORMAT = "2"
 _KINDS = ["word", "number", "punct", "space"]
 
 
@@ -83,13 +83,13 @@ def _segment(texts: Sequence[str], ids: pd.DataFrame, seg: Segmenter) -> pa.Tabl
     columns = {c: pa.array(ids[c].to_numpy(dtype="int64").repeat(counts)) for c in ids.columns}
     columns.update({
         "token_no": pa.array(numbers, type=pa.int32()),
-        "token": pa.array(words, type=pa.string()),
+        "token": pa.array(words, type=pa.large_string()),
         "kind": pa.DictionaryArray.from_arrays(pa.array(np.array([kinds[w] for w in words], dtype="int8")),
                                                pa.array(_KINDS)),
         "keep": pa.array(keep, type=pa.bool_()),
     })
     if use_pos:
-        columns["pos"] = pa.array(flags, type=pa.string())
+        columns["pos"] = pa.array(flags, type=pa.large_string())
     return pa.table(columns)
 
 
@@ -128,14 +128,14 @@ def report_table(texts: Sequence[str], ids: pd.DataFrame, report_id: str, seg: S
     texts = [str(t) for t in texts]
     ids = ids.reset_index(drop=True)
     names = "|".join(ids.columns)
-    labels = [f"{names}\x01{key}\x01" for key in ids.itertuples(index=False, name=None)]
+    labels = [f"{names}\x01{tuple(key)}\x01" for key in ids.to_numpy(dtype="int64").tolist()]
     path = _cache_path(seg, text_digest([label + text for label, text in zip(labels, texts, strict=True)]))
     table = _read(path) if cache else None
     if table is None:
         table = _segment(texts, ids, seg)
         if cache:
             _write(path, table)
-    return table.add_column(0, "report_id", pa.array([report_id] * table.num_rows, type=pa.string()))
+    return table.add_column(0, "report_id", pa.array([report_id] * table.num_rows, type=pa.large_string()))
 
 
 def to_frame(tables: Sequence[pa.Table], seg: Segmenter) -> pd.DataFrame:
@@ -143,7 +143,8 @@ def to_frame(tables: Sequence[pa.Table], seg: Segmenter) -> pd.DataFrame:
     import pyarrow as pa
 
     table = pa.concat_tables(tables)
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    # pandas keeps Arrow-backed strings as large_string: mapping those copies no text
+    frame = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}.get)
     frame.attrs["segmenter"] = seg.key
     return frame
 
@@ -178,7 +179,7 @@ def token_table(paragraphs: pd.DataFrame, segmenter: Segmenter | None = None, *,
         import pyarrow as pa
 
         empty = _segment([], frame[id_columns].iloc[:0].astype("int64"), seg)
-        tables = [empty.add_column(0, "report_id", pa.array([], type=pa.string()))]
+        tables = [empty.add_column(0, "report_id", pa.array([], type=pa.large_string()))]
     return to_frame(tables, seg)
 
 
