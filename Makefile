@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 export MIYUN_TEXT_CACHE ?= $(CURDIR)/.cache
 
-.PHONY: setup data figures notebooks html report test lint evaluate benchmark lab clean-build
+.PHONY: setup data figures notebooks html report test lint evaluate benchmark benchmark-scale lab clean-build
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; run: make PYTHON=python3.11 ...")'
@@ -41,6 +41,9 @@ evaluate: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_cli.py
+
+benchmark-scale: $(STAMP)
+	$(BIN)/python benchmarks/bench_scale.py --update-readme
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -30,6 +30,8 @@ _EXPORTS = {
     "Segmenter": "segment",
     "default_segmenter": "segment",
     "content_segmenter": "segment",
+    "token_table": "tokens",
+    "load_tables": "pipeline",
     "extract_keywords": "keywords",
     "kwic": "keywords",
     "collocations": "keywords",

@@ -17,7 +17,6 @@ values, but
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from .segment import Segmenter
 __all__ = ["Tables", "load_tables"]
 
 # The files whose content decides a clean text: a change to any of them misses the cache.
-_CLEAN_SOURCES = ("clean.py", "errata.py", "extract.py")
+_CLEAN_SOURCES = ("corpus.py", "clean.py", "errata.py", "extract.py")
 _CLEAN_TABLES = ("t2s_phrases.csv", "readings.csv")
 
 
@@ -52,7 +51,18 @@ def _code_digest() -> str:
     for path in [*(here / name for name in _CLEAN_SOURCES), *(RESOURCES / name for name in _CLEAN_TABLES)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.exists() else b"-")
+    # OpenCC's own tables decide the Traditional-to-Simplified step
+    digest.update(_version("opencc").encode())
     return digest.hexdigest()[:20]
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "-"
 
 
 def _clean_key(raw_sha256: str, errata: pd.DataFrame, strict: bool) -> str:
@@ -64,43 +74,72 @@ def _clean_key(raw_sha256: str, errata: pd.DataFrame, strict: bool) -> str:
 
 def _cached_clean(raw_text: str, raw_sha256: str, report_id: str, errata: pd.DataFrame, strict: bool,
                   folder: Path | None) -> tuple[str, pd.DataFrame]:
+    import pyarrow as pa
+
     from .clean import clean_text
-    from .io import write_bytes_atomic
+    from .tokens import _read, _write
 
-    path = folder / f"{_clean_key(raw_sha256, errata, strict)}.parquet" if folder is not None else None
-    if path is not None and path.exists():
-        try:
-            import pyarrow.parquet as pq
-
-            table = pq.read_table(path)
-            text = table.schema.metadata[b"miyun_text"].decode("utf-8")
-            return text, table.to_pandas()
-        except (OSError, ValueError, KeyError):
-            pass  # unreadable: clean again and rewrite it
+    path = folder / f"{_clean_key(raw_sha256, errata, strict)}.arrow" if folder is not None else None
+    table = _read(path) if path is not None else None
+    if table is not None and b"miyun_text" in (table.schema.metadata or {}):
+        return table.schema.metadata[b"miyun_text"].decode("utf-8"), table.to_pandas()
     cleaned = clean_text(raw_text, errata=errata, report_id=report_id, strict=strict)
     if path is not None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
         table = pa.Table.from_pandas(cleaned.repairs, preserve_index=False)
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}),
-                                               b"miyun_text": cleaned.text.encode("utf-8")})
-        buffer = io.BytesIO()
-        pq.write_table(table, buffer, compression="zstd")
-        write_bytes_atomic(path, buffer.getvalue())
+        _write(path, table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                                    b"miyun_text": cleaned.text.encode("utf-8")}))
     return cleaned.text, cleaned.repairs
 
 
-def _one_report(job: tuple) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Clean, parse and segment one report (runs in a worker process)."""
-    from .structure import corpus_paragraphs
-    from .tokens import token_table
+def _cached_paragraphs(record: dict, text: str, folder: Path | None):
+    """The report's paragraph table as an Arrow table, cached by its text and manifest row."""
+    import pyarrow as pa
 
-    record, raw_text, errata, strict, seg, clean_folder, cache = job
+    from .structure import corpus_paragraphs
+    from .tokens import _read, _write
+
+    path = None
+    if folder is not None:
+        digest = hashlib.sha256()
+        digest.update(f"{_structure_digest()}\n{sorted(record.items())!r}\n".encode())
+        digest.update(text.encode("utf-8"))
+        path = folder / f"{digest.hexdigest()}.arrow"
+        table = _read(path)
+        if table is not None:
+            return table
+    table = pa.Table.from_pandas(corpus_paragraphs(pd.DataFrame([{**record, "text": text}])), preserve_index=False)
+    if path is not None:
+        _write(path, table)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _structure_digest() -> str:
+    here = Path(__file__).resolve().parent
+    return hashlib.sha256((here / "structure.py").read_bytes()).hexdigest()[:20]
+
+
+# What every job of one load shares, set once per worker process rather than sent per job.
+_SHARED: dict[str, object] = {}
+
+
+def _share(seg: Segmenter, folder: Path | None, cache: bool, strict: bool) -> None:
+    _SHARED.update(seg=seg, folder=folder, cache=cache, strict=strict)
+
+
+def _one_report(job: tuple):
+    """Clean, parse and segment one report (runs in a worker process); Arrow tables travel back."""
+    from .tokens import _id_columns, report_table
+
+    record, raw_text, errata = job
+    seg, folder, cache, strict = _SHARED["seg"], _SHARED["folder"], _SHARED["cache"], _SHARED["strict"]
+    clean_folder = folder / "clean" if folder is not None else None
     text, repairs = _cached_clean(raw_text, record["raw_sha256"], record["report_id"], errata, strict, clean_folder)
-    row = pd.DataFrame([{**record, "text": text}])
-    paragraphs = corpus_paragraphs(row)
-    tokens = token_table(paragraphs, seg, cache=cache)
+    paragraphs = _cached_paragraphs(record, text, folder / "paragraphs" if folder is not None else None)
+    columns = [c for c in _id_columns(pd.DataFrame(columns=paragraphs.column_names)) if c != "report_id"]
+    ids = pd.DataFrame({c: paragraphs.column(c).to_numpy() for c in columns}, dtype="int64")
+    texts = paragraphs.column("text").to_pylist()
+    tokens = report_table(texts, ids, record["report_id"], seg, cache=cache)
     return text, repairs, paragraphs, tokens
 
 
@@ -133,22 +172,23 @@ def load_tables(
     seg = segmenter or content_segmenter()
     reports = load_reports(folder)
     errata = read_errata(folder)
-    clean_folder = cache_dir() / "clean" if cache else None
+    folder_cache = cache_dir() if cache else None
     manifest_columns = [c for c in reports.columns if c not in ("raw_text", "raw_path")]
 
     def jobs():
         for record in reports.to_dict("records"):
             rows = errata[errata["report_id"] == record["report_id"]]
-            yield ({c: record[c] for c in manifest_columns}, record["raw_text"], rows, strict, seg,
-                   clean_folder, cache)
+            yield {c: record[c] for c in manifest_columns}, record["raw_text"], rows
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(reports)))
+    shared = (seg, folder_cache, cache, strict)
     if n_workers == 1:
+        _share(*shared)
         results = list(map(_one_report, jobs()))
     else:
         # map keeps manifest order; chunks of a few reports keep the workers busy without
         # holding the whole corpus in flight
-        with ProcessPoolExecutor(max_workers=n_workers) as pool:
+        with ProcessPoolExecutor(max_workers=n_workers, initializer=_share, initargs=shared) as pool:
             results = list(pool.map(_one_report, jobs(), chunksize=4))
     corpus = reports.drop(columns=["raw_text", "raw_path"]).copy()
     corpus["text"] = [text for text, _, _, _ in results]
@@ -160,13 +200,16 @@ def load_tables(
         logs.append(log)
     corpus.attrs["repairs"] = pd.concat(logs, ignore_index=True) if logs else pd.DataFrame()
     if results:
-        paragraphs = pd.concat([p for _, _, p, _ in results], ignore_index=True)
-        tokens = pd.concat([t for _, _, _, t in results], ignore_index=True)
+        import pyarrow as pa
+
+        from .tokens import to_frame
+
+        paragraphs = pa.concat_tables([p for _, _, p, _ in results]).to_pandas()
+        tokens = to_frame([t for _, _, _, t in results], seg)
     else:
         from .structure import corpus_paragraphs
         from .tokens import token_table
 
         paragraphs = corpus_paragraphs(corpus)
         tokens = token_table(paragraphs, seg, cache=False)
-    tokens.attrs["segmenter"] = seg.key
     return Tables(corpus, paragraphs, tokens)

@@ -23,7 +23,7 @@ from .io import read_yaml
 from .paths import resource_path
 from .segment import Segmenter, content_segmenter
 from .structure import GROUPINGS, group_columns, group_label, text_cells
-from .tokens import paragraph_tokens
+from .tokens import token_positions
 
 __all__ = [
     "GROUPINGS",
@@ -125,15 +125,20 @@ def theme_frequencies(
     themes = list(dict.fromkeys(lex["theme"]))
     labels = dict(zip(lex["theme"], lex["label"], strict=True))
     rows = []
-    units = paragraph_tokens(paragraphs, seg, tokens)
-    numbered = paragraphs[columns].assign(_row=range(len(paragraphs)))
-    for keys, part in numbered.groupby(columns, sort=False, dropna=False):
+    grouped = paragraphs.groupby(columns, sort=False, dropna=False)
+    if tokens is not None:
+        group_counts = _table_counts(paragraphs, grouped.ngroup().to_numpy(), seg, tokens, term_themes, themes)
+    for n, (keys, part) in enumerate(grouped):
         keys = keys if isinstance(keys, tuple) else (keys,)
-        tokens = [t for i in part["_row"] for t in units[i]]
-        counts: Counter[str] = Counter()
-        for token in tokens:
-            for theme in term_themes.get(token, ()):
-                counts[theme] += 1
+        if tokens is None:
+            words = [t for text in part["text"].astype(str) for t in seg.tokenize(text)]
+            counts: Counter[str] = Counter()
+            for token in words:
+                for theme in term_themes.get(token, ()):
+                    counts[theme] += 1
+            n_tokens = len(words)
+        else:
+            counts, n_tokens = group_counts[n]
         hits = sum(counts.values())
         for theme in themes:
             count = counts[theme]
@@ -143,13 +148,42 @@ def theme_frequencies(
                 "theme": theme,
                 "label": labels[theme],
                 "count": count,
-                "n_tokens": len(tokens),
-                "per_10k": count / len(tokens) * 10_000 if tokens else 0.0,
+                "n_tokens": n_tokens,
+                "per_10k": count / n_tokens * 10_000 if n_tokens else 0.0,
                 "share": count / hits if hits else 0.0,
             })
     out = pd.DataFrame(rows, columns=[*columns, *THEME_COLUMNS])
     return out.astype({"group": "string", "theme": "string", "label": "string", "count": "int64",
                        "n_tokens": "int64", "per_10k": "float64", "share": "float64"})
+
+
+def _table_counts(paragraphs: pd.DataFrame, group_of_row, seg: Segmenter, tokens: pd.DataFrame,
+                  term_themes: dict[str, list[str]], themes: list[str]) -> list[tuple[Counter[str], int]]:
+    """Theme counts and token totals per group, counted on a token table without a loop over tokens."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pos, words = token_positions(paragraphs, seg, tokens)
+    n_groups = int(group_of_row.max()) + 1 if len(group_of_row) else 0
+    group = group_of_row[pos]
+    totals = np.bincount(group, minlength=n_groups)
+    terms = list(term_themes)
+    # term × theme incidence: a term counts once for each theme that holds it
+    incidence = np.zeros((len(terms), len(themes)), dtype="int64")
+    for n, term in enumerate(terms):
+        for theme in term_themes[term]:
+            incidence[n, themes.index(theme)] += 1
+    found = pc.index_in(pa.array(words), value_set=pa.array(terms, type=pa.large_string()))
+    term = found.fill_null(-1).to_numpy(zero_copy_only=False)
+    hit = term >= 0
+    cell, count = np.unique(group[hit].astype("int64") * len(terms) + term[hit], return_counts=True)
+    cell_group, cell_term = cell // len(terms), cell % len(terms)
+    cells = np.column_stack([
+        np.bincount(cell_group, weights=count * incidence[cell_term, k], minlength=n_groups)
+        for k in range(len(themes))]).astype("int64") if len(themes) else np.zeros((n_groups, 0), dtype="int64")
+    return [(Counter({theme: int(c) for theme, c in zip(themes, cells[g], strict=True) if c}), int(totals[g]))
+            for g in range(n_groups)]
 
 
 def theme_coverage(paragraphs: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
