@@ -328,7 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("errata", "check every errata row with the forward model of the damage",
             "Rebuilds each correction as the scrape made it, damages it the same way and compares with the raw bytes;\n"
             "for a row that fails it proposes corrections that do reproduce them.")
-    p.add_argument("action", choices=["check"])
+    p.add_argument("action", choices=["check"],
+                   help="check: reproduce each row's damage from its correction and compare with the raw bytes")
     p.add_argument("--report", action="append", help="limit to this report id (repeatable)")
     p.add_argument("--propose", type=_count, default=5,
                    help="corrections to propose for a row that fails (0: none)")

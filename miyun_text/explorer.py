@@ -162,7 +162,8 @@ def explorer_page(corpus: pd.DataFrame, paragraphs: pd.DataFrame, nav: str = "")
     Example:
         >>> import pandas as pd
         >>> from miyun_text.structure import corpus_paragraphs
-        >>> corpus = pd.DataFrame({"report_id": ["r"], "year": [2024], "region": ["甲区"], "text": ["保水。"]})
+        >>> corpus = pd.DataFrame({"report_id": ["r"], "year": [2024], "region": ["甲区"],
+        ...                        "text": ["一、2023年工作回顾\\n保水。"]})
         >>> page = explorer_page(corpus, corpus_paragraphs(corpus))
         >>> 'id="explorer-data"' in page and "<script src" not in page
         True

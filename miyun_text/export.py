@@ -4,15 +4,14 @@
 tokens, indicators, targets vs results, theme counts — and ``codebook.md`` describing
 every column (name, type, meaning and the function that made it), so R, Stata and
 Excel users can work from the files alone. Every table carries the report's region
-and year, the panel's identifiers. Output is deterministic: sorted rows, no timestamps.
+and a year, the panel's identifiers (the codebook says which year each table means).
+Output is deterministic: sorted rows, no timestamps.
 """
 
 from __future__ import annotations
 
-import inspect
 import io
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +20,16 @@ from .io import write_bytes_atomic, write_csv, write_text_atomic
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["COLUMNS", "FORMATS", "TABLES", "codebook", "export_tables", "targets_vs_results", "tidy_tables"]
+__all__ = [
+    "COLUMNS",
+    "FORMATS",
+    "TABLES",
+    "TABLE_COLUMNS",
+    "codebook",
+    "column_meaning",
+    "export_tables",
+    "tidy_tables",
+]
 
 FORMATS = ("csv", "parquet")
 
@@ -38,10 +46,13 @@ TABLES: dict[str, str] = {
               "characters).",
     "indicators": "One row per quantified statement (a result or a target). Made by `miyun_text.extract_indicators` "
                   "on the report body (parts after the preamble).",
-    "targets": "Targets set for a year beside the results later reported for that year in the same region. "
-               "Made by `miyun_text.vocabulary.target_attainment` where the package has it, otherwise by "
-               "`miyun_text.export.targets_vs_results` (indicator names matched exactly).",
-    "themes": "Theme term counts per part of each report. Made by `miyun_text.theme_frequencies(body, by=\"part\")` "
+    "targets": "Targets a report's plan set for its year beside the results the same region's next report states "
+               "for that year, per indicator and measure (growth or level), with rows for a target without a result "
+               "and for a headline result without a target. Made by `miyun_text.target_attainment` on the report "
+               "body (qualifiers decide `met`: 以内 and 以下 are ceilings, 以上 and a bare target floors (a "
+               "ceiling for a decline), 左右 within ±0.5 points, 同步 the economy's growth).",
+    "themes": "Theme term counts per part of each report. Made by "
+              "`miyun_text.theme_frequencies(body, by=[\"region\", \"year\", \"part\"])` "
               "with the lexicon in miyun_text/resources/themes.yaml.",
 }
 
@@ -51,6 +62,8 @@ COLUMNS: dict[str, str] = {
     "year": "Year the report was delivered (from the manifest).",
     "region": "Region the report covers (from the manifest), e.g. 密云区.",
     "level": "Administrative level of the region: 区, 市 or 省.",
+    "label": "Report label from the manifest, region and year (密云区 2024); the name tables and figures show.",
+    "extraction": "How the text was obtained: text for a .txt file, else the saved-page, PDF or Word extractor.",
     "title": "Title of the report.",
     "delivered_on": "Date the report was delivered (ISO 8601).",
     "session": "People's Congress session at which it was delivered.",
@@ -65,6 +78,7 @@ COLUMNS: dict[str, str] = {
     "part_title": "Heading of the part.",
     "part_kind": "Kind of part from its heading: review, outlook, plan, self-building (blank if none).",
     "part_year": "Year the part speaks about (the review: the year before; the plan: the report's year).",
+    "part_years": "Span of years the part covers (2017–2021 for a five-year review; one year otherwise).",
     "section_no": "Number of the section within its part (（一） → 1); blank outside sections.",
     "section_title": "Heading of the section.",
     "para_no": "Number of the paragraph within its part, from 1 (a paragraph is report_id, part_no, para_no).",
@@ -74,7 +88,7 @@ COLUMNS: dict[str, str] = {
     "sentence": "Sentence text.",
     "token_no": "Position of the token within its paragraph, from 1.",
     "token": "The token as cut by the Segmenter (jieba with the policy dictionary; numbers keep their unit).",
-    "kind": "tokens: word, number, punct or space; indicators: actual (a result) or target.",
+    "kind": "Kind of the row: for tokens word, number, punct or space; for indicators actual or target.",
     "content": "True where the token counts as content (kept by content_segmenter().tokenize).",
     "indicator": "Name of the measured thing, e.g. 地区生产总值.",
     "value": "Number stated (in the unit given, 万 and 亿 kept in the unit).",
@@ -82,32 +96,50 @@ COLUMNS: dict[str, str] = {
     "change_pct": "Growth or change in percent, where stated.",
     "qualifier": "Qualifier of the number: 左右, 以内, 以上, 余 … (blank if none).",
     "sentence_text": "Sentence the indicator was read from.",
-    "target_year": "Year the target is for.",
-    "target_report_id": "Report that set the target (the plan part of the year's report).",
-    "target_value": "Target value.",
-    "target_unit": "Unit of the target value.",
-    "target_change_pct": "Target growth in percent.",
-    "target_qualifier": "Qualifier of the target (左右, 以内 …).",
-    "result_report_id": "Report that gave the result (the review part of the next year's report).",
-    "result_value": "Reported value for the target year.",
-    "result_unit": "Unit of the reported value.",
-    "result_change_pct": "Reported growth in percent.",
-    "met": "True where the reported growth reached the target growth; blank where either is missing.",
+    "measure": "What is compared: growth (a rate in %) or level (a value in its unit).",
+    "target_value": "Target stated in the plan (for 同步, the economy's actual growth that year).",
+    "target_qualifier": "Qualifier of the target as stated: 左右, 以内, 以下, 以上, 同步 … (blank for a bare target).",
+    "actual_value": "Result the next report states for the target year (blank where it states none).",
+    "gap": "actual_value − target_value, in the unit of the measure.",
+    "met": "True where the result meets the target as its qualifier reads it; blank where either is missing.",
+    "status": "met, missed, no result stated or no target stated.",
+    "target_report": "Report whose plan set the target (the region's report of the target year).",
+    "actual_report": "Report whose review states the result (the region's report of the next year).",
+    "target_sentence": "Sentence the target was read from.",
+    "actual_sentence": "Sentence the result was read from.",
+    "start_value": "Starting value of a change from one level to another (从2280亿元增长到3200亿元: 2280).",
     "theme": "Theme key from themes.yaml.",
-    "label": "Theme name in Chinese.",
     "count": "Occurrences of the theme's terms.",
     "n_tokens": "Content tokens in the group (the denominator).",
     "per_10k": "count per 10,000 content tokens.",
     "share": "Share of the group's theme-term occurrences that belong to this theme.",
 }
 
+# Where a column means something particular in one table, that table's meaning wins.
+TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    "indicators": {
+        "year": "Year the number is for: as a rule the year before the report for results in its review, the "
+                "report's year for targets in its plan.",
+        "kind": "actual (a result) or target.",
+        "label": "Label of the report the indicator was read from (密云区 2024).",
+    },
+    "targets": {
+        "year": "Year the targets are for (the year of the report that set them).",
+        "unit": "Unit of the measure: % for growth, the stated unit for a level.",
+    },
+    "tokens": {"kind": "word, number, punct or space."},
+    "themes": {"label": "Theme name in Chinese."},
+}
 
-def _with_region(frame: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
-    ids = corpus[["report_id", "region"]].drop_duplicates()
-    out = frame.merge(ids, on="report_id", how="left", validate="many_to_one")
-    columns = list(frame.columns)
-    at = columns.index("report_id") + 1
-    return out[[*columns[:at], "region", *columns[at:]]]
+
+def column_meaning(table: str, column: str) -> str:
+    """What a column of an export table means (the table's own meaning first, then :data:`COLUMNS`).
+
+    Example:
+        >>> column_meaning("themes", "label"), column_meaning("paragraphs", "label")[:12]
+        ('Theme name in Chinese.', 'Report label')
+    """
+    return TABLE_COLUMNS.get(table, {}).get(column, COLUMNS.get(column, ""))
 
 
 def _tokens(paragraphs: pd.DataFrame) -> pd.DataFrame:
@@ -124,61 +156,14 @@ def _tokens(paragraphs: pd.DataFrame) -> pd.DataFrame:
         for n, token in enumerate(seg.cut(text), start=1):
             is_content = k < len(kept) and kept[k] == token
             k += is_content
-            rows.append((p.report_id, p.year, p.part_no, p.part_kind, p.section_no, p.para_no, n, token,
+            rows.append((p.report_id, p.year, p.region, p.part_no, p.part_kind, p.section_no, p.para_no, n, token,
                          token_kind(token), is_content))
-    columns = ["report_id", "year", "part_no", "part_kind", "section_no", "para_no", "token_no", "token", "kind",
-               "content"]
+    columns = ["report_id", "year", "region", "part_no", "part_kind", "section_no", "para_no", "token_no", "token",
+               "kind", "content"]
     frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({"report_id": "string", "year": "int64", "part_no": "int64", "part_kind": "string",
-                         "section_no": "Int64", "para_no": "int64", "token_no": "int64", "token": "string",
-                         "kind": "string", "content": "bool"})
-
-
-def targets_vs_results(indicators: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
-    """Targets for year Y beside the results reported for Y in the same region (exact indicator names).
-
-    A report's plan sets targets for its own year; the same region's next report gives
-    the results for that year in its review. ``met`` compares growth rates where both
-    are stated.
-
-    Example:
-        >>> import pandas as pd
-        >>> ind = pd.DataFrame({"indicator": ["地区生产总值", "地区生产总值"], "value": [None, 400.0],
-        ...     "unit": [None, "亿元"], "change_pct": [5.0, 5.5], "qualifier": ["左右", None],
-        ...     "kind": ["target", "actual"], "year": [2024, 2024], "report_id": ["a_2024", "a_2025"]})
-        >>> corpus = pd.DataFrame({"report_id": ["a_2024", "a_2025"], "region": ["甲区", "甲区"]})
-        >>> targets_vs_results(ind, corpus)[["region", "target_year", "indicator", "result_change_pct", "met"]
-        ...     ].values.tolist()
-        [['甲区', 2024, '地区生产总值', 5.5, True]]
-    """
-    import pandas as pd
-
-    columns = ["region", "target_year", "indicator", "target_report_id", "target_value", "target_unit",
-               "target_change_pct", "target_qualifier", "result_report_id", "result_value", "result_unit",
-               "result_change_pct", "met"]
-    regions = dict(zip(corpus["report_id"], corpus["region"], strict=False))
-    data = indicators.assign(region=indicators["report_id"].map(regions))
-    keep = ["region", "year", "indicator", "report_id", "value", "unit", "change_pct", "qualifier"]
-    targets = data[data["kind"] == "target"][keep].drop_duplicates(["region", "year", "indicator"])
-    results = data[data["kind"] == "actual"][keep[:-1]].drop_duplicates(["region", "year", "indicator"])
-    targets = targets.rename(columns={"year": "target_year", "report_id": "target_report_id", "value": "target_value",
-                                      "unit": "target_unit", "change_pct": "target_change_pct",
-                                      "qualifier": "target_qualifier"})
-    results = results.rename(columns={"year": "target_year", "report_id": "result_report_id", "value": "result_value",
-                                      "unit": "result_unit", "change_pct": "result_change_pct"})
-    out = targets.merge(results, on=["region", "target_year", "indicator"], how="inner")
-    both = out["target_change_pct"].notna() & out["result_change_pct"].notna()
-    met = pd.Series(pd.NA, index=out.index, dtype="boolean")
-    met[both] = (out.loc[both, "result_change_pct"].astype(float) >= out.loc[both, "target_change_pct"].astype(float))
-    out["met"] = met
-    out = out[columns].sort_values(["region", "target_year", "indicator"]).reset_index(drop=True)
-    return out.astype({"region": "string", "target_year": "int64", "indicator": "string"})
-
-
-def _attainment_function() -> Callable | None:
-    from . import vocabulary
-
-    return getattr(vocabulary, "target_attainment", None)
+    return frame.astype({"report_id": "string", "year": "int64", "region": "string", "part_no": "int64",
+                         "part_kind": "string", "section_no": "Int64", "para_no": "int64", "token_no": "int64",
+                         "token": "string", "kind": "string", "content": "bool"})
 
 
 def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.DataFrame]:
@@ -191,7 +176,7 @@ def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.
     from .corpus import load_corpus
     from .structure import corpus_paragraphs, sentences
     from .themes import theme_frequencies
-    from .vocabulary import extract_indicators
+    from .vocabulary import extract_indicators, target_attainment
 
     corpus = load_corpus(data_dir)
     paragraphs = corpus_paragraphs(corpus)
@@ -201,26 +186,20 @@ def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.
     reports["n_paragraphs"] = reports["report_id"].map(paragraphs["report_id"].value_counts()).fillna(0).astype(
         "int64")
     reports.attrs = {}
-    indicators = extract_indicators(body).rename(columns={"sentence": "sentence_text"})
-    front = ["report_id", "year", "part_no", "section_no"]
+    found = extract_indicators(body)
+    indicators = found.rename(columns={"sentence": "sentence_text"})
+    front = ["report_id", "year", "region", "label", "part_no", "section_no"]
     indicators = indicators[front + [c for c in indicators.columns if c not in front]]
-    attainment = _attainment_function()
-    if attainment is not None:
-        # the package's own measure, once it exists: it takes the paragraphs (or their indicators)
-        first = next(iter(inspect.signature(attainment).parameters), "")
-        targets = attainment(indicators if first == "indicators" else body)
-    else:
-        targets = targets_vs_results(extract_indicators(body), corpus)
-    themes = theme_frequencies(body, by="part").drop(columns=["group"], errors="ignore")
+    themes = theme_frequencies(body, by=["region", "year", "part"]).drop(columns=["group"], errors="ignore")
+    front = ["report_id", "year", "region"]
     tables = {
         "reports": reports.sort_values(["region", "year", "report_id"]),
-        "paragraphs": _with_region(paragraphs, corpus),
-        "sentences": _with_region(sentences(paragraphs).drop(columns=["part_title", "section_title", "lead"]),
-                                  corpus),
-        "tokens": _with_region(_tokens(paragraphs), corpus),
-        "indicators": _with_region(indicators, corpus),
-        "targets": targets,
-        "themes": _with_region(themes, corpus),
+        "paragraphs": paragraphs,
+        "sentences": sentences(paragraphs).drop(columns=["part_title", "section_title", "lead"]),
+        "tokens": _tokens(paragraphs),
+        "indicators": indicators,
+        "targets": target_attainment(body, indicators=found),
+        "themes": themes[front + [c for c in themes.columns if c not in front]],
     }
     return {name: frame.reset_index(drop=True) for name, frame in tables.items()}
 
@@ -255,13 +234,14 @@ def codebook(tables: dict[str, pd.DataFrame], fmt: str = "csv") -> str:
            if fmt == "csv" else "Parquet files keep each column's type; missing values are nulls."),
         "Reading them: R `readr::read_csv(\"paragraphs.csv\")`; Stata `import delimited using paragraphs.csv, "
         "encoding(utf-8) bindquote(strict)`; pandas `pd.read_csv(\"paragraphs.csv\", encoding=\"utf-8-sig\")`.",
-        "Rows join on `report_id`, `part_no` and `para_no` (a paragraph); `region` and `year` identify the panel.",
+        "Rows join on `report_id`, `part_no` and `para_no` (a paragraph); `region` and `year` identify the panel "
+        "(`targets` joins through `target_report` and `actual_report`).",
     ]
     for name, frame in tables.items():
         lines += ["", f"## {name}.{suffix}", "", TABLES.get(name, ""), "", f"{len(frame):,} rows.", "",
                   "| column | type | meaning |", "|---|---|---|"]
         for column in frame.columns:
-            lines.append(f"| `{column}` | {_type_name(frame[column].dtype)} | {COLUMNS.get(str(column), '')} |")
+            lines.append(f"| `{column}` | {_type_name(frame[column].dtype)} | {column_meaning(name, str(column))} |")
     return "\n".join(lines) + "\n"
 
 

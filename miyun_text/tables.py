@@ -143,6 +143,25 @@ def tables_dir() -> Path:
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
+def _flat_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column labels as text: a pivot's (region, year) columns read ``密云区 2024``, a year ``2024``."""
+    import pandas as pd
+
+    columns = frame.columns
+    if isinstance(columns, pd.MultiIndex):
+        names = [str(n) for n in columns.names if n is not None]
+        flat = pd.Index([" ".join(str(v) for v in label) for label in columns], name=" ".join(names) or None)
+    elif all(isinstance(c, str) for c in columns):
+        return frame
+    else:
+        flat = pd.Index([str(c) for c in columns], name=columns.name)
+    if flat.has_duplicates:
+        raise ValueError(f"columns {list(columns)} read the same as text; rename them before showing the table")
+    out = frame.copy()
+    out.columns = flat
+    return out
+
+
 def _prepare(frame: pd.DataFrame, context: Mapping[str, str] | None, width: int) -> pd.DataFrame:
     shown = frame.copy()
     for column, term_column in (context or {}).items():
@@ -189,11 +208,14 @@ def show_table(
 
     if name is not None and not _NAME.match(name):
         raise ValueError(f"table name {name!r}: use letters, digits, '_', '-' or '.' (it becomes a file name)")
+    frame = _flat_columns(frame)
     total = len(frame)
     shown = _prepare(frame.head(rows), context, width)
     link = ""
     if name is not None:
-        write_csv(frame, (Path(folder) if folder is not None else tables_dir()) / f"{name}.csv")
+        # a meaningful index (a pivot's row labels) is part of the table, so the CSV keeps it as a column
+        full = frame.reset_index() if _meaningful_index(frame) else frame
+        write_csv(full, (Path(folder) if folder is not None else tables_dir()) / f"{name}.csv")
         link = f' · <a href="tables/{html.escape(name)}.csv">完整表格 full table (CSV)</a>'
     count = f"showing {len(shown)} of {total} rows" if len(shown) < total else f"all {total} rows"
     count_zh = f"显示 {len(shown)} / {total} 行" if len(shown) < total else f"共 {total} 行"

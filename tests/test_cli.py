@@ -77,7 +77,7 @@ def test_tables_are_aligned_cut_with_a_note_and_fit_the_terminal(capsys, monkeyp
 def test_compare_says_the_comparison_once(capsys):
     assert main(["--data", str(DATA), "compare", "--rows", "3"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "comparison: miyun_2024: review 2023 vs plan 2024 (within one report)"
+    assert out.splitlines()[0] == "comparison: 密云区 2024: review 2023 vs plan 2024 (within one report)"
     assert out.count("within one report") == 1
 
 

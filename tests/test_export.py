@@ -9,7 +9,8 @@ import pytest
 from conftest import DATA, FIXTURES
 
 from miyun_text.cli import main
-from miyun_text.export import COLUMNS, TABLES, export_tables, tidy_tables
+from miyun_text.export import COLUMNS, TABLES, column_meaning, export_tables, tidy_tables
+from miyun_text.vocabulary import ATTAINMENT_COLUMNS
 
 NAMES = ["reports", "paragraphs", "sentences", "tokens", "indicators", "targets", "themes"]
 
@@ -38,6 +39,8 @@ def test_tables_are_tidy_and_carry_the_panel_identifiers(panel_export):
     for frame in (paragraphs, tokens):
         assert {"report_id", "region", "year"} <= set(frame.columns)
         assert set(frame["region"]) == {"密云区"}
+    assert paragraphs.drop_duplicates("report_id")[["year", "level", "label"]].values.tolist() == [
+        [2021, "区", "密云区 2021"], [2022, "区", "密云区 2022"], [2023, "区", "密云区 2023"]]
     # tokens are lossless: each paragraph's tokens join to its text
     key = ["report_id", "part_no", "para_no"]
     joined = tokens.sort_values([*key, "token_no"]).groupby(key)["token"].agg("".join)
@@ -50,11 +53,25 @@ def test_tables_are_tidy_and_carry_the_panel_identifiers(panel_export):
 
 def test_targets_meet_the_next_reports_results_within_a_region(panel_export):
     targets = pd.read_csv(panel_export / "targets.csv", encoding="utf-8-sig")
-    assert targets[["target_year", "indicator", "target_report_id", "result_report_id", "target_value",
-                    "result_value"]].values.tolist() == [
-        [2021, "美丽乡村", "fixture_2021", "fixture_2022", 30.0, 32.0],
-        [2022, "美丽乡村", "fixture_2022", "fixture_2023", 30.0, 35.0],
+    # the fixture's reviews restate none of the growth targets its plans set
+    assert targets[["year", "indicator", "target_report", "actual_report", "target_value", "met", "status"]
+                   ].fillna({"met": ""}).values.tolist() == [
+        [2021, "地区生产总值", "fixture_2021", "fixture_2022", 6.0, "", "no result stated"],
+        [2021, "一般公共预算收入", "fixture_2021", "fixture_2022", 3.0, "", "no result stated"],
+        [2022, "地区生产总值", "fixture_2022", "fixture_2023", 5.0, "", "no result stated"],
+        [2022, "城镇调查失业率", "fixture_2022", "fixture_2023", 5.0, "", "no result stated"],
     ]
+    # several regions: each region's plan meets its own next report, never another region's
+    panel = tidy_tables(FIXTURES / "panel")["targets"]
+    assert list(panel.columns) == ATTAINMENT_COLUMNS
+    assert set(panel["region"]) == {"密云区", "怀柔区"} and set(panel["year"]) == {2022}
+    got = panel.set_index(["region", "indicator"])
+    assert got.loc[("密云区", "地区生产总值"), ["target_value", "actual_value", "status", "target_report",
+                                           "actual_report"]].tolist() == [5.0, 5.3, "met", "miyun_2022", "miyun_2023"]
+    assert got.loc[("怀柔区", "地区生产总值"), ["target_value", "actual_value", "status", "target_report",
+                                           "actual_report"]].tolist() == [6.0, 4.8, "missed", "huairou_2022",
+                                                                          "huairou_2023"]
+    assert got.loc[("密云区", "社会消费品零售总额"), "status"] == "no target stated"
 
 
 def test_codebook_describes_every_column(panel_export):
@@ -62,10 +79,16 @@ def test_codebook_describes_every_column(panel_export):
     for name in NAMES:
         frame = pd.read_csv(panel_export / f"{name}.csv", encoding="utf-8-sig", nrows=1)
         assert f"## {name}.csv" in book and TABLES[name][:30] in book
+        section = book.split(f"## {name}.csv")[1].split("\n## ")[0]
         for column in frame.columns:
             assert column in COLUMNS, f"{name}.{column} is not described in export.COLUMNS"
-            assert f"| `{column}` |" in book
+            assert f"| `{column}` |" in section and f" | {column_meaning(name, column)} |" in section
     assert "| `year` | integer |" in book and "| `text` | string |" in book and "| `content` | boolean |" in book
+    # a column that means something else in one table says so there
+    assert "| `label` | string | Theme name in Chinese. |" in book.split("## themes.csv")[1]
+    assert "| `label` | string | Report label" in book.split("## paragraphs.csv")[1].split("\n## ")[0]
+    assert "| `year` | integer | Year the targets are for" in book.split("## targets.csv")[1]
+    assert "| `met` | boolean |" in book and "| `gap` | float |" in book
 
 
 def test_parquet_keeps_types_and_equals_the_csv(tmp_path):

@@ -54,6 +54,21 @@ def test_show_table_says_all_rows_when_nothing_is_cut_and_keeps_a_meaningful_ind
     assert "all 2 rows" in html and "回顾" in html and "tables/" not in html
 
 
+def test_pivot_of_regions_and_years_reads_as_labels_and_its_csv_keeps_the_rows(tmp_path):
+    long = pd.DataFrame({"label": ["生态", "生态", "民生", "民生"], "region": ["密云区", "怀柔区"] * 2,
+                         "year": [2023, 2024, 2023, 2024], "per_10k": [12.345, 8.0, None, 3.5]})
+    pivot = long.pivot_table(index="label", columns=["region", "year"], values="per_10k", sort=False)
+    html = show_table(pivot, "themes_panel", folder=tmp_path).to_html()
+    assert re.findall(r'class="col_heading[^"]*" >([^<]*)<', html) == ["密云区 2023", "怀柔区 2024"]
+    assert re.findall(r'class="row_heading[^"]*" >([^<]*)<', html) == ["生态", "民生"]
+    assert re.findall(r"<td [^>]*>(.*?)</td>", html) == ["12.35", "8.00", "", "3.50"]
+    full = pd.read_csv(tmp_path / "themes_panel.csv", encoding="utf-8-sig")
+    assert list(full.columns) == ["label", "密云区 2023", "怀柔区 2024"] and full["label"].tolist() == ["生态", "民生"]
+    by_year = show_table(long.pivot_table(index="label", columns="year", values="per_10k"), "by_year",
+                         folder=tmp_path).to_html()
+    assert re.findall(r'class="col_heading[^"]*" >([^<]*)<', by_year) == ["2023", "2024"]
+
+
 def test_kwic_table_lines_up_on_the_term(body, tmp_path):
     from miyun_text.keywords import kwic
 
