@@ -33,16 +33,21 @@ def _emit(frame: pd.DataFrame, out: str | None, rows: int, context: dict[str, st
         print(text_table(frame, rows=rows, context=context))
 
 
+def _only(reports: pd.DataFrame, ids: list[str] | None) -> pd.DataFrame:
+    """The rows of the reports named by --report (all without it); an unknown id is an error."""
+    if not ids:
+        return reports
+    unknown = sorted(set(ids) - set(reports["report_id"]))
+    if unknown:
+        raise MiyunTextError(f"unknown report id(s) {unknown}; known: {reports['report_id'].tolist()}")
+    return reports[reports["report_id"].isin(ids)]
+
+
 def _paragraphs(args: argparse.Namespace) -> pd.DataFrame:
     from .corpus import load_corpus
     from .structure import corpus_paragraphs
 
-    corpus = load_corpus(args.data)
-    if args.report:
-        unknown = sorted(set(args.report) - set(corpus["report_id"]))
-        if unknown:
-            raise MiyunTextError(f"unknown report id(s) {unknown}; known: {corpus['report_id'].tolist()}")
-        corpus = corpus[corpus["report_id"].isin(args.report)]
+    corpus = _only(load_corpus(args.data), args.report)
     paragraphs = corpus_paragraphs(corpus)
     return paragraphs[paragraphs["part_no"] > 0]
 
@@ -144,12 +149,7 @@ def _cmd_errata(args: argparse.Namespace) -> None:
     from .errata import check_errata
 
     errata = read_errata(args.data, read_manifest(args.data)["report_id"])
-    reports = load_reports(args.data)
-    if args.report:
-        unknown = sorted(set(args.report) - set(reports["report_id"]))
-        if unknown:
-            raise MiyunTextError(f"unknown report id(s) {unknown}; known: {reports['report_id'].tolist()}")
-        reports = reports[reports["report_id"].isin(args.report)]
+    reports = _only(load_reports(args.data), args.report)
     counts = {"ok": 0, "exception": 0, "failed": 0}
     for report in reports.itertuples(index=False):
         rows = errata[errata["report_id"] == report.report_id]
