@@ -710,6 +710,13 @@ def add_report(
         raise ManifestError(f"delivered_on {delivered_on!r} is not a date; write it like 2025-01-08")
     raw = read_raw(source)  # decode or extract first: bad input fails before anything is written
     manifest = read_manifest(folder)
+    same = manifest[manifest["raw_sha256"] == raw.sha256]
+    if len(same):
+        # the same bytes twice would count one report twice in every panel measure
+        raise DuplicateReportError(
+            f"{source}: the corpus already holds this file as report {same['report_id'].iloc[0]!r} "
+            f"({same['region'].iloc[0]} {same['year'].iloc[0]}, same sha256); nothing was added"
+        )
     taken = set(manifest["report_id"]) | {p.name.split(".")[0] for p in (folder / "raw").glob("*") if p.is_file()}
     if report_id is None:
         report_id = _new_report_id(region, year, taken)

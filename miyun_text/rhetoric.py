@@ -263,8 +263,8 @@ def _by_region(paragraphs: pd.DataFrame, region: str | None, by: str | None,
         where = f" (year(s) {crowded} hold several)" if crowded else ""
         raise AmbiguousRegionError(
             f"{what}: the paragraphs hold {len(regions)} regions {regions}{where}; year-over-year "
-            f"comparisons work within one region: pass region= (one of {regions}), or by='region' "
-            "for each region in turn")
+            f"comparisons work within one region: name one of {regions} (region= in Python, --region on "
+            "the command line), or ask for each region in turn (by='region')")
     return [(regions[0] if regions else None, paragraphs)]
 
 

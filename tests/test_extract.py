@@ -243,6 +243,10 @@ def test_add_report_refuses_bad_input_without_writing(tmp_path):
         add_report(ENCODINGS / "utf8.txt", region="密云区", year=2025, report_id="Miyun 2025", data_dir=data)
     with pytest.raises(DuplicateReportError, match="fixture_2021"):
         add_report(ENCODINGS / "utf8.txt", region="密云区", year=2025, report_id="fixture_2021", data_dir=data)
+    first = add_report(ENCODINGS / "utf8.txt", region="密云区", year=2025, data_dir=data)
+    with pytest.raises(DuplicateReportError, match=rf"already holds this file as report '{first.report_id}'"):
+        add_report(ENCODINGS / "utf8.txt", region="怀柔区", year=2026, data_dir=data)
+    before = sorted(p.name for p in (data / "raw").iterdir()), (data / "reports.csv").read_bytes()
     with pytest.raises(ManifestError, match="not a date"):
         add_report(ENCODINGS / "utf8.txt", region="密云区", year=2025, delivered_on="8/1/2025", data_dir=data)
     (tmp_path / "r.rtf").write_bytes(b"{\\rtf1 report}")
