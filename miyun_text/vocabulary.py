@@ -496,6 +496,9 @@ def _clause_indicators(clause: str, common: dict) -> list[dict]:
             name = following.group(1) if following else ""
         if not name:
             continue
+        if name.startswith("占") and last is not None:
+            # 规上工业增加值增长8.4%，占地区生产总值比重提高1.6个百分点: the share is of the indicator before
+            name = str(last["indicator"]) + name
         last = add(name, q.value, q.unit, sign * q.value if growth and q.unit == "%" else math.nan,
                    q.qualifier, match.start(), start_value)
     rows.sort(key=lambda row: row.pop("_at"))
@@ -546,6 +549,25 @@ def _met(actual: float, target: float, qualifier: str | None, tolerance: float) 
     return bool(actual >= target)
 
 
+def _status(found: bool, met: bool | None, actual: float, target: float, qualifier: str | None,
+            measure: str) -> str:
+    if not found:
+        return "no result stated"
+    if met:
+        return "met"
+    if qualifier == "左右" and measure == "growth" and actual > target:
+        return "exceeded"  # above the band of an approximate growth target: not a shortfall
+    return "missed"
+
+
+def _urban_rural(indicator: str) -> list[str]:
+    """The urban and rural indicators a joint one (城乡居民…, 居民…) splits into where a report states them apart."""
+    base = indicator.replace("城乡", "", 1)
+    if not base.startswith("居民"):
+        return []
+    return [f"城镇{base}", f"农村{base}"]
+
+
 def _measures(ind: pd.DataFrame, kind: str) -> pd.DataFrame:
     """One row per (region, year, indicator, measure, unit): growth rates and levels, headline first."""
     part = ind[ind["kind"] == kind].copy()
@@ -577,10 +599,15 @@ def target_attainment(paragraphs: pd.DataFrame, *, tolerance: float = 0.5,
     (居民收入增长与经济增长同步) takes the economy's actual growth that year as its
     target value and is met when the actual is at least that minus ``tolerance``; a bare
     target is a floor, or a ceiling for a decline (下降3%). ``gap`` is actual − target.
-    ``status`` is ``met``, ``missed``, ``no result stated`` (a target the next report
-    does not restate under that indicator) or ``no target stated`` (a headline growth
-    result the plan set no target for). Sorted by region, year, target rows first, then
-    indicator.
+    ``status`` is ``met``, ``missed``, ``exceeded`` (a growth result above the band of a
+    左右 target: ``met`` is False, yet it is no shortfall), ``no result stated`` (a target
+    the next report does not restate under that indicator) or ``no target stated`` (a
+    headline growth result the plan set no target for). A 同步 target on joint income
+    (城乡居民人均可支配收入) is joined with the urban and rural results, one row each,
+    where the next report states them apart. A result named by its share only
+    (规上工业增加值增长8.4%，占地区生产总值比重提高1.6个百分点) carries the name of the
+    indicator before it, so it joins the target 规上工业增加值占地区生产总值比重提高2个
+    百分点. Sorted by region, year, target rows first, then indicator.
 
     Example:
         >>> paras = pd.DataFrame({"report_id": ["a", "b"], "region": ["甲区"] * 2, "year": [2022, 2023],
@@ -617,18 +644,25 @@ def target_attainment(paragraphs: pd.DataFrame, *, tolerance: float = 0.5,
         matched = set()
         for x in t.itertuples(index=False):
             key = (x.indicator, x.measure, x.unit)
-            hit = found.get(key)
             qualifier = x.qualifier if isinstance(x.qualifier, str) else None
             target = (economy.iloc[0] if len(economy) else math.nan) if qualifier == "同步" else x.number
-            actual = hit.number if hit is not None else math.nan
-            met = _met(actual, target, qualifier, tolerance)
             matched.add(key)
-            rows.append({**common, "indicator": x.indicator, "measure": x.measure, "unit": x.unit,
-                         "target_value": target, "target_qualifier": qualifier, "actual_value": actual,
-                         "gap": actual - target if pd.notna(actual) and pd.notna(target) else math.nan,
-                         "met": met,
-                         "status": "no result stated" if hit is None else ("met" if met else "missed"),
-                         "target_sentence": x.sentence, "actual_sentence": hit.sentence if hit is not None else None})
+            hits = [(x.indicator, found.get(key))]
+            if hits[0][1] is None and qualifier == "同步":
+                # 城乡居民收入增长与经济增长同步, answered by 城镇…增长4.9%、农村…增长6.5%: one row per side
+                split = [(name, found[(name, x.measure, x.unit)]) for name in _urban_rural(x.indicator)
+                         if (name, x.measure, x.unit) in found]
+                hits = split or hits
+            for name, hit in hits:
+                matched.add((name, x.measure, x.unit))
+                actual = hit.number if hit is not None else math.nan
+                met = _met(actual, target, qualifier, tolerance)
+                rows.append({**common, "indicator": name, "measure": x.measure, "unit": x.unit,
+                             "target_value": target, "target_qualifier": qualifier, "actual_value": actual,
+                             "gap": actual - target if pd.notna(actual) and pd.notna(target) else math.nan,
+                             "met": met, "status": _status(hit is not None, met, actual, target, qualifier, x.measure),
+                             "target_sentence": x.sentence,
+                             "actual_sentence": hit.sentence if hit is not None else None})
         targeted = set(t["indicator"])
         for x in a.itertuples(index=False):
             key = (x.indicator, x.measure, x.unit)

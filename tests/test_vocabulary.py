@@ -306,3 +306,43 @@ def test_district_owned_output_and_urban_rural_shorthand():
     assert df[["indicator", "change_pct", "kind"]].values.tolist() == [
         ["地区生产总值", 7.0, "target"], ["一般公共预算收入", 6.0, "target"],
         ["城镇居民人均可支配收入", 6.0, "target"], ["农村居民人均可支配收入", 7.5, "target"]]
+
+
+def _pair(region, plan, review, years=(2022, 2023), ids=("a", "b")):
+    return pd.DataFrame({"report_id": list(ids), "region": [region] * 2, "year": list(years), "part_no": [1, 1],
+                         "part_kind": ["plan", "review"], "part_year": [years[0], years[0]],
+                         "section_no": pd.array([None, None], dtype="Int64"), "text": [plan, review]})
+
+
+@pytest.fixture(scope="module")
+def small_pairs():
+    return pd.concat([
+        _pair("甲县", "地区生产总值增长6.5%左右；一般公共预算收入增长6%；实际利用外资1.5亿美元；"
+                     "规上工业增加值占地区生产总值比重提高2个百分点。",
+              "地区生产总值按可比价格计算增长7.1%；一般公共预算收入增长6.5%；实际利用外资1.62亿美元。"
+              "规上工业增加值增长8.4%，占地区生产总值比重提高1.6个百分点。", ids=("jia_2022", "jia_2023")),
+        _pair("乙区", "地区生产总值增长5%左右；城乡居民人均可支配收入增长与经济增长基本同步。",
+              "地区生产总值按不变价计算增长5.4%。城镇、农村居民人均可支配收入分别增长4.9%和6.5%。",
+              years=(2024, 2025), ids=("yi_2024", "yi_2025")),
+    ], ignore_index=True)
+
+
+def test_attainment_exceeded_share_and_in_step_with_urban_and_rural(small_pairs):
+    from miyun_text.vocabulary import target_attainment
+
+    t = target_attainment(small_pairs)
+    got = {(r.region, r.indicator): (r.target_value, r.actual_value, r.met, r.status)
+           for r in t.itertuples(index=False)}
+    # above a 左右 band: not met as the band reads, but its own status, not a shortfall
+    assert got[("甲县", "地区生产总值")] == (6.5, 7.1, False, "exceeded")
+    assert got[("甲县", "一般公共预算收入")] == (6.0, 6.5, True, "met")  # a bare target is a floor: no "exceeded"
+    assert got[("甲县", "实际利用外资")] == (1.5, 1.62, True, "met")
+    # 占…比重 after an indicator is that indicator's share, so the 提高N个百分点 target joins
+    assert got[("甲县", "规上工业增加值占地区生产总值比重")] == (2.0, 1.6, False, "missed")
+    # a joint 同步 income target answered by urban and rural results, one row each, against GDP's 5.4
+    assert got[("乙区", "城镇居民人均可支配收入")] == (5.4, 4.9, True, "met")
+    assert got[("乙区", "农村居民人均可支配收入")] == (5.4, 6.5, True, "met")
+    assert not (t["status"] == "no result stated").any()
+    assert t.loc[t["status"] == "no target stated", "indicator"].tolist() == ["规上工业增加值"]
+    wide = target_attainment(small_pairs, tolerance=1.0)
+    assert wide.loc[wide["indicator"] == "地区生产总值", "status"].tolist() == ["met", "met"]
