@@ -110,6 +110,9 @@ COLUMNS: dict[str, str] = {
     "target_sentence": "Sentence the target was read from.",
     "actual_sentence": "Sentence the result was read from.",
     "start_value": "Starting value of a change from one level to another (从2280亿元增长到3200亿元: 2280).",
+    "basis": "Basis wording of the figures, in text order joined by 、: 按不变价计算, 按可比价格计算, 同口径, "
+             "可比口径, "
+             "年均 (an average over several years, not one year's growth), 预计 (an estimate); blank if none.",
     "theme": "Theme key from themes.yaml.",
     "count": "Occurrences of the theme's terms.",
     "n_tokens": "Content tokens in the group (the denominator).",
