@@ -42,3 +42,10 @@ def test_vocab_attainment(tmp_path):
     assert main(["--data", PANEL, "vocab", "attainment", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8-sig")
     assert "怀柔区,2022,地区生产总值,growth,%,6.0,左右,4.8" in text
+
+
+def test_keywords_by_report_name_the_reports_by_label(capsys):
+    assert main(["--data", PANEL, "keywords", "--by", "report", "--top-k", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "怀柔区 2022" in printed and "延庆区 2023" in printed
+    assert "huairou_2022" not in printed and "yanqing_2023" not in printed
