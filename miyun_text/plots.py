@@ -229,9 +229,9 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     for i in range(len(rows)):
         for j in range(len(cols)):
             v = grid.iat[i, j]
-            if v > 0:
-                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
-                        color="white" if v > 0.6 * top else "#222222")
+            # a zero is written out: a blank cell would read as missing data
+            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
+                    color="white" if v > 0.6 * top else "#222222" if v > 0 else "#8C8C8C")
     bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.015)
     bar.set_label("每万内容词频次 (per 10,000 content tokens)")
     ax.set_title(title)
@@ -434,9 +434,10 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str | None = None,
     ax.invert_yaxis()
     ax.set_xlabel("增长率 (%, growth rate)")
     ax.set_title(title)
-    ax.legend(loc="lower right", frameon=False)
+    # the legend sits under the axis, where it covers no bar and no label
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.3 / fig.get_figheight()), ncol=2, frameon=False)
     ax.margins(x=0.15)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.tight_layout(rect=(0, 0.65 / fig.get_figheight(), 1, 1))
     _source(fig, source)
     return fig
 
