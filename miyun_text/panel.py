@@ -331,7 +331,7 @@ def attainment_findings(attainment: pd.DataFrame) -> str:
     if attainment.empty:
         return ("- 没有可对照的目标与实绩：需要同一地区相邻两年的报告（Y 年报告提出目标，Y+1 年报告回顾实绩）。")
     lines = []
-    fmt: Callable[[float, str], str] = lambda v, unit: f"{v:g}{unit if unit != '%' else '%'}"  # noqa: E731
+    fmt: Callable[[float, str], str] = lambda v, unit: f"{v:g}{'个百分点' if unit == '百分点' else unit}"  # noqa: E731
     for (region, year), part in attainment.groupby(["region", "year"], sort=True):
         targets = part[part["status"] != "no target stated"]
         met = part[part["status"] == "met"]

@@ -172,3 +172,5 @@ def test_attainment_chart_and_findings_show_exceeded_and_other_units():
     assert "- **甲县 2022年**：报告提出目标 2 项，次年报告中达到 1 项、未达到 0 项，高于目标区间 1 项" in text
     assert "（地区生产总值：目标6.5%左右，实绩7.1%）" in text
     assert "- **乙区 2022年**：报告提出目标 1 项，次年报告中达到 0 项、未达到 1 项（地区生产总值" in text
+    share = panel.attainment_findings(att[att["region"] == "甲县"].assign(unit="百分点", status="missed"))
+    assert "目标6.5个百分点左右，实绩7.1个百分点" in share
