@@ -126,7 +126,52 @@ def _cmd_compare(args: argparse.Namespace) -> None:
     else:
         result = review_vs_plan(paragraphs, args.method, report_id=focus_report(paragraphs),
                                 min_count=args.min_count)
-    _emit(result, args.out, args.rows)
+    if args.out:
+        _emit(result, args.out, args.rows)
+    else:
+        print(comparison_text(result, args.rows, args.method))
+
+
+# What the columns of a comparison mean, one line per statistic.
+_COMPARE_HELP = {
+    "log_odds": "score: z of the log-odds ratio with an informative Dirichlet prior (> 0 more in A, < 0 more in B; "
+                "|z| > 1.96 is the 5 % level); effect: the log-odds ratio; variance: its variance.",
+    "g2": "score: G² keyness, signed (> 0 more in A, < 0 more in B; 3.84 is the 5 % level); effect: Log Ratio, "
+          "log2 of the ratio of relative frequencies; p_value: χ² p-value of G².",
+}
+
+
+def comparison_text(result: pd.DataFrame, rows: int = 40, method: str = "log_odds") -> str:
+    """A comparison for the terminal: what the columns mean, then the top terms of each side.
+
+    ``rows`` is shared between the two sides (half each), so neither side is hidden
+    behind the other's longer list.
+
+    Example:
+        >>> import pandas as pd
+        >>> r = pd.DataFrame({"term": ["建成", "推进", "力争"], "score": [2.5, 0.4, -3.0], "effect": [1.0, 0.1, -1.2],
+        ...                   "comparison": ["甲区 2022 vs 甲区 2023"] * 3})
+        >>> print(comparison_text(r, rows=2).splitlines()[4])
+        more in 甲区 2022 (2 terms):
+    """
+    from .tables import text_table
+
+    label = str(result["comparison"].iloc[0]) if "comparison" in result.columns and len(result) else "A vs B"
+    a, _, b = label.partition(" vs ")
+    body = result.drop(columns=["comparison"], errors="ignore")
+    half = max(1, (rows + 1) // 2)
+    import re
+
+    b = re.sub(r"\s*\([^()]*\)$", "", b) or "B"  # a note on the whole comparison is said once, above
+    lines = [f"comparison: {label}", f"A = {a}, B = {b} (count_a and per_10k_a are A's)",
+             _COMPARE_HELP.get(method, "")]
+    order = {"kind": "mergesort"}
+    sides = [(a, body[body["score"] > 0].sort_values(["score", "term"], ascending=[False, True], **order)),
+             (b, body[body["score"] < 0].sort_values(["score", "term"], ascending=[True, True], **order))]
+    for name, side in sides:
+        lines += ["", f"more in {name} ({len(side)} terms):"]
+        lines.append(text_table(side, rows=half) if len(side) else "(none)")
+    return "\n".join(lines)
 
 
 def _cmd_figures(args: argparse.Namespace) -> None:

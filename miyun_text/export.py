@@ -50,7 +50,8 @@ TABLES: dict[str, str] = {
                "for that year, per indicator and measure (growth or level), with rows for a target without a result "
                "and for a headline result without a target. Made by `miyun_text.target_attainment` on the report "
                "body (qualifiers decide `met`: 以内 and 以下 are ceilings, 以上 and a bare target floors (a "
-               "ceiling for a decline), 左右 within ±0.5 points, 同步 the economy's growth).",
+               "ceiling for a decline), 左右 within ±0.5 points (above it: status exceeded), 同步 the economy's "
+               "growth).",
     "themes": "Theme term counts per part of each report. Made by "
               "`miyun_text.theme_frequencies(body, by=[\"region\", \"year\", \"part\"])` "
               "with the lexicon in miyun_text/resources/themes.yaml.",
@@ -102,12 +103,16 @@ COLUMNS: dict[str, str] = {
     "actual_value": "Result the next report states for the target year (blank where it states none).",
     "gap": "actual_value − target_value, in the unit of the measure.",
     "met": "True where the result meets the target as its qualifier reads it; blank where either is missing.",
-    "status": "met, missed, no result stated or no target stated.",
+    "status": "met, missed, exceeded (a growth result above the band of a 左右 target; met is False), "
+              "no result stated or no target stated.",
     "target_report": "Report whose plan set the target (the region's report of the target year).",
     "actual_report": "Report whose review states the result (the region's report of the next year).",
     "target_sentence": "Sentence the target was read from.",
     "actual_sentence": "Sentence the result was read from.",
     "start_value": "Starting value of a change from one level to another (从2280亿元增长到3200亿元: 2280).",
+    "basis": "Basis wording of the figures, in text order joined by 、: 按不变价计算, 按可比价格计算, 同口径, "
+             "可比口径, "
+             "年均 (an average over several years, not one year's growth), 预计 (an estimate); blank if none.",
     "theme": "Theme key from themes.yaml.",
     "count": "Occurrences of the theme's terms.",
     "n_tokens": "Content tokens in the group (the denominator).",

@@ -66,7 +66,15 @@ def _group_labels(frame: pd.DataFrame, by: str | Sequence[str] | None) -> list[s
         except ValueError:
             missing = [c for c in ([by] if isinstance(by, str) else by) if c not in frame.columns]
             raise ValueError(f"no column(s) {missing} to group by; available: {list(frame.columns)}") from None
-    return [group_label(values) for values in frame[columns].itertuples(index=False, name=None)]
+    keys = frame[columns]
+    if "report_id" in columns and "label" in frame.columns and "label" not in columns:
+        # tables show a report by its manifest label (密云区 2024), never its id; where two
+        # reports share a label, the id stays beside it so their groups stay apart
+        ids = frame["report_id"].astype("string")
+        labels = frame["label"].astype("string").fillna(ids)
+        shared = labels.groupby(labels).transform(lambda s: ids[s.index].nunique() > 1).astype(bool)
+        keys = keys.assign(report_id=labels.where(~shared, labels + "（" + ids + "）"))
+    return [group_label(values) for values in keys.itertuples(index=False, name=None)]
 
 
 def corpus_idf(units: Sequence[Sequence[str]]) -> dict[str, float]:
@@ -146,7 +154,8 @@ def extract_keywords(
     ``docs`` is a string, a list of strings, or the paragraph table of
     :func:`miyun_text.structure.parse_report` (one row per unit). ``by`` names the
     column(s) to group by (``"section_title"``, ``["part_no", "section_no"]``,
-    ``"year"``); without it the whole input is one group. TF-IDF scores are the term's
+    ``"year"``); without it the whole input is one group. A group keyed by report is
+    named by the report's ``label`` (密云区 2024) where the table has one, not its id. TF-IDF scores are the term's
     share of the group's tokens times its IDF, fitted on the rows (``idf="corpus"``) or
     taken from jieba's general table (``idf="jieba"``). ``count`` is the term's count in
     the group, ``doc_freq`` the number of rows holding it. Ties break on count, then term.

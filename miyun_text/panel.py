@@ -228,8 +228,8 @@ def attainment_figures(paragraphs: pd.DataFrame, attainment: pd.DataFrame | None
     att = attainment if attainment is not None else target_attainment(paragraphs)
     figures: dict = {}
     for region in sorted(att["region"].dropna().unique()):
-        rows = att[(att["region"] == region) & att["unit"].isin(["%", "百分点"])]
-        if rows.empty:
+        rows = att[att["region"] == region]
+        if not rows["unit"].isin(["%", "百分点"]).any():
             continue
         part = paragraphs[(paragraphs["region"] == region)
                           & paragraphs["year"].isin(set(rows["year"]) | {y + 1 for y in rows["year"]})]
@@ -331,11 +331,12 @@ def attainment_findings(attainment: pd.DataFrame) -> str:
     if attainment.empty:
         return ("- 没有可对照的目标与实绩：需要同一地区相邻两年的报告（Y 年报告提出目标，Y+1 年报告回顾实绩）。")
     lines = []
-    fmt: Callable[[float, str], str] = lambda v, unit: f"{v:g}{unit if unit != '%' else '%'}"  # noqa: E731
+    fmt: Callable[[float, str], str] = lambda v, unit: f"{v:g}{'个百分点' if unit == '百分点' else unit}"  # noqa: E731
     for (region, year), part in attainment.groupby(["region", "year"], sort=True):
         targets = part[part["status"] != "no target stated"]
         met = part[part["status"] == "met"]
         missed = part[part["status"] == "missed"]
+        exceeded = part[part["status"] == "exceeded"]
         silent = part[part["status"] == "no result stated"]
         extra = part[part["status"] == "no target stated"]
         text = (f"- **{region} {year}年**：报告提出目标 {len(targets)} 项，次年报告中达到 {len(met)} 项、"
@@ -344,6 +345,11 @@ def attainment_findings(attainment: pd.DataFrame) -> str:
             text += "（" + "；".join(
                 f"{r.indicator}：目标{fmt(r.target_value, r.unit)}{_qualifier(r.target_qualifier)}，"
                 f"实绩{fmt(r.actual_value, r.unit)}" for r in missed.itertuples(index=False)) + "）"
+        if len(exceeded):
+            # above a 左右 band: outside the target as stated, but not a shortfall
+            text += f"，高于目标区间 {len(exceeded)} 项（" + "；".join(
+                f"{r.indicator}：目标{fmt(r.target_value, r.unit)}{_qualifier(r.target_qualifier)}，"
+                f"实绩{fmt(r.actual_value, r.unit)}" for r in exceeded.itertuples(index=False)) + "）"
         if len(silent):
             text += "，未报告结果 " + f"{len(silent)} 项（" + "、".join(silent["indicator"]) + "）"
         if len(extra):

@@ -229,9 +229,9 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     for i in range(len(rows)):
         for j in range(len(cols)):
             v = grid.iat[i, j]
-            if v > 0:
-                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
-                        color="white" if v > 0.6 * top else "#222222")
+            # a zero is written out: a blank cell would read as missing data
+            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
+                    color="white" if v > 0.6 * top else "#222222" if v > 0 else "#8C8C8C")
     bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.015)
     bar.set_label("每万内容词频次 (per 10,000 content tokens)")
     ax.set_title(title)
@@ -434,9 +434,10 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str | None = None,
     ax.invert_yaxis()
     ax.set_xlabel("增长率 (%, growth rate)")
     ax.set_title(title)
-    ax.legend(loc="lower right", frameon=False)
+    # the legend sits under the axis, where it covers no bar and no label
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.3 / fig.get_figheight()), ncol=2, frameon=False)
     ax.margins(x=0.15)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.tight_layout(rect=(0, 0.65 / fig.get_figheight(), 1, 1))
     _source(fig, source)
     return fig
 
@@ -771,8 +772,11 @@ def _unit(unit: object) -> str:
     return "个百分点" if unit == "百分点" else "%" if unit == "%" else ""
 
 
-_STATUS_COLORS = {"met": "#55A868", "missed": "#C44E52", "no target stated": "#8C8C8C"}
-_STATUS_LABELS = {"met": "实绩（达到目标）", "missed": "实绩（未达目标）", "no target stated": "实绩（未提出目标）"}
+_STATUS_COLORS = {"met": "#55A868", "exceeded": "#4C72B0", "missed": "#C44E52", "no target stated": "#8C8C8C"}
+_STATUS_LABELS = {"met": "实绩（达到目标）", "exceeded": "实绩（高于“左右”目标区间）", "missed": "实绩（未达目标）",
+                  "no target stated": "实绩（未提出目标）"}
+_STATUS_WORDS = {"met": "达到", "exceeded": "超出", "missed": "未达到", "no result stated": "未报告结果",
+                 "no target stated": "未提出目标"}
 
 
 @_styled
@@ -782,7 +786,10 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     ``attainment`` is :func:`miyun_text.vocabulary.target_attainment` output. Rows in
     percent (growth rates, and levels such as an unemployment rate) are drawn, one
     per year and indicator; a result with no target says 未提出目标, a target with no
-    result 未报告结果 — neither is drawn as a gap.
+    result 未报告结果 — neither is drawn as a gap. A result above the band of a 左右
+    growth target (status ``exceeded``) has a colour of its own. Rows in other units
+    (实际利用外资 in 亿美元) share no axis with rates: they are listed under the chart
+    with target, result and status, and the note says only rates are drawn.
 
     Example:
         >>> att = pd.DataFrame({"region": ["甲区"] * 2, "year": [2022] * 2, "indicator": ["地区生产总值", "失业率"],
@@ -795,9 +802,11 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    data = attainment[attainment["unit"].isin(["%", "百分点"])]
     if region is not None:
-        data = data[data["region"] == region]
+        attainment = attainment[attainment["region"] == region]
+    data = attainment[attainment["unit"].isin(["%", "百分点"])]
+    others = attainment[~attainment["unit"].isin(["%", "百分点"])].sort_values(["year", "indicator"],
+                                                                              kind="mergesort")
     region = region or "、".join(dict.fromkeys(data["region"].dropna().astype(str)))
     data = data.sort_values(["year", "indicator"], kind="mergesort").reset_index(drop=True)
     names = [f"{int(r.year)}年 {r.indicator}" for r in data.itertuples(index=False)]
@@ -826,9 +835,25 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     handles = [Patch(color=c, label=_STATUS_LABELS[s])
                for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
     handles.append(Line2D([], [], marker="D", color="#222222", linestyle="none", label="目标（含限定语）"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(handles), frameon=False,
-              fontsize=8)
     ax.margins(x=0.2)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    notes = 0.0  # inches of notes under the legend
+    if len(others):
+        def number(value: float, unit: object) -> str:
+            return f"{value:g}{unit}" if pd.notna(value) else "—"
+
+        lines = ["图中只画增长率与比率（%、百分点）；以其他单位计的指标如下："] + [
+            f"{int(r.year)}年 {r.indicator}：目标{number(r.target_value, r.unit)}"
+            f"{r.target_qualifier if isinstance(r.target_qualifier, str) else ''}，"
+            f"实绩{number(r.actual_value, r.unit)}（{_STATUS_WORDS.get(r.status, r.status)}）"
+            for r in others.itertuples(index=False)]
+        notes = 0.17 * len(lines) + 0.1
+        fig.set_figheight(fig.get_figheight() + notes)
+        fig.text(0.02, 0.3 / fig.get_figheight(), "\n".join(lines), fontsize=8, color="#333333",
+                 va="bottom", ha="left")
+    # the legend sits in a band of its own under the axis label, so it covers no bar or label
+    height = fig.get_figheight()
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, (0.25 + notes) / height),
+               ncol=len(handles), frameon=False, fontsize=8)
+    fig.tight_layout(rect=(0, (0.6 + notes) / height, 1, 1))
     _source(fig, source)
     return fig

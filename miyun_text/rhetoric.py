@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -344,6 +345,10 @@ def trajectories(paragraphs: pd.DataFrame, terms: Iterable[str], *,
 NEW_AND_GONE_COLUMNS = ["region", "year_from", "year_to", "term", "status", "count_from", "count_to"]
 
 
+# Ordinals that number a list inside a paragraph (一是…十是, 其一, 第三): structure, not vocabulary.
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]|第[一二三四五六七八九十]+)$")
+
+
 def new_and_gone(paragraphs: pd.DataFrame, *, min_count: int = 2,
                  segmenter: Segmenter | None = None, region: str | None = None,
                  by: str | None = None) -> pd.DataFrame:
@@ -352,7 +357,8 @@ def new_and_gone(paragraphs: pd.DataFrame, *, min_count: int = 2,
     A term is ``new`` in year t when it occurs at least ``min_count`` times in t and
     never in the region's report before; ``gone`` when the reverse holds. ``region=``
     and ``by="region"`` work as in :func:`year_table`; consecutive means the region's
-    next report, whatever the gap in years.
+    next report, whatever the gap in years. Ordinals that number a list (一是, 二是,
+    其一, 第三) are left out: their coming and going is layout, not vocabulary.
 
     Example:
         >>> paras = pd.DataFrame({"year": [2023, 2024], "text": ["疏整促疏整促", "平急两用平急两用"]})
@@ -365,6 +371,8 @@ def new_and_gone(paragraphs: pd.DataFrame, *, min_count: int = 2,
         for (k0, _, t0), (k1, _, t1) in itertools.pairwise(groups):
             c0, c1 = Counter(t0), Counter(t1)
             for term in sorted(set(c0) | set(c1)):
+                if _ORDINAL.match(term):
+                    continue  # 一是/二是 number a list in any year: their coming and going is layout
                 if c1[term] >= min_count and c0[term] == 0:
                     status = "new"
                 elif c0[term] >= min_count and c1[term] == 0:

@@ -48,6 +48,7 @@ INDICATOR_COLUMNS = [
     "region",
     "label",
     "start_value",
+    "basis",
 ]
 
 _QUOTE = re.compile(r"“([^“”\n]{1,40})”")
@@ -81,6 +82,19 @@ _RATE_FRAMES = re.compile(
     r"扣除[^，、；]{1,12}因素后?|"
     r"剔除[^，、；]{1,12}因素后?|同比|比上年|较上年|比上年同期|较上年同期|预计|初步预计|全年|分别)+"
 )
+# Wording that says on what basis a figure is stated (prices, coverage, averaging, estimate):
+# kept in the ``basis`` column so 年均增长4.3% is not read as one year's growth.
+_BASIS = re.compile(r"按不变价格?计算|按可比价格?计算|按可比口径计算?|按同口径计算?|同口径|可比口径|年均|初步预计|预计")
+# A difference from a benchmark (高于年初预期目标0.4个百分点) measures no indicator of its own.
+_COMPARISON = re.compile(r"^(?:高于|低于|快于|慢于|好于|超出|多于|少于|比|较)")
+# A reach stated without its subject (…设施开放共享，全年服务用户超过3000人次): the thing measured
+# sits in an earlier clause, so the words before the number name no indicator.
+_REACH = re.compile(r"^(?:服务|惠及|覆盖|辐射|吸引)")
+# A predicate after the counted thing (3个交叉研究平台竣工): the thing is the name, the verb is news.
+_PREDICATE_TAIL = re.compile(
+    r"(?:全部|全面|均|已|顺利|基本|如期)?(?:竣工|完工|开工|建成|投用|投产|落地|通车|开业|上线|获批|入选|完成|"
+    r"取得批复|通过验收)$"
+)
 # Start and end of a change: 地区生产总值从2280亿元增长到3200亿元.
 _FROM_TO = re.compile(
     r"从(?P<a>\d+(?:\.\d+)?[万亿千]?[^\d，。；、]{0,4}?)"
@@ -108,7 +122,7 @@ _NAME_TRIM_HEAD = re.compile(
 )
 _NAME_TRIM_TAIL = re.compile(
     r"(?:达到|达|为|实现|控制在|保持在|保持|超过|突破|(?<!签)约|近|超|共计|累计|等|和|及|均|预计完成|预计|完成|从|由|"
-    r"按不变价格?计算|按可比价格?计算|同口径|可比口径)+$"
+    r"按不变价格?计算|按可比价格?计算|同口径|可比口径|年均)+$"
 )
 _FOLLOWING = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?=的|[^\u4e00-\u9fff]|签订|喜迁|$)")
 _FRAME_WORDS = frozenset({"明确", "来自", "中科院", "其中", "共", "累计"})
@@ -371,10 +385,18 @@ def extract_indicators(data: str | pd.Series | pd.DataFrame, year: int | None = 
     normalised (:func:`normalise_indicator`: GDP is 地区生产总值). A growth rate that
     follows a level (地区生产总值380亿元，同比增长4.5%; …，按不变价计算增长4.8%; …，
     同口径增长8.8%) fills that row's ``change_pct``; a growth rate on its own
-    (地区生产总值增长4%左右) is a row with ``change_pct`` equal to its value.
+    (地区生产总值增长4%左右) is a row with that ``change_pct`` and ``value`` and ``unit``
+    empty, so ``value`` holds levels only (a rate such as 城镇调查失业率5% is a level).
+    ``basis`` keeps the wording that says on what basis the row's figures are stated,
+    in text order joined by 、: 按不变价计算, 按可比价格计算, 同口径, 可比口径, 年均
+    (an average over several years, not one year's growth), 预计 (an estimate).
     ``城镇、农村居民人均可支配收入分别增长4.6%和6.8%`` gives two rows; ``从2280亿元增长到
     3200亿元`` one row with ``start_value`` 2280; ``提高2个百分点`` has unit 百分点;
     ``居民人均可支配收入增长与经济增长基本同步`` a row with qualifier 同步 and no value.
+    Words before a number that name no indicator give no row: a difference from a
+    benchmark (高于年初预期目标0.4个百分点) or a reach without its subject (全年服务用户
+    超过3000人次); a predicate after a counted thing is dropped from its name
+    (3个交叉研究平台竣工 counts 交叉研究平台).
 
     ``kind`` is decided by the part: ``actual`` in review parts, ``target`` in plan
     parts; elsewhere by the sentence's cues (预期目标, 力争, 控制在 for targets; 完成,
@@ -389,6 +411,9 @@ def extract_indicators(data: str | pd.Series | pd.DataFrame, year: int | None = 
         >>> two = extract_indicators("城镇、农村居民人均可支配收入分别增长4.6%和6.8%。", year=2023)
         >>> two[["indicator", "change_pct"]].values.tolist()
         [['城镇居民人均可支配收入', 4.6], ['农村居民人均可支配收入', 6.8]]
+        >>> avg = extract_indicators("地区生产总值年均增长4.3%，按不变价计算增长5%。", year=2021)
+        >>> avg[["indicator", "value", "change_pct", "basis"]].values.tolist()
+        [['地区生产总值', nan, 4.3, '年均'], ['地区生产总值', nan, 5.0, '按不变价计算']]
     """
     paragraphs = _paragraphs(data)
     rows: list[dict] = []
@@ -417,10 +442,15 @@ def extract_indicators(data: str | pd.Series | pd.DataFrame, year: int | None = 
 def _clause_indicators(clause: str, common: dict) -> list[dict]:
     rows: list[dict] = []
 
-    def add(name: str, value: float, unit: str, change: float, qualifier: str | None, at: int,
-            start: float = math.nan) -> dict:
+    def add(name: str, value: float, unit: str | None, change: float, qualifier: str | None, at: int,
+            start: float = math.nan, basis: str = "") -> dict | None:
+        if _COMPARISON.match(name) or _REACH.match(name):
+            return None
+        if not pd.isna(change) and unit == "%":
+            value, unit = math.nan, None  # a rate alone: value holds levels only, the rate is change_pct
         row = {"indicator": name, "value": value, "unit": "百分点" if unit == "个百分点" else unit,
-               "change_pct": change, "qualifier": qualifier, "start_value": start, **common, "_at": at}
+               "change_pct": change, "qualifier": qualifier, "start_value": start,
+               "basis": _basis(basis), **common, "_at": at}
         rows.append(row)
         return row
 
@@ -449,22 +479,24 @@ def _clause_indicators(clause: str, common: dict) -> list[dict]:
         for name, value in zip(full, values, strict=True):
             name, _, _ = _clean_name(name)
             v = float(value)
-            added.append(add(name, v, unit, sign * v if growth and percent else math.nan, None, match.start()))
+            added.append(add(name, v, unit, sign * v if growth and percent else math.nan, None, match.start(),
+                             basis=match.group(0)))
         end = match.end()
         rates = _RESPECTIVE_RATES.match(clause, end)
         if rates and not percent:
             # …分别达到7.5万元和3.6万元，分别增长5%和7%: the rates follow their levels in order
             found = re.findall(r"\d+(?:\.\d+)?", rates.group("nums"))
-            if len(found) == len(added):
+            if len(found) == len(added) and all(row is not None for row in added):
                 rate_sign = -1 if "下降" in rates.group("verb") else 1
                 for row, value in zip(added, found, strict=True):
                     row["change_pct"] = rate_sign * float(value)
+                    row["basis"] = _basis(row["basis"] + rates.group(0))
                 end = rates.end()
         masked = masked[: match.start()] + "，" * (end - match.start()) + masked[end:]
     for match in _IN_STEP.finditer(masked):
         name, _, _ = _clean_name(match.group("name"))
         if name:
-            add(name, math.nan, "%", math.nan, "同步", match.start())
+            add(name, math.nan, None, math.nan, "同步", match.start())
     from_to: dict[int, tuple[float, int]] = {}
     for match in _FROM_TO.finditer(masked):
         q = _QUANTITY.match(match.group("a"))
@@ -486,20 +518,33 @@ def _clause_indicators(clause: str, common: dict) -> list[dict]:
         q = _quantity(match)
         cursor = match.end()
         if growth and q.unit == "%" and last is not None and not name:
-            last["change_pct"] = sign * q.value
-            continue
+            if pd.isna(last["change_pct"]):
+                last["change_pct"] = sign * q.value
+                last["basis"] = _basis(f"{last['basis']}、{segment}")
+                continue
+            # a second rate of the same indicator on another basis (年均增长4.3%，按不变价计算增长5%)
+            name = str(last["indicator"])
         if q.unit in ("年", "周年", "届") and not growth:
             continue  # dates and anniversaries are not indicators
         if not growth and (not name or segment.rstrip().endswith("等") or name in _FRAME_WORDS):
             # 明确30项先行先试任务, 与…等30余家单位: the counted thing follows the number
             following = _FOLLOWING.match(masked, match.end())
-            name = following.group(1) if following else ""
+            name = _PREDICATE_TAIL.sub("", following.group(1)) if following else ""
         if not name:
             continue
-        last = add(name, q.value, q.unit, sign * q.value if growth and q.unit == "%" else math.nan,
-                   q.qualifier, match.start(), start_value)
+        if name.startswith("占") and last is not None:
+            # 规上工业增加值增长8.4%，占地区生产总值比重提高1.6个百分点: the share is of the indicator before
+            name = str(last["indicator"]) + name
+        row = add(name, q.value, q.unit, sign * q.value if growth and q.unit == "%" else math.nan,
+                  q.qualifier, match.start(), start_value, basis=segment)
+        last = row if row is not None else last
     rows.sort(key=lambda row: row.pop("_at"))
     return rows
+
+
+def _basis(text: str) -> str:
+    """The basis words in ``text``, in order, each once, joined by 、 (按不变价计算、年均)."""
+    return "、".join(dict.fromkeys(m.group(0) for m in _BASIS.finditer(text)))
 
 
 def _indicator_frame(rows: list[dict]) -> pd.DataFrame:
@@ -520,8 +565,9 @@ def _indicator_frame(rows: list[dict]) -> pd.DataFrame:
             "region": "string",
             "label": "string",
             "start_value": "float64",
+            "basis": "string",
         }
-    )
+    ).assign(basis=lambda f: f["basis"].replace("", pd.NA))
 
 
 ATTAINMENT_COLUMNS = [
@@ -544,6 +590,25 @@ def _met(actual: float, target: float, qualifier: str | None, tolerance: float) 
     if qualifier != "以上" and target < 0:
         return bool(actual <= target)  # a decline to reach (能耗下降3%): lower is better
     return bool(actual >= target)
+
+
+def _status(found: bool, met: bool | None, actual: float, target: float, qualifier: str | None,
+            measure: str) -> str:
+    if not found:
+        return "no result stated"
+    if met:
+        return "met"
+    if qualifier == "左右" and measure == "growth" and actual > target:
+        return "exceeded"  # above the band of an approximate growth target: not a shortfall
+    return "missed"
+
+
+def _urban_rural(indicator: str) -> list[str]:
+    """The urban and rural indicators a joint one (城乡居民…, 居民…) splits into where a report states them apart."""
+    base = indicator.replace("城乡", "", 1)
+    if not base.startswith("居民"):
+        return []
+    return [f"城镇{base}", f"农村{base}"]
 
 
 def _measures(ind: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -577,10 +642,15 @@ def target_attainment(paragraphs: pd.DataFrame, *, tolerance: float = 0.5,
     (居民收入增长与经济增长同步) takes the economy's actual growth that year as its
     target value and is met when the actual is at least that minus ``tolerance``; a bare
     target is a floor, or a ceiling for a decline (下降3%). ``gap`` is actual − target.
-    ``status`` is ``met``, ``missed``, ``no result stated`` (a target the next report
-    does not restate under that indicator) or ``no target stated`` (a headline growth
-    result the plan set no target for). Sorted by region, year, target rows first, then
-    indicator.
+    ``status`` is ``met``, ``missed``, ``exceeded`` (a growth result above the band of a
+    左右 target: ``met`` is False, yet it is no shortfall), ``no result stated`` (a target
+    the next report does not restate under that indicator) or ``no target stated`` (a
+    headline growth result the plan set no target for). A 同步 target on joint income
+    (城乡居民人均可支配收入) is joined with the urban and rural results, one row each,
+    where the next report states them apart. A result named by its share only
+    (规上工业增加值增长8.4%，占地区生产总值比重提高1.6个百分点) carries the name of the
+    indicator before it, so it joins the target 规上工业增加值占地区生产总值比重提高2个
+    百分点. Sorted by region, year, target rows first, then indicator.
 
     Example:
         >>> paras = pd.DataFrame({"report_id": ["a", "b"], "region": ["甲区"] * 2, "year": [2022, 2023],
@@ -617,18 +687,25 @@ def target_attainment(paragraphs: pd.DataFrame, *, tolerance: float = 0.5,
         matched = set()
         for x in t.itertuples(index=False):
             key = (x.indicator, x.measure, x.unit)
-            hit = found.get(key)
             qualifier = x.qualifier if isinstance(x.qualifier, str) else None
             target = (economy.iloc[0] if len(economy) else math.nan) if qualifier == "同步" else x.number
-            actual = hit.number if hit is not None else math.nan
-            met = _met(actual, target, qualifier, tolerance)
             matched.add(key)
-            rows.append({**common, "indicator": x.indicator, "measure": x.measure, "unit": x.unit,
-                         "target_value": target, "target_qualifier": qualifier, "actual_value": actual,
-                         "gap": actual - target if pd.notna(actual) and pd.notna(target) else math.nan,
-                         "met": met,
-                         "status": "no result stated" if hit is None else ("met" if met else "missed"),
-                         "target_sentence": x.sentence, "actual_sentence": hit.sentence if hit is not None else None})
+            hits = [(x.indicator, found.get(key))]
+            if hits[0][1] is None and qualifier == "同步":
+                # 城乡居民收入增长与经济增长同步, answered by 城镇…增长4.9%、农村…增长6.5%: one row per side
+                split = [(name, found[(name, x.measure, x.unit)]) for name in _urban_rural(x.indicator)
+                         if (name, x.measure, x.unit) in found]
+                hits = split or hits
+            for name, hit in hits:
+                matched.add((name, x.measure, x.unit))
+                actual = hit.number if hit is not None else math.nan
+                met = _met(actual, target, qualifier, tolerance)
+                rows.append({**common, "indicator": name, "measure": x.measure, "unit": x.unit,
+                             "target_value": target, "target_qualifier": qualifier, "actual_value": actual,
+                             "gap": actual - target if pd.notna(actual) and pd.notna(target) else math.nan,
+                             "met": met, "status": _status(hit is not None, met, actual, target, qualifier, x.measure),
+                             "target_sentence": x.sentence,
+                             "actual_sentence": hit.sentence if hit is not None else None})
         targeted = set(t["indicator"])
         for x in a.itertuples(index=False):
             key = (x.indicator, x.measure, x.unit)

@@ -42,3 +42,23 @@ def test_vocab_attainment(tmp_path):
     assert main(["--data", PANEL, "vocab", "attainment", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8-sig")
     assert "怀柔区,2022,地区生产总值,growth,%,6.0,左右,4.8" in text
+
+
+def test_keywords_by_report_name_the_reports_by_label(capsys):
+    assert main(["--data", PANEL, "keywords", "--by", "report", "--top-k", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "怀柔区 2022" in printed and "延庆区 2023" in printed
+    assert "huairou_2022" not in printed and "yanqing_2023" not in printed
+
+
+def test_compare_prints_both_sides_and_says_what_the_columns_mean(capsys):
+    assert main(["--data", PANEL, "compare", "--region", "密云区", "--years", "2022", "2023", "--rows", "6"]) == 0
+    printed = capsys.readouterr().out
+    assert "A = 密云区 2022, B = 密云区 2023" in printed and "score: z of the log-odds ratio" in printed
+    assert "effect: the log-odds ratio; variance: its variance" in printed
+    first, second = printed.split("more in 密云区 2022 (")[1].split("more in 密云区 2023 (")
+    assert "企业" in first and "乡村振兴" in second  # the top term of each side, three rows each
+    assert first.count("\n") >= 4 and second.count("\n") >= 4
+    assert main(["--data", PANEL, "compare", "--regions", "平谷区", "延庆区", "--year", "2023", "--method", "g2"]) == 0
+    printed = capsys.readouterr().out
+    assert "score: G² keyness" in printed and "more in 平谷区 2023" in printed and "more in 延庆区 2023" in printed

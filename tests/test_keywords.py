@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from miyun_text.keywords import _llr, collocations, corpus_idf, extract_keywords, kwic, textrank
@@ -108,3 +109,19 @@ def test_bad_arguments():
     with pytest.raises(TypeError, match="bytes"):
         extract_keywords([b"x"])  # type: ignore[list-item]
     assert extract_keywords([""]).empty
+
+
+def test_groups_by_report_show_the_manifest_label_not_the_id():
+    from miyun_text.tokens import token_table
+
+    frame = pd.DataFrame({"report_id": ["binhai_2022", "binhai_2022", "anji_2023", "anji_2023b"],
+                          "label": ["滨海新区 2022", "滨海新区 2022", "安吉县 2023", "安吉县 2023"],
+                          "region": ["滨海新区", "滨海新区", "安吉县", "安吉县"], "year": [2022, 2022, 2023, 2023],
+                          "part_no": [1, 2, 1, 1], "para_no": [1, 1, 1, 1],
+                          "text": ["港口 航运 港口", "港口 海洋", "竹林 白茶 竹林", "白茶 旅游"]})
+    for tokens in (None, token_table(frame, WordSplitter(), cache=False)):
+        kw = extract_keywords(frame, by="report", top_k=1, segmenter=WordSplitter(), tokens=tokens)
+        # two reports with one label keep their ids beside it, so their groups stay apart
+        assert kw["group"].tolist() == ["滨海新区 2022", "安吉县 2023（anji_2023）", "安吉县 2023（anji_2023b）"]
+    by_part = extract_keywords(frame, by=["report", "part_no"], top_k=1, segmenter=WordSplitter())
+    assert by_part["group"].iloc[0] == "滨海新区 2022 | 1"

@@ -146,3 +146,31 @@ def test_indicator_chart_keeps_every_report(panel_body):
     assert "地区生产总值（怀柔区 2022）" in names and "地区生产总值（平谷区 2023）" in names
     assert len(names) == 6  # one row per report
     plt.close(fig)
+
+
+def test_attainment_chart_and_findings_show_exceeded_and_other_units():
+    from miyun_text.vocabulary import target_attainment
+
+    paras = pd.DataFrame({"report_id": ["a_2022", "a_2023", "b_2022", "b_2023"], "region": ["甲县"] * 2 + ["乙区"] * 2,
+                          "year": [2022, 2023] * 2, "part_no": [1] * 4, "part_kind": ["plan", "review"] * 2,
+                          "part_year": [2022] * 4, "section_no": pd.array([None] * 4, dtype="Int64"),
+                          "text": ["地区生产总值增长6.5%左右；实际利用外资1.5亿美元。",
+                                   "地区生产总值增长7.1%；实际利用外资1.62亿美元。",
+                                   "地区生产总值增长5%左右。", "地区生产总值增长4.2%。"]})
+    att = target_attainment(paras)
+    figures = panel.attainment_figures(paras, att)
+    assert sorted(figures) == ["targets_vs_results_乙区", "targets_vs_results_甲县"]
+    texts = [t.get_text() for t in figures["targets_vs_results_甲县"].findobj(plt.Text)]
+    assert "实绩（高于“左右”目标区间）" in texts
+    note = next(t for t in texts if t.startswith("图中只画增长率与比率"))
+    assert "2022年 实际利用外资：目标1.5亿美元，实绩1.62亿美元（达到）" in note
+    assert not any(t.startswith("图中只画") for t in [x.get_text() for x in
+                                                      figures["targets_vs_results_乙区"].findobj(plt.Text)])
+    for fig in figures.values():
+        plt.close(fig)
+    text = panel.attainment_findings(att)
+    assert "- **甲县 2022年**：报告提出目标 2 项，次年报告中达到 1 项、未达到 0 项，高于目标区间 1 项" in text
+    assert "（地区生产总值：目标6.5%左右，实绩7.1%）" in text
+    assert "- **乙区 2022年**：报告提出目标 1 项，次年报告中达到 0 项、未达到 1 项（地区生产总值" in text
+    share = panel.attainment_findings(att[att["region"] == "甲县"].assign(unit="百分点", status="missed"))
+    assert "目标6.5个百分点左右，实绩7.1个百分点" in share

@@ -151,3 +151,22 @@ def test_word_cloud_palette_is_readable_on_white_and_labelled_an_illustration():
              if n > 200 and tuple(c) != (255, 255, 255)}
     assert solid and solid <= set(plots.WORD_CLOUD_COLORS)
     plt.close(fig)
+
+
+def test_heatmap_writes_zeros_and_growth_legend_covers_no_bar():
+    tf = pd.DataFrame({"group": ["甲区 2024", "甲区 2024", "乙县 2024", "乙县 2024"],
+                       "label": ["生态环境", "文化旅游"] * 2, "per_10k": [120.0, 0.0, 35.0, 60.0]})
+    heat = plots.theme_heatmap(tf)
+    cells = sorted(t.get_text() for t in heat.axes[0].texts)
+    assert cells == ["0", "120", "35", "60"]  # a zero is a number, not a blank that reads as missing
+    ind = pd.DataFrame({"indicator": ["城镇居民人均可支配收入", "农村居民人均可支配收入"] * 2,
+                        "change_pct": [4.9, 6.5, 5.0, 6.0], "kind": ["actual"] * 2 + ["target"] * 2,
+                        "qualifier": [None, None, "左右", None], "year": [2023, 2023, 2024, 2024]})
+    fig = plots.indicator_chart(ind)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = fig.legends[0].get_window_extent(renderer)
+    axis = fig.axes[0].get_tightbbox(renderer)  # bars, labels and the axis title
+    assert legend.y1 <= axis.y0 + 1
+    for f in (heat, fig):
+        plt.close(f)

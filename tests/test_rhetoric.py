@@ -232,3 +232,16 @@ def test_labels_not_ids_in_comparisons(panel):
                                                    "pinggu_2023", "yanqing_2023"]
     within = review_vs_plan(panel, report_id="yanqing_2023", min_count=1)
     assert within["comparison"].iloc[0] == "延庆区 2023: review 2022 vs plan 2023 (within one report)"
+
+
+def test_new_and_gone_leaves_out_list_ordinals():
+    from miyun_text.rhetoric import new_and_gone
+
+    paras = pd.DataFrame({"region": ["甲县"] * 2 + ["乙区"] * 2, "year": [2023, 2024, 2022, 2023],
+                          "text": ["一是保水，二是护山，三是兴城。一是保水，二是护山，三是兴城。",
+                                   "平急两用，平急两用。", "其一，冰雪运动；其二，冰雪运动。第三，生态涵养。",
+                                   "第三，生态涵养。"]})
+    out = new_and_gone(paras, by="region")
+    assert not out["term"].str.fullmatch(r"[一二三]是|其[一二]|第三").any()
+    assert {"保水", "护山", "兴城", "平急两用"} <= set(out.loc[out["region"] == "甲县", "term"])
+    assert {"冰雪", "运动"} <= set(out.loc[out["region"] == "乙区", "term"])

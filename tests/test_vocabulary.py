@@ -44,14 +44,18 @@ def test_headline_results_of_2023(indicators, name, value, unit, change):
 @pytest.mark.parametrize(
     ("name", "value", "qualifier", "change"),
     [
-        ("地区生产总值", 4.0, "左右", 4.0),
-        ("一般公共预算收入", 3.0, None, 3.0),
-        ("城镇调查失业率", 4.5, "以内", math.nan),
+        ("地区生产总值", math.nan, "左右", 4.0),  # a rate alone: value stays empty
+        ("一般公共预算收入", math.nan, None, 3.0),
+        ("城镇调查失业率", 4.5, "以内", math.nan),  # a rate that is the level itself
     ],
 )
 def test_targets_for_2024(indicators, name, value, qualifier, change):
     row = _row(indicators, name, "target")
-    assert (row["value"], row["unit"], row["year"]) == (value, "%", 2024)
+    assert row["year"] == 2024
+    if math.isnan(value):
+        assert pd.isna(row["value"]) and pd.isna(row["unit"])
+    else:
+        assert (row["value"], row["unit"]) == (value, "%")
     assert (pd.isna(row["qualifier"]) and qualifier is None) or row["qualifier"] == qualifier
     assert (math.isnan(change) and pd.isna(row["change_pct"])) or row["change_pct"] == change
 
@@ -269,19 +273,20 @@ def test_target_attainment_with_one_report_is_empty_with_columns(body):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("地区生产总值（GDP）增长6%。", [["地区生产总值", 6.0, "%", 6.0]]),
-    ("全区生产总值增速达到6.2%。", [["地区生产总值", 6.2, "%", 6.2]]),
+    ("地区生产总值（GDP）增长6%。", [["地区生产总值", None, None, 6.0]]),
+    ("全区生产总值增速达到6.2%。", [["地区生产总值", None, None, 6.2]]),
     ("一般公共预算收入完成62.1亿元，可比增长6.8%。", [["一般公共预算收入", 62.1, "亿元", 6.8]]),
-    ("经济增长预期目标为5%左右。", [["地区生产总值", 5.0, "%", 5.0]]),
+    ("经济增长预期目标为5%左右。", [["地区生产总值", None, None, 5.0]]),
     ("实现地区生产总值1.13万亿元，同比增长5.5%。", [["地区生产总值", 1.13, "万亿元", 5.5]]),
     ("城乡居民人均可支配收入分别增长5.1%、6.3%。",
-     [["城镇居民人均可支配收入", 5.1, "%", 5.1], ["农村居民人均可支配收入", 6.3, "%", 6.3]]),
+     [["城镇居民人均可支配收入", None, None, 5.1], ["农村居民人均可支配收入", None, None, 6.3]]),
     ("城乡居民人均可支配收入分别达到75000元和36000元，分别增长5%和7%。",
      [["城镇居民人均可支配收入", 75000.0, "元", 5.0], ["农村居民人均可支配收入", 36000.0, "元", 7.0]]),
 ])
 def test_more_headline_phrasings(text, expected):
     df = extract_indicators(text, year=2023)
-    assert df[["indicator", "value", "unit", "change_pct"]].values.tolist() == expected
+    got = df[["indicator", "value", "unit", "change_pct"]].astype(object)
+    assert got.where(got.notna(), None).values.tolist() == expected
 
 
 def test_targets_listed_with_commas_keep_their_order_and_qualifiers():
@@ -306,3 +311,73 @@ def test_district_owned_output_and_urban_rural_shorthand():
     assert df[["indicator", "change_pct", "kind"]].values.tolist() == [
         ["地区生产总值", 7.0, "target"], ["一般公共预算收入", 6.0, "target"],
         ["城镇居民人均可支配收入", 6.0, "target"], ["农村居民人均可支配收入", 7.5, "target"]]
+
+
+def _pair(region, plan, review, years=(2022, 2023), ids=("a", "b")):
+    return pd.DataFrame({"report_id": list(ids), "region": [region] * 2, "year": list(years), "part_no": [1, 1],
+                         "part_kind": ["plan", "review"], "part_year": [years[0], years[0]],
+                         "section_no": pd.array([None, None], dtype="Int64"), "text": [plan, review]})
+
+
+@pytest.fixture(scope="module")
+def small_pairs():
+    return pd.concat([
+        _pair("甲县", "地区生产总值增长6.5%左右；一般公共预算收入增长6%；实际利用外资1.5亿美元；"
+                     "规上工业增加值占地区生产总值比重提高2个百分点。",
+              "地区生产总值按可比价格计算增长7.1%；一般公共预算收入增长6.5%；实际利用外资1.62亿美元。"
+              "规上工业增加值增长8.4%，占地区生产总值比重提高1.6个百分点。", ids=("jia_2022", "jia_2023")),
+        _pair("乙区", "地区生产总值增长5%左右；城乡居民人均可支配收入增长与经济增长基本同步。",
+              "地区生产总值按不变价计算增长5.4%。城镇、农村居民人均可支配收入分别增长4.9%和6.5%。",
+              years=(2024, 2025), ids=("yi_2024", "yi_2025")),
+    ], ignore_index=True)
+
+
+def test_attainment_exceeded_share_and_in_step_with_urban_and_rural(small_pairs):
+    from miyun_text.vocabulary import target_attainment
+
+    t = target_attainment(small_pairs)
+    got = {(r.region, r.indicator): (r.target_value, r.actual_value, r.met, r.status)
+           for r in t.itertuples(index=False)}
+    # above a 左右 band: not met as the band reads, but its own status, not a shortfall
+    assert got[("甲县", "地区生产总值")] == (6.5, 7.1, False, "exceeded")
+    assert got[("甲县", "一般公共预算收入")] == (6.0, 6.5, True, "met")  # a bare target is a floor: no "exceeded"
+    assert got[("甲县", "实际利用外资")] == (1.5, 1.62, True, "met")
+    # 占…比重 after an indicator is that indicator's share, so the 提高N个百分点 target joins
+    assert got[("甲县", "规上工业增加值占地区生产总值比重")] == (2.0, 1.6, False, "missed")
+    # a joint 同步 income target answered by urban and rural results, one row each, against GDP's 5.4
+    assert got[("乙区", "城镇居民人均可支配收入")] == (5.4, 4.9, True, "met")
+    assert got[("乙区", "农村居民人均可支配收入")] == (5.4, 6.5, True, "met")
+    assert not (t["status"] == "no result stated").any()
+    assert t.loc[t["status"] == "no target stated", "indicator"].tolist() == ["规上工业增加值"]
+    wide = target_attainment(small_pairs, tolerance=1.0)
+    assert wide.loc[wide["indicator"] == "地区生产总值", "status"].tolist() == ["met", "met"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # five-year review, a plan and a one-year review of three regions: the basis words go with their row
+    ("五年来，地区生产总值从5530亿元增长到6810亿元，年均增长4.3%；一般公共预算收入达到523亿元，同口径增长9.1%；"
+     "城镇、农村居民人均可支配收入年均分别增长4.1%和6.2%。",
+     [["地区生产总值", 6810.0, 4.3, "年均"], ["一般公共预算收入", 523.0, 9.1, "同口径"],
+      ["城镇居民人均可支配收入", None, 4.1, "年均"], ["农村居民人均可支配收入", None, 6.2, "年均"]]),
+    ("全区地区生产总值完成512.6亿元，按不变价计算增长5.4%，高于年初预期目标0.4个百分点。",
+     [["地区生产总值", 512.6, 5.4, "按不变价计算"]]),
+    ("全县地区生产总值预计完成213亿元，按可比价格计算增长6.1%；规上工业增加值增长8.4%。",
+     [["地区生产总值", 213.0, 6.1, "预计、按可比价格计算"], ["规上工业增加值", None, 8.4, None]]),
+])
+def test_basis_wording_is_kept_and_rates_leave_value_empty(text, expected):
+    df = extract_indicators(text, year=2021)
+    got = df[["indicator", "value", "change_pct", "basis"]].astype(object)
+    assert got.where(got.notna(), None).values.tolist() == expected
+    assert not df["indicator"].str.endswith("年").any()
+    assert df.loc[df["value"].isna(), "unit"].isna().all()  # no rate masquerades as a level
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a difference from a benchmark, a reach without its subject, a predicate after the counted thing
+    ("地区生产总值增长5.4%，高于年初预期目标0.4个百分点。", ["地区生产总值"]),
+    ("科学设施开放共享水平持续提升，全年服务用户超过3000人次。", []),
+    ("力争新型燃料电池研究平台等3个交叉研究平台竣工，新建养老床位200张。", ["交叉研究平台", "养老床位"]),
+    ("一般公共预算收入增长3.1%，低于预期目标1.9个百分点；城镇新增就业1.2万人。", ["一般公共预算收入", "城镇新增就业"]),
+])
+def test_words_that_name_no_indicator_give_no_row(text, expected):
+    assert extract_indicators(text, year=2024)["indicator"].tolist() == expected
