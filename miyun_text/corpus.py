@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,7 +144,9 @@ def chinese_text_problem(text: str) -> str | None:
         >>> chinese_text_problem("Government work report")
         'only 0 of 20 letters are Chinese characters'
     """
-    letters = sum(1 for ch in text if unicodedata.category(ch)[0] == "L")
+    # each distinct character is looked up once: a report repeats a few thousand characters
+    counts = Counter(text)
+    letters = sum(n for ch, n in counts.items() if unicodedata.category(ch)[0] == "L")
     cjk = _CJK_CHAR.findall(text)
     if letters and len(cjk) < 0.3 * letters:
         return f"only {len(cjk)} of {letters} letters are Chinese characters"
@@ -151,7 +154,8 @@ def chinese_text_problem(text: str) -> str | None:
     if len(foreign) > 2 + 0.005 * len(cjk):
         sample = "".join(sorted(set(foreign))[:8])
         return f"{len(foreign)} characters a Chinese report never uses ({sample})"
-    rare = [ch for ch in cjk if not _common_cjk(ch)]
+    rare_chars = {ch for ch in counts if _CJK_CHAR.match(ch) and not _common_cjk(ch)}
+    rare = [ch for ch in cjk if ch in rare_chars] if rare_chars else []
     if len(rare) > 2 + 0.1 * len(cjk):
         return f"{len(rare)} of {len(cjk)} Chinese characters are rare ones ({''.join(rare[:8])})"
     spaced = len(_SPACED_WORDS.findall(text))
@@ -498,6 +502,19 @@ def read_errata(data_dir: str | os.PathLike[str] | None = None,
     return frame
 
 
+def _checked_raw_path(folder: Path, report_id: str, raw_sha256: str) -> Path:
+    """The report's raw file, its sha256 checked against the manifest's."""
+    path = find_raw(folder / "raw", report_id)
+    digest = sha256_file(path)
+    if digest != raw_sha256:  # a changed file is reported as changed before it is decoded
+        raise ChecksumMismatchError(
+            f"{path}: sha256 is {digest} but reports.csv expects "
+            f"{raw_sha256}; the raw file changed. Restore the original file, or, "
+            "if this is a new version of the report, update raw_sha256 in reports.csv"
+        )
+    return path
+
+
 def load_reports(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Return the manifest plus ``raw_text``, ``encoding``, ``extraction`` and ``raw_path``, checksums verified.
 
@@ -513,15 +530,7 @@ def load_reports(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
     manifest = read_manifest(folder)
     texts, encodings, paths, extractions = [], [], [], []
     for row in manifest.itertuples(index=False):
-        path = find_raw(folder / "raw", row.report_id)
-        digest = sha256_file(path)
-        if digest != row.raw_sha256:  # a changed file is reported as changed before it is decoded
-            raise ChecksumMismatchError(
-                f"{path}: sha256 is {digest} but reports.csv expects "
-                f"{row.raw_sha256}; the raw file changed. Restore the original file, or, "
-                "if this is a new version of the report, update raw_sha256 in reports.csv"
-            )
-        raw = read_raw(path)
+        raw = read_raw(_checked_raw_path(folder, row.report_id, row.raw_sha256))
         texts.append(raw.text)
         encodings.append(raw.encoding)
         paths.append(str(raw.path))
