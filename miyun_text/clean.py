@@ -84,11 +84,17 @@ class Repair:
 
 
 def _frame(repairs: list[Repair]) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        [(r.raw_offset, r.offset, r.before, r.after, r.step, r.evidence) for r in repairs], columns=REPAIR_COLUMNS
-    )
-    return frame.astype({"raw_offset": "int64", "offset": "int64", "before": "object", "after": "object",
-                         "step": "object"})
+    import numpy as np
+
+    # typed columns built directly: the same frame as rows plus astype, without its overhead
+    return pd.DataFrame({
+        "raw_offset": np.array([r.raw_offset for r in repairs], dtype="int64"),
+        "offset": np.array([r.offset for r in repairs], dtype="int64"),
+        "before": np.array([r.before for r in repairs], dtype=object),
+        "after": np.array([r.after for r in repairs], dtype=object),
+        "step": np.array([r.step for r in repairs], dtype=object),
+        "evidence": np.array([r.evidence for r in repairs], dtype=object),
+    }, columns=REPAIR_COLUMNS)
 
 
 def _carry_offsets(to_raw: list[int], text_in: str, log: list[Repair]) -> tuple[list[int], list[Repair]]:

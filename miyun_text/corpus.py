@@ -19,6 +19,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -118,6 +119,7 @@ TEXT_ENCODINGS = ("utf-8", "gb18030", "big5")
 RAW_EXTENSIONS = (".txt", ".html", ".htm", ".pdf", ".docx")
 
 
+@lru_cache(maxsize=1 << 16)
 def _common_cjk(ch: str) -> bool:
     try:
         ch.encode("gb2312")
@@ -147,19 +149,21 @@ def chinese_text_problem(text: str) -> str | None:
     # each distinct character is looked up once: a report repeats a few thousand characters
     counts = Counter(text)
     letters = sum(n for ch, n in counts.items() if unicodedata.category(ch)[0] == "L")
-    cjk = _CJK_CHAR.findall(text)
-    if letters and len(cjk) < 0.3 * letters:
-        return f"only {len(cjk)} of {letters} letters are Chinese characters"
+    cjk_chars = [ch for ch in counts if _CJK_CHAR.match(ch)]
+    n_cjk = sum(counts[ch] for ch in cjk_chars)
+    if letters and n_cjk < 0.3 * letters:
+        return f"only {n_cjk} of {letters} letters are Chinese characters"
     foreign = [ch for ch in _FOREIGN.findall(text) if ch.lower() not in _PINYIN_VOWELS]
-    if len(foreign) > 2 + 0.005 * len(cjk):
+    if len(foreign) > 2 + 0.005 * n_cjk:
         sample = "".join(sorted(set(foreign))[:8])
         return f"{len(foreign)} characters a Chinese report never uses ({sample})"
-    rare_chars = {ch for ch in counts if _CJK_CHAR.match(ch) and not _common_cjk(ch)}
-    rare = [ch for ch in cjk if ch in rare_chars] if rare_chars else []
-    if len(rare) > 2 + 0.1 * len(cjk):
-        return f"{len(rare)} of {len(cjk)} Chinese characters are rare ones ({''.join(rare[:8])})"
+    rare_chars = {ch for ch in cjk_chars if not _common_cjk(ch)}
+    # in text order, for the sample the message shows
+    rare = [ch for ch in _CJK_CHAR.findall(text) if ch in rare_chars] if rare_chars else []
+    if len(rare) > 2 + 0.1 * n_cjk:
+        return f"{len(rare)} of {n_cjk} Chinese characters are rare ones ({''.join(rare[:8])})"
     spaced = len(_SPACED_WORDS.findall(text))
-    if spaced > 2 + 0.05 * len(cjk):
+    if spaced > 2 + 0.05 * n_cjk:
         return f"{spaced} spaces between Chinese characters (words separated as in Korean or Japanese)"
     return None
 

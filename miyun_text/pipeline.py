@@ -172,7 +172,7 @@ def _write_bundle(path: Path, result: tuple) -> None:
         b"extraction": extraction.encode("utf-8"),
         b"repairs": _ipc_bytes(pa.Table.from_pandas(repairs, preserve_index=False)),
         b"paragraphs": _ipc_bytes(paragraphs),
-    }), durable=False)
+    }))
 
 
 def _read_bundle(path: Path, report_id: str) -> tuple | None:

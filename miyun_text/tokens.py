@@ -112,24 +112,20 @@ def _read(path: Path) -> pa.Table | None:
         return None
 
 
-def _write(path: Path, table: pa.Table, *, durable: bool = True) -> None:
+def _write(path: Path, table: pa.Table) -> None:
     """Write an Arrow table to the cache atomically (LZ4-compressed Arrow file).
 
-    ``durable=False`` skips the flush to disk: for a file that a later run can rebuild,
-    a crash at worst leaves it unreadable, and :func:`_read` then returns None.
+    The file is renamed into place but not flushed to disk: every file here can be
+    rebuilt, and one a crash leaves unreadable makes :func:`_read` return None, so the
+    flush would only cost time (a few ms a file, thousands of files a corpus).
     """
     import os
     import tempfile
 
     import pyarrow.feather as feather
 
-    from .io import write_bytes_atomic
-
     buffer = io.BytesIO()
     feather.write_feather(table, buffer, compression="lz4")
-    if durable:
-        write_bytes_atomic(path, buffer.getvalue())
-        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
