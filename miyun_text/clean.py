@@ -84,11 +84,17 @@ class Repair:
 
 
 def _frame(repairs: list[Repair]) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        [(r.raw_offset, r.offset, r.before, r.after, r.step, r.evidence) for r in repairs], columns=REPAIR_COLUMNS
-    )
-    return frame.astype({"raw_offset": "int64", "offset": "int64", "before": "object", "after": "object",
-                         "step": "object"})
+    import numpy as np
+
+    # typed columns built directly: the same frame as rows plus astype, without its overhead
+    return pd.DataFrame({
+        "raw_offset": np.array([r.raw_offset for r in repairs], dtype="int64"),
+        "offset": np.array([r.offset for r in repairs], dtype="int64"),
+        "before": np.array([r.before for r in repairs], dtype=object),
+        "after": np.array([r.after for r in repairs], dtype=object),
+        "step": np.array([r.step for r in repairs], dtype=object),
+        "evidence": np.array([r.evidence for r in repairs], dtype=object),
+    }, columns=REPAIR_COLUMNS)
 
 
 def _carry_offsets(to_raw: list[int], text_in: str, log: list[Repair]) -> tuple[list[int], list[Repair]]:
@@ -180,6 +186,26 @@ def _is_suspicious(ch: str) -> bool:
     )
 
 
+# The characters :func:`_is_suspicious` accepts, as one class: a regex scan finds them
+# without a Python call per character.
+_SUSPICIOUS = re.compile("[?\ufffd\ue000-\uf8ff\u3100-\u312f\u2500-\u257f]")
+
+
+def _diff_spans(a: str, b: str) -> list[tuple[int, int]]:
+    """Maximal ``[start, end)`` spans where two strings of equal length differ."""
+    if a == b:
+        return []
+    import numpy as np
+
+    x = np.frombuffer(a.encode("utf-32-le"), dtype=np.uint32)
+    y = np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32)
+    diff = np.flatnonzero(x != y)
+    breaks = np.flatnonzero(np.diff(diff) != 1)
+    starts = np.concatenate(([diff[0]], diff[breaks + 1]))
+    ends = np.concatenate((diff[breaks], [diff[-1]])) + 1
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
 # Words that make a clause a question, so that a ``?`` after it ends a sentence.
 _QUESTION_WORDS = ("吗", "呢", "么", "什么", "怎", "如何", "为何", "何", "哪", "谁", "几", "多少", "是否", "难道", "岂",
                    "嗎", "麼", "為何", "誰", "幾")
@@ -254,9 +280,9 @@ def suspicious_chars(text: str) -> list[tuple[int, str]]:
         []
     """
     return [
-        (i, ch)
-        for i, ch in enumerate(text)
-        if _is_suspicious(ch) and not (ch == "?" and not _question_is_damage(text, i)) and not _is_dash(text, i)
+        (m.start(), m.group())
+        for m in _SUSPICIOUS.finditer(text)
+        if not (m.group() == "?" and not _question_is_damage(text, m.start())) and not _is_dash(text, m.start())
     ]
 
 
@@ -361,7 +387,7 @@ def realign_mojibake(text: str) -> tuple[str, list[Repair]]:
         runs.append(_RUN.match(text, mark.start()))
         end = runs[-1].end()
     damaged = {i for m in runs for i in range(m.start(), m.end())}
-    vocabulary = {ch for i, ch in enumerate(text) if i not in damaged}
+    vocabulary: set[str] | None = None  # built on first need: most reports never need it
     out, repairs, cursor = [], [], 0
     for match in runs:
         run, start = match.group(), match.start()
@@ -370,6 +396,10 @@ def realign_mojibake(text: str) -> tuple[str, list[Repair]]:
         at_line_start = start == 0 or text[start - 1] == "\n"
         if data and len(data) >= 3 and data[0] == 0xA1 and at_line_start:
             candidate = _repair_pairs(data[1:])
+            if candidate and vocabulary is None:
+                # runs never overlap, so the undamaged text is what lies between them
+                bounds = [0, *(k for m in runs for k in (m.start(), m.end())), len(text)]
+                vocabulary = set().union(*(text[bounds[k] : bounds[k + 1]] for k in range(0, len(bounds), 2)))
             if candidate and all(ch in vocabulary for ch in candidate if _CJK.match(ch)):
                 head = candidate[:-1]
                 if not any(_is_suspicious(c) for c in candidate) and t2s.convert(head) == head:
@@ -496,7 +526,9 @@ def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[st
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
-        if _is_simplified_line(line, converted[start:end]) and not any(start <= k < end for k in readings):
+        # an unchanged line is put back as it is: nothing to decide
+        if converted[start:end] != line and _is_simplified_line(line, converted[start:end]) \
+                and not any(start <= k < end for k in readings):
             chars[start:end] = line
         start = end + 1
     notes: dict[int, str] = {}
@@ -511,26 +543,25 @@ def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[st
     # text as converted, readings included, so that cleaning the result again finds
     # nothing more to change; a longer phrase wins over a shorter one.
     by_phrase: set[int] = set()
+    current = "".join(chars)
     for trad, simp, note in _phrase_table():
-        for match in re.finditer(re.escape(trad), "".join(chars)):
+        if trad not in current:
+            continue
+        changed = False
+        for match in re.finditer(re.escape(trad), current):
             for k, (a, b) in enumerate(zip(trad, simp, strict=False)):
                 if a != b and match.start() + k not in by_phrase:
                     chars[match.start() + k] = b
                     notes[match.start() + k] = f"phrase table t2s_phrases.csv: {note}"
                     by_phrase.add(match.start() + k)
-    converted = "".join(chars)
+                    changed = True
+        if changed:  # later phrases match the text as changed so far
+            current = "".join(chars)
+    converted = current
     repairs: list[Repair] = []
-    i = 0
-    while i < len(text):
-        if text[i] == converted[i]:
-            i += 1
-            continue
-        j = i
-        while j < len(text) and text[j] != converted[j]:
-            j += 1
+    for i, j in _diff_spans(text, converted):
         why = "; ".join(notes[k] for k in range(i, j) if k in notes) or "OpenCC t2s (phrase-level)"
         repairs.append(Repair(i, text[i:j], converted[i:j], "t2s", why))
-        i = j
     return converted, repairs
 
 
@@ -566,11 +597,18 @@ def _cjk_near(text: str, i: int) -> bool:
 _WIDE_DIGITS = {chr(0xFF10 + d): str(d) for d in range(10)}
 
 
+# The only characters a punctuation pass may change or pair: regex scans find them, so
+# the pass costs a Python step per candidate rather than per character.
+_PAREN_OR_LINE = re.compile(r"[()\n]")
+_PUNCT_CANDIDATE = re.compile("[\uff10-\uff19％．?─━,:;!]")
+
+
 def _punct_pass(text: str) -> str:
     chars = list(text)
     stack: list[int] = []
     pairs: list[tuple[int, int]] = []
-    for i, ch in enumerate(text):
+    for m in _PAREN_OR_LINE.finditer(text):
+        i, ch = m.start(), m.group()
         if ch == "(":
             stack.append(i)
         elif ch == ")" and stack:
@@ -581,7 +619,8 @@ def _punct_pass(text: str) -> str:
         inner = text[open_ + 1 : close]
         if _CJK.search(inner) or _cjk_near(text, open_) or _cjk_near(text, close):
             chars[open_], chars[close] = "（", "）"
-    for i, ch in enumerate(text):
+    for m in _PUNCT_CANDIDATE.finditer(text):
+        i, ch = m.start(), m.group()
         if ch in _WIDE_DIGITS:
             chars[i] = _WIDE_DIGITS[ch]
         elif ch in "％．" and i and (text[i - 1] in _WIDE_DIGITS or "0" <= text[i - 1] <= "9"):
@@ -594,12 +633,15 @@ def _punct_pass(text: str) -> str:
             chars[i] = "—"
         if ch in ",:;!":
             between_digits = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
-            # white space before the line end is removed later, so it counts as the line end here
-            line_end = text.find("\n", i + 1)
-            at_line_end = text[i + 1 : line_end if line_end >= 0 else len(text)].strip(" \t\u3000") == ""
-            if not between_digits and (ch != ":" or _cjk_near(text, i) or at_line_end):
+            if not between_digits and (ch != ":" or _cjk_near(text, i) or _at_line_end(text, i)):
                 chars[i] = _FULL[ch]
     return "".join(chars)
+
+
+def _at_line_end(text: str, i: int) -> bool:
+    # white space before the line end is removed later, so it counts as the line end here
+    line_end = text.find("\n", i + 1)
+    return text[i + 1 : line_end if line_end >= 0 else len(text)].strip(" \t\u3000") == ""
 
 
 def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
@@ -633,8 +675,8 @@ def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
         Repair(i, a, b, "punct", "GB/T 15834: box-drawing line used as a dash" if a in _DASHES
                else "numbers in ASCII digits (4.5%)" if a in _WIDE_DIGITS or a in "％．"
                else f"GB/T 15834: full-width {b} in Chinese context")
-        for i, (a, b) in enumerate(zip(text, current, strict=True))
-        if a != b
+        for start, end in _diff_spans(text, current)
+        for i, a, b in zip(range(start, end), text[start:end], current[start:end], strict=True)
     ]
     result = "".join(chars)
     kept, offset = [], 0

@@ -516,9 +516,13 @@ def _merge_quantities(tokens: list[str]) -> list[str]:
         return tokens
     out: list[str] = []
     i = 0
-    while i < len(tokens):
+    for start in starts:
+        if start < i:  # joined to the number before it
+            continue
+        out += tokens[i:start]  # the tokens between numbers are copied as they are
+        i = start
         token = tokens[i]
-        if "0" <= token[0] <= "9" and _NUMBER.match(token):
+        if _NUMBER.match(token):
             for width in (2, 1):
                 candidate = "".join(tokens[i : i + 1 + width])
                 if i + width < len(tokens) and token_kind(candidate) == "number":
@@ -527,6 +531,7 @@ def _merge_quantities(tokens: list[str]) -> list[str]:
                     break
         out.append(token)
         i += 1
+    out += tokens[i:]
     return out
 
 

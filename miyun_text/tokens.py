@@ -76,16 +76,20 @@ def _segment(texts: Sequence[str], ids: pd.DataFrame, seg: Segmenter) -> pa.Tabl
         numbers += range(1, len(tokens) + 1)
         words += tokens
     kind_code = {kind: n for n, kind in enumerate(_KINDS)}
-    kinds = {token: kind_code[token_kind(token)] for token in set(words)}
-    keep = [seg._keep(w) for w in words]
+    token_array = pa.array(words, type=pa.large_string())
+    # kind and filter are decided once per distinct token, then spread by index in C
+    encoded = token_array.dictionary_encode()
+    index = encoded.indices.to_numpy(zero_copy_only=False)
+    distinct = encoded.dictionary.to_pylist()
+    kind_codes = np.array([kind_code[token_kind(t)] for t in distinct], dtype="int8")[index]
+    keep = np.array([seg._keep(t) for t in distinct], dtype=bool)[index]
     if use_pos:
-        keep = [k and f not in seg.drop_pos for k, f in zip(keep, flags, strict=True)]
+        keep = [bool(k) and f not in seg.drop_pos for k, f in zip(keep, flags, strict=True)]
     columns = {c: pa.array(ids[c].to_numpy(dtype="int64").repeat(counts)) for c in ids.columns}
     columns.update({
         "token_no": pa.array(numbers, type=pa.int32()),
-        "token": pa.array(words, type=pa.large_string()),
-        "kind": pa.DictionaryArray.from_arrays(pa.array(np.array([kinds[w] for w in words], dtype="int8")),
-                                               pa.array(_KINDS)),
+        "token": token_array,
+        "kind": pa.DictionaryArray.from_arrays(pa.array(kind_codes), pa.array(_KINDS)),
         "keep": pa.array(keep, type=pa.bool_()),
     })
     if use_pos:
@@ -109,14 +113,29 @@ def _read(path: Path) -> pa.Table | None:
 
 
 def _write(path: Path, table: pa.Table) -> None:
-    """Write an Arrow table to the cache atomically (LZ4-compressed Arrow file)."""
-    import pyarrow.feather as feather
+    """Write an Arrow table to the cache atomically (LZ4-compressed Arrow file).
 
-    from .io import write_bytes_atomic
+    The file is renamed into place but not flushed to disk: every file here can be
+    rebuilt, and one a crash leaves unreadable makes :func:`_read` return None, so the
+    flush would only cost time (a few ms a file, thousands of files a corpus).
+    """
+    import os
+    import tempfile
+
+    import pyarrow.feather as feather
 
     buffer = io.BytesIO()
     feather.write_feather(table, buffer, compression="lz4")
-    write_bytes_atomic(path, buffer.getvalue())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(buffer.getvalue())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def report_table(texts: Sequence[str], ids: pd.DataFrame, report_id: str, seg: Segmenter,

@@ -136,3 +136,38 @@ def test_an_unreadable_cache_file_is_rebuilt(panel, tmp_path, monkeypatch):
     assert_frame_equal(again.tokens, first.tokens)
     assert_frame_equal(again.paragraphs, first.paragraphs)
     assert_frame_equal(again.corpus, first.corpus)
+
+
+def test_a_fully_cached_corpus_is_read_without_worker_processes(panel, tmp_path, monkeypatch):
+    monkeypatch.setenv("MIYUN_TEXT_CACHE", str(tmp_path / "cache"))
+    first = load_tables(panel, workers=2)
+    assert len(list((tmp_path / "cache" / "reports").glob("*.arrow"))) == len(first.corpus)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started although every report is cached")
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr("miyun_text.corpus.read_raw", no_pool)
+    again = load_tables(panel, workers=2)
+    _assert_same(again, (first.corpus, first.paragraphs, first.tokens))
+    assert again.corpus["encoding"].tolist() == first.corpus["encoding"].tolist()
+
+
+def test_another_segmenter_or_a_changed_raw_file_never_reads_a_stale_bundle(panel, tmp_path, monkeypatch):
+    from miyun_text.segment import Segmenter
+
+    monkeypatch.setenv("MIYUN_TEXT_CACHE", str(tmp_path / "cache"))
+    load_tables(panel, workers=1)
+    other = Segmenter(boilerplate=True, min_length=3)
+    tables = load_tables(panel, workers=1, segmenter=other)
+    assert_frame_equal(tables.tokens, token_table(tables.paragraphs, other, cache=False))
+    assert not tables.tokens.loc[tables.tokens["keep"], "token"].str.len().lt(3).any()
+    # a raw file changed behind the manifest's back is still refused, bundle or not
+    folder = tmp_path / "changed"
+    shutil.copytree(panel, folder)
+    load_tables(folder, workers=1)
+    (folder / "raw" / "huairou_2022.txt").write_bytes(HUAIROU.replace("6.5%", "6.6%").encode("utf-8"))
+    from miyun_text.errors import ChecksumMismatchError
+
+    with pytest.raises(ChecksumMismatchError, match="huairou_2022"):
+        load_tables(folder, workers=1)
