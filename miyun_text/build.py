@@ -290,6 +290,8 @@ def render_notebooks(
         >>> render_notebooks(["notebooks/01_corpus_and_cleaning.ipynb"])  # doctest: +SKIP
     """
     import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
     from tqdm import tqdm
 
     from .site import write_site
@@ -297,41 +299,22 @@ def render_notebooks(
     paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
     html_folder, executed_folder = Path(html_dir), Path(executed_dir)
     executed_folder.mkdir(parents=True, exist_ok=True)
-    jobs = [(path, executed_folder / path.name, parameters or {}, html_folder / "tables") for path in paths]
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers > 1:
-        # The notebooks are independent (each loads the corpus and writes its own figures and
-        # tables), so they run side by side, one kernel per core; pages follow notebook order.
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            list(tqdm(pool.map(_execute_notebook, jobs), total=len(jobs), desc="notebooks", unit="nb",
-                      disable=not progress))
-    else:
-        for job in tqdm(jobs, desc="notebooks", unit="nb", disable=not progress):
-            _execute_notebook(job)
-    executed = [(path, nbformat.read(target, as_version=4)) for path, target, _, _ in jobs]
-    return write_site(executed, html_folder, data_dir)
-
-
-def _execute_notebook(job: tuple) -> None:
-    """Execute one notebook headless into its executed copy, with its own kernel socket folder."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    path, target, parameters, tables = job
+    executed = []
     with tempfile.TemporaryDirectory(prefix="miyun-kernels-") as sockets:
         engine_options = {} if os.name == "nt" else {"kernel_manager_class": _local_kernel_manager(sockets)}
-        try:
-            with _inline_backend(), _tables_folder(tables):
-                papermill.execute_notebook(
-                    str(path), str(target), parameters=parameters, cwd=str(path.parent),
-                    kernel_name="python3", progress_bar=False, log_output=False, **engine_options,
-                )
-        except PapermillExecutionError as err:
-            raise NotebookExecutionError(
-                f"{path}: cell {err.cell_index} (execution count {err.exec_count}) failed: "
-                f"{err.ename}: {err.evalue}. Open the notebook in JupyterLab and run it to see the traceback "
-                f"(executed copy: {target})"
-            ) from None
+        for path in tqdm(paths, desc="notebooks", unit="nb", disable=not progress):
+            target = executed_folder / path.name
+            try:
+                with _inline_backend(), _tables_folder(html_folder / "tables"):
+                    papermill.execute_notebook(
+                        str(path), str(target), parameters=parameters or {}, cwd=str(path.parent),
+                        kernel_name="python3", progress_bar=False, log_output=False, **engine_options,
+                    )
+            except PapermillExecutionError as err:
+                raise NotebookExecutionError(
+                    f"{path}: cell {err.cell_index} (execution count {err.exec_count}) failed: "
+                    f"{err.ename}: {err.evalue}. Open the notebook in JupyterLab and run it to see the traceback "
+                    f"(executed copy: {target})"
+                ) from None
+            executed.append((path, nbformat.read(target, as_version=4)))
+    return write_site(executed, html_folder, data_dir)
