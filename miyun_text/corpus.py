@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .clean import _common_cjk
 from .errors import (
     BinaryFileError,
     ChecksumMismatchError,
@@ -120,18 +121,6 @@ RAW_EXTENSIONS = (".txt", ".html", ".htm", ".pdf", ".docx")
 
 
 @lru_cache(maxsize=1 << 16)
-def _common_cjk(ch: str) -> bool:
-    try:
-        ch.encode("gb2312")
-        return True
-    except UnicodeEncodeError:
-        pass
-    try:
-        return ch.encode("cp950") < b"\xc6\x7f"  # Big5 level 1: the frequent Traditional characters
-    except UnicodeEncodeError:
-        return False
-
-
 def chinese_text_problem(text: str) -> str | None:
     """Why ``text`` cannot be a Chinese report as decoded, or None when it can.
 
