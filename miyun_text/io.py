@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 __all__ = ["read_yaml", "write_bytes_atomic", "write_csv", "write_text_atomic"]
 
 
-def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> Path:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename.
+
+    ``durable=False`` skips the flush to disk, for cache files that can always be rebuilt.
 
     Example:
         >>> import tempfile, pathlib
@@ -39,8 +41,9 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:

@@ -119,23 +119,13 @@ def _write(path: Path, table: pa.Table) -> None:
     rebuilt, and one a crash leaves unreadable makes :func:`_read` return None, so the
     flush would only cost time (a few ms a file, thousands of files a corpus).
     """
-    import os
-    import tempfile
-
     import pyarrow.feather as feather
+
+    from .io import write_bytes_atomic
 
     buffer = io.BytesIO()
     feather.write_feather(table, buffer, compression="lz4")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(buffer.getvalue())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, buffer.getvalue(), durable=False)
 
 
 def report_table(texts: Sequence[str], ids: pd.DataFrame, report_id: str, seg: Segmenter,
