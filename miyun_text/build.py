@@ -241,32 +241,21 @@ def _local_kernel_manager(folder: str):
 
 
 @contextmanager
-def _inline_backend():
-    """Kernels inherit the environment: a headless MPLBACKEND=Agg would stop figures from
-    showing inline, so the kernels get the inline backend while they run."""
-    previous = os.environ.get("MPLBACKEND")
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+def _kernel_env(name: str, value: str):
+    """Kernels inherit the environment: set ``name`` for them while they run, then restore it.
+
+    A headless MPLBACKEND=Agg would stop figures from showing inline, and show_table needs
+    MIYUN_TEXT_TABLES to write full tables beside the pages.
+    """
+    previous = os.environ.get(name)
+    os.environ[name] = value
     try:
         yield
     finally:
         if previous is None:
-            os.environ.pop("MPLBACKEND", None)
+            os.environ.pop(name, None)
         else:
-            os.environ["MPLBACKEND"] = previous
-
-
-@contextmanager
-def _tables_folder(folder: Path):
-    """Kernels inherit the environment: show_table writes full tables beside the pages."""
-    previous = os.environ.get("MIYUN_TEXT_TABLES")
-    os.environ["MIYUN_TEXT_TABLES"] = str(folder.resolve())
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("MIYUN_TEXT_TABLES", None)
-        else:
-            os.environ["MIYUN_TEXT_TABLES"] = previous
+            os.environ[name] = previous
 
 
 def render_notebooks(
@@ -305,7 +294,8 @@ def render_notebooks(
         for path in tqdm(paths, desc="notebooks", unit="nb", disable=not progress):
             target = executed_folder / path.name
             try:
-                with _inline_backend(), _tables_folder(html_folder / "tables"):
+                with _kernel_env("MPLBACKEND", "module://matplotlib_inline.backend_inline"), \
+                        _kernel_env("MIYUN_TEXT_TABLES", str((html_folder / "tables").resolve())):
                     papermill.execute_notebook(
                         str(path), str(target), parameters=parameters or {}, cwd=str(path.parent),
                         kernel_name="python3", progress_bar=False, log_output=False, **engine_options,

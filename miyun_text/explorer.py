@@ -26,10 +26,6 @@ _MAX_TERMS = 400  # terms per comparison kept for the scatter (the most distinct
 _KIND_ZH = {"review": "回顾", "plan": "安排", "outlook": "展望", "self-building": "自身建设"}
 
 
-def _label(region: object, year: object) -> str:
-    return f"{region} {int(year)}"  # type: ignore[call-overload]
-
-
 def _short(title: object) -> str:
     import pandas as pd
 
@@ -70,6 +66,7 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
         ('甲区 2024', 2, '回顾2023')
     """
     from .rhetoric import compare_years, review_vs_plan
+    from .structure import report_label
 
     reports = corpus.sort_values(["region", "year", "report_id"]).reset_index(drop=True)
     position = {rid: k for k, rid in enumerate(reports["report_id"])}
@@ -90,7 +87,7 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
         years = {k: part.loc[part["part_kind"] == k, "part_year"].dropna().unique() for k in ("review", "plan")}
         a = f"回顾{int(years['review'][0])}" if len(years["review"]) else "回顾"
         b = f"安排{int(years['plan'][0])}" if len(years["plan"]) else "安排"
-        comparisons.append({"label": f"{_label(r.region, r.year)}：{a} 对 {b}（报告内比较）", "a": a, "b": b,
+        comparisons.append({"label": f"{report_label(r.region, r.year)}：{a} 对 {b}（报告内比较）", "a": a, "b": b,
                             "terms": _terms(result)})
     for region, group in reports.groupby("region", sort=True):
         years = sorted({int(y) for y in group["year"]})
@@ -102,7 +99,7 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
                                 "b": f"{year_b}年", "terms": _terms(result)})
     return {
         "window": KWIC_WINDOW,
-        "reports": [{"id": str(r.report_id), "label": _label(r.region, r.year), "region": str(r.region),
+        "reports": [{"id": str(r.report_id), "label": report_label(r.region, r.year), "region": str(r.region),
                      "year": int(r.year)} for r in reports.itertuples(index=False)],
         "paragraphs": rows,
         "comparisons": comparisons,

@@ -170,7 +170,7 @@ def theme_figures(paragraphs: pd.DataFrame) -> dict:
     for region in multi_year_regions(paragraphs):
         part = paragraphs[paragraphs["region"] == region]
         tf = theme_frequencies(part, by="year")
-        figures[f"themes_over_years_{plots.region_slug(paragraphs, region)}"] = plots.themes_over_years(
+        figures[f"themes_over_years_{plots.file_part(region)}"] = plots.themes_over_years(
             tf, region=region, source=_source(part))
     for year in multi_region_years(paragraphs):
         part = paragraphs[paragraphs["year"] == year]
@@ -196,7 +196,7 @@ def rhetoric_figures(paragraphs: pd.DataFrame, *, min_count: int = 2) -> dict:
     figures: dict = {}
     for region in multi_year_regions(paragraphs):
         part = paragraphs[paragraphs["region"] == region]
-        slug = plots.region_slug(paragraphs, region)
+        slug = plots.file_part(region)
         source = _source(part)
         figures[f"markers_over_years_{slug}"] = plots.marker_trajectories(
             marker_rates(part, by="year"), region=region, source=source)
@@ -233,7 +233,7 @@ def attainment_figures(paragraphs: pd.DataFrame, attainment: pd.DataFrame | None
             continue
         part = paragraphs[(paragraphs["region"] == region)
                           & paragraphs["year"].isin(set(rows["year"]) | {y + 1 for y in rows["year"]})]
-        figures[f"targets_vs_results_{plots.region_slug(paragraphs, region)}"] = plots.attainment_chart(
+        figures[f"targets_vs_results_{plots.file_part(region)}"] = plots.attainment_chart(
             rows, region=region, source=_source(part))
     return figures
 

@@ -28,6 +28,7 @@ __all__ = [
     "comparison_sides",
     "contrast_ratio",
     "distinctive_terms",
+    "file_part",
     "font_path",
     "font_properties",
     "indicator_chart",
@@ -35,7 +36,6 @@ __all__ = [
     "marker_profile",
     "marker_trajectories",
     "new_and_gone_terms",
-    "region_slug",
     "review_plan_titles",
     "review_plan_years",
     "save_figure",
@@ -646,12 +646,12 @@ def review_plan_titles(paragraphs: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def region_slug(paragraphs: pd.DataFrame | None, region: str) -> str:
+def file_part(region: str) -> str:
     """The region's part of a figure's file name: its name as the manifest gives it
     (``themes_over_years_密云区``), with characters that file systems reject replaced.
 
     Example:
-        >>> region_slug(None, "密云区"), region_slug(None, "A/B 区")
+        >>> file_part("密云区"), file_part("A/B 区")
         ('密云区', 'A_B_区')
     """
     import re
