@@ -215,6 +215,7 @@ _CLOSING = "”’」』》）)】"
 _DASHES = "─━"
 
 
+@lru_cache(maxsize=1 << 16)
 def _common_cjk(ch: str) -> bool:
     """True for a character of GB 2312 or of Big5's frequent level: what reports are written in."""
     try:
@@ -724,6 +725,12 @@ def clean_text(
     """
     if not isinstance(raw, str):
         raise TypeError(f"clean_text expects str, got {type(raw).__name__}")
+    text, repairs = _clean(raw, errata, report_id, strict)
+    return Cleaned(text, _frame(repairs))
+
+
+def _clean(raw: str, errata: pd.DataFrame | None, report_id: str | None, strict: bool) -> tuple[str, list[Repair]]:
+    """:func:`clean_text`'s text and repairs, the log as a list (the loading pipeline builds Arrow from it)."""
     repairs: list[Repair] = []
     to_raw = list(range(len(raw) + 1))
     text, log = apply_errata(raw, errata, report_id)
@@ -752,7 +759,7 @@ def clean_text(
     text, log = normalize_punctuation(text)
     _, log = _carry_offsets(to_raw, text, log)
     repairs += log
-    return Cleaned(text, _frame(repairs))
+    return text, repairs
 
 
 def repair_summary(repairs: pd.DataFrame) -> pd.DataFrame:

@@ -5,17 +5,19 @@
 :func:`~miyun_text.tokens.token_table` give one after the other, with the same
 values, but
 
-* cleans, parses and segments each report in a worker process (``workers``, default
-  every core), results returned in manifest order whatever order workers finish in;
-* holds one report's intermediates at a time in each worker: a worker returns only the
-  report's clean text, repair log, paragraphs and tokens;
-* reuses the clean text of a raw file that has not changed (cached by the raw file's
-  sha256, its errata rows and a digest of the cleaning code and tables) and the
-  tokens of a text already segmented with the same Segmenter configuration;
-* keeps, besides those, one file per report holding everything the report contributes
-  (clean text, encoding, repair log, paragraphs, tokens), keyed by all of the above
-  and the manifest row: a second run checks each raw file's sha256 and reads that one
-  file, in this process, without decoding, cleaning or starting worker processes.
+* decodes, cleans, parses and segments each report in a worker process (``workers``,
+  default every core), results returned in manifest order whatever order workers
+  finish in;
+* holds one report's intermediates at a time in each worker, which returns only the
+  report's clean text, repair log, paragraphs and tokens, as Arrow tables (one
+  pandas conversion for the whole corpus at the end rather than one per report);
+* keeps two cache files per report: its *text* (clean text, encoding, repair log and
+  paragraph table, keyed by the raw file's sha256, its errata rows, its manifest row
+  and a digest of the cleaning and structure code and tables) and its *tokens*
+  (:mod:`miyun_text.tokens`, keyed by the paragraph texts and the Segmenter
+  configuration). A second run checks each raw file's sha256 and reads those two
+  files in this process, without decoding, cleaning or starting worker processes;
+  another Segmenter reuses the clean text and segments again.
 """
 
 from __future__ import annotations
@@ -26,17 +28,24 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .paths import RESOURCES, cache_dir, find_data_dir
 from .segment import Segmenter
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = ["Tables", "load_tables"]
 
-# The files whose content decides a clean text: a change to any of them misses the cache.
-_CLEAN_SOURCES = ("corpus.py", "clean.py", "errata.py", "extract.py")
+# The files whose content decides a clean text and its paragraphs: a change to any of
+# them misses the cache.
+_CLEAN_SOURCES = ("corpus.py", "clean.py", "errata.py", "extract.py", "structure.py", "pipeline.py")
 _CLEAN_TABLES = ("t2s_phrases.csv", "readings.csv")
+# Bumped when the text cache's layout changes, so old files are not read.
+_TEXT_FORMAT = "1"
 
 
 @dataclass(frozen=True)
@@ -69,83 +78,51 @@ def _version(package: str) -> str:
         return "-"
 
 
-def _clean_key(raw_sha256: str, errata: pd.DataFrame, strict: bool) -> str:
+def _text_path(folder: Path, record: dict, errata: pd.DataFrame | None, strict: bool) -> Path:
+    """Where a report's text cache lives: keyed by every input that decides it."""
     digest = hashlib.sha256()
-    digest.update(f"{raw_sha256}\n{strict}\n{_code_digest()}\n".encode())
-    # most reports have no errata rows: their header alone is written without pandas' CSV writer
-    rows = errata.to_csv(index=False) if len(errata) else ",".join(map(str, errata.columns)) + "\n"
-    digest.update(rows.encode())
-    return digest.hexdigest()
+    digest.update(f"{_TEXT_FORMAT}\n{strict}\n{_code_digest()}\n{sorted(record.items())!r}\n".encode())
+    if errata is not None and len(errata):
+        digest.update(errata.to_csv(index=False).encode())
+    return folder / "text" / f"{digest.hexdigest()}.arrow"
 
 
-def _cached_clean(raw_text: str, raw_sha256: str, report_id: str, errata: pd.DataFrame, strict: bool,
-                  folder: Path | None) -> tuple[str, pd.DataFrame]:
-    import pyarrow as pa
-
-    from .clean import clean_text
-    from .tokens import _read, _write
-
-    path = folder / f"{_clean_key(raw_sha256, errata, strict)}.arrow" if folder is not None else None
-    table = _read(path) if path is not None else None
-    if table is not None and b"miyun_text" in (table.schema.metadata or {}):
-        return table.schema.metadata[b"miyun_text"].decode("utf-8"), table.to_pandas()
-    cleaned = clean_text(raw_text, errata=errata, report_id=report_id, strict=strict)
-    if path is not None:
-        table = pa.Table.from_pandas(cleaned.repairs, preserve_index=False)
-        _write(path, table.replace_schema_metadata({**(table.schema.metadata or {}),
-                                                    b"miyun_text": cleaned.text.encode("utf-8")}))
-    return cleaned.text, cleaned.repairs
-
-
-def _cached_paragraphs(record: dict, text: str, folder: Path | None):
-    """The report's paragraph table as an Arrow table, cached by its text and manifest row."""
+@lru_cache(maxsize=1)
+def _paragraph_schema():
+    """The Arrow schema of a paragraph table (with pandas' dtypes in its metadata)."""
     import pyarrow as pa
 
     from .structure import corpus_paragraphs
-    from .tokens import _read, _write
 
-    path = None
-    if folder is not None:
-        digest = hashlib.sha256()
-        digest.update(f"{_structure_digest()}\n{sorted(record.items())!r}\n".encode())
-        digest.update(text.encode("utf-8"))
-        path = folder / f"{digest.hexdigest()}.arrow"
-        table = _read(path)
-        if table is not None:
-            return table
-    table = pa.Table.from_pandas(corpus_paragraphs(pd.DataFrame([{**record, "text": text}])), preserve_index=False)
-    if path is not None:
-        _write(path, table)
-    return table
+    example = pd.DataFrame([{"report_id": "r", "year": 2024, "region": "区", "level": "区",
+                             "text": "一、2023年工作回顾\n（一）保水\n保水。"}])
+    return pa.Table.from_pandas(corpus_paragraphs(example), preserve_index=False).schema
 
 
-@lru_cache(maxsize=1)
-def _structure_digest() -> str:
-    here = Path(__file__).resolve().parent
-    return hashlib.sha256((here / "structure.py").read_bytes()).hexdigest()[:20]
+def _paragraph_table(record: dict, text: str):
+    """:func:`~miyun_text.structure.corpus_paragraphs` of one report, built as an Arrow table
+    straight from the parsed rows (a pandas frame per report costs more than the parsing)."""
+    import pyarrow as pa
+
+    from .structure import _panel_values, _paragraph_rows
+
+    schema = _paragraph_schema()
+    rows = _paragraph_rows(text, str(record["report_id"]), int(record["year"]))
+    panel = _panel_values(record)
+    columns = {name: [row[name] for row in rows] if rows else [] for name in schema.names if name not in panel}
+    columns.update({name: [value] * len(rows) for name, value in panel.items()})
+    return pa.Table.from_pydict({name: columns[name] for name in schema.names}, schema=schema)
 
 
-# Bumped when the per-report bundle's layout changes, so old bundles are not read.
-_BUNDLE_FORMAT = "1"
+def _repair_table(repairs: list) -> pa.Table:
+    """A report's repair log (:class:`~miyun_text.clean.Repair` rows) as an Arrow table."""
+    import pyarrow as pa
 
+    from .clean import REPAIR_COLUMNS
 
-@lru_cache(maxsize=1)
-def _bundle_code_digest() -> str:
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in ("pipeline.py", "tokens.py"):
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()[:20]
-
-
-def _bundle_path(folder: Path, record: dict, errata: pd.DataFrame, strict: bool, seg: Segmenter) -> Path:
-    """Where one report's bundle lives: keyed by every input that decides its contents."""
-    from .tokens import _FORMAT
-
-    digest = hashlib.sha256()
-    digest.update(f"{_clean_key(record['raw_sha256'], errata, strict)}\n{_structure_digest()}\n".encode())
-    digest.update(f"{sorted(record.items())!r}\n{seg.key}\n{_FORMAT}\n{_bundle_code_digest()}\n".encode())
-    return folder / "reports" / f"{_BUNDLE_FORMAT}-{digest.hexdigest()}.arrow"
+    return pa.table({column: pa.array([getattr(r, column) for r in repairs],
+                                      type=pa.int64() if column.endswith("offset") else pa.string())
+                     for column in REPAIR_COLUMNS})
 
 
 def _ipc_bytes(table) -> bytes:
@@ -157,86 +134,85 @@ def _ipc_bytes(table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _write_bundle(path: Path, result: tuple) -> None:
-    """One Arrow file: the report's tokens, with its other tables in the schema metadata."""
-    import pyarrow as pa
-
+def _write_text(path: Path, text: str, repairs, paragraphs, encoding: str, extraction: str) -> None:
+    """One Arrow file: the paragraph table, with the clean text and repair log in its metadata."""
     from .tokens import _write
 
-    text, repairs, paragraphs, tokens, encoding, extraction = result
-    table = tokens.drop_columns(["report_id"])
-    _write(path, table.replace_schema_metadata({
-        **(table.schema.metadata or {}),
+    _write(path, paragraphs.replace_schema_metadata({
+        **(paragraphs.schema.metadata or {}),
         b"miyun_text": text.encode("utf-8"),
         b"encoding": encoding.encode("utf-8"),
         b"extraction": extraction.encode("utf-8"),
-        b"repairs": _ipc_bytes(pa.Table.from_pandas(repairs, preserve_index=False)),
-        b"paragraphs": _ipc_bytes(paragraphs),
+        b"repairs": _ipc_bytes(repairs),
     }))
 
 
-def _read_bundle(path: Path, report_id: str) -> tuple | None:
-    """A report's bundle as :func:`_one_report` returns it, or None when absent or unreadable."""
+def _read_text(path: Path) -> tuple | None:
+    """(text, repairs, paragraphs, encoding, extraction) from a text cache file, or None when
+    absent or unreadable (then the report is cleaned again)."""
     import pyarrow as pa
 
     from .tokens import _read
 
     table = _read(path)
     meta = table.schema.metadata if table is not None else None
-    if not meta or b"paragraphs" not in meta:
+    if not meta or b"repairs" not in meta:
         return None
     try:
         repairs = pa.ipc.open_stream(meta[b"repairs"]).read_all()
-        paragraphs = pa.ipc.open_stream(meta[b"paragraphs"]).read_all()
     except (OSError, ValueError, pa.ArrowInvalid):
         return None
-    keep = {k: v for k, v in meta.items()
-            if k not in (b"miyun_text", b"encoding", b"extraction", b"repairs", b"paragraphs")}
-    table = table.replace_schema_metadata(keep or None)
-    tokens = table.add_column(0, "report_id", pa.array([report_id] * table.num_rows, type=pa.large_string()))
-    return (meta[b"miyun_text"].decode("utf-8"), repairs, paragraphs, tokens,
+    keep = {k: v for k, v in meta.items() if k not in (b"miyun_text", b"encoding", b"extraction", b"repairs")}
+    return (meta[b"miyun_text"].decode("utf-8"), repairs, table.replace_schema_metadata(keep),
             meta[b"encoding"].decode("utf-8"), meta[b"extraction"].decode("utf-8"))
 
 
-def _repair_table(repairs):
-    """A repair log (pandas from a worker, Arrow from a bundle) as Arrow with one fixed schema."""
-    import pyarrow as pa
-
-    from .clean import REPAIR_COLUMNS
-
-    schema = pa.schema([(c, pa.int64() if c.endswith("offset") else pa.string()) for c in REPAIR_COLUMNS])
-    if isinstance(repairs, pa.Table):
-        return repairs.select(REPAIR_COLUMNS).cast(schema)
-    return pa.Table.from_pandas(repairs[REPAIR_COLUMNS], schema=schema, preserve_index=False)
+def _token_inputs(paragraphs: pa.Table) -> tuple[list[str], dict]:
+    """The paragraph texts and id columns (``part_no``, ``para_no``) the token table is keyed by."""
+    return (paragraphs.column("text").to_pylist(),
+            {c: paragraphs.column(c).to_numpy() for c in ("part_no", "para_no")})
 
 
 # What every job of one load shares, set once per worker process rather than sent per job.
 _SHARED: dict[str, object] = {}
 
 
-def _share(seg: Segmenter, folder: Path | None, cache: bool, strict: bool) -> None:
-    _SHARED.update(seg=seg, folder=folder, cache=cache, strict=strict)
+def _share(seg: Segmenter, folder: Path | None, cache: bool, strict: bool, errata_columns: list[str]) -> None:
+    _SHARED.update(seg=seg, folder=folder, cache=cache, strict=strict,
+                   no_errata=pd.DataFrame({c: pd.Series(dtype="object") for c in errata_columns}))
 
 
 def _one_report(job: tuple):
     """Decode, clean, parse and segment one report (runs in a worker process); Arrow tables travel back."""
+    from .clean import _clean
     from .corpus import read_raw
-    from .tokens import _id_columns, report_table
+    from .tokens import report_table
 
-    record, raw_path, errata, bundle = job
-    seg, folder, cache, strict = _SHARED["seg"], _SHARED["folder"], _SHARED["cache"], _SHARED["strict"]
-    raw = read_raw(raw_path)
-    clean_folder = folder / "clean" if folder is not None else None
-    text, repairs = _cached_clean(raw.text, record["raw_sha256"], record["report_id"], errata, strict, clean_folder)
-    paragraphs = _cached_paragraphs(record, text, folder / "paragraphs" if folder is not None else None)
-    columns = [c for c in _id_columns(pd.DataFrame(columns=paragraphs.column_names)) if c != "report_id"]
-    ids = pd.DataFrame({c: paragraphs.column(c).to_numpy() for c in columns}, dtype="int64")
-    texts = paragraphs.column("text").to_pylist()
-    tokens = report_table(texts, ids, record["report_id"], seg, cache=cache)
-    result = (text, repairs, paragraphs, tokens, raw.encoding, raw.extraction)
-    if bundle is not None:
-        _write_bundle(bundle, result)
-    return result
+    record, raw_path, errata, text_path = job
+    seg, cache, strict = _SHARED["seg"], _SHARED["cache"], _SHARED["strict"]
+    hit = _read_text(text_path) if text_path is not None else None
+    if hit is None:
+        raw = read_raw(raw_path)
+        rows = errata if errata is not None else _SHARED["no_errata"]
+        text, repairs = _clean(raw.text, rows, record["report_id"], strict)
+        hit = (text, _repair_table(repairs), _paragraph_table(record, text), raw.encoding, raw.extraction)
+        if text_path is not None:
+            _write_text(text_path, *hit)
+    text, repairs, paragraphs, encoding, extraction = hit
+    tokens = report_table(*_token_inputs(paragraphs), record["report_id"], seg, cache=cache)
+    return text, repairs, paragraphs, tokens, encoding, extraction
+
+
+def _cached_report(record: dict, text_path: Path, seg: Segmenter) -> tuple | None:
+    """A report wholly from the cache (text and tokens), or None when either is missing."""
+    from .tokens import report_table
+
+    hit = _read_text(text_path)
+    if hit is None:
+        return None
+    text, repairs, paragraphs, encoding, extraction = hit
+    tokens = report_table(*_token_inputs(paragraphs), record["report_id"], seg, cache=True, read_only=True)
+    return None if tokens is None else (text, repairs, paragraphs, tokens, encoding, extraction)
 
 
 def load_tables(
@@ -273,29 +249,29 @@ def load_tables(
     folder_cache = cache_dir() if cache else None
     # positions rather than a mask per report: the same rows, index and attrs, in one pass
     positions = errata.groupby("report_id", sort=False).indices if len(errata) else {}
-    empty = errata.iloc[0:0]
 
-    # Every raw file's sha256 is checked here, in manifest order; a report whose bundle is
-    # cached is read here, the others go to the workers. A bad file stops the scan, but the
-    # reports before it are processed first, so the first error in manifest order is raised.
+    # Every raw file's sha256 is checked here, in manifest order; a report whose text and
+    # tokens are cached is read here, the others go to the workers. A bad file stops the
+    # scan, but the reports before it are processed first, so the first error in manifest
+    # order is raised.
     results: list[tuple | None] = []
     jobs: list[tuple[int, tuple]] = []
     failure: MiyunTextError | None = None
     for record in manifest.to_dict("records"):
-        rows = errata.iloc[positions[record["report_id"]]] if record["report_id"] in positions else empty
+        rows = errata.iloc[positions[record["report_id"]]] if record["report_id"] in positions else None
         try:
             raw_path = _checked_raw_path(folder, record["report_id"], record["raw_sha256"])
         except MiyunTextError as err:
             failure = err
             break
-        bundle = _bundle_path(folder_cache, record, rows, strict, seg) if folder_cache is not None else None
-        hit = _read_bundle(bundle, record["report_id"]) if bundle is not None else None
+        text_path = _text_path(folder_cache, record, rows, strict) if folder_cache is not None else None
+        hit = _cached_report(record, text_path, seg) if text_path is not None else None
         if hit is None:
-            jobs.append((len(results), (record, raw_path, rows, bundle)))
+            jobs.append((len(results), (record, raw_path, rows, text_path)))
         results.append(hit)
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    shared = (seg, folder_cache, cache, strict)
+    shared = (seg, folder_cache, cache, strict, list(errata.columns))
     if n_workers == 1:
         _share(*shared)
         done = [_one_report(job) for _, job in jobs]
@@ -319,7 +295,7 @@ def load_tables(
         import pyarrow as pa
 
         # one conversion to pandas for the whole log rather than one per report
-        log = pa.concat_tables([_repair_table(r[1]) for r in results]).to_pandas()
+        log = pa.concat_tables([r[1] for r in results]).to_pandas()
         log.insert(0, "report_id", np.repeat(corpus["report_id"].to_numpy(dtype=object),
                                              corpus["n_repairs"].to_numpy()))
         corpus.attrs["repairs"] = log

@@ -64,6 +64,7 @@ _RUST_ONLY_HAN = re.compile(
 # jieba's HMM step splits a run of non-Chinese "word" characters at this pattern
 # (finalseg.re_skip: 0 | . | X for "0.X"); jieba-rs keeps the run whole.
 _ASCII_RUN = re.compile(r"^[a-zA-Z0-9+#&._%\-]{2,}$")
+_ASCII_PAIR = re.compile(r"[a-zA-Z0-9+#&._%\-]{2}")
 _HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
 
@@ -434,16 +435,21 @@ class Segmenter:
 
     def _fast_cut(self, text: str) -> list[str]:
         tokens = self._rjieba.cut(text, self.hmm)
-        if not self.hmm:
-            return tokens
-        if not any(len(token) > 1 and token[0] < "\x80" for token in tokens):
+        # Only a token of two or more ASCII word characters can need the fix below, and
+        # without two such characters in a row the text holds none.
+        if not self.hmm or _ASCII_PAIR.search(text) is None:
             return tokens
         out: list[str] = []
-        for token in tokens:
-            if token[0] < "\x80" and _ASCII_RUN.match(token) and not self._rjieba.has_word(token):
+        done = 0
+        for n in _token_offsets(text, tokens, lambda first, lengths: (lengths > 1) & (first < 0x80)):
+            token = tokens[n]
+            if _ASCII_RUN.match(token) and not self._rjieba.has_word(token):
+                out += tokens[done:n]
                 out += [piece for piece in _HMM_SKIP.split(token) if piece]
-            else:
-                out.append(token)
+                done = n + 1
+        if not done:
+            return tokens
+        out += tokens[done:]
         return out
 
     def cut(self, text: str) -> list[str]:
@@ -457,6 +463,34 @@ class Segmenter:
         if not text:
             return []
         return _merge_quantities(self.cut_raw(text))
+
+    def _cut_flat(self, texts: Sequence[str]) -> tuple[list[str], list[int]]:
+        """:meth:`cut` of every text, as one flat list and the number of tokens of each text.
+
+        The texts are cut in one backend call, joined by line breaks: jieba never joins a
+        line break to its neighbours, so the tokens are those of each text cut alone (the
+        texts must hold no line breaks of their own; otherwise each is cut alone).
+        """
+        import numpy as np
+
+        texts = [self._check(text) for text in texts]
+        if any("\n" in text or "\r" in text for text in texts):
+            pieces = [self.cut(text) for text in texts]
+            return [token for piece in pieces for token in piece], [len(piece) for piece in pieces]
+        joined = "\n".join(texts)
+        tokens = self.cut_raw(joined) if joined else []
+        digits = _token_offsets(joined, tokens, lambda first, _: (first >= 48) & (first <= 57))
+        tokens = _merge_quantities(tokens, digits)
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+        starts = np.cumsum(lengths) - lengths
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        # a line break is always a token of its own: those are the separators
+        separator = codes[starts] == 10 if len(tokens) else np.zeros(0, dtype=bool)
+        text_of_token = np.cumsum(separator)[~separator]
+        counts = np.bincount(text_of_token, minlength=len(texts)).tolist()
+        flat = tokens if not separator.any() else [t for t, sep in zip(tokens, separator.tolist(), strict=True)
+                                                    if not sep]
+        return flat, counts
 
     def _keep(self, token: str) -> bool:
         known = self._kept.get(token)
@@ -508,11 +542,15 @@ class Segmenter:
         return [(w, "m" if token_kind(w) == "number" else flags.get(w, "x")) for w in merged]
 
 
-def _merge_quantities(tokens: list[str]) -> list[str]:
-    """Join a number with the unit tokens after it (380 + 亿元, 3800 + 余个)."""
+def _merge_quantities(tokens: list[str], starts: Sequence[int] | None = None) -> list[str]:
+    """Join a number with the unit tokens after it (380 + 亿元, 3800 + 余个).
+
+    ``starts`` are the positions of the tokens that begin with a digit, when the caller knows them.
+    """
     # most paragraphs hold few numbers: find them first instead of testing every token
-    starts = [i for i, token in enumerate(tokens) if "0" <= token[0] <= "9"]
-    if not starts:
+    if starts is None:
+        starts = [i for i, token in enumerate(tokens) if "0" <= token[0] <= "9"]
+    if not len(starts):
         return tokens
     out: list[str] = []
     i = 0
@@ -535,6 +573,23 @@ def _merge_quantities(tokens: list[str]) -> list[str]:
     return out
 
 
+def _token_offsets(text: str, tokens: list[str], select) -> list[int]:
+    """Positions of the tokens for which ``select(first code point, lengths)`` holds, found
+    with numpy over the whole token list rather than a Python test per token.
+
+    ``tokens`` must join to ``text`` (the backends are lossless); otherwise every token is
+    returned, and the caller's own per-token test decides.
+    """
+    import numpy as np
+
+    if not tokens:
+        return []
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    ends = np.cumsum(lengths)
+    if int(ends[-1]) != len(text):
+        return list(range(len(tokens)))
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return np.flatnonzero(select(codes[ends - lengths], lengths)).tolist()
 
 
 @lru_cache(maxsize=1)

@@ -331,31 +331,8 @@ def _preamble_end(lines: list[str]) -> int:
     return end if end < len(lines) else 0
 
 
-def parse_report(text: str, report_id: str = "report", year: int | None = None) -> pd.DataFrame:
-    """One row per paragraph with its part, section, lead phrase and text.
-
-    ``part_no`` is 0 for the preamble (title lines and the opening address);
-    ``section_no`` is missing outside numbered sections. Once a part's closing address
-    (a paragraph opening with 各位代表) begins, the paragraphs after it belong to the
-    part, not to its last section. ``part_year`` is the year a part speaks about and
-    ``part_years`` the span (``2017–2021`` for a five-year review; see :func:`part_years`);
-    the report's year is ``year`` or the first year in the title lines.
-
-    Parts are ``一、`` lines, ``第一部分`` lines, or unnumbered part headings standing
-    alone; sections are the next numbering level inside a part (``（一）``, or ``一、``
-    under 部分 and unnumbered parts, or Arabic ``1.``/``（1）``). An inline section
-    (``（一）标题句。正文…``) takes its first sentence as the title and keeps the line,
-    without its number, as paragraph text. A report whose parts cannot be found is read
-    as one part of kind ``unknown`` with a :class:`StructureWarning`; nothing raises.
-
-    Example:
-        >>> df = parse_report("报告\\n一、2023年工作回顾\\n（一）保水\\n水库守护全面提质。加强保水。", "r", 2024)
-        >>> row = df.iloc[-1]
-        >>> int(row.part_no), row.part_kind, int(row.part_year), int(row.section_no), row.lead
-        (1, 'review', 2023, 1, '水库守护全面提质')
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"parse_report expects str, got {type(text).__name__}")
+def _paragraph_rows(text: str, report_id: str, year: int | None) -> list[dict]:
+    """The rows of :func:`parse_report` as dicts (the loading pipeline builds Arrow tables from them)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     report_year = _report_year(lines, year)
     marks = [_mark(line) for line in lines]
@@ -381,7 +358,7 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
                 f"{report_id}: no part headings found (一、…, 第一部分 …, or a line such as 2023年工作回顾); "
                 "read as one part of kind 'unknown'",
                 StructureWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
 
     rows = []
@@ -430,6 +407,35 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
                 "text": line,
             }
         )
+    return rows
+
+
+def parse_report(text: str, report_id: str = "report", year: int | None = None) -> pd.DataFrame:
+    """One row per paragraph with its part, section, lead phrase and text.
+
+    ``part_no`` is 0 for the preamble (title lines and the opening address);
+    ``section_no`` is missing outside numbered sections. Once a part's closing address
+    (a paragraph opening with 各位代表) begins, the paragraphs after it belong to the
+    part, not to its last section. ``part_year`` is the year a part speaks about and
+    ``part_years`` the span (``2017–2021`` for a five-year review; see :func:`part_years`);
+    the report's year is ``year`` or the first year in the title lines.
+
+    Parts are ``一、`` lines, ``第一部分`` lines, or unnumbered part headings standing
+    alone; sections are the next numbering level inside a part (``（一）``, or ``一、``
+    under 部分 and unnumbered parts, or Arabic ``1.``/``（1）``). An inline section
+    (``（一）标题句。正文…``) takes its first sentence as the title and keeps the line,
+    without its number, as paragraph text. A report whose parts cannot be found is read
+    as one part of kind ``unknown`` with a :class:`StructureWarning`; nothing raises.
+
+    Example:
+        >>> df = parse_report("报告\\n一、2023年工作回顾\\n（一）保水\\n水库守护全面提质。加强保水。", "r", 2024)
+        >>> row = df.iloc[-1]
+        >>> int(row.part_no), row.part_kind, int(row.part_year), int(row.section_no), row.lead
+        (1, 'review', 2023, 1, '水库守护全面提质')
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_report expects str, got {type(text).__name__}")
+    rows = _paragraph_rows(text, report_id, year)
     frame = pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
     return frame.astype(
         {
@@ -507,6 +513,16 @@ def report_label(region: object, year: object, report_id: object = None) -> str:
     return f"{str(region).strip()} {int(year)}"
 
 
+def _panel_values(row: dict) -> dict[str, object]:
+    """The panel columns a report's paragraphs carry, from its manifest row (blank region/level: None)."""
+    region = row.get("region")
+    region = None if region is None or pd.isna(region) else str(region).strip() or None
+    level = row.get("level")
+    level = None if level is None or pd.isna(level) else str(level).strip() or None
+    return {"year": int(row["year"]), "region": region, "level": level,
+            "label": report_label(region, row["year"], row["report_id"])}
+
+
 def corpus_paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
     """Paragraph tables of every report in a corpus, each row carrying its report's panel keys.
 
@@ -525,14 +541,8 @@ def corpus_paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
     frames = []
     for row in corpus.to_dict("records"):
         frame = parse_report(str(row["text"]), str(row["report_id"]), int(row["year"]))
-        region = row.get("region")
-        region = None if region is None or pd.isna(region) else str(region).strip() or None
-        level = row.get("level")
-        level = None if level is None or pd.isna(level) else str(level).strip() or None
-        frame.insert(1, "year", int(row["year"]))
-        frame.insert(2, "region", region)
-        frame.insert(3, "level", level)
-        frame.insert(4, "label", report_label(region, row["year"], row["report_id"]))
+        for k, (column, value) in enumerate(_panel_values(row).items(), start=1):
+            frame.insert(k, column, value)
         frames.append(frame)
     if not frames:
         empty = parse_report("", "x")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,23 +58,25 @@ def text_digest(texts: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
-def _segment(texts: Sequence[str], ids: pd.DataFrame, seg: Segmenter) -> pa.Table:
+def _segment(texts: Sequence[str], ids: pd.DataFrame | Mapping[str, Sequence[int]], seg: Segmenter) -> pa.Table:
     """Token rows of one report, without its id (the cache is shared by identical texts)."""
     import numpy as np
     import pyarrow as pa
 
     use_pos = bool(seg.drop_pos)
-    counts, numbers, words, flags = [], [], [], []
-    for text in texts:
-        if use_pos:
+    flags: list[str] = []
+    if use_pos:
+        counts, words = [], []
+        for text in texts:
             pairs = seg.pos(text)
-            tokens = [w for w, _ in pairs]
+            counts.append(len(pairs))
+            words += [w for w, _ in pairs]
             flags += [f for _, f in pairs]
-        else:
-            tokens = seg.cut(text)
-        counts.append(len(tokens))
-        numbers += range(1, len(tokens) + 1)
-        words += tokens
+    else:
+        words, counts = seg._cut_flat(texts)
+    # each token's number within its paragraph, from 1
+    ends = np.cumsum(counts, dtype="int64")
+    numbers = np.arange(1, len(words) + 1, dtype="int32") - np.repeat(ends - counts, counts).astype("int32")
     kind_code = {kind: n for n, kind in enumerate(_KINDS)}
     token_array = pa.array(words, type=pa.large_string())
     # kind and filter are decided once per distinct token, then spread by index in C
@@ -85,7 +87,7 @@ def _segment(texts: Sequence[str], ids: pd.DataFrame, seg: Segmenter) -> pa.Tabl
     keep = np.array([seg._keep(t) for t in distinct], dtype=bool)[index]
     if use_pos:
         keep = [bool(k) and f not in seg.drop_pos for k, f in zip(keep, flags, strict=True)]
-    columns = {c: pa.array(ids[c].to_numpy(dtype="int64").repeat(counts)) for c in ids.columns}
+    columns = {c: pa.array(np.asarray(ids[c], dtype="int64").repeat(counts)) for c in ids}
     columns.update({
         "token_no": pa.array(numbers, type=pa.int32()),
         "token": token_array,
@@ -128,19 +130,25 @@ def _write(path: Path, table: pa.Table) -> None:
     write_bytes_atomic(path, buffer.getvalue(), durable=False)
 
 
-def report_table(texts: Sequence[str], ids: pd.DataFrame, report_id: str, seg: Segmenter,
-                 *, cache: bool = True) -> pa.Table:
+def report_table(texts: Sequence[str], ids: pd.DataFrame | Mapping[str, Sequence[int]], report_id: str,
+                 seg: Segmenter, *, cache: bool = True, read_only: bool = False) -> pa.Table | None:
     """The token table of one report's paragraphs as an Arrow table, read from the cache or
-    segmented and cached. ``ids`` holds the paragraphs' ``part_no`` (if any) and ``para_no``."""
+    segmented and cached. ``ids`` holds the paragraphs' ``part_no`` (if any) and ``para_no``.
+    ``read_only=True`` returns None rather than segmenting when the cache lacks the report."""
+    import numpy as np
     import pyarrow as pa
 
     texts = [str(t) for t in texts]
-    ids = ids.reset_index(drop=True)
-    names = "|".join(ids.columns)
-    labels = [f"{names}\x01{tuple(key)}\x01" for key in ids.to_numpy(dtype="int64").tolist()]
+    # a DataFrame or a mapping of columns: plain int64 arrays from here on
+    ids = {str(c): np.asarray(ids[c], dtype="int64") for c in ids}
+    names = "|".join(ids)
+    keys = np.column_stack(list(ids.values())).tolist() if ids else [[] for _ in texts]
+    labels = [f"{names}\x01{tuple(key)}\x01" for key in keys]
     path = _cache_path(seg, text_digest([label + text for label, text in zip(labels, texts, strict=True)]))
     table = _read(path) if cache else None
     if table is None:
+        if read_only:
+            return None
         table = _segment(texts, ids, seg)
         if cache:
             _write(path, table)

@@ -87,7 +87,7 @@ def test_unchanged_raw_files_are_not_cleaned_or_segmented_again(panel, tmp_path,
         raise AssertionError("cleaned or segmented again although nothing changed")
 
     with monkeypatch.context() as patch:
-        patch.setattr("miyun_text.clean.clean_text", fail)
+        patch.setattr("miyun_text.clean._clean", fail)
         patch.setattr("miyun_text.tokens._segment", fail)
         patch.setattr("miyun_text.structure.corpus_paragraphs", fail)
         again = load_tables(panel, workers=1)
@@ -101,13 +101,13 @@ def test_a_changed_raw_file_errata_row_or_cleaning_code_is_cleaned_again(panel, 
     cleaned = []
     import miyun_text.clean as clean_module
 
-    original = clean_module.clean_text
+    original = clean_module._clean
 
-    def counting(raw, **kwargs):
-        cleaned.append(kwargs.get("report_id"))
-        return original(raw, **kwargs)
+    def counting(raw, errata, report_id, strict):
+        cleaned.append(report_id)
+        return original(raw, errata, report_id, strict)
 
-    monkeypatch.setattr(clean_module, "clean_text", counting)
+    monkeypatch.setattr(clean_module, "_clean", counting)
     folder = tmp_path / "changed"
     shutil.copytree(panel, folder)
     text = HUAIROU.replace("6.5%", "6.6%").encode("utf-8")
@@ -141,7 +141,7 @@ def test_an_unreadable_cache_file_is_rebuilt(panel, tmp_path, monkeypatch):
 def test_a_fully_cached_corpus_is_read_without_worker_processes(panel, tmp_path, monkeypatch):
     monkeypatch.setenv("MIYUN_TEXT_CACHE", str(tmp_path / "cache"))
     first = load_tables(panel, workers=2)
-    assert len(list((tmp_path / "cache" / "reports").glob("*.arrow"))) == len(first.corpus)
+    assert len(list((tmp_path / "cache" / "text").glob("*.arrow"))) == len(first.corpus)
 
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was started although every report is cached")
