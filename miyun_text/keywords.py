@@ -18,7 +18,7 @@ import pandas as pd
 
 from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, token_kind
 from .structure import group_columns, group_label, text_cells
-from .tokens import paragraph_tokens, token_positions
+from .tokens import _positions, paragraph_tokens
 
 __all__ = [
     "COLLOCATION_COLUMNS",
@@ -72,9 +72,13 @@ def _group_labels(frame: pd.DataFrame, by: str | Sequence[str] | None) -> list[s
         # reports share a label, the id stays beside it so their groups stay apart
         ids = frame["report_id"].astype("string")
         labels = frame["label"].astype("string").fillna(ids)
-        shared = labels.groupby(labels).transform(lambda s: ids[s.index].nunique() > 1).astype(bool)
+        n_ids = pd.DataFrame({"label": labels, "id": ids}).drop_duplicates().groupby("label")["id"].nunique()
+        shared = (labels.map(n_ids) > 1).to_numpy(dtype=bool)
         keys = keys.assign(report_id=labels.where(~shared, labels + "（" + ids + "）"))
-    return [group_label(values) for values in keys.itertuples(index=False, name=None)]
+    rows = list(keys.itertuples(index=False, name=None))
+    # one label per distinct key, not per paragraph
+    named = {key: group_label(key) for key in dict.fromkeys(rows)}
+    return [named[key] for key in rows]
 
 
 def corpus_idf(units: Sequence[Sequence[str]]) -> dict[str, float]:
@@ -217,13 +221,24 @@ def _table_tfidf(frame: pd.DataFrame, by: str | Sequence[str] | None, seg: Segme
     """TF-IDF keywords counted on a token table with array operations: the same numbers as
     the loop over paragraphs in :func:`extract_keywords`, without a Python step per token."""
     import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    pos, words = token_positions(frame, seg, tokens)
+    pos, words = _positions(frame, seg, tokens)
     label_codes, label_names = pd.factorize(pd.Series(_group_labels(frame, by), dtype=object), sort=False)
     # sorted vocabulary: token codes then order as the terms do, for the tie-break on term
-    token_codes, vocabulary = pd.factorize(words, sort=True)
-    n_terms = len(vocabulary)
-    terms = [str(t) for t in vocabulary]
+    # (Arrow sorts strings by their UTF-8 bytes, which is code point order, as Python does)
+    encoded = pa.chunked_array([words]) if isinstance(words, pa.Array) else words
+    # one memo table for all chunks: they share one dictionary
+    encoded = encoded.dictionary_encode().unify_dictionaries()
+    dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], type=words.type)
+    indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks], type=pa.int32())
+    order = pc.array_sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order))
+    token_codes = rank[indices.to_numpy()]
+    terms = dictionary.take(pa.array(order, type=pa.int64())).to_pylist()
+    n_terms = len(terms)
     in_rows = np.unique(pos.astype("int64") * n_terms + token_codes)
     doc_freq = np.bincount(in_rows % n_terms, minlength=n_terms)
     if idf == "corpus":

@@ -403,13 +403,10 @@ class Segmenter:
             >>> Segmenter().key == Segmenter().key, Segmenter().key == Segmenter(min_length=2).key
             (True, False)
         """
-        digest = hashlib.sha256()
-        settings = [
-            self.dictionary_key, self.backend, self.hmm, self.keep_numbers, self.min_length,
-            sorted(self.drop_pos), sorted(self.drop_words),
-        ]
-        digest.update(repr(settings).encode())
-        return digest.hexdigest()[:20]
+        # looked up by the settings themselves (frozensets keep their hash), so that a key
+        # asked for every report costs a dict lookup, and a changed setting a new digest
+        return _settings_key(self.dictionary_key, self.backend, self.hmm, self.keep_numbers, self.min_length,
+                             frozenset(self.drop_pos), frozenset(self.drop_words))
 
     def cut_raw(self, text: str) -> list[str]:
         """The backend's own tokens, before numbers are merged with their units."""
@@ -590,6 +587,16 @@ def _token_offsets(text: str, tokens: list[str], select) -> list[int]:
         return list(range(len(tokens)))
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     return np.flatnonzero(select(codes[ends - lengths], lengths)).tolist()
+
+
+@lru_cache(maxsize=64)
+def _settings_key(dictionary_key: str, backend: str, hmm: bool, keep_numbers: bool, min_length: int,
+                  drop_pos: frozenset[str], drop_words: frozenset[str]) -> str:
+    """The digest behind :attr:`Segmenter.key`."""
+    digest = hashlib.sha256()
+    settings = [dictionary_key, backend, hmm, keep_numbers, min_length, sorted(drop_pos), sorted(drop_words)]
+    digest.update(repr(settings).encode())
+    return digest.hexdigest()[:20]
 
 
 @lru_cache(maxsize=1)

@@ -629,7 +629,12 @@ def text_cells(paragraphs: object, caller: str = "this function", column: str = 
                          f"it has {list(paragraphs.columns)}")
     values = paragraphs[column]
     missing = values.isna()
-    for index, value in values[~missing].items():
+    # a string column, or one pandas infers as strings, needs no look at each cell
+    if isinstance(values.dtype, pd.StringDtype) or pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        cells = pd.Series(dtype=object)
+    else:
+        cells = values[~missing]
+    for index, value in cells.items():
         if not isinstance(value, str):
             raise TypeError(f"{caller}: {column} at row {index!r} is {type(value).__name__} {value!r}, not text; "
                             "fix the cell, or drop the row")

@@ -23,7 +23,7 @@ from .io import read_yaml
 from .paths import resource_path
 from .segment import Segmenter, content_segmenter
 from .structure import GROUPINGS, group_columns, group_label, text_cells
-from .tokens import token_positions
+from .tokens import _positions
 
 __all__ = [
     "GROUPINGS",
@@ -128,7 +128,11 @@ def theme_frequencies(
     grouped = paragraphs.groupby(columns, sort=False, dropna=False)
     if tokens is not None:
         group_counts = _table_counts(paragraphs, grouped.ngroup().to_numpy(), seg, tokens, term_themes, themes)
-    for n, (keys, part) in enumerate(grouped):
+        # the group keys alone, in the same order as iterating the groups, without a frame per group
+        groups = [(keys, None) for keys in grouped.size().index]
+    else:
+        groups = grouped
+    for n, (keys, part) in enumerate(groups):
         keys = keys if isinstance(keys, tuple) else (keys,)
         if tokens is None:
             words = [t for text in part["text"].astype(str) for t in seg.tokenize(text)]
@@ -164,7 +168,7 @@ def _table_counts(paragraphs: pd.DataFrame, group_of_row, seg: Segmenter, tokens
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    pos, words = token_positions(paragraphs, seg, tokens)
+    pos, words = _positions(paragraphs, seg, tokens)
     n_groups = int(group_of_row.max()) + 1 if len(group_of_row) else 0
     group = group_of_row[pos]
     totals = np.bincount(group, minlength=n_groups)
@@ -174,7 +178,7 @@ def _table_counts(paragraphs: pd.DataFrame, group_of_row, seg: Segmenter, tokens
     for n, term in enumerate(terms):
         for theme in term_themes[term]:
             incidence[n, themes.index(theme)] += 1
-    found = pc.index_in(pa.array(words), value_set=pa.array(terms, type=pa.large_string()))
+    found = pc.index_in(words, value_set=pa.array(terms, type=words.type))
     term = found.fill_null(-1).to_numpy(zero_copy_only=False)
     hit = term >= 0
     cell, count = np.unique(group[hit].astype("int64") * len(terms) + term[hit], return_counts=True)

@@ -152,7 +152,7 @@ def report_table(texts: Sequence[str], ids: pd.DataFrame | Mapping[str, Sequence
         table = _segment(texts, ids, seg)
         if cache:
             _write(path, table)
-    return table.add_column(0, "report_id", pa.array([report_id] * table.num_rows, type=pa.large_string()))
+    return table.add_column(0, "report_id", pa.repeat(pa.scalar(report_id, pa.large_string()), table.num_rows))
 
 
 def to_frame(tables: Sequence[pa.Table], seg: Segmenter) -> pd.DataFrame:
@@ -235,7 +235,15 @@ def token_positions(paragraphs: pd.DataFrame, segmenter: Segmenter, tokens: pd.D
         >>> pos.tolist(), words.tolist()
         ([0, 1, 1], ['保水', '守护', '密云水库'])
     """
+    pos, words = _positions(paragraphs, segmenter, tokens, kept=kept)
+    return pos, words.to_pandas(types_mapper={words.type: pd.StringDtype("pyarrow")}.get)
+
+
+def _positions(paragraphs: pd.DataFrame, segmenter: Segmenter, tokens: pd.DataFrame, *,
+               kept: bool = True) -> tuple[np.ndarray, pa.Array | pa.ChunkedArray]:
+    """:func:`token_positions` with the tokens as an Arrow array (selected in Arrow, not pandas)."""
     import numpy as np
+    import pyarrow as pa
 
     built_with = tokens.attrs.get("segmenter")
     if built_with is not None and built_with != segmenter.key:
@@ -248,21 +256,54 @@ def token_positions(paragraphs: pd.DataFrame, segmenter: Segmenter, tokens: pd.D
         raise ValueError(f"the token table lacks column(s) {missing}; build it from the same paragraphs")
     reports = pd.Index(pd.unique(frame["report_id"].astype(str)))
     frame_keys = _keys(frame, columns, reports)
-    all_keys = _keys(tokens, columns, reports)
+    # A token table holds each paragraph's tokens together: paragraphs are looked up once
+    # per run of tokens rather than once per token (millions of rows in a large corpus).
+    starts, run_keys = _runs(tokens, columns, reports)
+    run_pos = pd.Index(frame_keys).get_indexer(run_keys)
     rows = tokens["keep"].to_numpy(dtype=bool) if kept else np.ones(len(tokens), dtype=bool)
-    pos = pd.Index(frame_keys).get_indexer(all_keys[rows])
-    inside = pos >= 0
+    per_run = np.add.reduceat(rows, starts) if len(starts) else np.zeros(0, dtype="int64")
+    pos = np.repeat(run_pos, per_run)
     # every paragraph with text must have tokens in the table, kept or not
-    starts = np.r_[True, all_keys[1:] != all_keys[:-1]] if len(all_keys) else np.zeros(0, dtype=bool)
-    present = np.isin(frame_keys, all_keys[starts])
+    present = np.isin(frame_keys, run_keys)
     texts = frame["text"].astype(str)
     absent = ~present & (texts.str.strip() != "").to_numpy()
     if absent.any():
         first = frame.loc[absent, columns].iloc[0].tolist()
         raise ValueError(f"the token table has no tokens for paragraph {first} ({', '.join(columns)}); "
                          "build it from the same paragraphs")
-    words = tokens["token"][rows][inside].reset_index(drop=True)
-    return pos[inside], words
+    # the token column selected in Arrow: masking a pandas column of millions of strings
+    # costs far more than the counting that follows
+    column = tokens["token"]
+    # (chunks are kept: combining them would copy every string)
+    words = column.array.__arrow_array__() if hasattr(column.array, "__arrow_array__") else pa.array(column)
+    if not kept or not rows.all():
+        words = words.filter(pa.array(rows))
+    inside = pos >= 0
+    if not inside.all():  # tokens of paragraphs the measure does not look at
+        words = words.filter(pa.array(inside))
+        pos = pos[inside]
+    return pos, words
+
+
+def _runs(tokens: pd.DataFrame, columns: list[str], reports: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of rows of one paragraph starts, and that paragraph's key (as in :func:`_keys`)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(tokens)
+    if not n:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    change = np.zeros(n, dtype=bool)
+    change[0] = True
+    ids = pa.array(tokens["report_id"].astype("string[pyarrow]"))
+    change[1:] |= pc.fill_null(pc.not_equal(ids[1:], ids[:-1]), True).to_numpy(zero_copy_only=False)
+    numbers = {c: tokens[c].to_numpy(dtype="int64") for c in columns[1:]}
+    for values in numbers.values():
+        change[1:] |= values[1:] != values[:-1]
+    starts = np.flatnonzero(change)
+    head = {"report_id": ids.take(pa.array(starts)).to_pandas(), **{c: v[starts] for c, v in numbers.items()}}
+    return starts, _keys(pd.DataFrame(head), columns, reports)
 
 
 def _keys(frame: pd.DataFrame, columns: list[str], reports: pd.Index) -> np.ndarray:
