@@ -103,6 +103,8 @@ def _carry_offsets(to_raw: list[int], text_in: str, log: list[Repair]) -> tuple[
     ``to_raw[i]`` is the raw offset of character i of the step's input; characters a
     repair wrote map to the raw offset where that repair starts.
     """
+    if not log and len(to_raw) == len(text_in) + 1:
+        return to_raw, []  # a step that changed nothing keeps the mapping as it is
     placed = [replace(r, raw_offset=to_raw[min(r.offset, len(to_raw) - 1)]) for r in log]
     spans = sorted((r.offset, len(r.before), len(r.after)) for r in log if r.before != r.after)
     out: list[int] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import itertools
 import logging
 import os
 import re
@@ -31,6 +32,7 @@ from .paths import cache_dir, resource_path
 
 if TYPE_CHECKING:
     import jieba
+    import numpy as np
 
 __all__ = [
     "BACKENDS",
@@ -371,12 +373,13 @@ class Segmenter:
         self.drop_pos = frozenset(drop_pos)
         # the filters' verdict per token: a report repeats its words many times
         self._kept: dict[str, bool] = {}
+        self._kinds: dict[str, tuple[str, bool]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         # a Segmenter sent to a worker process travels without its loaded tokenizers:
         # the worker loads its own on first use (once per process, they are cached)
         state = dict(self.__dict__)
-        state.update(_tokenizer=None, _rjieba=None, _pos_tokenizer=None, _kept={})
+        state.update(_tokenizer=None, _rjieba=None, _pos_tokenizer=None, _kept={}, _kinds={})
         return state
 
     @property
@@ -464,30 +467,52 @@ class Segmenter:
     def _cut_flat(self, texts: Sequence[str]) -> tuple[list[str], list[int]]:
         """:meth:`cut` of every text, as one flat list and the number of tokens of each text.
 
+        Example:
+            >>> Segmenter()._cut_flat(["增长4.5%", "", "保水"])
+            (['增长', '4.5%', '保水'], [2, 0, 1])
+        """
+        text, lengths, counts = self._cut_lengths(texts)
+        ends = itertools.accumulate(lengths.tolist())
+        return [text[a:b] for a, b in itertools.pairwise(itertools.chain([0], ends))], counts
+
+    def _cut_lengths(self, texts: Sequence[str]) -> tuple[str, np.ndarray, list[int]]:
+        """:meth:`cut` of every text as the texts joined, each token's length in characters
+        and the number of tokens of each text: the tokens are consecutive slices of the join.
+
         The texts are cut in one backend call, joined by line breaks: jieba never joins a
-        line break to its neighbours, so the tokens are those of each text cut alone (the
-        texts must hold no line breaks of their own; otherwise each is cut alone).
+        line break to its neighbours, so the tokens are those of each text cut alone (texts
+        holding line breaks of their own are each cut alone).
         """
         import numpy as np
 
         texts = [self._check(text) for text in texts]
-        if any("\n" in text or "\r" in text for text in texts):
-            pieces = [self.cut(text) for text in texts]
-            return [token for piece in pieces for token in piece], [len(piece) for piece in pieces]
         joined = "\n".join(texts)
-        tokens = self.cut_raw(joined) if joined else []
-        digits = _token_offsets(joined, tokens, lambda first, _: (first >= 48) & (first <= 57))
-        tokens = _merge_quantities(tokens, digits)
-        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+        tokens = self.cut_raw(joined) if joined and not any("\n" in t or "\r" in t for t in texts) else None
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)) if tokens else None
+        # the backends are lossless, but a mismatch must not go unnoticed: cut each text alone then
+        if lengths is None or int(lengths.sum()) != len(joined):
+            pieces = [self.cut(text) for text in texts]
+            flat = [token for piece in pieces for token in piece]
+            return ("".join(flat), np.fromiter(map(len, flat), dtype=np.int64, count=len(flat)),
+                    [len(piece) for piece in pieces])
         starts = np.cumsum(lengths) - lengths
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-        # a line break is always a token of its own: those are the separators
-        separator = codes[starts] == 10 if len(tokens) else np.zeros(0, dtype=bool)
-        text_of_token = np.cumsum(separator)[~separator]
-        counts = np.bincount(text_of_token, minlength=len(texts)).tolist()
-        flat = tokens if not separator.any() else [t for t, sep in zip(tokens, separator.tolist(), strict=True)
-                                                    if not sep]
-        return flat, counts
+        first = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)[starts]
+        # a line break is always a token of its own: those are the separators; a merged
+        # quantity never takes one in (a unit is never a line break)
+        keep = first != 10
+        text_of_token = np.cumsum(~keep)
+        for start, width, merged in _merge_spans(tokens, np.flatnonzero((first >= 48) & (first <= 57)).tolist()):
+            lengths[start] = len(merged)
+            keep[start + 1 : start + 1 + width] = False
+        counts = np.bincount(text_of_token[keep], minlength=len(texts)).tolist()
+        return "".join(texts), lengths[keep], counts
+
+    def _kind_and_keep(self, token: str) -> tuple[str, bool]:
+        """:func:`token_kind` and the filters' verdict, remembered per token."""
+        known = self._kinds.get(token)
+        if known is None:
+            known = self._kinds[token] = (token_kind(token), self._keep(token))
+        return known
 
     def _keep(self, token: str) -> bool:
         known = self._kept.get(token)
@@ -547,27 +572,36 @@ def _merge_quantities(tokens: list[str], starts: Sequence[int] | None = None) ->
     # most paragraphs hold few numbers: find them first instead of testing every token
     if starts is None:
         starts = [i for i, token in enumerate(tokens) if "0" <= token[0] <= "9"]
-    if not len(starts):
+    spans = _merge_spans(tokens, starts)
+    if not spans:
         return tokens
     out: list[str] = []
+    i = 0
+    for start, width, merged in spans:
+        out += tokens[i:start]  # the tokens between numbers are copied as they are
+        out.append(merged)
+        i = start + 1 + width
+    out += tokens[i:]
+    return out
+
+
+def _merge_spans(tokens: list[str], starts: Sequence[int]) -> list[tuple[int, int, str]]:
+    """The merges :func:`_merge_quantities` makes: (position, number of unit tokens joined, merged token)."""
+    spans = []
     i = 0
     for start in starts:
         if start < i:  # joined to the number before it
             continue
-        out += tokens[i:start]  # the tokens between numbers are copied as they are
-        i = start
-        token = tokens[i]
+        i = start + 1
+        token = tokens[start]
         if _NUMBER.match(token):
             for width in (2, 1):
-                candidate = "".join(tokens[i : i + 1 + width])
-                if i + width < len(tokens) and token_kind(candidate) == "number":
-                    token = candidate
-                    i += width
+                candidate = "".join(tokens[start : start + 1 + width])
+                if start + width < len(tokens) and token_kind(candidate) == "number":
+                    spans.append((start, width, candidate))
+                    i = start + 1 + width
                     break
-        out.append(token)
-        i += 1
-    out += tokens[i:]
-    return out
+    return spans
 
 
 def _token_offsets(text: str, tokens: list[str], select) -> list[int]:

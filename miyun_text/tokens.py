@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .segment import Segmenter, token_kind
+from .segment import Segmenter
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,6 +58,24 @@ def text_digest(texts: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
+def _slices(text: str, lengths: np.ndarray) -> pa.Array:
+    """Consecutive slices of ``text`` (``lengths`` in characters) as an Arrow string array,
+    built on the text's UTF-8 bytes and byte offsets rather than from Python strings."""
+    import numpy as np
+    import pyarrow as pa
+
+    try:
+        data = text.encode("utf-8")
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate: let Arrow say what it makes of each token
+        ends = np.cumsum(lengths).tolist()
+        return pa.array([text[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)], type=pa.large_string())
+    width = 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)
+    char_bytes = np.concatenate([[0], np.cumsum(width, dtype=np.int64)])
+    offsets = char_bytes[np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])]
+    return pa.LargeStringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(data))
+
+
 def _segment(texts: Sequence[str], ids: pd.DataFrame | Mapping[str, Sequence[int]], seg: Segmenter) -> pa.Table:
     """Token rows of one report, without its id (the cache is shared by identical texts)."""
     import numpy as np
@@ -72,19 +90,22 @@ def _segment(texts: Sequence[str], ids: pd.DataFrame | Mapping[str, Sequence[int
             counts.append(len(pairs))
             words += [w for w, _ in pairs]
             flags += [f for _, f in pairs]
+        token_array = pa.array(words, type=pa.large_string())
     else:
-        words, counts = seg._cut_flat(texts)
+        text, lengths, counts = seg._cut_lengths(texts)
+        token_array = _slices(text, lengths)
     # each token's number within its paragraph, from 1
     ends = np.cumsum(counts, dtype="int64")
-    numbers = np.arange(1, len(words) + 1, dtype="int32") - np.repeat(ends - counts, counts).astype("int32")
+    numbers = np.arange(1, len(token_array) + 1, dtype="int32") - np.repeat(ends - counts, counts).astype("int32")
     kind_code = {kind: n for n, kind in enumerate(_KINDS)}
-    token_array = pa.array(words, type=pa.large_string())
     # kind and filter are decided once per distinct token, then spread by index in C
     encoded = token_array.dictionary_encode()
     index = encoded.indices.to_numpy(zero_copy_only=False)
     distinct = encoded.dictionary.to_pylist()
-    kind_codes = np.array([kind_code[token_kind(t)] for t in distinct], dtype="int8")[index]
-    keep = np.array([seg._keep(t) for t in distinct], dtype=bool)[index]
+    known = seg._kinds  # most tokens of a report were seen in earlier reports
+    kinds_and_filters = [known.get(t) or seg._kind_and_keep(t) for t in distinct]
+    kind_codes = np.array([kind_code[k] for k, _ in kinds_and_filters], dtype="int8")[index]
+    keep = np.array([k for _, k in kinds_and_filters], dtype=bool)[index]
     if use_pos:
         keep = [bool(k) and f not in seg.drop_pos for k, f in zip(keep, flags, strict=True)]
     columns = {c: pa.array(np.asarray(ids[c], dtype="int64").repeat(counts)) for c in ids}

@@ -94,3 +94,28 @@ def test_auto_backend_and_bad_backend():
     assert Segmenter().backend == "rjieba"
     with pytest.raises(ValueError, match="backend must be one of"):
         Segmenter(backend="spacy")
+
+
+_SEGMENTERS = {backend: Segmenter(backend=backend, boilerplate=True, min_length=2) for backend in ("jieba", "rjieba")}
+_LINE = st.text(_ALPHABET.filter(lambda ch: ch not in "\r\n"), max_size=30)
+
+
+@pytest.mark.parametrize("backend", ["jieba", "rjieba"])
+def test_a_report_cut_in_one_call_equals_its_paragraphs_cut_alone(text, backend):
+    seg = _SEGMENTERS[backend]
+    paragraphs = [line for line in text.split("\n") if line]
+    words, counts = seg._cut_flat(paragraphs)
+    alone = [seg.cut(p) for p in paragraphs]
+    assert counts == [len(tokens) for tokens in alone]
+    assert words == [token for tokens in alone for token in tokens]
+
+
+@pytest.mark.parametrize("backend", ["jieba", "rjieba"])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.one_of(_LINE, st.text(_ALPHABET, max_size=20)), max_size=6))
+def test_any_paragraphs_cut_in_one_call_equal_each_cut_alone(backend, texts):
+    seg = _SEGMENTERS[backend]
+    words, counts = seg._cut_flat(texts)
+    alone = [seg.cut(t) for t in texts]
+    assert counts == [len(tokens) for tokens in alone], texts
+    assert words == [token for tokens in alone for token in tokens], texts

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from miyun_text.cli import main
 from miyun_text.corpus import (
@@ -93,6 +95,46 @@ def test_chinese_text_check():
     assert "never uses" in chinese_text_problem("密云区の業務報告です。これは日本語です。ひらがなとカタカナ")
     # pinyin tone marks of a scraped page are not foreign letters
     assert chinese_text_problem("密云區(qū)生產(chǎn)總值(zhí)。") is None
+
+
+def _plain_chinese_text_problem(text: str) -> str | None:
+    """The check's definition, character by character (the package counts with whole-text passes)."""
+    import unicodedata
+    from collections import Counter
+
+    from miyun_text.clean import _common_cjk
+    from miyun_text.corpus import _CJK_CHAR, _FOREIGN, _PINYIN_VOWELS
+
+    counts = Counter(text)
+    letters = sum(n for ch, n in counts.items() if unicodedata.category(ch)[0] == "L")
+    cjk = [ch for ch in text if _CJK_CHAR.match(ch)]
+    if letters and len(cjk) < 0.3 * letters:
+        return f"only {len(cjk)} of {letters} letters are Chinese characters"
+    foreign = [ch for ch in _FOREIGN.findall(text) if ch.lower() not in _PINYIN_VOWELS]
+    if len(foreign) > 2 + 0.005 * len(cjk):
+        return f"{len(foreign)} characters a Chinese report never uses ({''.join(sorted(set(foreign))[:8])})"
+    rare = [ch for ch in cjk if not _common_cjk(ch)]
+    if len(rare) > 2 + 0.1 * len(cjk):
+        return f"{len(rare)} of {len(cjk)} Chinese characters are rare ones ({''.join(rare[:8])})"
+    spaced = sum(1 for i in range(1, len(text) - 1)
+                 if text[i] == " " and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff")
+    if spaced > 2 + 0.05 * len(cjk):
+        return f"{spaced} spaces between Chinese characters (words separated as in Korean or Japanese)"
+    return None
+
+
+# Common and rare CJK, code points the CJK blocks leave unassigned, kana, hangul, Latin-1,
+# pinyin tone vowels, spaces and punctuation.
+_MIXED = st.sampled_from(
+    list("密云区保水政府工作报告㐀䶵鿿\u9ffd\ufa6e\ufa6f丟衹嬫惌枾塤") + list("かナ한글ñÄāǜ abc，。 \n?")
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_MIXED, max_size=60))
+def test_chinese_text_check_equals_its_definition(sample):
+    chinese_text_problem.cache_clear()
+    assert chinese_text_problem(sample) == _plain_chinese_text_problem(sample)
 
 
 def test_binary_bytes_are_still_binary():

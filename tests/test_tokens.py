@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from miyun_text.keywords import extract_keywords, kwic
@@ -138,3 +140,19 @@ def test_measures_on_a_loaded_corpus_use_its_token_table(tmp_path, monkeypatch):
     tables = load_tables(FIXTURES / "corpus", workers=1)
     assert_frame_equal(theme_frequencies(tables.paragraphs, by="report", tokens=tables.tokens),
                        theme_frequencies(tables.paragraphs, by="report"))
+
+
+_CHARS = st.sampled_from([*"保水密云增长亿元，。 \u3000\t\n0123456789.%abcé", "𠀀", "𝄞", "😀", "ǖ", "\u3400"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.text(_CHARS, max_size=25), min_size=1, max_size=5))
+def test_token_rows_are_each_paragraphs_cut_whatever_the_characters(texts):
+    """Token strings are cut out of the report's UTF-8 bytes: one to four bytes a character, line breaks and all."""
+    import pandas as pd
+
+    seg = content_segmenter()
+    paras = pd.DataFrame({"report_id": "r", "para_no": range(1, len(texts) + 1), "text": texts})
+    table = token_table(paras, seg, cache=False)
+    got = [table.loc[table["para_no"] == n, "token"].tolist() for n in range(1, len(texts) + 1)]
+    assert got == [seg.cut(text) for text in texts]
