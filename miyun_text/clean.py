@@ -64,8 +64,11 @@ _PINYIN_SYLLABLE = re.compile(
 )
 _ONE_ANNOTATION = r"[(（]([a-z" + _TONED + r"]{1,7})[)）]"
 # One or more annotations in a row after a CJK character: 區(qū) and, doubled, 區(qū)(qū).
+# The pattern opens with the parenthesis (and looks back from there) so that the scan jumps
+# from one parenthesis to the next instead of testing the lookbehind at every character.
 _ANNOTATION = re.compile(
-    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])(?:[(（][a-z" + _TONED + r"]{1,7}[)）])+"
+    r"[(（](?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][(（])[a-z" + _TONED + r"]{1,7}[)）]"
+    r"(?:[(（][a-z" + _TONED + r"]{1,7}[)）])*"
 )
 _SINGLE = re.compile(_ONE_ANNOTATION)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -521,6 +524,8 @@ def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[st
     converted = _opencc().convert(text)
     if len(converted) != len(text):  # a phrase rule changed length: convert line by line
         return _to_simplified_by_line(text)
+    if converted == text and not readings and not any(trad in text for trad, _, _ in _phrase_table()):
+        return text, []  # already Simplified (most reports): nothing to decide
     chars = list(converted)
     # A line already in Simplified (every character OpenCC would change is a GB 2312
     # character, and no annotation gave a reading) is left to the phrase table only:
@@ -607,7 +612,7 @@ _PUNCT_CANDIDATE = re.compile("[\uff10-\uff19％．?─━,:;!]")
 
 
 def _punct_pass(text: str) -> str:
-    chars = list(text)
+    chars: dict[int, str] = {}  # the changes, by offset: most passes over a clean text make none
     stack: list[int] = []
     pairs: list[tuple[int, int]] = []
     for m in _PAREN_OR_LINE.finditer(text):
@@ -638,7 +643,12 @@ def _punct_pass(text: str) -> str:
             between_digits = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
             if not between_digits and (ch != ":" or _cjk_near(text, i) or _at_line_end(text, i)):
                 chars[i] = _FULL[ch]
-    return "".join(chars)
+    if not chars:
+        return text
+    out = list(text)
+    for i, ch in chars.items():
+        out[i] = ch
+    return "".join(out)
 
 
 def _at_line_end(text: str, i: int) -> bool:
@@ -673,7 +683,6 @@ def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
         if converted == current:
             break
         current = converted
-    chars = list(current)
     repairs: list[Repair] = [
         Repair(i, a, b, "punct", "GB/T 15834: box-drawing line used as a dash" if a in _DASHES
                else "numbers in ASCII digits (4.5%)" if a in _WIDE_DIGITS or a in "％．"
@@ -681,7 +690,7 @@ def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
         for start, end in _diff_spans(text, current)
         for i, a, b in zip(range(start, end), text[start:end], current[start:end], strict=True)
     ]
-    result = "".join(chars)
+    result = current
     kept, offset = [], 0
     space = " \t\u3000"
     for line in result.split("\n"):
