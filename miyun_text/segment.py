@@ -67,6 +67,9 @@ _RUST_ONLY_HAN = re.compile(
 # (finalseg.re_skip: 0 | . | X for "0.X"); jieba-rs keeps the run whole.
 _ASCII_RUN = re.compile(r"^[a-zA-Z0-9+#&._%\-]{2,}$")
 _ASCII_PAIR = re.compile(r"[a-zA-Z0-9+#&._%\-]{2}")
+# jieba's own blocks (its ``re_han_default``), and the repeats inside one where two cuts can tie.
+_JIEBA_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
+_TIE_PRONE = re.compile(r"([\u4E00-\u9FD5])\1\1|([\u4E00-\u9FD5]{2})\2")
 _HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
 
@@ -416,16 +419,34 @@ class Segmenter:
         if self.backend == "rjieba":
             if self._rjieba is None:
                 self._rjieba = _load_rjieba(tuple(self.entries))
-            if _RUST_ONLY_HAN.search(text) is None:
+            if _RUST_ONLY_HAN.search(text) is None and _TIE_PRONE.search(text) is None:
                 return self._fast_cut(text)
             out: list[str] = []
             for n, piece in enumerate(_RUST_ONLY_HAN.split(text)):
                 if n % 2:
                     out.append(piece)
                 elif piece:
-                    out += self._fast_cut(piece)
+                    out += self._cut_blocks(piece)
             return out
         return self.tokenizer.lcut(text, HMM=self.hmm)
+
+    def _cut_blocks(self, text: str) -> list[str]:
+        """rjieba's cut, except for the blocks where a tie can decide the cut.
+
+        Where two cuts of a block score exactly the same (密密密: 密密|密 or 密|密密), the
+        winner depends on how floating-point sums round, and jieba-rs adds in another order
+        than jieba: those blocks (a character three times in a row, or two characters twice)
+        are cut by jieba itself, the reference. Both cut block by block, so the rest is unchanged.
+        """
+        if _TIE_PRONE.search(text) is None:
+            return self._fast_cut(text)
+        out: list[str] = []
+        for n, block in enumerate(_JIEBA_BLOCK.split(text)):
+            if n % 2 and _TIE_PRONE.search(block):
+                out += self.tokenizer.lcut(block, HMM=self.hmm)
+            elif block:
+                out += self._fast_cut(block)
+        return out
 
     @staticmethod
     def _check(text: object) -> str:
