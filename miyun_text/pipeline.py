@@ -200,7 +200,17 @@ def _one_report(job: tuple):
             _write_text(text_path, *hit)
     text, repairs, paragraphs, encoding, extraction = hit
     tokens = report_table(*_token_inputs(paragraphs), record["report_id"], seg, cache=cache)
-    return text, repairs, paragraphs, tokens, encoding, extraction
+    # the report id column is the one value repeated: it is put back where the results arrive
+    return text, repairs, paragraphs, tokens.drop_columns(["report_id"]), encoding, extraction
+
+
+def _with_report_id(tokens: pa.Table, report_id: str) -> pa.Table:
+    """A report's token table with its ``report_id`` column first (added where it is missing)."""
+    import pyarrow as pa
+
+    if "report_id" in tokens.column_names:
+        return tokens
+    return tokens.add_column(0, "report_id", pa.repeat(pa.scalar(report_id, pa.large_string()), tokens.num_rows))
 
 
 def _cached_report(record: dict, text_path: Path, seg: Segmenter) -> tuple | None:
@@ -307,7 +317,8 @@ def load_tables(
         from .tokens import to_frame
 
         paragraphs = pa.concat_tables([r[2] for r in results]).to_pandas()
-        tokens = to_frame([r[3] for r in results], seg)
+        tokens = to_frame([_with_report_id(r[3], report_id) for r, report_id in zip(results, corpus["report_id"],
+                                                                                   strict=True)], seg)
     else:
         from .structure import corpus_paragraphs
         from .tokens import token_table
