@@ -177,8 +177,8 @@ def _token_inputs(paragraphs: pa.Table) -> tuple[list[str], dict]:
 _SHARED: dict[str, object] = {}
 
 
-def _share(seg: Segmenter, folder: Path | None, cache: bool, strict: bool, errata_columns: list[str]) -> None:
-    _SHARED.update(seg=seg, folder=folder, cache=cache, strict=strict,
+def _share(seg: Segmenter, cache: bool, strict: bool, errata_columns: list[str]) -> None:
+    _SHARED.update(seg=seg, cache=cache, strict=strict,
                    no_errata=pd.DataFrame({c: pd.Series(dtype="object") for c in errata_columns}))
 
 
@@ -281,7 +281,7 @@ def load_tables(
         results.append(hit)
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    shared = (seg, folder_cache, cache, strict, list(errata.columns))
+    shared = (seg, cache, strict, list(errata.columns))
     if n_workers == 1:
         _share(*shared)
         done = [_one_report(job) for _, job in jobs]
