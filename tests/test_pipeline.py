@@ -153,7 +153,7 @@ def test_a_fully_cached_corpus_is_read_without_worker_processes(panel, tmp_path,
     assert again.corpus["encoding"].tolist() == first.corpus["encoding"].tolist()
 
 
-def test_another_segmenter_or_a_changed_raw_file_never_reads_a_stale_bundle(panel, tmp_path, monkeypatch):
+def test_another_segmenter_or_a_changed_raw_file_never_reads_a_stale_cache(panel, tmp_path, monkeypatch):
     from miyun_text.segment import Segmenter
 
     monkeypatch.setenv("MIYUN_TEXT_CACHE", str(tmp_path / "cache"))
@@ -162,7 +162,7 @@ def test_another_segmenter_or_a_changed_raw_file_never_reads_a_stale_bundle(pane
     tables = load_tables(panel, workers=1, segmenter=other)
     assert_frame_equal(tables.tokens, token_table(tables.paragraphs, other, cache=False))
     assert not tables.tokens.loc[tables.tokens["keep"], "token"].str.len().lt(3).any()
-    # a raw file changed behind the manifest's back is still refused, bundle or not
+    # a raw file changed behind the manifest's back is still refused, cached or not
     folder = tmp_path / "changed"
     shutil.copytree(panel, folder)
     load_tables(folder, workers=1)
