@@ -159,7 +159,13 @@ def test_another_segmenter_or_a_changed_raw_file_never_reads_a_stale_cache(panel
     monkeypatch.setenv("MIYUN_TEXT_CACHE", str(tmp_path / "cache"))
     load_tables(panel, workers=1)
     other = Segmenter(boilerplate=True, min_length=3)
-    tables = load_tables(panel, workers=1, segmenter=other)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("cleaned again although only the Segmenter changed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("miyun_text.clean._clean", fail)
+        tables = load_tables(panel, workers=1, segmenter=other)
     assert_frame_equal(tables.tokens, token_table(tables.paragraphs, other, cache=False))
     assert not tables.tokens.loc[tables.tokens["keep"], "token"].str.len().lt(3).any()
     # a raw file changed behind the manifest's back is still refused, cached or not
