@@ -41,6 +41,7 @@ __all__ = [
     "external_references",
     "font_face_css",
     "navigation",
+    "notebook_pages",
     "page_characters",
     "render_notebook_page",
     "standalone_page",
@@ -243,6 +244,84 @@ def render_notebook_page(notebook, title: str, nav: str, *, with_code: bool) -> 
     return body
 
 
+# Metadata that records how and when a notebook ran (papermill's timings, the execution
+# record): it changes on every run but is never shown, so pages are rendered without it.
+_RUN_METADATA = ("papermill", "miyun_text")
+_RUN_CELL_METADATA = ("papermill", "execution")
+
+
+def _shown_notebook(notebook):
+    """A copy of ``notebook`` without the metadata of its run."""
+    import copy
+
+    shown = copy.deepcopy(notebook)
+    for name in _RUN_METADATA:
+        shown.metadata.pop(name, None)
+    for cell in shown.cells:
+        for name in _RUN_CELL_METADATA:
+            cell.metadata.pop(name, None)
+    return shown
+
+
+def _files_digest(paths: Sequence[Path]) -> list[tuple[str, str]]:
+    found = []
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        found += [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files]
+    return found
+
+
+@lru_cache(maxsize=1)
+def _site_digest() -> str:
+    """What decides a notebook page besides the notebook: this module, the template, the font,
+    and the installed packages (nbconvert, its filters, fontTools)."""
+    import json
+
+    from .build import installed_distributions
+
+    parts = [_files_digest([Path(__file__), _TEMPLATES, _font_file()]), list(installed_distributions())]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def _pages_cache() -> Path:
+    return cache_dir() / "pages"
+
+
+def notebook_pages(notebook, title: str, report_nav: str, code_nav: str) -> tuple[str, str]:
+    """The two finished pages of an executed notebook: the report (code hidden) and the page with code.
+
+    Both carry the same embedded font subset (the characters of either). They are cached
+    under the cache folder by the notebook's content (without the metadata of its run),
+    the title, the headers and the site's code, template, font and packages, so an
+    unchanged notebook gives the same bytes again without nbconvert.
+
+    Example:
+        >>> import nbformat
+        >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 保水")])
+        >>> report, code = notebook_pages(nb, "保水", "<nav></nav>", "<nav></nav>")
+        >>> report.count("@font-face"), 'lang="zh-CN"' in code
+        (1, True)
+    """
+    import json
+
+    import nbformat
+
+    shown = _shown_notebook(notebook)
+    head = json.dumps([_site_digest(), title, report_nav, code_nav], ensure_ascii=False)
+    key = hashlib.sha256((head + "\n" + nbformat.writes(shown)).encode("utf-8")).hexdigest()
+    files = (_pages_cache() / f"{key}.report.html", _pages_cache() / f"{key}.html")
+    if all(f.is_file() for f in files):
+        return files[0].read_bytes().decode("utf-8"), files[1].read_bytes().decode("utf-8")
+    report = render_notebook_page(shown, title, report_nav, with_code=False)
+    code = render_notebook_page(shown, title, code_nav, with_code=True)
+    # one font for both versions of a notebook: the same characters, built once
+    chars = page_characters(report + code)
+    pages = embed_font(report, chars), embed_font(code, chars)
+    for page, file in zip(pages, files, strict=True):
+        write_bytes_atomic(file, page.encode("utf-8"), durable=False)
+    return pages
+
+
 def standalone_page(title: str, body: str, nav: str, *, style: str = "", script: str = "") -> str:
     """A page of the site outside the notebooks (index, explorer) in the same frame.
 
@@ -433,16 +512,14 @@ def write_site(
     codes = [Page(e["code"], e["title"] + "（含代码）") for e in entries]
     written: list[Path] = []
     for k, e in enumerate(entries):
-        pages = {}
+        navs = {}
         for with_code, chain, other, label in ((False, reports, e["code"], "含代码 with code"),
                                                (True, codes, e["report"], "仅报告 report only")):
-            nav = navigation(index, chain[k - 1] if k > 0 else index, chain[k + 1] if k + 1 < len(chain) else None,
-                             extra=[(other, label)])
-            pages[with_code] = render_notebook_page(e["notebook"], e["title"], nav, with_code=with_code)
-        # one font for both versions of a notebook: the same characters, built once
-        chars = page_characters(pages[False] + pages[True])
-        written.append(_finish(embed_font(pages[False], chars), folder / e["report"]))
-        written.append(_finish(embed_font(pages[True], chars), folder / e["code"]))
+            navs[with_code] = navigation(index, chain[k - 1] if k > 0 else index,
+                                         chain[k + 1] if k + 1 < len(chain) else None, extra=[(other, label)])
+        report, code = notebook_pages(e["notebook"], e["title"], navs[False], navs[True])
+        written.append(_finish(report, folder / e["report"]))
+        written.append(_finish(code, folder / e["code"]))
     if explorer:
         from .explorer import explorer_page
 
