@@ -251,15 +251,26 @@ _RUN_CELL_METADATA = ("papermill", "execution")
 
 
 def _shown_notebook(notebook):
-    """A copy of ``notebook`` without the metadata of its run."""
+    """A copy of ``notebook`` holding only what its pages show.
+
+    Left out: the metadata of its run, and the plain-text form of an output that also has
+    one the page shows instead (it holds memory addresses such as ``<Styler at 0x7f…>``,
+    different on every run).
+    """
     import copy
 
+    priority = _exporter(False).config.NbConvertBase.display_data_priority
+    richer = set(priority[: priority.index("text/plain")]) if "text/plain" in priority else set()
     shown = copy.deepcopy(notebook)
     for name in _RUN_METADATA:
         shown.metadata.pop(name, None)
     for cell in shown.cells:
         for name in _RUN_CELL_METADATA:
             cell.metadata.pop(name, None)
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data and "text/plain" in data and richer & set(data):
+                del data["text/plain"]
     return shown
 
 

@@ -74,7 +74,10 @@ def _executed_notebook(text: str, started: str = "2024-01-04T08:00:00"):
     cell = nbformat.v4.new_code_cell("print('保水')", execution_count=1)
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="保水\n"),
                     nbformat.v4.new_output("display_data", data={
-                        "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": "<Figure>"})]
+                        "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": "<Figure>"}),
+                    nbformat.v4.new_output("execute_result", execution_count=1, data={
+                        "text/html": "<table><tr><td>保水</td></tr></table>",
+                        "text/plain": f"<Styler at 0x7f{started[:4]}>"})]
     cell.metadata["papermill"] = {"start_time": started, "duration": 0.5}
     heading = nbformat.v4.new_markdown_cell(f"# {text}\n\n密云水库。")
     heading.id, cell.id = "heading", "figure"  # as in a saved notebook (new cells get random ids)
@@ -103,7 +106,7 @@ def test_notebook_pages_are_cached_and_byte_identical_to_a_fresh_render(tmp_path
     first = site.notebook_pages(_executed_notebook("保水"), "保水", *nav)
     assert len(counted_renders) == 2 and "@font-face" in first[0] and "hl-ipython3" in first[1]
     assert "hl-ipython3" not in first[0]
-    # run again (new timings), nothing else changed: the same bytes, without nbconvert
+    # run again (new timings and memory addresses), nothing shown changed: the same bytes, without nbconvert
     again = site.notebook_pages(_executed_notebook("保水", started="2025-02-02T09:00:00"), "保水", *nav)
     assert again == first and len(counted_renders) == 2
     # an empty cache renders the same bytes
