@@ -460,24 +460,31 @@ def render_notebooks(
     """
     import sys
     import time
+    from concurrent.futures import ThreadPoolExecutor
 
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from .site import write_site
+    from .site import notebook_pages, notebook_title, page_headers, write_site
 
     paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
     html_folder, executed_folder = Path(html_dir), Path(executed_dir)
     executed_folder.mkdir(parents=True, exist_ok=True)
     tables = (html_folder / "tables").resolve()
     params = dict(parameters or {})
+    sources = [nbformat.read(path, as_version=4) for path in paths]
+    headers = page_headers([(path.stem, notebook_title(nb, path.stem)) for path, nb in zip(paths, sources,
+                                                                                           strict=True)])
     executed = []
+    # While a kernel runs a notebook, a thread renders the pages of the one before into the page
+    # cache, where write_site finds them; if it fails, write_site renders them and reports why.
     with tempfile.TemporaryDirectory(prefix="miyun-kernels-") as sockets, \
             _kernel_env("MPLBACKEND", "module://matplotlib_inline.backend_inline"), \
-            _kernel_env("MIYUN_TEXT_TABLES", str(tables)):
+            _kernel_env("MIYUN_TEXT_TABLES", str(tables)), \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="miyun-pages") as pages:
         engine_options = {} if os.name == "nt" else {"kernel_manager_class": _local_kernel_manager(sockets)}
-        for path in paths:
+        for path, source, (report_nav, code_nav) in zip(paths, sources, headers, strict=True):
             target = executed_folder / path.name
             cwd = path.parent
             key = execution_key(path, params)
@@ -486,8 +493,9 @@ def render_notebooks(
                 if progress:
                     print(f"{path.name}: unchanged, reused", file=sys.stderr, flush=True)
                 executed.append((path, notebook))
+                pages.submit(notebook_pages, notebook, notebook_title(notebook, path.stem), report_nav, code_nav)
                 continue
-            figures = params.get("figures_dir", _parameter_default(nbformat.read(path, as_version=4), "figures_dir"))
+            figures = params.get("figures_dir", _parameter_default(source, "figures_dir"))
             watched = [tables] + ([(cwd / figures).resolve()] if isinstance(figures, str) else [])
             before = _snapshot(watched)
             start = time.perf_counter()
@@ -509,4 +517,5 @@ def render_notebooks(
             if progress:
                 print(f"{path.name}: executed in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
             executed.append((path, notebook))
+            pages.submit(notebook_pages, notebook, notebook_title(notebook, path.stem), report_nav, code_nav)
     return write_site(executed, html_folder, data_dir)

@@ -42,7 +42,9 @@ __all__ = [
     "font_face_css",
     "navigation",
     "notebook_pages",
+    "notebook_title",
     "page_characters",
+    "page_headers",
     "render_notebook_page",
     "standalone_page",
     "subset_font",
@@ -485,6 +487,43 @@ def _finish(page: str, path: Path) -> Path:
     return write_bytes_atomic(path, data)
 
 
+def notebook_title(notebook, fallback: str) -> str:
+    """The notebook's title: its first ``# `` heading (``fallback`` without one).
+
+    Example:
+        >>> import nbformat
+        >>> notebook_title(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 主题")]), "02")
+        '主题'
+    """
+    return _notebook_title(notebook, fallback)
+
+
+def page_headers(notebooks: Sequence[tuple[str, str]], *, explorer: bool = True) -> list[tuple[str, str]]:
+    """The headers of each notebook's two pages, from the (stem, title) of every notebook in order.
+
+    Report pages lead from one to the next and on to the explorer; pages with code lead
+    from one to the next; each links to its other version.
+
+    Example:
+        >>> report, code = page_headers([("01_a", "甲"), ("02_b", "乙")])[1]
+        >>> 'href="explorer.html"' in report, 'href="02_b.report.html"' in code
+        (True, True)
+    """
+    index = Page("index.html", "目录")
+    reports = [Page(f"{stem}.report.html", title) for stem, title in notebooks]
+    reports += [Page("explorer.html", "检索与比较")] if explorer else []
+    codes = [Page(f"{stem}.html", title + "（含代码）") for stem, title in notebooks]
+    headers = []
+    for k, (stem, _) in enumerate(notebooks):
+        pair = []
+        for chain, other, label in ((reports, f"{stem}.html", "含代码 with code"),
+                                    (codes, f"{stem}.report.html", "仅报告 report only")):
+            pair.append(navigation(index, chain[k - 1] if k > 0 else index,
+                                   chain[k + 1] if k + 1 < len(chain) else None, extra=[(other, label)]))
+        headers.append((pair[0], pair[1]))
+    return headers
+
+
 def write_site(
     notebooks: Sequence[tuple[Path, object]],
     html_dir: str | os.PathLike[str] = "build/html",
@@ -520,15 +559,10 @@ def write_site(
                         "thumbnail": _thumbnail(notebook)})
     reports = [Page(e["report"], e["title"]) for e in entries] + ([Page("explorer.html", "检索与比较")] if explorer
                                                                   else [])
-    codes = [Page(e["code"], e["title"] + "（含代码）") for e in entries]
     written: list[Path] = []
-    for k, e in enumerate(entries):
-        navs = {}
-        for with_code, chain, other, label in ((False, reports, e["code"], "含代码 with code"),
-                                               (True, codes, e["report"], "仅报告 report only")):
-            navs[with_code] = navigation(index, chain[k - 1] if k > 0 else index,
-                                         chain[k + 1] if k + 1 < len(chain) else None, extra=[(other, label)])
-        report, code = notebook_pages(e["notebook"], e["title"], navs[False], navs[True])
+    headers = page_headers([(e["stem"], e["title"]) for e in entries], explorer=explorer)
+    for e, (report_nav, code_nav) in zip(entries, headers, strict=True):
+        report, code = notebook_pages(e["notebook"], e["title"], report_nav, code_nav)
         written.append(_finish(report, folder / e["report"]))
         written.append(_finish(code, folder / e["code"]))
     if explorer:

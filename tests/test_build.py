@@ -101,6 +101,7 @@ def fake_kernels(tmp_path, monkeypatch):
 
     monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
     monkeypatch.setattr(site, "write_site", lambda executed, *a, **k: [p for p, _ in executed])
+    monkeypatch.setattr(site, "notebook_pages", lambda *a, **k: ("", ""))
     monkeypatch.setattr(build, "PACKAGE_DIR", root / "package")
     monkeypatch.delenv("MIYUN_TEXT_DATA", raising=False)
 
