@@ -324,6 +324,8 @@ def notebook_pages(notebook, title: str, report_nav: str, code_nav: str) -> tupl
     key = hashlib.sha256((head + "\n" + nbformat.writes(shown)).encode("utf-8")).hexdigest()
     files = (_pages_cache() / f"{key}.report.html", _pages_cache() / f"{key}.html")
     if all(f.is_file() for f in files):
+        for f in files:
+            os.utime(f)  # recently used: kept when the cache is trimmed
         return files[0].read_bytes().decode("utf-8"), files[1].read_bytes().decode("utf-8")
     report = render_notebook_page(shown, title, report_nav, with_code=False)
     code = render_notebook_page(shown, title, code_nav, with_code=True)
@@ -332,7 +334,24 @@ def notebook_pages(notebook, title: str, report_nav: str, code_nav: str) -> tupl
     pages = embed_font(report, chars), embed_font(code, chars)
     for page, file in zip(pages, files, strict=True):
         write_bytes_atomic(file, page.encode("utf-8"), durable=False)
+    _trim_cache(_pages_cache(), PAGES_KEPT)
     return pages
+
+
+PAGES_KEPT = 128
+
+
+def _trim_cache(folder: Path, keep: int) -> None:
+    """Remove all but the ``keep`` most recently used pages: every change of a notebook's
+    outputs or of the site's code adds pages that will never be asked for again."""
+    found = []
+    for path in folder.glob("*.html"):
+        try:
+            found.append((path.stat().st_mtime_ns, path.name, path))
+        except FileNotFoundError:
+            pass
+    for _, _, path in sorted(found, reverse=True)[keep:]:
+        path.unlink(missing_ok=True)
 
 
 def standalone_page(title: str, body: str, nav: str, *, style: str = "", script: str = "") -> str:

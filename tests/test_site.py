@@ -140,3 +140,16 @@ def test_site_from_cached_pages_equals_a_fresh_site_and_the_index_date_stays_rig
     assert all(warm[name] == fresh[name] for name in warm if name != "index.html")
     assert "构建日期 built 2024-01-04".encode() in fresh["index.html"]
     assert "构建日期 built 2025-01-02".encode() in warm["index.html"]
+
+
+def test_the_pages_cache_keeps_the_most_recently_used(tmp_path, monkeypatch, counted_renders):
+    monkeypatch.setattr(site, "PAGES_KEPT", 4)
+    nav = ("<nav></nav>", "<nav></nav>")
+    first = site.notebook_pages(_executed_notebook("保水"), "保水", *nav)
+    site.notebook_pages(_executed_notebook("治水"), "治水", *nav)
+    site.notebook_pages(_executed_notebook("保水"), "保水", *nav)  # used again: newest
+    site.notebook_pages(_executed_notebook("兴水"), "兴水", *nav)
+    assert len(list((tmp_path / "pages").iterdir())) == 4 and len(counted_renders) == 6
+    assert site.notebook_pages(_executed_notebook("保水"), "保水", *nav) == first and len(counted_renders) == 6
+    site.notebook_pages(_executed_notebook("治水"), "治水", *nav)
+    assert len(counted_renders) == 8  # the least recently used pair was removed
