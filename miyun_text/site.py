@@ -323,10 +323,12 @@ def notebook_pages(notebook, title: str, report_nav: str, code_nav: str) -> tupl
     head = json.dumps([_site_digest(), title, report_nav, code_nav], ensure_ascii=False)
     key = hashlib.sha256((head + "\n" + nbformat.writes(shown)).encode("utf-8")).hexdigest()
     files = (_pages_cache() / f"{key}.report.html", _pages_cache() / f"{key}.html")
-    if all(f.is_file() for f in files):
+    try:
         for f in files:
             os.utime(f)  # recently used: kept when the cache is trimmed
         return files[0].read_bytes().decode("utf-8"), files[1].read_bytes().decode("utf-8")
+    except FileNotFoundError:  # not cached yet, or trimmed meanwhile by another build
+        pass
     report = render_notebook_page(shown, title, report_nav, with_code=False)
     code = render_notebook_page(shown, title, code_nav, with_code=True)
     # one font for both versions of a notebook: the same characters, built once

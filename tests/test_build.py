@@ -212,3 +212,23 @@ def test_a_damaged_executed_copy_is_executed_again(fake_kernels):
     render()
     (root / "build" / "executed" / "01_first.ipynb").write_bytes(b"{not json")
     assert render() == ["01_first"]
+
+
+def test_render_command_passes_force_and_quiet(fake_kernels, monkeypatch, capsys):
+    from miyun_text.cli import main
+
+    root, render = fake_kernels
+    render()
+    notebooks = [str(p) for p in sorted((root / "notebooks").glob("*.ipynb"))]
+    html = str(root / "build" / "html")
+    monkeypatch.chdir(root)  # the executed copies go to build/executed, as render() puts them
+    capsys.readouterr()
+    assert main(["render", *notebooks, "--html", html]) == 0
+    assert capsys.readouterr().err.count("unchanged, reused") == 2
+    executed = root / "build" / "executed" / "01_first.ipynb"
+    before = executed.stat().st_ino, executed.stat().st_mtime_ns
+    assert main(["render", *notebooks, "--html", html, "--force", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    assert (executed.stat().st_ino, executed.stat().st_mtime_ns) != before  # executed again
+    assert main(["render", *notebooks, "--html", html]) == 0
+    assert capsys.readouterr().err.count("unchanged, reused") == 2
