@@ -82,11 +82,11 @@ def test_html_has_no_errors_and_embeds_images(rendered):
 
 
 def test_notebooks_show_the_figure_files_without_drawing_them_again(rendered):
-    """Each figure a notebook shows is the PNG it wrote, once, after the cell's other outputs."""
+    """Each figure a notebook shows is the PNG it wrote (at screen size), once, after the cell's other outputs."""
     import base64
 
     out, _ = rendered
-    written = {p.read_bytes() for p in (out / "figures").glob("*.png")}
+    written = {plots.screen_png(p.read_bytes(), 100 / 150) for p in (out / "figures").glob("*.png")}
     shown = []
     for nb in NOTEBOOKS:
         for cell in nbformat.read(out / "executed" / nb.name, as_version=4).cells:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from fontTools.ttLib import TTFont
+from PIL import ImageChops
 
 from miyun_text import plots
 from miyun_text.build import make_figures
@@ -216,9 +218,16 @@ def test_show_displays_the_written_png_at_the_end_of_the_cell(tmp_path, monkeypa
     assert not plt.fignum_exists(first.number) and not plt.fignum_exists(second.number)
     assert shown == []  # nothing before the cell ends, as with inline figures
     shell.events.trigger("post_execute")
-    assert [image.data for image in shown] == [(tmp_path / "a.png").read_bytes(), (tmp_path / "b.png").read_bytes()]
-    width = int.from_bytes((tmp_path / "a.png").read_bytes()[16:20], "big")
-    assert shown[0].width == round(width * 100 / 150) == round(first.get_figwidth() * 100)
+    assert [image.data for image in shown] == [plots.screen_png((tmp_path / f"{n}.png").read_bytes(), 100 / 150)
+                                               for n in ("a", "b")]
+    from PIL import Image
+
+    with Image.open(io.BytesIO(shown[0].data)) as screen, Image.open(tmp_path / "a.png") as saved:
+        assert screen.size == (round(first.get_figwidth() * 100), round(first.get_figheight() * 100))
+        assert screen.mode == "RGB" and saved.mode == "RGBA"  # opaque: no alpha channel to carry
+        # the same picture: the saved file averaged down differs from the copy shown by little
+        diff = ImageChops.difference(saved.convert("RGB").resize(screen.size, Image.Resampling.BOX), screen)
+        assert max(hi for _, hi in diff.getextrema()) <= 1
     shell.events.trigger("post_execute")  # the next cell shows nothing more
     assert len(shown) == 2 and shell.events.callbacks["post_execute"] == []
 
