@@ -363,8 +363,11 @@ def execution_key(notebook_path: str | os.PathLike[str], parameters: dict | None
     kernel inherits (read from this process, whose environment the kernel gets).
 
     Example:
-        >>> len(execution_key("notebooks/01_corpus_and_cleaning.ipynb"))  # doctest: +SKIP
-        64
+        >>> import nbformat, pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "01_a.ipynb"
+        >>> nbformat.write(nbformat.v4.new_notebook(), path)
+        >>> len(execution_key(path)), execution_key(path) == execution_key(path, {"top_k": 5})
+        (64, False)
     """
     import hashlib
     import json
