@@ -499,7 +499,7 @@ def render_notebooks(
                 pages.submit(notebook_pages, notebook, notebook_title(notebook, path.stem), report_nav, code_nav)
                 continue
             figures = params.get("figures_dir", _parameter_default(source, "figures_dir"))
-            watched = [tables] + ([(cwd / figures).resolve()] if isinstance(figures, str) else [])
+            watched = [tables] + ([(cwd / figures).resolve()] if isinstance(figures, (str, os.PathLike)) else [])
             before = _snapshot(watched)
             start = time.perf_counter()
             try:

@@ -201,7 +201,7 @@ def test_parameters_and_the_data_folder_they_name_decide_too(fake_kernels, tmp_p
     (other / "raw" / "a_2024.txt").write_bytes(b"\xe5\x85\xb4")
     assert render(parameters=params) == ["01_first", "02_second"]
     # figures written where the parameter says are the ones checked
-    params["figures_dir"] = str(tmp_path / "figs")
+    params["figures_dir"] = tmp_path / "figs"
     assert render(parameters=params) == ["01_first", "02_second"]
     (tmp_path / "figs" / "01_first.png").unlink()
     assert render(parameters=params) == ["01_first"]
