@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.10+ and make:
 #   make report   set up .venv, build data/processed/, execute the notebooks, write figures/ and build/html/
+#                 (make report FORCE=1 executes even the notebooks that have not changed)
 #   make test     set up .venv the same way and run ruff and the whole test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -22,8 +23,9 @@ setup: $(STAMP)
 data: $(STAMP)
 	$(BIN)/miyun-text clean
 
+# FORCE=1 executes every notebook; otherwise an unchanged notebook's last run is reused
 notebooks: data
-	$(BIN)/miyun-text render
+	$(BIN)/miyun-text render $(if $(FORCE),--force)
 
 report: notebooks
 	@echo "Open build/html/index.html"

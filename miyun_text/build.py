@@ -9,10 +9,12 @@ through the same plotting functions that :func:`make_figures` calls.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +23,8 @@ from .errors import NotebookExecutionError
 from .io import write_csv, write_text_atomic
 from .paths import find_data_dir
 
-__all__ = ["build_processed", "make_figures", "notebook_paths", "render_notebooks", "section_table",
-           "standard_figures"]
+__all__ = ["build_processed", "execution_key", "installed_distributions", "make_figures", "notebook_paths",
+           "render_notebooks", "section_table", "standard_figures"]
 
 
 def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> dict[str, Path]:
@@ -258,6 +260,179 @@ def _kernel_env(name: str, value: str):
             os.environ[name] = previous
 
 
+EXECUTION_METADATA = "miyun_text"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _tree_digest(folder: Path, skip: Callable[[Path], bool] = lambda p: False) -> list[tuple[str, str]]:
+    """(relative path, sha256) of every file below ``folder``, sorted; hidden files and caches left out."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(part.startswith(".") or part == "__pycache__" for part in rel.parts) or skip(rel):
+            continue
+        if path.is_file():
+            found.append((rel.as_posix(), _sha256(path)))
+    return found
+
+
+@lru_cache(maxsize=1)
+def installed_distributions() -> tuple[str, ...]:
+    """``name==version`` of every installed distribution, sorted: part of what decides a notebook's output.
+
+    Example:
+        >>> any(d.startswith("pandas==") for d in installed_distributions())
+        True
+    """
+    from importlib import metadata
+
+    names = set()
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"] or ""
+        names.add(f"{re.sub(r'[-_.]+', '-', name).lower()}=={dist.version}")
+    return tuple(sorted(names))
+
+
+def _package_files() -> list[tuple[str, str]]:
+    return _tree_digest(PACKAGE_DIR, skip=lambda rel: rel.suffix == ".pyc")
+
+
+def _data_files(folder: Path | None) -> list[tuple[str, str]]:
+    """The data folder's inputs: its own files (reports.csv, errata.csv) and every raw file.
+
+    data/processed/ is left out: it is built from these by the package.
+    """
+    if folder is None or not folder.is_dir():
+        return []
+    top = [(p.name, _sha256(p)) for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
+    raw = folder / "raw"
+    return top + ([(f"raw/{rel}", sha) for rel, sha in _tree_digest(raw)] if raw.is_dir() else [])
+
+
+def _parameter_default(notebook, name: str) -> object:
+    """The literal value the notebook's ``parameters`` cell gives ``name`` (None when it gives none)."""
+    import ast
+
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                return None
+            for node in tree.body:
+                if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name
+                                                        for t in node.targets):
+                    try:
+                        return ast.literal_eval(node.value)
+                    except ValueError:
+                        return None
+    return None
+
+
+def _kernel_data_dir(cwd: Path, parameters: dict) -> Path | None:
+    """The data folder the notebook's kernel will read: its ``data_dir`` parameter, else the one
+    found from its folder as the kernel finds it (None when there is none)."""
+    from .errors import MissingFileError
+
+    chosen = parameters.get("data_dir")
+    if chosen:
+        return (cwd / chosen).resolve()
+    try:
+        return find_data_dir(cwd).resolve()
+    except MissingFileError:
+        return None
+
+
+def execution_key(notebook_path: str | os.PathLike[str], parameters: dict | None = None) -> str:
+    """The sha256 of everything that decides what executing a notebook gives.
+
+    It covers the notebook file's bytes, the parameters, every file of the package (its
+    modules and resources), the data folder's inputs (its own files such as reports.csv
+    and errata.csv, and every raw file), the Python version, the installed distributions,
+    and the ``MIYUN_TEXT_*`` (and matplotlib backend and hash seed) environment the
+    kernel inherits (read from this process, whose environment the kernel gets).
+
+    Example:
+        >>> import nbformat, pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "01_a.ipynb"
+        >>> nbformat.write(nbformat.v4.new_notebook(), path)
+        >>> len(execution_key(path)), execution_key(path) == execution_key(path, {"top_k": 5})
+        (64, False)
+    """
+    import hashlib
+    import json
+    import sys
+
+    import nbformat
+
+    path = Path(notebook_path)
+    params = dict(parameters or {})
+    data = path.read_bytes()
+    notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
+    env = {k: v for k, v in os.environ.items()
+           if k.startswith("MIYUN_TEXT_") or k in {"MPLBACKEND", "PYTHONHASHSEED"}}
+    parts = {
+        "notebook": hashlib.sha256(data).hexdigest(),
+        "parameters": params,
+        "figures_dir": params.get("figures_dir", _parameter_default(notebook, "figures_dir")),
+        "package": _package_files(),
+        "data": _data_files(_kernel_data_dir(path.parent, params)),
+        "python": [sys.version, sys.executable],
+        "distributions": list(installed_distributions()),
+        "environment": sorted(env.items()),
+    }
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _snapshot(folders: Iterable[Path]) -> dict[Path, tuple[int, int, int]]:
+    """Identity of every file in ``folders``: a file written in between (atomically, so a new
+    inode and time) differs even when its bytes are the same."""
+    seen = {}
+    for folder in folders:
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                if path.is_file() and not path.name.startswith("."):
+                    st = path.stat()
+                    seen[path] = (st.st_ino, st.st_mtime_ns, st.st_size)
+    return seen
+
+
+def _written_files(before: dict, after: dict, cwd: Path) -> dict[str, str]:
+    changed = sorted(p for p, sig in after.items() if before.get(p) != sig)
+    return {os.path.relpath(p, cwd): _sha256(p) for p in changed}
+
+
+def _reusable(target: Path, key: str, cwd: Path):
+    """The executed notebook at ``target`` if it was made under ``key`` and all it wrote is intact, else None."""
+    import nbformat
+
+    if not target.is_file():
+        return None
+    try:
+        notebook = nbformat.read(target, as_version=4)
+    except Exception:  # a damaged or half-written copy is simply executed again
+        return None
+    record = notebook.metadata.get(EXECUTION_METADATA, {})
+    if record.get("execution_key") != key:
+        return None
+    for rel, sha in record.get("outputs", {}).items():
+        path = cwd / rel
+        if not path.is_file() or _sha256(path) != sha:
+            return None
+    return notebook
+
+
 def render_notebooks(
     notebooks: Iterable[str | os.PathLike[str]] | None = None,
     html_dir: str | os.PathLike[str] = "build/html",
@@ -265,6 +440,7 @@ def render_notebooks(
     parameters: dict | None = None,
     progress: bool = True,
     data_dir: str | os.PathLike[str] | None = None,
+    force: bool = False,
 ) -> list[Path]:
     """Execute notebooks headless (papermill) and write the site: pages, index, explorer, tables.
 
@@ -275,36 +451,74 @@ def render_notebooks(
     ``<html_dir>/tables/``; :func:`miyun_text.site.write_site` renders each notebook
     twice (report with code hidden, and with code) as self-contained pages.
 
+    A notebook is executed again only when something that decides its output changed:
+    the executed copy in ``executed_dir`` records its :func:`execution_key` and the
+    sha256 of every file the run wrote (figures, tables), and is reused when the key is
+    the same and those files are all still there unchanged. ``force=True`` executes
+    every notebook. With ``progress`` one line per notebook says which happened.
+
     Example:
         >>> render_notebooks(["notebooks/01_corpus_and_cleaning.ipynb"])  # doctest: +SKIP
+        01_corpus_and_cleaning.ipynb: executed in 3.4 s
     """
+    import sys
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
-    from tqdm import tqdm
 
-    from .site import write_site
+    from .site import notebook_pages, notebook_title, page_headers, write_site
 
     paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
     html_folder, executed_folder = Path(html_dir), Path(executed_dir)
     executed_folder.mkdir(parents=True, exist_ok=True)
+    tables = (html_folder / "tables").resolve()
+    params = dict(parameters or {})
+    sources = [nbformat.read(path, as_version=4) for path in paths]
+    headers = page_headers([(path.stem, notebook_title(nb, path.stem)) for path, nb in zip(paths, sources,
+                                                                                           strict=True)])
     executed = []
-    with tempfile.TemporaryDirectory(prefix="miyun-kernels-") as sockets:
+    # While a kernel runs a notebook, a thread renders the pages of the one before into the page
+    # cache, where write_site finds them; if it fails, write_site renders them and reports why.
+    with tempfile.TemporaryDirectory(prefix="miyun-kernels-") as sockets, \
+            _kernel_env("MPLBACKEND", "module://matplotlib_inline.backend_inline"), \
+            _kernel_env("MIYUN_TEXT_TABLES", str(tables)), \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="miyun-pages") as pages:
         engine_options = {} if os.name == "nt" else {"kernel_manager_class": _local_kernel_manager(sockets)}
-        for path in tqdm(paths, desc="notebooks", unit="nb", disable=not progress):
+        for path, source, (report_nav, code_nav) in zip(paths, sources, headers, strict=True):
             target = executed_folder / path.name
+            cwd = path.parent
+            key = execution_key(path, params)
+            notebook = None if force else _reusable(target, key, cwd)
+            if notebook is not None:
+                if progress:
+                    print(f"{path.name}: unchanged, reused", file=sys.stderr, flush=True)
+                executed.append((path, notebook))
+                pages.submit(notebook_pages, notebook, notebook_title(notebook, path.stem), report_nav, code_nav)
+                continue
+            figures = params.get("figures_dir", _parameter_default(source, "figures_dir"))
+            watched = [tables] + ([(cwd / figures).resolve()] if isinstance(figures, (str, os.PathLike)) else [])
+            before = _snapshot(watched)
+            start = time.perf_counter()
             try:
-                with _kernel_env("MPLBACKEND", "module://matplotlib_inline.backend_inline"), \
-                        _kernel_env("MIYUN_TEXT_TABLES", str((html_folder / "tables").resolve())):
-                    papermill.execute_notebook(
-                        str(path), str(target), parameters=parameters or {}, cwd=str(path.parent),
-                        kernel_name="python3", progress_bar=False, log_output=False, **engine_options,
-                    )
+                papermill.execute_notebook(
+                    str(path), str(target), parameters=params, cwd=str(cwd),
+                    kernel_name="python3", progress_bar=False, log_output=False, **engine_options,
+                )
             except PapermillExecutionError as err:
                 raise NotebookExecutionError(
                     f"{path}: cell {err.cell_index} (execution count {err.exec_count}) failed: "
                     f"{err.ename}: {err.evalue}. Open the notebook in JupyterLab and run it to see the traceback "
                     f"(executed copy: {target})"
                 ) from None
-            executed.append((path, nbformat.read(target, as_version=4)))
+            notebook = nbformat.read(target, as_version=4)
+            notebook.metadata[EXECUTION_METADATA] = {
+                "execution_key": key, "outputs": _written_files(before, _snapshot(watched), cwd)}
+            write_text_atomic(target, nbformat.writes(notebook) + "\n")
+            if progress:
+                print(f"{path.name}: executed in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+            executed.append((path, notebook))
+            pages.submit(notebook_pages, notebook, notebook_title(notebook, path.stem), report_nav, code_nav)
     return write_site(executed, html_folder, data_dir)

@@ -185,7 +185,7 @@ def _cmd_render(args: argparse.Namespace) -> None:
     from .build import render_notebooks
 
     notebooks = args.notebooks or None
-    for path in render_notebooks(notebooks, html_dir=args.html, progress=not args.quiet):
+    for path in render_notebooks(notebooks, html_dir=args.html, progress=not args.quiet, force=args.force):
         print(path)
 
 
@@ -356,10 +356,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("render", "execute the notebooks and render HTML into build/html/",
             "Runs each notebook headless and writes self-contained pages (fonts, figures and data embedded), "
-            "an\nindex, the explorer and the full tables as CSV.")
+            "an\nindex, the explorer and the full tables as CSV. A notebook whose inputs (the notebook, the "
+            "package,\nthe data, the installed packages, MIYUN_TEXT_* settings) and outputs are unchanged since "
+            "its last run\nis not executed again; one line per notebook says which it was.")
     p.add_argument("notebooks", nargs="*", help="notebooks to run (default: notebooks/NN_*.ipynb)")
     p.add_argument("--html", default="build/html", help="folder for the pages")
-    p.add_argument("--quiet", action="store_true", help="no progress bar (default: show one)")
+    p.add_argument("--force", action="store_true", help="execute every notebook, even an unchanged one")
+    p.add_argument("--quiet", action="store_true", help="no line per notebook (default: say executed or reused)")
     p.set_defaults(func=_cmd_render)
 
     p = add("export", "write tidy tables and a codebook for R, Stata or Excel",

@@ -39,6 +39,7 @@ __all__ = [
     "review_plan_titles",
     "review_plan_years",
     "save_figure",
+    "screen_png",
     "source_line",
     "style",
     "theme_heatmap",
@@ -124,11 +125,15 @@ def style():
 
 
 def _fix_fonts(fig) -> None:
-    """Draw once and pin the bundled font on every text, so later redraws (the notebook's
-    inline display happens outside any context) cannot fall back to a font without CJK."""
+    """Lay the figure out once and pin the bundled font on every text, so later redraws
+    (outside any style context) cannot fall back to a font without CJK.
+
+    Tick labels are made during a draw; a draw without rendering makes them all without
+    rasterising the figure.
+    """
     from matplotlib.text import Text
 
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     fp = font_properties()
     for text in fig.findobj(Text):
         size = text.get_fontsize()
@@ -167,12 +172,18 @@ def _source(fig, text: str | None) -> None:
 
 
 def save_figure(fig, name: str, folder: str | os.PathLike[str] = "figures",
-                formats: Sequence[str] = ("png", "svg"), close: bool = True) -> list[Path]:
+                formats: Sequence[str] = ("png", "svg"), close: bool = True, show: bool = False) -> list[Path]:
     """Save a figure reproducibly (fixed DPI, no timestamps or version metadata), atomically.
 
     By default a PNG for screens and an SVG beside it for print; the SVG's element ids
     come from a fixed salt and it carries no date, so both are byte-identical across
-    runs. ``close=False`` keeps the figure open, so a notebook still shows it inline.
+    runs. ``close=False`` keeps the figure open in pyplot, so a notebook still shows it
+    inline (drawing it once more). ``show=True`` instead shows the PNG just written in
+    the notebook, scaled to the figure's size on screen (as small as an inline figure,
+    so pages of many figures stay light), at the end of the cell where inline figures
+    appear, without drawing the figure again; the figure is closed in pyplot (so it is
+    not shown twice), and the Figure object stays usable. Outside a notebook kernel
+    ``show`` only closes.
 
     Example:
         >>> import tempfile, matplotlib.pyplot as plt
@@ -182,20 +193,84 @@ def save_figure(fig, name: str, folder: str | os.PathLike[str] = "figures",
     """
     import matplotlib.pyplot as plt
 
+    if show and not close:
+        raise ValueError("save_figure: show=True shows the saved PNG and closes the figure in pyplot; with "
+                         "close=False the notebook would show it twice. Pass show=True alone, or close=False alone")
     paths = []
+    png = None
     with style():
-        for fmt in formats:
+        for fmt in [*formats, *([] if "png" in formats or not show else ["png"])]:
             buffer = io.BytesIO()
             metadata: dict[str, Any] = {"Software": None}
             if fmt == "svg":
                 metadata = {"Date": None, "Creator": None}
             elif fmt == "pdf":
                 metadata = {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}
-            fig.savefig(buffer, format=fmt, metadata=metadata, dpi=150, facecolor="white")
-            paths.append(write_bytes_atomic(Path(folder) / f"{name}.{fmt}", buffer.getvalue()))
+            fig.savefig(buffer, format=fmt, metadata=metadata, dpi=SAVE_DPI, facecolor="white")
+            if fmt == "png":
+                png = buffer.getvalue()
+            if fmt in formats:
+                paths.append(write_bytes_atomic(Path(folder) / f"{name}.{fmt}", buffer.getvalue()))
+    if show and png is not None:
+        _show_after_cell(screen_png(png, fig.dpi / SAVE_DPI))
     if close:
         plt.close(fig)
     return paths
+
+
+SAVE_DPI = 150
+_PENDING: list[Any] = []
+
+
+def screen_png(png: bytes, scale: float) -> bytes:
+    """The PNG scaled by ``scale`` (area-averaged; RGB when it is opaque), for showing on screen.
+
+    Scaling the saved 150-dpi file to the figure's 100 dpi costs a few hundredths of a
+    second, where drawing the figure again costs most of a second.
+
+    Example:
+        >>> import io
+        >>> from PIL import Image
+        >>> buffer = io.BytesIO()
+        >>> Image.new("RGBA", (300, 150), "white").save(buffer, format="PNG")
+        >>> Image.open(io.BytesIO(screen_png(buffer.getvalue(), 100 / 150))).size
+        (200, 100)
+    """
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    if image.mode == "RGBA" and image.getextrema()[3] == (255, 255):
+        image = image.convert("RGB")
+    if scale < 1:
+        image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+                             Image.Resampling.BOX)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _show_after_cell(png: bytes) -> None:
+    """Show a PNG in the notebook when the running cell ends, where the inline backend puts
+    figures, so outputs keep the order they have with inline figures."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return
+    from IPython.display import Image, display
+
+    if not _PENDING:
+        def flush() -> None:
+            shell.events.unregister("post_execute", flush)
+            images = list(_PENDING)
+            _PENDING.clear()
+            for image in images:
+                display(image)
+
+        shell.events.register("post_execute", flush)
+    _PENDING.append(Image(data=png, format="png"))
 
 
 def _labels(frame: pd.DataFrame, column: str) -> list[str]:

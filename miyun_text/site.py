@@ -41,7 +41,10 @@ __all__ = [
     "external_references",
     "font_face_css",
     "navigation",
+    "notebook_pages",
+    "notebook_title",
     "page_characters",
+    "page_headers",
     "render_notebook_page",
     "standalone_page",
     "subset_font",
@@ -243,6 +246,116 @@ def render_notebook_page(notebook, title: str, nav: str, *, with_code: bool) -> 
     return body
 
 
+# Metadata that records how and when a notebook ran (papermill's timings, the execution
+# record): it changes on every run but is never shown, so pages are rendered without it.
+_RUN_METADATA = ("papermill", "miyun_text")
+_RUN_CELL_METADATA = ("papermill", "execution")
+
+
+def _shown_notebook(notebook):
+    """A copy of ``notebook`` holding only what its pages show.
+
+    Left out: the metadata of its run, and the plain-text form of an output that also has
+    one the page shows instead (it holds memory addresses such as ``<Styler at 0x7f…>``,
+    different on every run).
+    """
+    import copy
+
+    priority = _exporter(False).config.NbConvertBase.display_data_priority
+    richer = set(priority[: priority.index("text/plain")]) if "text/plain" in priority else set()
+    shown = copy.deepcopy(notebook)
+    for name in _RUN_METADATA:
+        shown.metadata.pop(name, None)
+    for cell in shown.cells:
+        for name in _RUN_CELL_METADATA:
+            cell.metadata.pop(name, None)
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data and "text/plain" in data and richer & set(data):
+                del data["text/plain"]
+    return shown
+
+
+def _files_digest(paths: Sequence[Path]) -> list[tuple[str, str]]:
+    found = []
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        found += [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files]
+    return found
+
+
+@lru_cache(maxsize=1)
+def _site_digest() -> str:
+    """What decides a notebook page besides the notebook: this module, the template, the font,
+    and the installed packages (nbconvert, its filters, fontTools)."""
+    import json
+
+    from .build import installed_distributions
+
+    parts = [_files_digest([Path(__file__), _TEMPLATES, _font_file()]), list(installed_distributions())]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def _pages_cache() -> Path:
+    return cache_dir() / "pages"
+
+
+def notebook_pages(notebook, title: str, report_nav: str, code_nav: str) -> tuple[str, str]:
+    """The two finished pages of an executed notebook: the report (code hidden) and the page with code.
+
+    Both carry the same embedded font subset (the characters of either). They are cached
+    under the cache folder by the notebook's content (without the metadata of its run),
+    the title, the headers and the site's code, template, font and packages, so an
+    unchanged notebook gives the same bytes again without nbconvert.
+
+    Example:
+        >>> import nbformat
+        >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 保水")])
+        >>> report, code = notebook_pages(nb, "保水", "<nav></nav>", "<nav></nav>")
+        >>> report.count("@font-face"), 'lang="zh-CN"' in code
+        (1, True)
+    """
+    import json
+
+    import nbformat
+
+    shown = _shown_notebook(notebook)
+    head = json.dumps([_site_digest(), title, report_nav, code_nav], ensure_ascii=False)
+    key = hashlib.sha256((head + "\n" + nbformat.writes(shown)).encode("utf-8")).hexdigest()
+    files = (_pages_cache() / f"{key}.report.html", _pages_cache() / f"{key}.html")
+    try:
+        for f in files:
+            os.utime(f)  # recently used: kept when the cache is trimmed
+        return files[0].read_bytes().decode("utf-8"), files[1].read_bytes().decode("utf-8")
+    except FileNotFoundError:  # not cached yet, or trimmed meanwhile by another build
+        pass
+    report = render_notebook_page(shown, title, report_nav, with_code=False)
+    code = render_notebook_page(shown, title, code_nav, with_code=True)
+    # one font for both versions of a notebook: the same characters, built once
+    chars = page_characters(report + code)
+    pages = embed_font(report, chars), embed_font(code, chars)
+    for page, file in zip(pages, files, strict=True):
+        write_bytes_atomic(file, page.encode("utf-8"), durable=False)
+    _trim_cache(_pages_cache(), PAGES_KEPT)
+    return pages
+
+
+PAGES_KEPT = 128
+
+
+def _trim_cache(folder: Path, keep: int) -> None:
+    """Remove all but the ``keep`` most recently used pages: every change of a notebook's
+    outputs or of the site's code adds pages that will never be asked for again."""
+    found = []
+    for path in folder.glob("*.html"):
+        try:
+            found.append((path.stat().st_mtime_ns, path.name, path))
+        except FileNotFoundError:
+            pass
+    for _, _, path in sorted(found, reverse=True)[keep:]:
+        path.unlink(missing_ok=True)
+
+
 def standalone_page(title: str, body: str, nav: str, *, style: str = "", script: str = "") -> str:
     """A page of the site outside the notebooks (index, explorer) in the same frame.
 
@@ -395,6 +508,43 @@ def _finish(page: str, path: Path) -> Path:
     return write_bytes_atomic(path, data)
 
 
+def notebook_title(notebook, fallback: str) -> str:
+    """The notebook's title: its first ``# `` heading (``fallback`` without one).
+
+    Example:
+        >>> import nbformat
+        >>> notebook_title(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 主题")]), "02")
+        '主题'
+    """
+    return _notebook_title(notebook, fallback)
+
+
+def page_headers(notebooks: Sequence[tuple[str, str]], *, explorer: bool = True) -> list[tuple[str, str]]:
+    """The headers of each notebook's two pages, from the (stem, title) of every notebook in order.
+
+    Report pages lead from one to the next and on to the explorer; pages with code lead
+    from one to the next; each links to its other version.
+
+    Example:
+        >>> report, code = page_headers([("01_a", "甲"), ("02_b", "乙")])[1]
+        >>> 'href="explorer.html"' in report, 'href="02_b.report.html"' in code
+        (True, True)
+    """
+    index = Page("index.html", "目录")
+    reports = [Page(f"{stem}.report.html", title) for stem, title in notebooks]
+    reports += [Page("explorer.html", "检索与比较")] if explorer else []
+    codes = [Page(f"{stem}.html", title + "（含代码）") for stem, title in notebooks]
+    headers = []
+    for k, (stem, _) in enumerate(notebooks):
+        pair = []
+        for chain, other, label in ((reports, f"{stem}.html", "含代码 with code"),
+                                    (codes, f"{stem}.report.html", "仅报告 report only")):
+            pair.append(navigation(index, chain[k - 1] if k > 0 else index,
+                                   chain[k + 1] if k + 1 < len(chain) else None, extra=[(other, label)]))
+        headers.append((pair[0], pair[1]))
+    return headers
+
+
 def write_site(
     notebooks: Sequence[tuple[Path, object]],
     html_dir: str | os.PathLike[str] = "build/html",
@@ -430,19 +580,12 @@ def write_site(
                         "thumbnail": _thumbnail(notebook)})
     reports = [Page(e["report"], e["title"]) for e in entries] + ([Page("explorer.html", "检索与比较")] if explorer
                                                                   else [])
-    codes = [Page(e["code"], e["title"] + "（含代码）") for e in entries]
     written: list[Path] = []
-    for k, e in enumerate(entries):
-        pages = {}
-        for with_code, chain, other, label in ((False, reports, e["code"], "含代码 with code"),
-                                               (True, codes, e["report"], "仅报告 report only")):
-            nav = navigation(index, chain[k - 1] if k > 0 else index, chain[k + 1] if k + 1 < len(chain) else None,
-                             extra=[(other, label)])
-            pages[with_code] = render_notebook_page(e["notebook"], e["title"], nav, with_code=with_code)
-        # one font for both versions of a notebook: the same characters, built once
-        chars = page_characters(pages[False] + pages[True])
-        written.append(_finish(embed_font(pages[False], chars), folder / e["report"]))
-        written.append(_finish(embed_font(pages[True], chars), folder / e["code"]))
+    headers = page_headers([(e["stem"], e["title"]) for e in entries], explorer=explorer)
+    for e, (report_nav, code_nav) in zip(entries, headers, strict=True):
+        report, code = notebook_pages(e["notebook"], e["title"], report_nav, code_nav)
+        written.append(_finish(report, folder / e["report"]))
+        written.append(_finish(code, folder / e["code"]))
     if explorer:
         from .explorer import explorer_page
 

@@ -81,6 +81,25 @@ def test_html_has_no_errors_and_embeds_images(rendered):
         assert "load_corpus" in full and "load_corpus" not in html  # code hidden in the report variant
 
 
+def test_notebooks_show_the_figure_files_without_drawing_them_again(rendered):
+    """Each figure a notebook shows is the PNG it wrote (at screen size), once, after the cell's other outputs."""
+    import base64
+
+    out, _ = rendered
+    written = {plots.screen_png(p.read_bytes(), 100 / 150) for p in (out / "figures").glob("*.png")}
+    shown = []
+    for nb in NOTEBOOKS:
+        for cell in nbformat.read(out / "executed" / nb.name, as_version=4).cells:
+            kinds = [o.output_type for o in cell.get("outputs", [])]
+            images = [base64.b64decode(o.data["image/png"]) for o in cell.get("outputs", [])
+                      if "image/png" in o.get("data", {})]
+            if images and "execute_result" in kinds:
+                assert kinds.index("execute_result") < kinds.index("display_data"), nb.name
+            shown += images
+    assert len(shown) >= 8 and len(set(shown)) == len(shown)
+    assert set(shown) <= written
+
+
 def test_figures_written_where_the_parameter_says(rendered):
     out, _ = rendered
     assert {p.name for p in (out / "figures").iterdir()} >= {"themes_by_section.png", "wordcloud.png"}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from fontTools.ttLib import TTFont
+from PIL import ImageChops
 
 from miyun_text import plots
 from miyun_text.build import make_figures
@@ -170,3 +172,73 @@ def test_heatmap_writes_zeros_and_growth_legend_covers_no_bar():
     assert legend.y1 <= axis.y0 + 1
     for f in (heat, fig):
         plt.close(f)
+
+
+def test_every_text_keeps_the_bundled_font_when_drawn_outside_the_style():
+    """Tick labels made by a later draw (another size, more ticks, no style context) use the bundled file."""
+    from matplotlib.ticker import MultipleLocator
+
+    keywords = pd.DataFrame({"group": ["一（一）保水"] * 3 + ["一（二）治水"] * 3,
+                             "term": ["保水", "护水", "治水", "兴水", "节水", "水库"],
+                             "score": [0.9, 0.5, 0.3, 0.8, 0.4, 0.2], "rank": [1, 2, 3, 1, 2, 3]})
+    fig = plots.keyword_panels(keywords, top=3)
+    before = len(fig.findobj(matplotlib.text.Text))
+    fig.set_size_inches(16, 12)
+    for ax in fig.axes:
+        ax.xaxis.set_major_locator(MultipleLocator(0.05))
+    fig.canvas.draw()
+    texts = fig.findobj(matplotlib.text.Text)
+    assert len(texts) > before + 20  # new tick labels were made outside the style
+    assert {t.get_fontproperties().get_file() for t in texts} == {str(plots.font_path())}
+    assert {t.get_fontname() for t in texts} == {"Noto Sans CJK SC"}
+    plt.close(fig)
+
+
+def _small_figure():
+    return plots.vocabulary_bars(pd.DataFrame({"term": ["两山", "保水"], "count": [5, 3], "kind": ["slogan"] * 2}))
+
+
+def test_show_displays_the_written_png_at_the_end_of_the_cell(tmp_path, monkeypatch):
+    """In a kernel, show=True queues the saved PNG (no new drawing) and shows it when the cell ends."""
+    import IPython
+    import IPython.display
+    from IPython.core.events import EventManager, available_events
+
+    class Shell:
+        kernel = object()
+
+    first, second = _small_figure(), _small_figure()  # pyplot set up before the shell is faked
+    shell = Shell()
+    shell.events = EventManager(shell, available_events)
+    shown = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    paths = plots.save_figure(first, "a", tmp_path, show=True) + plots.save_figure(second, "b", tmp_path, show=True)
+    assert [p.name for p in paths] == ["a.png", "a.svg", "b.png", "b.svg"]
+    assert not plt.fignum_exists(first.number) and not plt.fignum_exists(second.number)
+    assert shown == []  # nothing before the cell ends, as with inline figures
+    shell.events.trigger("post_execute")
+    assert [image.data for image in shown] == [plots.screen_png((tmp_path / f"{n}.png").read_bytes(), 100 / 150)
+                                               for n in ("a", "b")]
+    from PIL import Image
+
+    with Image.open(io.BytesIO(shown[0].data)) as screen, Image.open(tmp_path / "a.png") as saved:
+        assert screen.size == (round(first.get_figwidth() * 100), round(first.get_figheight() * 100))
+        assert screen.mode == "RGB" and saved.mode == "RGBA"  # opaque: no alpha channel to carry
+        # the same picture: the saved file averaged down differs from the copy shown by little
+        diff = ImageChops.difference(saved.convert("RGB").resize(screen.size, Image.Resampling.BOX), screen)
+        assert max(hi for _, hi in diff.getextrema()) <= 1
+    shell.events.trigger("post_execute")  # the next cell shows nothing more
+    assert len(shown) == 2 and shell.events.callbacks["post_execute"] == []
+
+
+def test_show_outside_a_notebook_only_closes_and_writes_the_same_files(tmp_path):
+    fig = _small_figure()
+    shown = plots.save_figure(fig, "a", tmp_path / "shown", show=True)
+    assert not plt.fignum_exists(fig.number)
+    kept = plots.save_figure(fig, "a", tmp_path / "kept", close=False)  # the Figure object stays usable
+    assert [p.read_bytes() for p in shown] == [p.read_bytes() for p in kept]
+    assert [p.name for p in plots.save_figure(fig, "c", tmp_path, formats=("svg",), show=True)] == ["c.svg"]
+    with pytest.raises(ValueError, match="show it twice"):
+        plots.save_figure(fig, "a", tmp_path, close=False, show=True)
+    plt.close(fig)
