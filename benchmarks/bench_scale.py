@@ -254,10 +254,13 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     load_after = os.getloadavg()
-    busy = max(load_before[0], load_after[0]) > 0.5 * (os.cpu_count() or 1)
+    # the load after a run counts the benchmark's own processes: only the load before says
+    # whether other work shared the cores
+    busy = load_before[0] > 0.5 * (os.cpu_count() or 1)
     lines = [
         f"Machine: {machine()}. Load average {load_before[0]:.1f} before and {load_after[0]:.1f} after "
-        f"({'busy: other work shared the cores' if busy else 'quiet'}). Medians of {args.repeat} runs.",
+        f"({'busy before the run: other work shared the cores' if busy else 'quiet before the run'}). "
+        f"Medians of {args.repeat} runs.",
         "",
         "| measure | result | baseline (same run) | target |",
         "| --- | --- | --- | --- |",
