@@ -64,8 +64,11 @@ def _code_digest() -> str:
     for path in [*(here / name for name in _CLEAN_SOURCES), *(RESOURCES / name for name in _CLEAN_TABLES)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.exists() else b"-")
-    # OpenCC's own tables decide the Traditional-to-Simplified step
-    digest.update(_version("opencc").encode())
+    # OpenCC's own tables decide the Traditional-to-Simplified step; the extractors and the
+    # encoding detector decide the text of pages, PDFs and Word files; pandas and pyarrow
+    # write the cached tables
+    for package in ("opencc", "trafilatura", "pypdf", "python-docx", "charset-normalizer", "pandas", "pyarrow"):
+        digest.update(f"{package}=={_version(package)}\n".encode())
     return digest.hexdigest()[:20]
 
 

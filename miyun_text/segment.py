@@ -69,7 +69,7 @@ _ASCII_RUN = re.compile(r"^[a-zA-Z0-9+#&._%\-]{2,}$")
 _ASCII_PAIR = re.compile(r"[a-zA-Z0-9+#&._%\-]{2}")
 # jieba's own blocks (its ``re_han_default``), and the repeats inside one where two cuts can tie.
 _JIEBA_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
-_TIE_PRONE = re.compile(r"([\u4E00-\u9FD5])\1\1|([\u4E00-\u9FD5]{2})\2")
+_TIE_PRONE = re.compile(r"([\u4E00-\u9FD5])\1\1|([\u4E00-\u9FD5]{2,})\2")
 _HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
 
@@ -433,19 +433,27 @@ class Segmenter:
     def _cut_blocks(self, text: str) -> list[str]:
         """rjieba's cut, except for the blocks where a tie can decide the cut.
 
-        Where two cuts of a block score exactly the same (密密密: 密密|密 or 密|密密), the
-        winner depends on how floating-point sums round, and jieba-rs adds in another order
-        than jieba: those blocks (a character three times in a row, or two characters twice)
-        are cut by jieba itself, the reference. Both cut block by block, so the rest is unchanged.
+        Where two cuts of a block score exactly the same (密密密: 密密|密 or 密|密密; a
+        repeated phrase, whose words can be taken in either order), the winner depends on how
+        floating-point sums round, and jieba-rs adds in another order than jieba: those blocks
+        (a character three times in a row, or a run of characters repeated at once) are cut by
+        jieba itself, the reference. Both cut block by block, so the rest is unchanged, and
+        the blocks between are still cut in one call.
         """
         if _TIE_PRONE.search(text) is None:
             return self._fast_cut(text)
         out: list[str] = []
+        pending: list[str] = []
         for n, block in enumerate(_JIEBA_BLOCK.split(text)):
             if n % 2 and _TIE_PRONE.search(block):
+                if pending:
+                    out += self._fast_cut("".join(pending))
+                    pending = []
                 out += self.tokenizer.lcut(block, HMM=self.hmm)
-            elif block:
-                out += self._fast_cut(block)
+            else:
+                pending.append(block)
+        if any(pending):
+            out += self._fast_cut("".join(pending))
         return out
 
     @staticmethod

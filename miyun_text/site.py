@@ -32,6 +32,7 @@ from .paths import RESOURCES, cache_dir
 
 if TYPE_CHECKING:
     import pandas as pd
+    from nbformat import NotebookNode
 
 __all__ = [
     "FONT_FAMILY",
@@ -300,7 +301,7 @@ def _pages_cache() -> Path:
     return cache_dir() / "pages"
 
 
-def notebook_pages(notebook, title: str, report_nav: str, code_nav: str) -> tuple[str, str]:
+def notebook_pages(notebook: NotebookNode, title: str, report_nav: str, code_nav: str) -> tuple[str, str]:
     """The two finished pages of an executed notebook: the report (code hidden) and the page with code.
 
     Both carry the same embedded font subset (the characters of either). They are cached
@@ -508,7 +509,7 @@ def _finish(page: str, path: Path) -> Path:
     return write_bytes_atomic(path, data)
 
 
-def notebook_title(notebook, fallback: str) -> str:
+def notebook_title(notebook: NotebookNode, fallback: str) -> str:
     """The notebook's title: its first ``# `` heading (``fallback`` without one).
 
     Example:

@@ -156,3 +156,24 @@ def test_token_rows_are_each_paragraphs_cut_whatever_the_characters(texts):
     table = token_table(paras, seg, cache=False)
     got = [table.loc[table["para_no"] == n, "token"].tolist() for n in range(1, len(texts) + 1)]
     assert got == [seg.cut(text) for text in texts]
+
+
+def test_changed_segmentation_code_never_meets_a_stale_cache(paragraphs, tmp_path, monkeypatch):
+    from miyun_text import tokens
+
+    seg = Segmenter(cache=tmp_path, boilerplate=True, min_length=2)
+    token_table(paragraphs.head(3), seg)
+    segmented = []
+    original = tokens._segment
+
+    def counting(*args, **kwargs):
+        segmented.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(tokens, "_segment", counting)
+    token_table(paragraphs.head(3), seg)
+    assert segmented == []  # same code: read from the cache
+    monkeypatch.setattr(tokens, "_code_digest", lambda: "other-code")
+    token_table(paragraphs.head(3), seg)
+    assert segmented == [1]  # other code: another folder, segmented again
+    assert len({p.parent for p in (tmp_path / "tokens").rglob("*.arrow")}) == 2
