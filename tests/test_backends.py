@@ -123,7 +123,8 @@ def test_any_paragraphs_cut_in_one_call_equal_each_cut_alone(backend, texts):
 
 @pytest.mark.parametrize("text", [
     "密密密000", "展展展步量", "一步一步2024年推进", "层层压实，一件一件抓落实", "天天天天向上",
-    "同高接同高接同高接", "新同高协京天高协京天高协京天", "展量新新件量新新件量新新件态", "保水。密密密，增长5%。同高接同高接",
+    "同高接同高接同高接", "新同高协京天高协京天高协京天", "展量新新件量新新件量新新件态",
+    "保水。密密密，增长5%。同高接同高接",
 ])
 def test_ties_between_equally_likely_cuts_are_decided_as_jieba_decides(text):
     # 密|密密 and 密密|密 score the same; which wins depends on rounding, so jieba cuts such blocks
