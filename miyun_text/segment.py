@@ -69,7 +69,8 @@ _ASCII_RUN = re.compile(r"^[a-zA-Z0-9+#&._%\-]{2,}$")
 _ASCII_PAIR = re.compile(r"[a-zA-Z0-9+#&._%\-]{2}")
 # jieba's own blocks (its ``re_han_default``), and the repeats inside one where two cuts can tie.
 _JIEBA_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
-_TIE_PRONE = re.compile(r"([\u4E00-\u9FD5])\1\1|([\u4E00-\u9FD5]{2,})\2")
+_TIE_PRONE = re.compile(r"([\u4E00-\u9FD5])\1\1|([\u4E00-\u9FD5]{2,8})\2")
+_TIE_UNIT = 8  # the longest repeated run looked for (a phrase said twice at once is shorter)
 _HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
 
@@ -419,7 +420,7 @@ class Segmenter:
         if self.backend == "rjieba":
             if self._rjieba is None:
                 self._rjieba = _load_rjieba(tuple(self.entries))
-            if _RUST_ONLY_HAN.search(text) is None and _TIE_PRONE.search(text) is None:
+            if _RUST_ONLY_HAN.search(text) is None and not _tie_prone(text):
                 return self._fast_cut(text)
             out: list[str] = []
             for n, piece in enumerate(_RUST_ONLY_HAN.split(text)):
@@ -436,11 +437,11 @@ class Segmenter:
         Where two cuts of a block score exactly the same (密密密: 密密|密 or 密|密密; a
         repeated phrase, whose words can be taken in either order), the winner depends on how
         floating-point sums round, and jieba-rs adds in another order than jieba: those blocks
-        (a character three times in a row, or a run of characters repeated at once) are cut by
+        (a character three times in a row, or a run of up to eight characters repeated at once) are cut by
         jieba itself, the reference. Both cut block by block, so the rest is unchanged, and
         the blocks between are still cut in one call.
         """
-        if _TIE_PRONE.search(text) is None:
+        if not _tie_prone(text):
             return self._fast_cut(text)
         out: list[str] = []
         pending: list[str] = []
@@ -660,6 +661,27 @@ def _settings_key(dictionary_key: str, backend: str, hmm: bool, keep_numbers: bo
     settings = [dictionary_key, backend, hmm, keep_numbers, min_length, sorted(drop_pos), sorted(drop_words)]
     digest.update(repr(settings).encode())
     return digest.hexdigest()[:20]
+
+
+def _tie_prone(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character three times in a row or a run of two to
+    eight Chinese characters repeated at once (what :data:`_TIE_PRONE` finds), tested with
+    numpy: the pattern's backtracking costs milliseconds on a whole report."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    chinese = (codes >= 0x4E00) & (codes <= 0x9FD5)
+    for unit in range(1, _TIE_UNIT + 1):
+        if len(codes) < 2 * unit + (unit == 1):
+            break
+        # same[i]: character i is Chinese and equals character i + unit; a repeated run of
+        # `unit` characters is `unit` such positions in a row (AAA: two, as unit 1 repeats twice)
+        same = (codes[:-unit] == codes[unit:]) & chinese[:-unit] & chinese[unit:]
+        need = 2 if unit == 1 else unit
+        counts = np.concatenate([[0], np.cumsum(same, dtype=np.int64)])
+        if len(counts) > need and bool((counts[need:] - counts[:-need] == need).any()):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
