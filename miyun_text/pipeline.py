@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -267,8 +267,7 @@ def load_tables(
     # tokens are cached is read here, the others go to the workers. A bad file stops the
     # scan, but the reports before it are processed first, so the first error in manifest
     # order is raised.
-    results: list[tuple | None] = []
-    jobs: list[tuple[int, tuple]] = []
+    checked: list[tuple] = []
     failure: MiyunTextError | None = None
     for record in manifest.to_dict("records"):
         rows = errata.iloc[positions[record["report_id"]]] if record["report_id"] in positions else None
@@ -278,10 +277,14 @@ def load_tables(
             failure = err
             break
         text_path = _text_path(folder_cache, record, rows, strict) if folder_cache is not None else None
-        hit = _cached_report(record, text_path, seg) if text_path is not None else None
-        if hit is None:
-            jobs.append((len(results), (record, raw_path, rows, text_path)))
-        results.append(hit)
+        checked.append((record, raw_path, rows, text_path))
+    results: list[tuple | None] = [None] * len(checked)
+    if folder_cache is not None and checked:
+        # Arrow reads and decompresses files without holding the GIL: threads read the
+        # cache files of many reports at once
+        with ThreadPoolExecutor(max_workers=min(len(checked), os.cpu_count() or 1)) as pool:
+            results = list(pool.map(lambda job: _cached_report(job[0], job[3], seg), checked))
+    jobs = [(n, job) for n, (job, hit) in enumerate(zip(checked, results, strict=True)) if hit is None]
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     shared = (seg, cache, strict, list(errata.columns))
