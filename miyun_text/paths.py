@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import MissingFileError
 
-__all__ = ["RESOURCES", "cache_dir", "find_data_dir", "resource_path"]
+__all__ = ["RESOURCES", "cache_dir", "code_digest", "find_data_dir", "resource_path"]
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 
@@ -70,3 +72,27 @@ def cache_dir() -> Path:
     base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "miyun-text"
     base.mkdir(parents=True, exist_ok=True)
     return base
+
+
+def code_digest(files: Iterable[Path], packages: Iterable[str] = ()) -> str:
+    """Digest of some files' names and bytes and of installed packages' versions.
+
+    Cache keys include it, so that changed code or an upgraded library never meets a
+    result computed by the old one. A missing file or package counts as such.
+
+    Example:
+        >>> code_digest([RESOURCES / "themes.yaml"], ["pandas"]) == code_digest([RESOURCES / "themes.yaml"], ["pandas"])
+        True
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(Path(path).name.encode())
+        digest.update(Path(path).read_bytes() if Path(path).exists() else b"-")
+    for package in packages:
+        try:
+            digest.update(f"{package}=={version(package)}\n".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package} absent\n".encode())
+    return digest.hexdigest()[:20]

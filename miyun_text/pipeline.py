@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .paths import RESOURCES, cache_dir, find_data_dir
+from .paths import RESOURCES, cache_dir, code_digest, find_data_dir
 from .segment import Segmenter
 
 if TYPE_CHECKING:
@@ -59,26 +59,12 @@ class Tables:
 
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
-    digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for path in [*(here / name for name in _CLEAN_SOURCES), *(RESOURCES / name for name in _CLEAN_TABLES)]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes() if path.exists() else b"-")
     # OpenCC's own tables decide the Traditional-to-Simplified step; the extractors and the
     # encoding detector decide the text of pages, PDFs and Word files; pandas and pyarrow
     # write the cached tables
-    for package in ("opencc", "trafilatura", "pypdf", "python-docx", "charset-normalizer", "pandas", "pyarrow"):
-        digest.update(f"{package}=={_version(package)}\n".encode())
-    return digest.hexdigest()[:20]
-
-
-def _version(package: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "-"
+    return code_digest([*(here / name for name in _CLEAN_SOURCES), *(RESOURCES / name for name in _CLEAN_TABLES)],
+                       ["opencc", "trafilatura", "pypdf", "python-docx", "charset-normalizer", "pandas", "pyarrow"])
 
 
 def _text_path(folder: Path, record: dict, errata: pd.DataFrame | None, strict: bool) -> Path:

@@ -67,9 +67,8 @@ _RUST_ONLY_HAN = re.compile(
 # (finalseg.re_skip: 0 | . | X for "0.X"); jieba-rs keeps the run whole.
 _ASCII_RUN = re.compile(r"^[a-zA-Z0-9+#&._%\-]{2,}$")
 _ASCII_PAIR = re.compile(r"[a-zA-Z0-9+#&._%\-]{2}")
-# jieba's own blocks (its ``re_han_default``), and the repeats inside one where two cuts can tie.
+# jieba's own blocks (its ``re_han_default``): it cuts each alone.
 _JIEBA_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
-_TIE_PRONE = re.compile(r"([\u4E00-\u9FD5])\1\1|([\u4E00-\u9FD5]{2,8})\2")
 _TIE_UNIT = 8  # the longest repeated run looked for (a phrase said twice at once is shorter)
 _HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
@@ -375,15 +374,14 @@ class Segmenter:
         self.keep_numbers = keep_numbers
         self.min_length = min_length
         self.drop_pos = frozenset(drop_pos)
-        # the filters' verdict per token: a report repeats its words many times
-        self._kept: dict[str, bool] = {}
+        # each token's kind and the filters' verdict: a report repeats its words many times
         self._kinds: dict[str, tuple[str, bool]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         # a Segmenter sent to a worker process travels without its loaded tokenizers:
         # the worker loads its own on first use (once per process, they are cached)
         state = dict(self.__dict__)
-        state.update(_tokenizer=None, _rjieba=None, _pos_tokenizer=None, _kept={}, _kinds={})
+        state.update(_tokenizer=None, _rjieba=None, _pos_tokenizer=None, _kinds={})
         return state
 
     @property
@@ -420,8 +418,8 @@ class Segmenter:
         if self.backend == "rjieba":
             if self._rjieba is None:
                 self._rjieba = _load_rjieba(tuple(self.entries))
-            if _RUST_ONLY_HAN.search(text) is None and not _tie_prone(text):
-                return self._fast_cut(text)
+            if _RUST_ONLY_HAN.search(text) is None:
+                return self._cut_blocks(text)
             out: list[str] = []
             for n, piece in enumerate(_RUST_ONLY_HAN.split(text)):
                 if n % 2:
@@ -446,7 +444,7 @@ class Segmenter:
         out: list[str] = []
         pending: list[str] = []
         for n, block in enumerate(_JIEBA_BLOCK.split(text)):
-            if n % 2 and _TIE_PRONE.search(block):
+            if n % 2 and _tie_prone(block):
                 if pending:
                     out += self._fast_cut("".join(pending))
                     pending = []
@@ -541,17 +539,14 @@ class Segmenter:
         """:func:`token_kind` and the filters' verdict, remembered per token."""
         known = self._kinds.get(token)
         if known is None:
-            known = self._kinds[token] = (token_kind(token), self._keep(token))
+            kind = token_kind(token)
+            known = self._kinds[token] = (kind, self._decide(token, kind))
         return known
 
     def _keep(self, token: str) -> bool:
-        known = self._kept.get(token)
-        if known is None:
-            known = self._kept[token] = self._decide(token)
-        return known
+        return self._kind_and_keep(token)[1]
 
-    def _decide(self, token: str) -> bool:
-        kind = token_kind(token)
+    def _decide(self, token: str, kind: str) -> bool:
         if kind in ("space", "punct"):
             return False
         if kind == "number":
@@ -665,8 +660,13 @@ def _settings_key(dictionary_key: str, backend: str, hmm: bool, keep_numbers: bo
 
 def _tie_prone(text: str) -> bool:
     """Whether ``text`` holds a Chinese character three times in a row or a run of two to
-    eight Chinese characters repeated at once (what :data:`_TIE_PRONE` finds), tested with
-    numpy: the pattern's backtracking costs milliseconds on a whole report."""
+    eight Chinese characters repeated at once (as ``([一-鿕])\\1\\1|([一-鿕]{2,8})\\2`` would
+    find), tested with numpy: that pattern's backtracking costs milliseconds on a whole report.
+
+    Example:
+        >>> _tie_prone("密密密000"), _tie_prone("一步一步"), _tie_prone("保水护水")
+        (True, True, False)
+    """
     import numpy as np
 
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)

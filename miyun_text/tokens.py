@@ -126,18 +126,10 @@ def _cache_path(seg: Segmenter, digest: str) -> Path:
 def _code_digest() -> str:
     """Digest of the code that cuts and types tokens, and of the backends' versions: a change
     to any of them reads another cache folder, so no table cut by older code is reused."""
-    from importlib.metadata import PackageNotFoundError, version
+    from .paths import code_digest
 
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in ("segment.py", "tokens.py"):
-        digest.update((here / name).read_bytes())
-    for package in ("jieba", "rjieba"):
-        try:
-            digest.update(f"{package}=={version(package)}".encode())
-        except PackageNotFoundError:
-            digest.update(f"{package} absent".encode())
-    return digest.hexdigest()[:12]
+    return code_digest([here / "segment.py", here / "tokens.py"], ["jieba", "rjieba"])[:12]
 
 
 def _read(path: Path) -> pa.Table | None:
