@@ -469,7 +469,7 @@ class Segmenter:
             return tokens
         out: list[str] = []
         done = 0
-        for n in _token_offsets(text, tokens, lambda first, lengths: (lengths > 1) & (first < 0x80)):
+        for n in _ascii_words(text, tokens):
             token = tokens[n]
             if _ASCII_RUN.match(token) and not self._rjieba.has_word(token):
                 out += tokens[done:n]
@@ -589,14 +589,10 @@ class Segmenter:
         return [(w, "m" if token_kind(w) == "number" else flags.get(w, "x")) for w in merged]
 
 
-def _merge_quantities(tokens: list[str], starts: Sequence[int] | None = None) -> list[str]:
-    """Join a number with the unit tokens after it (380 + 亿元, 3800 + 余个).
-
-    ``starts`` are the positions of the tokens that begin with a digit, when the caller knows them.
-    """
+def _merge_quantities(tokens: list[str]) -> list[str]:
+    """Join a number with the unit tokens after it (380 + 亿元, 3800 + 余个)."""
     # most paragraphs hold few numbers: find them first instead of testing every token
-    if starts is None:
-        starts = [i for i, token in enumerate(tokens) if "0" <= token[0] <= "9"]
+    starts = [i for i, token in enumerate(tokens) if "0" <= token[0] <= "9"]
     spans = _merge_spans(tokens, starts)
     if not spans:
         return tokens
@@ -629,11 +625,11 @@ def _merge_spans(tokens: list[str], starts: Sequence[int]) -> list[tuple[int, in
     return spans
 
 
-def _token_offsets(text: str, tokens: list[str], select) -> list[int]:
-    """Positions of the tokens for which ``select(first code point, lengths)`` holds, found
-    with numpy over the whole token list rather than a Python test per token.
+def _ascii_words(text: str, tokens: list[str]) -> list[int]:
+    """Positions of the tokens of two or more characters that open with an ASCII character,
+    found with numpy over the whole token list rather than a Python test per token.
 
-    ``tokens`` must join to ``text`` (the backends are lossless); otherwise every token is
+    ``tokens`` must join to ``text`` (the backends are lossless); otherwise every position is
     returned, and the caller's own per-token test decides.
     """
     import numpy as np
@@ -644,8 +640,8 @@ def _token_offsets(text: str, tokens: list[str], select) -> list[int]:
     ends = np.cumsum(lengths)
     if int(ends[-1]) != len(text):
         return list(range(len(tokens)))
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    return np.flatnonzero(select(codes[ends - lengths], lengths)).tolist()
+    first = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)[ends - lengths]
+    return np.flatnonzero((lengths > 1) & (first < 0x80)).tolist()
 
 
 @lru_cache(maxsize=64)
