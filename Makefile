@@ -47,8 +47,9 @@ benchmark: $(STAMP)
 benchmark-scale: $(STAMP)
 	$(BIN)/python benchmarks/bench_scale.py --update-readme
 
+# Jupyter refuses to start as root unless told; containers often run as root
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean-build:
 	rm -rf build .cache
