@@ -70,7 +70,7 @@ def test_every_link_between_pages_resolves(site):
     pages = _pages(site)
     broken = []
     for page, links in pages.items():
-        for kind, url in links.links:
+        for _, url in links.links:
             parts = urlsplit(url)
             if parts.scheme or parts.netloc or url.startswith(("mailto:", "javascript:")):
                 continue
