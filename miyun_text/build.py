@@ -8,16 +8,24 @@ through the same plotting functions that :func:`make_figures` calls.
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+# nbformat, papermill and jupyter_client are imported inside the functions that execute
+# notebooks: together about 1 s to import, which `miyun-text clean` and `figures` (and
+# every test of the processed data) would pay for nothing
 from . import panel, plots
 from .clean import repair_summary
 from .corpus import open_corpus
@@ -29,6 +37,7 @@ from .keywords import extract_keywords
 from .paths import find_data_dir
 from .pipeline import load
 from .rhetoric import marker_rates, reports_with_review_and_plan, review_vs_plan
+from .site import notebook_pages, notebook_title, page_headers, write_site
 from .themes import theme_frequencies
 from .vocabulary import extract_indicators, quoted_terms
 
@@ -65,9 +74,9 @@ def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bo
     staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=folder))
     names: dict[str, str] = {}
     try:
-        for row in corpus.itertuples(index=False):
-            write_text_atomic(staging / f"{row.report_id}.txt", row.text)
-            names[row.report_id] = f"{row.report_id}.txt"
+        for rid, text in zip(corpus["report_id"].astype(str), corpus["text"].astype(str), strict=True):
+            write_text_atomic(staging / f"{rid}.txt", text)
+            names[rid] = f"{rid}.txt"
         write_csv(paragraphs, staging / "paragraphs.csv")
         write_csv(repairs, staging / "repairs.csv")
         write_csv(summary, staging / "repair_summary.csv")
@@ -187,6 +196,7 @@ def section_table(paragraphs: pd.DataFrame | Any) -> pd.DataFrame | Any:
     """
     table = paragraphs if isinstance(paragraphs, pd.DataFrame) else paragraphs.paragraphs
     in_sections = table["section_no"].notna()
+    labels: object
     if in_sections.any():
         labels = section_labels(table[in_sections]).to_numpy()
     else:
@@ -213,8 +223,8 @@ def section_labels(paragraphs: pd.DataFrame) -> pd.Series:
     """
     numerals = "〇一二三四五六七八九十"
 
-    def cn(n: object) -> str:
-        n = int(n)  # type: ignore[arg-type]
+    def cn(value: object) -> str:
+        n = int(str(value))
         return numerals[n] if n <= 10 else f"十{numerals[n - 10]}" if n < 20 else str(n)
 
     def label(row: pd.Series) -> str:
@@ -300,8 +310,6 @@ def _data_files(folder: Path | None) -> list[tuple[str, str]]:
 
 def _parameter_default(notebook, name: str) -> object:
     """The literal value the notebook's ``parameters`` cell gives ``name`` (None when it gives none)."""
-    import ast
-
     for cell in notebook.cells:
         if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
             try:
@@ -346,9 +354,6 @@ def execution_key(notebook_path: str | os.PathLike[str], parameters: dict | None
         >>> len(execution_key(path)), execution_key(path) == execution_key(path, {"top_k": 5})
         (64, False)
     """
-    import json
-    import sys
-
     import nbformat
 
     path = Path(notebook_path)
@@ -437,15 +442,9 @@ def render_notebooks(
         >>> render_notebooks(["notebooks/01_corpus_and_cleaning.ipynb"])  # doctest: +SKIP
         01_corpus_and_cleaning.ipynb: executed in 3.4 s
     """
-    import sys
-    import time
-    from concurrent.futures import ThreadPoolExecutor
-
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
-
-    from .site import notebook_pages, notebook_title, page_headers, write_site
 
     paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
     html_folder, executed_folder = Path(html_dir), Path(executed_dir)

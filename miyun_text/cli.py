@@ -9,10 +9,14 @@ so ``miyun-text --help`` answers at once.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+# Only the exception family is imported here. Every other module of the package is
+# imported inside the subcommand that needs it: they bring pandas, pyarrow and numpy
+# (about 1 s), and `miyun-text --help` must answer within 0.3 s (benchmarks/bench_cli.py).
 from .errors import MiyunTextError
 
 if TYPE_CHECKING:
@@ -106,8 +110,10 @@ def _cmd_themes(args: argparse.Namespace) -> None:
 def _cmd_vocab(args: argparse.Namespace) -> None:
     from .vocabulary import extract_indicators, formulas, quoted_terms, target_attainment
 
-    table = {"quoted": quoted_terms, "formulas": formulas, "indicators": extract_indicators,
-             "attainment": target_attainment}[args.kind]
+    tables: dict[str, Callable[..., pd.DataFrame]] = {
+        "quoted": quoted_terms, "formulas": formulas, "indicators": extract_indicators,
+        "attainment": target_attainment}
+    table = tables[args.kind]
     context = {"quoted": {"first_context": "term"}, "formulas": {"first_context": "formula"},
                "indicators": {"sentence": "indicator"},
                "attainment": {"target_sentence": "indicator", "actual_sentence": "indicator"}}[args.kind]
@@ -162,14 +168,11 @@ def comparison_text(result: pd.DataFrame, rows: int = 40, method: str = "log_odd
     a, _, b = label.partition(" vs ")
     body = result.drop(columns=["comparison"], errors="ignore")
     half = max(1, (rows + 1) // 2)
-    import re
-
     b = re.sub(r"\s*\([^()]*\)$", "", b) or "B"  # a note on the whole comparison is said once, above
     lines = [f"comparison: {label}", f"A = {a}, B = {b} (count_a and per_10k_a are A's)",
              _COMPARE_HELP.get(method, "")]
-    order = {"kind": "mergesort"}
-    sides = [(a, body[body["score"] > 0].sort_values(["score", "term"], ascending=[False, True], **order)),
-             (b, body[body["score"] < 0].sort_values(["score", "term"], ascending=[True, True], **order))]
+    sides = [(a, body[body["score"] > 0].sort_values(["score", "term"], ascending=[False, True], kind="mergesort")),
+             (b, body[body["score"] < 0].sort_values(["score", "term"], ascending=[True, True], kind="mergesort"))]
     for name, side in sides:
         lines += ["", f"more in {name} ({len(side)} terms):"]
         lines.append(text_table(side, rows=half) if len(side) else "(none)")
@@ -198,22 +201,23 @@ def _cmd_errata(args: argparse.Namespace) -> None:
     errata = read_errata(args.data, read_manifest(args.data)["report_id"])
     reports = _only(load_reports(args.data), args.report)
     counts = {"ok": 0, "exception": 0, "failed": 0}
-    for report in reports.itertuples(index=False):
-        rows = errata[errata["report_id"] == report.report_id]
+    for report in reports.to_dict("records"):
+        rows = errata[errata["report_id"] == report["report_id"]]
         if rows.empty:
             continue
-        for check in check_errata(report.raw_text, rows, report.report_id, propose=args.propose).itertuples():
-            counts[check.status] += 1
-            where = f"{report.report_id} offset {check.offset} (errata line {check.line})"
-            corrected = rows.loc[rows["offset"] == check.offset, "corrected"].iloc[0]
-            if check.status == "ok":
-                print(f"ok        {where}: {corrected}; {check.damage}"
-                      + (f"; decided by context: {check.context}" if check.context else ""))
-            elif check.status == "exception":
-                print(f"exception {where}: {corrected}; {check.exception}")
+        checks = check_errata(str(report["raw_text"]), rows, str(report["report_id"]), propose=args.propose)
+        for check in checks.to_dict("records"):
+            counts[check["status"]] += 1
+            where = f"{report['report_id']} offset {check['offset']} (errata line {check['line']})"
+            corrected = rows.loc[rows["offset"] == check["offset"], "corrected"].iloc[0]
+            if check["status"] == "ok":
+                print(f"ok        {where}: {corrected}; {check['damage']}"
+                      + (f"; decided by context: {check['context']}" if check["context"] else ""))
+            elif check["status"] == "exception":
+                print(f"exception {where}: {corrected}; {check['exception']}")
             else:
-                print(f"FAILED    {where}: {check.problem}")
-                for candidate in check.proposals:
+                print(f"FAILED    {where}: {check['problem']}")
+                for candidate in check["proposals"]:
                     print(f"          reproduces the bytes: {candidate}")
     print(f"{sum(counts.values())} errata rows: {counts['ok']} reproduced, {counts['exception']} written "
           f"exceptions, {counts['failed']} failed")

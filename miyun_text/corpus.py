@@ -93,7 +93,7 @@ def load_reports(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
     manifest = read_manifest(folder)
     texts, encodings, paths, extractions = [], [], [], []
     for row in manifest.itertuples(index=False):
-        raw = read_raw(checked_raw_path(folder, row.report_id, row.raw_sha256))
+        raw = read_raw(checked_raw_path(folder, str(row.report_id), str(row.raw_sha256)))
         texts.append(raw.text)
         encodings.append(raw.encoding)
         paths.append(str(raw.path))

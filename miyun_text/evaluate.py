@@ -21,6 +21,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .build import section_labels
+from .corpus import open_corpus
+from .dictionary import plain_tokenizer, policy_terms
+from .keywords import extract_keywords
+from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, quiet_jieba
+
 __all__ = ["Evaluation", "evaluate", "heading_agreement", "single_token_rate", "term_occurrences", "verb_share"]
 
 
@@ -142,12 +148,6 @@ def evaluate(data_dir=None, top_k: int = 10) -> Evaluation:
     Example:
         >>> evaluate().summary()  # doctest: +SKIP
     """
-    from .build import section_labels
-    from .corpus import open_corpus
-    from .dictionary import plain_tokenizer, policy_terms
-    from .keywords import extract_keywords
-    from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, quiet_jieba
-
     loaded = open_corpus(data_dir)
     corpus, paragraphs = loaded.reports, loaded.paragraphs
     terms = policy_terms()["term"].tolist()

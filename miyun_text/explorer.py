@@ -1,8 +1,8 @@
-"""The offline explorer page: term search with keyword in context, and distinctive terms.
+"""The offline explorer: term search with keyword in context, and distinctive terms.
 
-One HTML file with its data and a small script (``resources/explorer.js``) embedded;
-nothing is fetched. The data comes from the package's own functions: the paragraphs
-of :func:`~miyun_text.structure.corpus_paragraphs` (searched exactly as
+The site (:func:`miyun_text.site.explorer_page`) makes it one HTML file with its data and a
+small script (``resources/explorer.js``) embedded; nothing is fetched. The data comes from
+the package's own functions: the paragraphs of :func:`~miyun_text.structure.corpus_paragraphs` (searched exactly as
 :func:`~miyun_text.keywords.kwic` searches), and comparisons from
 :func:`~miyun_text.rhetoric.review_vs_plan` (review vs plan within each report) and
 :func:`~miyun_text.rhetoric.compare_years` (pairs of years within a region).
@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import itertools
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pandas as pd
+
+from .grouping import report_label
 from .paths import resource_path
+from .rhetoric import compare_years, review_vs_plan
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-__all__ = ["KWIC_WINDOW", "explorer_data", "explorer_page"]
+__all__ = ["KWIC_WINDOW", "explorer_data", "explorer_parts"]
 
 KWIC_WINDOW = 15  # characters each side, as kwic's default
 _MAX_TERMS = 400  # terms per comparison kept for the scatter (the most distinctive by |z|)
@@ -27,9 +28,7 @@ _KIND_ZH = {"review": "回顾", "plan": "安排", "outlook": "展望", "self-bui
 
 
 def _short(title: object) -> str:
-    import pandas as pd
-
-    if title is None or (not isinstance(title, str) and pd.isna(title)):
+    if not isinstance(title, str):
         return ""
     return str(title).split("，")[0]
 
@@ -37,8 +36,8 @@ def _short(title: object) -> str:
 def _terms(result: pd.DataFrame) -> list[list[Any]]:
     ranked = result.assign(_abs=result["score"].abs()).sort_values(["_abs", "term"], ascending=[False, True])
     kept = ranked.head(_MAX_TERMS).sort_values(["score", "term"], ascending=[False, True])
-    return [[str(r.term), int(r.count_a), int(r.count_b), round(float(r.per_10k_a), 2), round(float(r.per_10k_b), 2),
-             round(float(r.score), 3)] for r in kept.itertuples(index=False)]
+    return [[str(r["term"]), int(r["count_a"]), int(r["count_b"]), round(float(r["per_10k_a"]), 2),
+             round(float(r["per_10k_b"]), 2), round(float(r["score"]), 3)] for r in kept.to_dict("records")]
 
 
 def _year_pairs(years: list[int]) -> list[tuple[int, int]]:
@@ -65,30 +64,27 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
         >>> data["reports"][0]["label"], len(data["paragraphs"]), data["comparisons"][0]["a"]
         ('甲区 2024', 2, '回顾2023')
     """
-    from .rhetoric import compare_years, review_vs_plan
-    from .structure import report_label
-
     reports = corpus.sort_values(["region", "year", "report_id"]).reset_index(drop=True)
     position = {rid: k for k, rid in enumerate(reports["report_id"])}
     rows = []
-    for p in paragraphs.itertuples(index=False):
-        if p.report_id not in position:
+    for p in paragraphs.to_dict("records"):
+        if p["report_id"] not in position:
             continue
-        part = "" if int(p.part_no) == 0 else f"{int(p.part_no)}. {_short(p.part_title)}"
-        rows.append([position[p.report_id], str(p.part_kind or ""), part, _short(p.section_title),
-                     int(p.para_no), str(p.text)])
+        part = "" if int(p["part_no"]) == 0 else f"{int(p['part_no'])}. {_short(p['part_title'])}"
+        rows.append([position[p["report_id"]], str(p["part_kind"] or ""), part, _short(p["section_title"]),
+                     int(p["para_no"]), str(p["text"])])
     comparisons = []
     body = paragraphs[paragraphs["part_no"] > 0]
-    for r in reports.itertuples(index=False):
-        part = body[body["report_id"] == r.report_id]
-        if not {"review", "plan"} <= set(part["part_kind"].dropna()):
+    for r in reports.to_dict("records"):
+        one = body[body["report_id"] == r["report_id"]]
+        if not {"review", "plan"} <= set(one["part_kind"].dropna()):
             continue
-        result = review_vs_plan(part, report_id=r.report_id, min_count=min_count)
-        years = {k: part.loc[part["part_kind"] == k, "part_year"].dropna().unique() for k in ("review", "plan")}
-        a = f"回顾{int(years['review'][0])}" if len(years["review"]) else "回顾"
-        b = f"安排{int(years['plan'][0])}" if len(years["plan"]) else "安排"
-        comparisons.append({"label": f"{report_label(r.region, r.year)}：{a} 对 {b}（报告内比较）", "a": a, "b": b,
-                            "terms": _terms(result)})
+        result = review_vs_plan(one, report_id=str(r["report_id"]), min_count=min_count)
+        spoken = {k: one.loc[one["part_kind"] == k, "part_year"].dropna().unique() for k in ("review", "plan")}
+        a = f"回顾{int(spoken['review'][0])}" if len(spoken["review"]) else "回顾"
+        b = f"安排{int(spoken['plan'][0])}" if len(spoken["plan"]) else "安排"
+        comparisons.append({"label": f"{report_label(r['region'], r['year'])}：{a} 对 {b}（报告内比较）", "a": a,
+                            "b": b, "terms": _terms(result)})
     for region, group in reports.groupby("region", sort=True):
         years = sorted({int(y) for y in group["year"]})
         ids = set(group["report_id"])
@@ -99,8 +95,8 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
                                 "b": f"{year_b}年", "terms": _terms(result)})
     return {
         "window": KWIC_WINDOW,
-        "reports": [{"id": str(r.report_id), "label": report_label(r.region, r.year), "region": str(r.region),
-                     "year": int(r.year)} for r in reports.itertuples(index=False)],
+        "reports": [{"id": str(r["report_id"]), "label": report_label(r["region"], r["year"]),
+                     "region": str(r["region"]), "year": int(r["year"])} for r in reports.to_dict("records")],
         "paragraphs": rows,
         "comparisons": comparisons,
     }
@@ -153,21 +149,20 @@ def _json_for_script(data: dict[str, Any]) -> str:
     return text.replace("</", "<\\/")
 
 
-def explorer_page(corpus: pd.DataFrame, paragraphs: pd.DataFrame, nav: str = "") -> str:
-    """The explorer as one HTML page (data and script embedded; the site embeds the font).
+def explorer_parts(corpus: pd.DataFrame, paragraphs: pd.DataFrame) -> tuple[str, str, str]:
+    """The explorer's page body (its data embedded), its CSS and its script, for the site to put in a page
+    (:func:`miyun_text.site.explorer_page`).
 
     Example:
         >>> import pandas as pd
         >>> from miyun_text.structure import corpus_paragraphs
         >>> corpus = pd.DataFrame({"report_id": ["r"], "year": [2024], "region": ["甲区"],
         ...                        "text": ["一、2023年工作回顾\\n保水。"]})
-        >>> page = explorer_page(corpus, corpus_paragraphs(corpus))
-        >>> 'id="explorer-data"' in page and "<script src" not in page
-        True
+        >>> body, style, script = explorer_parts(corpus, corpus_paragraphs(corpus))
+        >>> 'id="explorer-data"' in body, "explorer-data" in script
+        (True, True)
     """
-    from .site import standalone_page
-
     script = resource_path("explorer.js").read_text(encoding="utf-8")
     data = _json_for_script(explorer_data(corpus, paragraphs))
     body = f'{_BODY}\n<script type="application/json" id="explorer-data">{data}</script>'
-    return standalone_page("检索与比较 · miyun-text", body, nav, style=_CSS, script=script)
+    return body, _CSS, script

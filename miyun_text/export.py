@@ -13,8 +13,10 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+from pandas.api.types import is_bool_dtype, is_float_dtype, is_integer_dtype
 
 from .corpus import open_corpus
 from .errors import ArgumentError
@@ -196,9 +198,7 @@ def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.
     return {name: frame.reset_index(drop=True) for name, frame in tables.items()}
 
 
-def _type_name(dtype) -> str:
-    from pandas.api.types import is_bool_dtype, is_float_dtype, is_integer_dtype
-
+def _type_name(dtype: Any) -> str:
     if is_bool_dtype(dtype):
         return "boolean"
     if is_integer_dtype(dtype):
@@ -253,13 +253,6 @@ def export_tables(data_dir: str | os.PathLike[str] | None = None, out: str | os.
     """
     if fmt not in FORMATS:
         raise ArgumentError(f"export: format {fmt!r} is not one of {list(FORMATS)}")
-    if fmt == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            from .errors import MiyunTextError
-
-            raise MiyunTextError("Parquet export needs pyarrow: pip install pyarrow (or use --format csv)") from None
     folder = Path(out)
     tables = tidy_tables(data_dir)
     written = []

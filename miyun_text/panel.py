@@ -12,7 +12,6 @@ report the figure sets are empty and the findings say what a second report would
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -271,7 +270,8 @@ def theme_findings(corpus: pd.DataFrame | Any) -> str:
     for label, part in by_report.groupby("report", sort=False):
         top = part.sort_values(["share", "theme"], ascending=[False, True]).head(3)
         lines.append(f"- **{label}**：笔墨最多的主题是"
-                     + "、".join(f"{r.theme_name}（{_pct(r.share)}）" for r in top.itertuples(index=False)) + "。")
+                     + "、".join(f"{name}（{_pct(float(share))}）"
+                                 for name, share in zip(top["theme_name"], top["share"], strict=True)) + "。")
     for region in multi_year_regions(corpus):
         tf = theme_frequencies(_where(corpus, "region", region), by="year")
         years = sorted(int(y) for y in tf["year"].unique())
@@ -340,7 +340,9 @@ def attainment_findings(attainment: pd.DataFrame) -> str:
     if attainment.empty:
         return ("- 没有可对照的目标与实绩：需要同一地区相邻两年的报告（Y 年报告提出目标，Y+1 年报告回顾实绩）。")
     lines = []
-    fmt: Callable[[float, str], str] = lambda v, unit: f"{v:g}{'个百分点' if unit == '百分点' else unit}"  # noqa: E731
+    def fmt(value: object, unit: object) -> str:
+        return f"{float(str(value)):g}{'个百分点' if unit == '百分点' else unit}"
+
     for (region, year), part in attainment.groupby(["region", "year"], sort=True):
         targets = part[part["status"] != "no target stated"]
         met = part[part["status"] == "met"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+# matplotlib and wordcloud are imported inside each chart function (see miyun_text.style).
 # Names that moved to miyun_text.style and miyun_text.labels stay importable from here.
 from .labels import (
     DEFAULT_SOURCE,
@@ -70,6 +71,15 @@ _styled = styled
 _source = draw_source
 
 
+def _integer_ticks(axis: Any) -> None:
+    """Ticks on whole numbers only (counts), keeping the axis's own locator and its other settings."""
+    from matplotlib.ticker import MaxNLocator
+
+    locator = axis.get_major_locator()
+    if isinstance(locator, MaxNLocator):
+        locator.set_params(integer=True)
+
+
 def _labels(frame: pd.DataFrame, column: str) -> list[str]:
     return list(dict.fromkeys(frame[column].astype(str)))
 
@@ -97,10 +107,11 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     image = ax.imshow(grid.to_numpy(), cmap="YlGnBu", aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=35, ha="right")
     ax.set_yticks(range(len(rows)), rows)
-    top = grid.to_numpy().max() if grid.size else 0
+    cells = grid.to_numpy(dtype="float64")
+    top = cells.max() if grid.size else 0
     for i in range(len(rows)):
         for j in range(len(cols)):
-            v = grid.iat[i, j]
+            v = cells[i, j]
             # a zero is written out: a blank cell would read as missing data
             ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
                     color="white" if v > 0.6 * top else "#222222" if v > 0 else "#8C8C8C")
@@ -248,7 +259,7 @@ def vocabulary_bars(quoted: pd.DataFrame, *, top_k: int = 10, title: str = "引�
     ax.invert_yaxis()
     ax.set_xlim(0, (counts.max() if len(counts) else 1) * 1.15 + 0.5)
     ax.set_xlabel("出现次数 (occurrences)")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.xaxis)
     ax.grid(axis="x", color="#EEEEEE", linewidth=0.6)
     ax.set_axisbelow(True)
     shown = f"共{len(quoted)}个引号词语" + (f"，显示前{len(part)}个" if len(quoted) > len(part) else "")
@@ -319,7 +330,8 @@ def _named(text: str, names: Mapping[str, str] | None) -> str:
     import re
 
     for rid, label in sorted((names or {}).items(), key=lambda kv: -len(kv[0])):
-        text = re.sub(rf"(?<![A-Za-z0-9_-]){re.escape(rid)}(?![A-Za-z0-9_-])", lambda _m, lab=label: lab, text)
+        # a function, not a replacement string: a label is never read for backslash escapes
+        text = re.sub(rf"(?<![A-Za-z0-9_-]){re.escape(rid)}(?![A-Za-z0-9_-])", lambda _m: label, text)  # noqa: B023
     return text
 
 
@@ -564,7 +576,7 @@ def new_and_gone_terms(changes: pd.DataFrame, *, top_k: int = 10, title: str | N
         ax.invert_yaxis()
         ax.set_title(label, fontsize=11)
         ax.set_xlabel("出现次数 (occurrences)")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        _integer_ticks(ax.xaxis)
         if part.empty:
             ax.text(0.5, 0.5, "无", transform=ax.transAxes, ha="center", va="center", color="#555555")
     region = str(changes["region"].iloc[0]) if "region" in changes and pd.notna(changes["region"].iloc[0]) else ""
@@ -605,6 +617,7 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
         2
     """
     import matplotlib.pyplot as plt
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -615,9 +628,10 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
                                                                               kind="mergesort")
     region = region or "、".join(dict.fromkeys(data["region"].dropna().astype(str)))
     data = data.sort_values(["year", "indicator"], kind="mergesort").reset_index(drop=True)
-    names = [f"{int(r.year)}年 {r.indicator}" for r in data.itertuples(index=False)]
+    chart_rows: list[Any] = list(data.itertuples(index=False))  # named tuples, one per row
+    names = [f"{int(r.year)}年 {r.indicator}" for r in chart_rows]
     fig, ax = plt.subplots(figsize=(9.5, max(3.6, 0.5 * len(data) + 2.2)))
-    for i, r in enumerate(data.itertuples(index=False)):
+    for i, r in enumerate(chart_rows):
         if pd.notna(r.actual_value):
             ax.barh(i, r.actual_value, height=0.55, color=_STATUS_COLORS.get(r.status, "#8C8C8C"))
             ax.text(r.actual_value, i + 0.32, f" {r.actual_value:g}{_unit(r.unit)}", va="center", fontsize=7.5,
@@ -638,8 +652,8 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     years = sorted(int(y) for y in data["year"].unique())
     span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年" if years else ""
     ax.set_title(f"{region}：{span}目标与实绩（目标见当年报告，实绩见次年报告）", fontsize=12)
-    handles = [Patch(color=c, label=_STATUS_LABELS[s])
-               for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
+    handles: list[Artist] = [Patch(color=c, label=_STATUS_LABELS[s])
+                             for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
     handles.append(Line2D([], [], marker="D", color="#222222", linestyle="none", label="目标（含限定语）"))
     ax.margins(x=0.2)
     notes = 0.0  # inches of notes under the legend
@@ -651,7 +665,7 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
             f"{int(r.year)}年 {r.indicator}：目标{number(r.target_value, r.unit)}"
             f"{r.target_qualifier if isinstance(r.target_qualifier, str) else ''}，"
             f"实绩{number(r.actual_value, r.unit)}（{_STATUS_WORDS.get(r.status, r.status)}）"
-            for r in others.itertuples(index=False)]
+            for r in list[Any](others.itertuples(index=False))]
         notes = 0.17 * len(lines) + 0.1
         fig.set_figheight(fig.get_figheight() + notes)
         fig.text(0.02, 0.3 / fig.get_figheight(), "\n".join(lines), fontsize=8, color="#333333",

@@ -15,6 +15,9 @@ from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
+# matplotlib (about 1 s to import with pyplot), PIL and IPython are imported inside the
+# functions that draw, save or show: the measures, `miyun-text clean` and the site import
+# this module (through plots, panel and build) without drawing anything
 from .errors import ArgumentError
 from .io import write_bytes_atomic
 from .labels import DEFAULT_SOURCE
@@ -208,8 +211,8 @@ def screen_png(png: bytes, scale: float) -> bytes:
     """
     from PIL import Image
 
-    image = Image.open(io.BytesIO(png))
-    if image.mode == "RGBA" and image.getextrema()[3] == (255, 255):
+    image: Image.Image = Image.open(io.BytesIO(png))
+    if image.mode == "RGBA" and image.getchannel("A").getextrema() == (255, 255):
         image = image.convert("RGB")
     if scale < 1:
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),

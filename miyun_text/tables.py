@@ -15,15 +15,18 @@ Context columns (a sentence quoted for a term) are cut around the term with
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ArgumentError
+from .io import write_csv
+from .paths import find_data_dir
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -137,8 +140,6 @@ def tables_dir() -> Path:
     env = os.environ.get("MIYUN_TEXT_TABLES")
     if env:
         return Path(env)
-    from .paths import find_data_dir
-
     return find_data_dir().parent / "build" / "html" / "tables"
 
 
@@ -206,8 +207,6 @@ def show_table(
         >>> "showing 2 of 3" in html and 'href="tables/terms.csv"' in html and "0.512" in html
         True
     """
-    from .io import write_csv
-
     if name is not None and not _NAME.match(name):
         raise ArgumentError(f"table name {name!r}: use letters, digits, '_', '-' or '.' (it becomes a file name)")
     frame = _flat_columns(frame)
@@ -231,16 +230,16 @@ def show_table(
     styler = styler.set_uuid(uuid)
     styler = styler.format(lambda v: format_value(v, None), na_rep="")
     for column in numeric:
-        styler = styler.format(lambda v, d=digits[column]: format_value(v, d), subset=[column], na_rep="")
+        styler = styler.format(functools.partial(format_value, decimals=digits[column]), subset=[column], na_rep="")
     if not _meaningful_index(frame):
         styler = styler.hide(axis="index")
-    left_cols = [c for c in text_columns if c not in (context or {}) and c not in {"left", "term"}]
+    left_cols: list[Hashable] = [c for c in text_columns if c not in (context or {}) and c not in {"left", "term"}]
     kwic = {"left", "term", "right"} <= set(shown.columns)
-    centred = list(context or {}) + (["term"] if kwic else [])
+    centred: list[Hashable] = [*(context or {}), *(["term"] if kwic else [])]
     if left_cols:
         styler = styler.set_properties(subset=left_cols, **{"text-align": "left"})
     if numeric:
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right",
+        styler = styler.set_properties(subset=list[Hashable](numeric), **{"text-align": "right",
                                                           "font-variant-numeric": "tabular-nums"})
     if kwic:
         styler = styler.set_properties(subset=["left"], **{"text-align": "right", "white-space": "nowrap"})
@@ -315,7 +314,7 @@ def text_table(frame: pd.DataFrame, rows: int = 40, width: int | None = None,
     # a long text column with one value throughout (a comparison's label) is said once, above the table
     notes = []
     for column in list(shown.columns):
-        values = frame[column].dropna().unique() if len(frame) > 1 else []
+        values: Any = frame[column].dropna().unique() if len(frame) > 1 else []
         if len(values) == 1 and isinstance(values[0], str) and _display_width(values[0]) > 12:
             notes.append(f"{column}: {values[0]}")
             shown = shown.drop(columns=[column])

@@ -191,7 +191,7 @@ def report_table(texts: Sequence[str], ids: pd.DataFrame | Mapping[str, Sequence
                             "cut; give the measure the paragraph table instead of a token table")
     texts = [str(t) for t in texts]
     # a DataFrame or a mapping of columns: plain int64 arrays from here on
-    columns = {str(c): np.asarray(ids[c], dtype="int64") for c in ids}
+    columns = {str(c): np.asarray(ids[c], dtype="int64") for c in ids}  # type: ignore[index]
     names = "|".join(columns)
     keys = np.column_stack(list(columns.values())).tolist() if columns else [[] for _ in texts]
     labels = [f"{names}\x01{tuple(key)}\x01" for key in keys]
@@ -379,7 +379,7 @@ class Tokens:
                                       f"{columns}; build it from the same paragraphs")
         starts, run_keys, reports = self._runs
         frame_keys = _keys(frame, columns, reports)
-        run_pos = pd.Index(frame_keys).get_indexer(run_keys)
+        run_pos = pd.Index(frame_keys).get_indexer(pd.Index(run_keys))
         lengths = np.diff(np.append(starts, len(self.frame)))
         absent = ~np.isin(frame_keys, run_keys)
         return np.repeat(run_pos, lengths), absent
@@ -519,7 +519,7 @@ def _id_columns(frame: pd.DataFrame) -> list[str]:
 
 def _keys(frame: pd.DataFrame, columns: list[str], reports: pd.Index) -> np.ndarray:
     """One int64 per paragraph: report (as its position in ``reports``), part and paragraph number."""
-    report = reports.get_indexer(frame["report_id"].astype(str).to_numpy(dtype=object))
+    report = reports.get_indexer(pd.Index(frame["report_id"].astype(str)))
     return _pack([report, *(frame[c].to_numpy(dtype="int64") for c in columns[1:])])
 
 

@@ -369,7 +369,7 @@ def _statement_kind(clause: str, part_kind: str | None, sentence: str = "", para
     return "other"
 
 
-def _statement_year(kind: str, part_year: object, report_year: object, fallback: int | None) -> int | None:
+def _statement_year(kind: str, part_year: Any, report_year: Any, fallback: int | None) -> int | None:
     """Year a statement speaks of: results are of the year before the report, targets of its own."""
     py = None if part_year is None or pd.isna(part_year) else int(part_year)
     ry = None if report_year is None or pd.isna(report_year) else int(report_year)
@@ -471,10 +471,10 @@ def _clause_indicators(clause: str, common: dict) -> list[dict]:
             names = [f"{head}城镇{rest}", f"农村{rest}"]
         if len(names) != len(values) or len(names) < 2:
             continue
-        last = names[-1]
-        head = last[: len(names[0])] if len(names[0]) < len(last) else last
-        suffix = last[len(head):]
-        full = [n if n == last else n + suffix for n in names]
+        final = names[-1]
+        head = final[: len(names[0])] if len(names[0]) < len(final) else final
+        suffix = final[len(head):]
+        full = [n if n == final else n + suffix for n in names]
         full[0] = re.sub(r"^.*[，：:]", "", full[0])
         verb = match.group("verb") or ""
         percent = unit == "%"
@@ -491,11 +491,12 @@ def _clause_indicators(clause: str, common: dict) -> list[dict]:
         if rates and not percent:
             # …分别达到7.5万元和3.6万元，分别增长5%和7%: the rates follow their levels in order
             found = re.findall(r"\d+(?:\.\d+)?", rates.group("nums"))
-            if len(found) == len(added) and all(row is not None for row in added):
+            complete = [row for row in added if row is not None]
+            if len(found) == len(added) == len(complete):
                 rate_sign = -1 if "下降" in rates.group("verb") else 1
-                for row, value in zip(added, found, strict=True):
-                    row["change_pct"] = rate_sign * float(value)
-                    row["basis"] = _basis(row["basis"] + rates.group(0))
+                for entry, value in zip(complete, found, strict=True):
+                    entry["change_pct"] = rate_sign * float(value)
+                    entry["basis"] = _basis(entry["basis"] + rates.group(0))
                 end = rates.end()
         masked = masked[: match.start()] + "，" * (end - match.start()) + masked[end:]
     for match in _IN_STEP.finditer(masked):
@@ -504,9 +505,9 @@ def _clause_indicators(clause: str, common: dict) -> list[dict]:
             add(name, math.nan, None, math.nan, "同步", match.start())
     from_to: dict[int, tuple[float, int]] = {}
     for match in _FROM_TO.finditer(masked):
-        q = _QUANTITY.match(match.group("a"))
-        if q:
-            from_to[match.end()] = (_quantity(q).value, match.start())
+        start_match = _QUANTITY.match(match.group("a"))
+        if start_match:
+            from_to[match.end()] = (_quantity(start_match).value, match.start())
     last: dict | None = None
     cursor = 0
     for match in _QUANTITY.finditer(masked):
@@ -671,7 +672,8 @@ def target_attainment(paragraphs: pd.DataFrame | Any, *, tolerance: float = 0.5,
     for column in ("report_id", "year", "text"):
         if column not in paragraphs.columns:
             raise ArgumentError(f"target_attainment needs a '{column}' column; use miyun_text.open_corpus()")
-    paras = paragraphs if "region" in paragraphs.columns else paragraphs.assign(region=pd.NA)
+    paras = paragraphs if "region" in paragraphs.columns else paragraphs.assign(
+        region=pd.Series(pd.NA, index=paragraphs.index, dtype="string"))
     ind = indicators if indicators is not None else extract_indicators(paras)
     reports = paras[["report_id", "region", "year"]].drop_duplicates("report_id")
     reports = reports.assign(region=reports["region"].astype("string").fillna(""))
