@@ -138,8 +138,13 @@ def _verdicts(tokens: pa.Array | pa.ChunkedArray, segs: Sequence[Segmenter]) -> 
     return kinds, keeps
 
 
+@lru_cache(maxsize=16)
 def _filters(seg: Segmenter) -> dict[str, Segmenter]:
-    """The shared filters on ``seg``'s dictionary, by name (:data:`FILTERS`)."""
+    """The shared filters on ``seg``'s dictionary, by name (:data:`FILTERS`).
+
+    Kept per Segmenter (by identity): each filter remembers its verdict on every token it
+    has seen, and the reports of a corpus share most of their words.
+    """
     return {name: seg.refilter(**settings) for name, settings in FILTERS.items()}
 
 
