@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .cache import read_table, write_table
 from .digest import code_digest, text_digest
@@ -253,9 +254,34 @@ class TokenView:
         return TokenView(self.n_rows, self.row[mask], self.token.filter(pa.array(mask)), self.kind[mask],
                          self.keep[mask])
 
-    def kept(self) -> TokenView:
-        """The tokens the Segmenter keeps (:meth:`Segmenter.tokenize`'s tokens)."""
+    @cached_property
+    def _kept(self) -> TokenView:
         return self if self.keep.all() else self.take(self.keep)
+
+    def kept(self) -> TokenView:
+        """The tokens the Segmenter keeps (:meth:`Segmenter.tokenize`'s tokens), made once per view."""
+        return self._kept
+
+    @cached_property
+    def vocabulary(self) -> tuple[np.ndarray, list[str]]:
+        """Each token's code and the distinct tokens sorted in code point order (codes order as
+        the tokens do), found once per view: several measures of a corpus count the same view.
+
+        Example:
+            >>> token_view(pd.DataFrame({"text": ["旅游保水旅游"]})).kept().vocabulary
+            (array([1, 0, 1]), ['保水', '旅游'])
+        """
+        if not len(self.token):
+            return np.zeros(0, dtype="int64"), []
+        # one memo table for all chunks: they share one dictionary
+        encoded = self.token.dictionary_encode().unify_dictionaries()
+        dictionary = encoded.chunk(0).dictionary
+        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks])
+        # Arrow sorts strings by their UTF-8 bytes, which is code point order, as Python does
+        order = pc.array_sort_indices(dictionary).to_numpy()
+        rank = np.empty(len(order), dtype="int64")
+        rank[order] = np.arange(len(order))
+        return rank[indices], dictionary.take(pa.array(order, type=pa.int64())).to_pylist()
 
     def by_row(self) -> list[list[str]]:
         """The tokens of each paragraph row, in row order and text order.
