@@ -120,6 +120,16 @@ def _cut(texts: Sequence[str], seg: Segmenter) -> tuple[pa.Array, np.ndarray, li
     return _slices(text, lengths), np.asarray(counts, dtype="int64"), None, None
 
 
+@lru_cache(maxsize=16)
+def _known(segs: tuple[Segmenter, ...]) -> dict[str, tuple[int, ...]]:
+    """Each token seen so far with ``segs`` (by identity): its kind code and every verdict.
+
+    One dictionary lookup per distinct token of a report, where asking each Segmenter costs
+    a method call per filter: a report repeats most of the previous reports' words.
+    """
+    return {}
+
+
 def _verdicts(tokens: pa.Array | pa.ChunkedArray, segs: Sequence[Segmenter]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Each token's kind code (into :data:`KINDS`) and, per Segmenter (one at least), whether its filters keep it.
 
@@ -130,13 +140,17 @@ def _verdicts(tokens: pa.Array | pa.ChunkedArray, segs: Sequence[Segmenter]) -> 
         return np.zeros(0, dtype="int8"), [np.zeros(0, dtype=bool) for _ in segs]
     encoded = chunked.dictionary_encode().unify_dictionaries()
     index = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks])
-    distinct = encoded.chunk(0).dictionary.to_pylist()
-    kind_code = {kind: n for n, kind in enumerate(KINDS)}
-    first = [segs[0].verdict(t) for t in distinct]
-    kinds = np.array([kind_code[k] for k, _ in first], dtype="int8")[index]
-    keeps = [np.array([k for _, k in first], dtype=bool)[index]]
-    keeps += [np.array([seg.keeps(t) for t in distinct], dtype=bool)[index] for seg in segs[1:]]
-    return kinds, keeps
+    known = _known(tuple(segs))
+    first, others = segs[0], segs[1:]
+    rows = []
+    for token in encoded.chunk(0).dictionary.to_pylist():
+        row = known.get(token)
+        if row is None:
+            kind, keep = first.verdict(token)
+            row = known[token] = (KINDS.index(kind), keep, *(seg.keeps(token) for seg in others))
+        rows.append(row)
+    table = np.array(rows, dtype="int8").reshape(len(rows), 1 + len(segs))[index]
+    return table[:, 0], [table[:, 1 + k].astype(bool) for k in range(len(segs))]
 
 
 @lru_cache(maxsize=16)
