@@ -102,7 +102,8 @@ def test_text_table_aligns_cjk_by_display_width_and_fits_the_terminal():
     lines = out.splitlines()
     assert all(wcswidth(line) <= 60 for line in lines)
     _, count, context = _starts(lines[0])
-    first = lines[1]
+    assert set(lines[1]) == {"─"}  # a rule under the header
+    first = lines[2]
     assert wcswidth(first[: first.index("密云水库")]) == context
     assert wcswidth(first[: first.index("22") + 2]) == count + len("count")  # numbers right-aligned
     second = next(line for line in lines if line.startswith("京津冀"))
