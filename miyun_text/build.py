@@ -115,7 +115,7 @@ def make_figures(data_dir: str | os.PathLike[str] | None = None, folder: str | o
     body = corpus_paragraphs(corpus)
     body = body[body["part_no"] > 0]
     paths: list[Path] = []
-    for name, fig in standard_figures(body, top_k=top_k):
+    for name, fig in standard_figures(body, top_k=top_k, reports=corpus):
         paths += save_figure(fig, name, folder)
     return paths
 
@@ -126,8 +126,10 @@ def save_figure(fig, name: str, folder: str | os.PathLike[str]) -> list[Path]:
     return plots.save_figure(fig, name, folder)
 
 
-def standard_figures(body: pd.DataFrame, top_k: int = 8):
+def standard_figures(body: pd.DataFrame, top_k: int = 8, reports: pd.DataFrame | None = None):
     """Yield ``(file name, Figure)`` for every standard figure of a paragraph table, one at a time.
+
+    ``reports`` (the manifest rows) lets delivery dates decide which report is the latest.
 
     Example:
         >>> next(iter(standard_figures(body)))[0]  # doctest: +SKIP
@@ -139,7 +141,7 @@ def standard_figures(body: pd.DataFrame, top_k: int = 8):
     from .themes import theme_frequencies
     from .vocabulary import extract_indicators, quoted_terms
 
-    view = panel.focus(body)
+    view = panel.focus(body, reports)
     one, source, titles, about = view["paragraphs"], view["source"], view["titles"], view["about"]
     sections = section_table(one)
     tf = theme_frequencies(sections, by=["report_id", "part_no", "section_no", "section"])

@@ -114,13 +114,18 @@ def _only(reports: pd.DataFrame, ids: list[str] | None) -> pd.DataFrame:
     return reports[reports["report_id"].isin(ids)]
 
 
-def _paragraphs(args: argparse.Namespace) -> pd.DataFrame:
+def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reports named by --report (all without it) and their paragraphs outside the preamble."""
     from .corpus import load_corpus
     from .structure import corpus_paragraphs
 
     corpus = _only(load_corpus(args.data), args.report)
     paragraphs = corpus_paragraphs(corpus)
-    return paragraphs[paragraphs["part_no"] > 0]
+    return corpus, paragraphs[paragraphs["part_no"] > 0]
+
+
+def _paragraphs(args: argparse.Namespace) -> pd.DataFrame:
+    return _load(args)[1]
 
 
 def _cmd_clean(args: argparse.Namespace) -> None:
@@ -190,7 +195,7 @@ def _cmd_compare(args: argparse.Namespace) -> None:
     from .panel import focus_report
     from .rhetoric import compare_regions, compare_years, review_vs_plan
 
-    paragraphs = _paragraphs(args)
+    corpus, paragraphs = _load(args)
     if args.regions:
         if args.year is None:
             raise MiyunTextError("compare --regions A B needs --year Y (regions are compared within one year)")
@@ -200,7 +205,7 @@ def _cmd_compare(args: argparse.Namespace) -> None:
         result = compare_years(paragraphs, args.years[0], args.years[1], args.method, min_count=args.min_count,
                                region=args.region)
     else:
-        result = review_vs_plan(paragraphs, args.method, report_id=focus_report(paragraphs),
+        result = review_vs_plan(paragraphs, args.method, report_id=focus_report(paragraphs, corpus),
                                 min_count=args.min_count)
     if args.out:
         _emit(result, args.out, args.rows)

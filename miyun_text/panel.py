@@ -29,6 +29,7 @@ __all__ = [
     "rhetoric_findings",
     "theme_figures",
     "theme_findings",
+    "with_labels",
 ]
 
 
@@ -82,17 +83,68 @@ def multi_region_years(paragraphs: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in counts[counts >= 2].index)
 
 
-def focus_report(paragraphs: pd.DataFrame) -> str:
-    """The report the within-report figures describe: the latest year's, last by id on a tie.
+def _tables(corpus: object, reports: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The paragraph table and the reports table of a corpus object or of a paragraph table."""
+    if not isinstance(corpus, pd.DataFrame) and hasattr(corpus, "paragraphs"):
+        return corpus.paragraphs, reports if reports is not None else getattr(corpus, "reports", None)
+    return corpus, reports
+
+
+def focus_report(corpus: pd.DataFrame, reports: pd.DataFrame | None = None) -> str:
+    """The report the within-report views describe: the latest delivered (``delivered_on``), then
+    the latest year, then the last id.
+
+    ``corpus`` is a paragraph table (or a corpus object with ``.paragraphs`` and
+    ``.reports``); the delivery dates come from its ``delivered_on`` column or from
+    ``reports`` (the manifest rows, as :func:`miyun_text.corpus.load_corpus` returns them).
+    A report without a date counts as delivered on 1 January of its year, so two reports
+    of one year are told apart by their dates, and without any dates the latest year wins.
 
     Example:
-        >>> focus_report(pd.DataFrame({"report_id": ["a_2023", "b_2024", "c_2024"], "year": [2023, 2024, 2024]}))
+        >>> paras = pd.DataFrame({"report_id": ["a_2023", "b_2024", "c_2024"], "year": [2023, 2024, 2024]})
+        >>> focus_report(paras)
         'c_2024'
+        >>> focus_report(paras, reports=pd.DataFrame({"report_id": ["b_2024", "c_2024"],
+        ...                                           "delivered_on": ["2024-03-01", "2024-01-10"]}))
+        'b_2024'
     """
-    reports = paragraphs[["report_id", "year"]].drop_duplicates("report_id")
-    if reports.empty:
+    paragraphs, reports = _tables(corpus, reports)
+    columns = ["report_id", "year"] + (["delivered_on"] if "delivered_on" in paragraphs.columns else [])
+    found = paragraphs[columns].drop_duplicates("report_id")
+    if found.empty:
         raise ValueError("no reports in the paragraph table")
-    return str(reports.sort_values(["year", "report_id"], kind="mergesort").iloc[-1]["report_id"])
+    if "delivered_on" not in found.columns and reports is not None and "delivered_on" in reports.columns:
+        dates = reports.drop_duplicates("report_id").set_index("report_id")["delivered_on"]
+        found = found.assign(delivered_on=found["report_id"].map(dates))
+    date = pd.to_datetime(found["delivered_on"], errors="coerce", format="%Y-%m-%d") \
+        if "delivered_on" in found.columns else pd.Series(pd.NaT, index=found.index)
+    start = pd.to_datetime(found["year"].astype(int).astype(str) + "-01-01", format="%Y-%m-%d")
+    found = found.assign(_date=date.fillna(start))
+    return str(found.sort_values(["_date", "year", "report_id"], kind="mergesort").iloc[-1]["report_id"])
+
+
+def with_labels(frame: pd.DataFrame, corpus: pd.DataFrame, *, keep_id: bool = False) -> pd.DataFrame:
+    """``frame`` naming each report by its display label (``密云区 2024``) where it had ``report_id``.
+
+    ``corpus`` is a paragraph table with ``label`` (or a corpus object with ``.paragraphs``).
+    The label takes the place of the id column; ``keep_id=True`` keeps the id after it
+    (for a table of the reports themselves, where the id names the raw file). A frame
+    that already has ``label`` or has no ``report_id`` comes back as it is.
+
+    Example:
+        >>> paras = pd.DataFrame({"report_id": ["a"], "label": ["甲区 2023"]})
+        >>> with_labels(pd.DataFrame({"report_id": ["a"], "repairs": [3]}), paras).columns.tolist()
+        ['label', 'repairs']
+        >>> with_labels(pd.DataFrame({"report_id": ["a"], "year": [2023]}), paras, keep_id=True).columns.tolist()
+        ['label', 'report_id', 'year']
+    """
+    paragraphs, _ = _tables(corpus, None)
+    if "report_id" not in frame.columns or "label" in frame.columns:
+        return frame
+    labels = paragraphs.drop_duplicates("report_id").set_index("report_id")["label"]
+    out = frame.copy()
+    out.insert(list(out.columns).index("report_id"), "label", out["report_id"].map(labels).astype("string"))
+    return out if keep_id else out.drop(columns=["report_id"])
 
 
 def _by_report(paragraphs: pd.DataFrame) -> pd.DataFrame:
@@ -106,8 +158,9 @@ def _by_report(paragraphs: pd.DataFrame) -> pd.DataFrame:
     return tf
 
 
-def focus(paragraphs: pd.DataFrame) -> dict:
-    """What the within-report figures need about the focus report (:func:`focus_report`):
+def focus(corpus: pd.DataFrame, reports: pd.DataFrame | None = None) -> dict:
+    """What the within-report figures need about the focus report (:func:`focus_report`, the
+    latest delivered; pass the manifest rows as ``reports`` so that their dates decide):
     ``report_id``, its ``paragraphs``, ``source`` line, data-driven ``titles``
     (:func:`miyun_text.plots.review_plan_titles`), ``about`` (`` （密云区 2024）`` to
     append to titles when the corpus holds several reports, else empty) and
@@ -123,7 +176,8 @@ def focus(paragraphs: pd.DataFrame) -> dict:
     """
     from .plots import review_plan_titles
 
-    rid = focus_report(paragraphs)
+    paragraphs, reports = _tables(corpus, reports)
+    rid = focus_report(paragraphs, reports)
     one = paragraphs[paragraphs["report_id"] == rid]
     several = paragraphs["report_id"].nunique() > 1
     about = f"（{one['label'].iloc[0]}）" if several and "label" in one.columns else ""

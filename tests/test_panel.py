@@ -174,3 +174,31 @@ def test_attainment_chart_and_findings_show_exceeded_and_other_units():
     assert "- **乙区 2022年**：报告提出目标 1 项，次年报告中达到 0 项、未达到 1 项（地区生产总值" in text
     share = panel.attainment_findings(att[att["region"] == "甲县"].assign(unit="百分点", status="missed"))
     assert "目标6.5个百分点左右，实绩7.1个百分点" in share
+
+
+def test_the_latest_report_is_the_latest_delivered_not_the_last_id():
+    paras = pd.DataFrame({"report_id": ["zz_2024", "aa_2024", "mm_2023"], "year": [2024, 2024, 2023],
+                          "region": ["甲区"] * 3, "label": ["甲区 2024", "甲区 2024", "甲区 2023"],
+                          "part_kind": ["review"] * 3, "part_year": [2023, 2023, 2022], "text": ["完成。"] * 3})
+    reports = pd.DataFrame({"report_id": ["zz_2024", "aa_2024", "mm_2023"],
+                            "delivered_on": ["2024-01-05", "2024-02-20", "2023-01-06"]})
+    focus_report, focus = panel.focus_report, panel.focus
+    assert focus_report(paras) == "zz_2024"  # without dates: the latest year, then the last id
+    assert focus_report(paras, reports) == "aa_2024"  # a second session of the year, delivered later
+    assert focus(paras, reports)["report_id"] == "aa_2024"
+    assert focus_report(paras.assign(delivered_on=paras["report_id"].map(
+        reports.set_index("report_id")["delivered_on"]))) == "aa_2024"
+    # a report without a date counts as delivered on 1 January of its year
+    undated = reports.assign(delivered_on=["2024-01-05", "", "2023-01-06"])
+    assert focus_report(paras, undated) == "zz_2024"
+
+
+def test_focus_takes_a_corpus_object_with_paragraphs_and_reports():
+    from types import SimpleNamespace
+
+    paras = pd.DataFrame({"report_id": ["b", "a"], "year": [2024, 2024], "region": ["甲区"] * 2,
+                          "label": ["甲区 2024"] * 2, "part_kind": ["plan"] * 2, "part_year": [2024] * 2,
+                          "text": ["推进。"] * 2})
+    corpus = SimpleNamespace(paragraphs=paras, reports=pd.DataFrame({"report_id": ["a", "b"],
+                                                                     "delivered_on": ["2024-03-01", "2024-01-10"]}))
+    assert panel.focus_report(corpus) == "a" and panel.focus(corpus)["report_id"] == "a"
