@@ -24,7 +24,7 @@ from .io import write_csv, write_text_atomic
 from .paths import find_data_dir
 
 __all__ = ["build_processed", "execution_key", "installed_distributions", "make_figures", "notebook_paths",
-           "render_notebooks", "section_table", "standard_figures"]
+           "render_notebooks", "repair_figure", "section_table", "standard_figures"]
 
 
 def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> dict[str, Path]:
@@ -114,10 +114,35 @@ def make_figures(data_dir: str | os.PathLike[str] | None = None, folder: str | o
     corpus = load_corpus(data_dir)
     body = corpus_paragraphs(corpus)
     body = body[body["part_no"] > 0]
-    paths: list[Path] = []
+    paths: list[Path] = save_figure(repair_figure(corpus), "repairs_by_step", folder)
     for name, fig in standard_figures(body, top_k=top_k, reports=corpus):
         paths += save_figure(fig, name, folder)
     return paths
+
+
+def repair_figure(corpus: pd.DataFrame):
+    """The repairs each cleaning step made in each report (its label), as notebook 01 shows them.
+
+    ``corpus`` is :func:`miyun_text.corpus.load_corpus` output, its repair log in
+    ``corpus.attrs["repairs"]``.
+
+    Example:
+        >>> from miyun_text.corpus import load_corpus
+        >>> repair_figure(load_corpus()).axes[0].get_xscale()  # doctest: +SKIP
+        'log'
+    """
+    from . import plots
+    from .clean import repair_summary
+    from .structure import report_label
+
+    repairs = corpus.attrs.get("repairs")
+    rows = []
+    for report in corpus.itertuples(index=False):
+        log = repairs[repairs["report_id"] == report.report_id] if repairs is not None else None
+        if log is not None:
+            rows.append(repair_summary(log).assign(label=report_label(report.region, report.year)))
+    summary = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame({"step": [], "repairs": [], "label": []})
+    return plots.repair_chart(summary, source=plots.source_line(corpus))
 
 
 def save_figure(fig, name: str, folder: str | os.PathLike[str]) -> list[Path]:

@@ -27,6 +27,7 @@ __all__ = [
     "attainment_chart",
     "comparison_sides",
     "contrast_ratio",
+    "describe_figure",
     "distinctive_terms",
     "file_part",
     "font_path",
@@ -36,6 +37,7 @@ __all__ = [
     "marker_profile",
     "marker_trajectories",
     "new_and_gone_terms",
+    "repair_chart",
     "review_plan_titles",
     "review_plan_years",
     "save_figure",
@@ -175,7 +177,9 @@ def save_figure(fig, name: str, folder: str | os.PathLike[str] = "figures",
                 formats: Sequence[str] = ("png", "svg"), close: bool = True, show: bool = False) -> list[Path]:
     """Save a figure reproducibly (fixed DPI, no timestamps or version metadata), atomically.
 
-    By default a PNG for screens and an SVG beside it for print; the SVG's element ids
+    By default a PNG for screens and an SVG beside it for print, and ``<name>.alt.txt``
+    beside the PNG: its alt text (:func:`describe_figure`), which the notebook's output
+    carries too, so the HTML page describes the figure to a screen reader. The SVG's element ids
     come from a fixed salt and it carries no date, so both are byte-identical across
     runs. ``close=False`` keeps the figure open in pyplot, so a notebook still shows it
     inline (drawing it once more). ``show=True`` instead shows the PNG just written in
@@ -189,7 +193,7 @@ def save_figure(fig, name: str, folder: str | os.PathLike[str] = "figures",
         >>> import tempfile, matplotlib.pyplot as plt
         >>> fig = plt.figure(figsize=(2, 1))
         >>> [p.name for p in save_figure(fig, "blank", tempfile.mkdtemp())]
-        ['blank.png', 'blank.svg']
+        ['blank.png', 'blank.alt.txt', 'blank.svg']
     """
     import matplotlib.pyplot as plt
 
@@ -197,7 +201,7 @@ def save_figure(fig, name: str, folder: str | os.PathLike[str] = "figures",
         raise ValueError("save_figure: show=True shows the saved PNG and closes the figure in pyplot; with "
                          "close=False the notebook would show it twice. Pass show=True alone, or close=False alone")
     paths = []
-    png = None
+    png, alt = None, ""
     with style():
         for fmt in [*formats, *([] if "png" in formats or not show else ["png"])]:
             buffer = io.BytesIO()
@@ -211,11 +215,125 @@ def save_figure(fig, name: str, folder: str | os.PathLike[str] = "figures",
                 png = buffer.getvalue()
             if fmt in formats:
                 paths.append(write_bytes_atomic(Path(folder) / f"{name}.{fmt}", buffer.getvalue()))
+            if fmt == "png":
+                alt = describe_figure(fig)
+                if fmt in formats:
+                    paths.append(write_bytes_atomic(Path(folder) / f"{name}.alt.txt", (alt + "\n").encode("utf-8")))
     if show and png is not None:
-        _show_after_cell(screen_png(png, fig.dpi / SAVE_DPI))
+        _show_after_cell(screen_png(png, fig.dpi / SAVE_DPI), alt)
     if close:
         plt.close(fig)
     return paths
+
+
+def _number(value: float) -> str:
+    value = float(value)
+    return f"{value:.0f}" if abs(value) >= 100 or value == int(value) else f"{value:.3g}"
+
+
+def _tick_names(ax, axis: str) -> dict[float, str]:
+    ticks = ax.get_yticks() if axis == "y" else ax.get_xticks()
+    labels = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    return {float(t): label.get_text() for t, label in zip(ticks, labels, strict=False) if label.get_text()}
+
+
+def _nearest(names: dict[float, str], at: float) -> str | None:
+    if not names:
+        return None
+    tick = min(names, key=lambda t: abs(t - at))
+    return names[tick] if abs(tick - at) <= 0.5 else None
+
+
+def _panel_items(ax) -> tuple[str, list[tuple[str, float]]]:
+    """What one axes draws (bars, dots, a heatmap, lines) and its items with their values."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.container import BarContainer
+
+    items: list[tuple[str, float]] = []
+    kinds: list[str] = []
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    for container in bars:
+        horizontal = getattr(container, "orientation", None) == "horizontal"
+        names = _tick_names(ax, "y" if horizontal else "x")
+        group = container.get_label() or ""
+        group = "" if group.startswith("_") else f" · {group}"
+        for patch in container.patches:
+            at = patch.get_y() + patch.get_height() / 2 if horizontal else patch.get_x() + patch.get_width() / 2
+            value = patch.get_width() if horizontal else patch.get_height()
+            name = _nearest(names, at)
+            if name is not None:
+                items.append((f"{name}{group}", value))
+    if bars:
+        kinds.append("条形图")
+    for collection in ax.collections:
+        if isinstance(collection, PathCollection) and len(collection.get_offsets()):
+            names = _tick_names(ax, "y")
+            for x, y in collection.get_offsets():
+                name = _nearest(names, float(y))
+                if name is not None:
+                    items.append((name, float(x)))
+            kinds.append("点图")
+    for image in ax.images:
+        rows, columns = _tick_names(ax, "y"), _tick_names(ax, "x")
+        grid = image.get_array()
+        if rows and columns and getattr(grid, "ndim", 0) == 2:
+            kinds.append(f"热力图（{len(rows)} 行 × {len(columns)} 列）")
+            for i, row in sorted(rows.items()):
+                for j, column in sorted(columns.items()):
+                    if 0 <= int(i) < grid.shape[0] and 0 <= int(j) < grid.shape[1]:
+                        items.append((f"{row} × {column}", float(grid[int(i), int(j)])))
+        else:
+            kinds.append("图像")
+    lines = [line.get_label() for line in ax.get_lines() if not str(line.get_label()).startswith("_")]
+    if lines:
+        kinds.append("折线图（" + "、".join(lines[:8]) + ("等" if len(lines) > 8 else "") + "）")
+    return "、".join(dict.fromkeys(kinds)), items
+
+
+def describe_figure(fig, top: int = 5) -> str:
+    """Alt text for a figure, written from what it draws: its title, the kind of chart, its axes,
+    the items with the largest values (each with its value) and its source line.
+
+    Plot functions that draw something the figure cannot tell back (a word cloud's words)
+    leave their items in ``fig.miyun_items``.
+
+    Example:
+        >>> fig = vocabulary_bars(pd.DataFrame({"term": ["两山", "三好生", "5+2"], "count": [5, 2, 3],
+        ...                                     "kind": ["slogan", "honour", "programme"]}), source="数据来源：甲")
+        >>> print(describe_figure(fig, top=2).replace("。", "。\\n"))
+        引号中的政策话语（出现次数）；共3个引号词语；次数相同者按字符顺序排列。
+        点图；横轴：出现次数 (occurrences)。
+        最大的：两山 5、5+2 3。
+        数据来源：甲
+    """
+    def clean(text: str) -> str:
+        return "；".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+    suptitle = getattr(fig, "_suptitle", None)
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
+    title = clean(suptitle.get_text()) if suptitle is not None and suptitle.get_text() else ""
+    if not title and panels:
+        title = clean(panels[0].get_title())
+    sentences = [title] if title else []
+    summaries = []
+    for ax in panels:
+        kind, items = _panel_items(ax)
+        axes = "；".join(f"{name}：{clean(label)}" for name, label in (("横轴", ax.get_xlabel()),
+                                                                      ("纵轴", ax.get_ylabel())) if label)
+        ranked = sorted(items, key=lambda kv: -abs(kv[1]))[:top]
+        best = "、".join(f"{name} {_number(value)}" for name, value in ranked)
+        if len(panels) == 1:
+            sentences += [x for x in ("；".join(x for x in (kind, axes) if x), f"最大的：{best}" if best else "") if x]
+        else:
+            name = clean(ax.get_title()) or kind
+            summaries.append(f"{name}：{'、'.join(n for n, _ in ranked[:3])}" if ranked else name)
+    if summaries:
+        sentences.append(f"{len(summaries)} 个小图。" + "；".join(summaries))
+    extra = getattr(fig, "miyun_items", None)
+    if extra:
+        sentences.append("最大的：" + "、".join(str(x) for x in list(extra)[:top]))
+    sentences += [clean(t.get_text()) for t in fig.texts if "数据来源" in t.get_text()]
+    return "。".join(s.rstrip("。") for s in sentences if s)
 
 
 SAVE_DPI = 150
@@ -249,7 +367,7 @@ def screen_png(png: bytes, scale: float) -> bytes:
     return buffer.getvalue()
 
 
-def _show_after_cell(png: bytes) -> None:
+def _show_after_cell(png: bytes, alt: str = "") -> None:
     """Show a PNG in the notebook when the running cell ends, where the inline backend puts
     figures, so outputs keep the order they have with inline figures."""
     try:
@@ -270,7 +388,7 @@ def _show_after_cell(png: bytes) -> None:
                 display(image)
 
         shell.events.register("post_execute", flush)
-    _PENDING.append(Image(data=png, format="png"))
+    _PENDING.append(Image(data=png, format="png", metadata={"alt": alt} if alt else None))
 
 
 def _labels(frame: pd.DataFrame, column: str) -> list[str]:
@@ -675,8 +793,58 @@ def word_cloud(frequencies: Mapping[str, float], *, title: str = "词云（示�
     ax.imshow(cloud.to_array(), interpolation="nearest")
     ax.set_axis_off()
     ax.set_title(title)
+    fig.miyun_items = list(ordered)[:10]  # the words the picture shows largest, for its alt text
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _source(fig, (source or DEFAULT_SOURCE) + "　示意图：字号大致反映权重，数值请见关键词表 (illustration only)")
+    return fig
+
+
+_STEP_NAMES = {"errata": "勘误表修正 (errata)", "realign": "字节重新配对 (realign)",
+               "unrepaired": "未修复 (unrepaired)", "pinyin": "删除拼音注音 (pinyin)",
+               "t2s": "繁体转简体 (t2s)", "punct": "标点规范 (punct)"}
+
+
+@_styled
+def repair_chart(summary: pd.DataFrame, *, title: str = "文本修复：每一步修复的次数", source: str | None = None):
+    """Bars of the repairs each cleaning step made, one bar per report (its label), counts printed.
+
+    ``summary`` has ``step`` and ``repairs`` (:func:`miyun_text.clean.repair_summary`) and
+    ``label`` (or ``report_id``) when it holds several reports. The axis is logarithmic:
+    thousands of pinyin annotations sit beside a few dozen mojibake corrections.
+
+    Example:
+        >>> s = pd.DataFrame({"step": ["pinyin", "errata"], "repairs": [3136, 23]})
+        >>> fig = repair_chart(s)
+        >>> [t.get_text() for t in fig.axes[0].get_yticklabels()], fig.axes[0].get_xscale()
+        (['删除拼音注音 (pinyin)', '勘误表修正 (errata)'], 'log')
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    key = "label" if "label" in summary.columns else "report_id" if "report_id" in summary.columns else None
+    reports = _labels(summary, key) if key else [""]
+    steps = _labels(summary, "step")
+    size = 0.8 / len(reports)
+    fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(steps) * max(1, len(reports) * 0.6) + 1.9))
+    y = np.arange(len(steps))
+    for k, report in enumerate(reports):
+        part = summary[summary[key].astype(str) == report] if key else summary
+        counts = part.groupby("step", sort=False)["repairs"].sum().reindex(steps).fillna(0).to_numpy()
+        offsets = y + (k - (len(reports) - 1) / 2) * size
+        ax.barh(offsets, counts, height=size, label=report if len(reports) > 1 else None,
+                color=_LINE_COLORS[k % len(_LINE_COLORS)] if len(reports) > 1 else "#4C72B0")
+        for off, count in zip(offsets, counts, strict=True):
+            ax.text(max(count, 0.8), off, f" {int(count):,}", va="center", fontsize=8, color="#333333")
+    ax.set_yticks(y, [_STEP_NAMES.get(s, s) for s in steps])
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(0.7, max(10.0, float(summary["repairs"].max() if len(summary) else 1) * 4))
+    ax.set_xlabel("修复次数（对数刻度） (repairs, log scale)")
+    ax.set_title(title)
+    if len(reports) > 1:
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _source(fig, source)
     return fig
 
 

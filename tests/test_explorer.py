@@ -98,7 +98,7 @@ def browser():
 def explorer_file(panel, tmp_path_factory):
     frame, paragraphs = panel
     path = tmp_path_factory.mktemp("explorer") / "explorer.html"
-    path.write_text(embed_font(explorer_page(frame, paragraphs)), encoding="utf-8")
+    path.write_text(embed_font(explorer_page(frame, paragraphs), fallback=True), encoding="utf-8")
     return path
 
 
@@ -166,4 +166,34 @@ def test_chinese_is_drawn_with_the_embedded_font(browser, explorer_file):
     families = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
     assert any("Miyun Noto Sans CJK SC" in f for f in families)
     assert page.evaluate("document.fonts.check('16px \"Miyun Noto Sans CJK SC\"', '检索与比较')")
+    page.close()
+
+
+# Draw one character in a canvas with a font stack; the pixels say which font drew it.
+_GLYPH = """([text, family]) => {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const ctx = canvas.getContext("2d");
+  ctx.font = "48px " + family;
+  ctx.fillText(text, 4, 52);
+  return Array.from(ctx.getImageData(0, 0, 64, 64).data.filter((_, i) => i % 4 === 3)).join(",");
+}"""
+
+
+def test_characters_outside_the_corpus_typed_into_the_search_are_drawn(browser, explorer_file):
+    """A character the corpus never uses (鼋) and a Traditional one (閥) are drawn by the bundled
+    font that follows the page's subset, not left to a system font (there is none here)."""
+    page = browser.new_page()
+    page.goto(explorer_file.as_uri())
+    page.fill("#q", "鼋閥")
+    page.evaluate("document.fonts.ready")
+    stack = page.evaluate("getComputedStyle(document.getElementById('q')).fontFamily")
+    assert "Miyun Noto Sans CJK SC full" in stack
+    for char in "鼋閥":
+        drawn = page.evaluate(_GLYPH, [char, stack])
+        bundled = page.evaluate(_GLYPH, [char, '"Miyun Noto Sans CJK SC full"'])
+        nothing = page.evaluate(_GLYPH, [char, "monospace"])
+        assert drawn == bundled != nothing, char
+        assert any(int(v) for v in drawn.split(",")), char
+    assert page.input_value("#q") == "鼋閥" and page.inner_text("#total") == "0"
     page.close()
