@@ -63,16 +63,24 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
+_PAIRED = re.compile(r"^(?:(?:target|actual|start|end)_(?P<stem1>.+)|(?P<stem2>.+)_(?:a|b|from|to))$")
+
+
 def column_decimals(frame: pd.DataFrame) -> dict[str, int]:
     """Decimals to show per numeric column: 0 for counts, fewer for large values, more for small.
 
     A float column whose values are all whole numbers shows none; otherwise the largest
-    absolute value decides: ≥ 100 → 1, ≥ 1 → 2, below 1 → 3.
+    absolute value decides: ≥ 100 → 1, ≥ 1 → 2, below 1 → 3. Paired columns, the two
+    sides of one measure (``per_10k_a`` and ``per_10k_b``, ``target_value`` and
+    ``actual_value``, ``count_from`` and ``count_to``), show the same decimals, the
+    larger of the two, so a reader compares like with like.
 
     Example:
         >>> import pandas as pd
         >>> column_decimals(pd.DataFrame({"n": [3, 4], "z": [2.123, -0.5], "p": [0.0012, 0.3], "r": [140.2, 3.0]}))
         {'n': 0, 'z': 2, 'p': 3, 'r': 1}
+        >>> column_decimals(pd.DataFrame({"per_10k_a": [96.44, 3.0], "per_10k_b": [247.7, 17.69]}))
+        {'per_10k_a': 2, 'per_10k_b': 2}
     """
     from pandas.api.types import is_bool_dtype, is_float_dtype, is_integer_dtype
 
@@ -91,6 +99,15 @@ def column_decimals(frame: pd.DataFrame) -> dict[str, int]:
                 continue
             top = values.abs().max()
             out[str(name)] = 1 if top >= 100 else 2 if top >= 1 else 3
+    pairs: dict[str, list[str]] = {}
+    for name in out:
+        match = _PAIRED.match(name)
+        if match:
+            pairs.setdefault(match.group("stem1") or match.group("stem2"), []).append(name)
+    for names in pairs.values():
+        if len(names) > 1:
+            shared = max(out[n] for n in names)
+            out.update(dict.fromkeys(names, shared))
     return out
 
 
@@ -218,7 +235,8 @@ def show_table(
         full = frame.reset_index() if _meaningful_index(frame) else frame
         write_csv(full, (Path(folder) if folder is not None else tables_dir()) / f"{name}.csv")
         link = f' · <a href="tables/{html.escape(name)}.csv">完整表格 full table (CSV)</a>'
-    count = f"showing {len(shown)} of {total} rows" if len(shown) < total else f"all {total} rows"
+    rows_word = "row" if total == 1 else "rows"
+    count = f"showing {len(shown)} of {total} {rows_word}" if len(shown) < total else f"{total} {rows_word}"
     count_zh = f"显示 {len(shown)} / {total} 行" if len(shown) < total else f"共 {total} 行"
     title = f"<b>{html.escape(caption)}</b> · " if caption else ""
     digits = column_decimals(frame)
