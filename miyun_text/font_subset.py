@@ -69,7 +69,7 @@ def missing_characters(characters: Iterable[str], font: str | Path | None = None
     """
     from fontTools.ttLib import TTFont
 
-    from .plots import font_path
+    from .style import font_path
 
     cmap = TTFont(font or font_path(), lazy=True).getBestCmap()
     return sorted({c for c in characters if ord(c) not in cmap})
@@ -89,7 +89,7 @@ def rebuild_font(source: str | Path, out: str | Path | None = None, extra: Itera
     from fontTools.ttLib import TTCollection, TTFont
 
     from .io import write_bytes_atomic
-    from .plots import font_path
+    from .style import font_path
 
     target = Path(out) if out is not None else font_path()
     current = TTFont(font_path()).getBestCmap()
