@@ -136,7 +136,7 @@ def _cmd_clean(args: argparse.Namespace) -> None:
 
 
 def _cmd_add(args: argparse.Namespace) -> None:
-    from .corpus import add_report
+    from .manifest import add_report
 
     added = add_report(
         args.path,
@@ -145,6 +145,7 @@ def _cmd_add(args: argparse.Namespace) -> None:
         level=args.level,
         title=args.title,
         delivered_on=args.delivered_on,
+        session=args.session,
         source_url=args.source_url,
         report_id=args.id,
         data_dir=args.data,
@@ -398,7 +399,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", required=True, type=int, help="the year the report was delivered, e.g. 2025")
     p.add_argument("--level", help="区, 县, 市 or 省 (default: from the region's suffix)")
     p.add_argument("--title", help="the report's title (default: <year>年<region>政府工作报告)")
-    p.add_argument("--delivered-on", help="date delivered, YYYY-MM-DD")
+    p.add_argument("--delivered-on", help="date delivered, YYYY-MM-DD (decides which report of a year is the "
+                                          "latest)")
+    p.add_argument("--session", help="the congress session it was delivered at, e.g. 区第三届人民代表大会第四次会议")
     p.add_argument("--source-url", help="where the report was found")
     p.add_argument("--id", help="report id, [a-z0-9][a-z0-9_-]* (default: region pinyin and year, e.g. miyun_2025)")
     p.set_defaults(func=_cmd_add)

@@ -152,7 +152,7 @@ def _tokens(paragraphs: pd.DataFrame) -> pd.DataFrame:
 
     from .segment import content_segmenter, default_segmenter, token_kind
 
-    seg, content = default_segmenter(), content_segmenter()
+    seg, content = default_segmenter(paragraphs), content_segmenter(paragraphs)
     rows = []
     for p in paragraphs.itertuples(index=False):
         text = str(p.text)

@@ -178,7 +178,7 @@ def extract_keywords(
     if top_k < 1:
         raise ValueError(f"top_k must be at least 1, not {top_k}")
     frame = _as_frame(docs)
-    seg = segmenter or content_segmenter()
+    seg = segmenter or content_segmenter(frame, tokens)
     if tokens is not None and method == "tfidf":
         return _table_tfidf(frame, by, seg, tokens, idf, top_k, min_count)
     units = paragraph_tokens(frame, seg, tokens)
@@ -286,7 +286,7 @@ def kwic(term: str, docs: Docs, window: int = 15, *, whole_token: bool = False,
     if not isinstance(term, str) or not term:
         raise ValueError("term must be a non-empty string")
     frame = _as_frame(docs)
-    seg = segmenter or (default_segmenter() if whole_token else None)
+    seg = segmenter or (default_segmenter(frame, tokens) if whole_token else None)
     cuts = paragraph_tokens(frame, seg, tokens, kept=False) if whole_token and seg is not None else None
     rows = []
     for n, record in enumerate(frame.to_dict("records")):
@@ -344,7 +344,7 @@ def collocations(docs: Docs, min_count: int = 3, *, segmenter: Segmenter | None 
     if sort not in ("llr", "pmi", "count"):
         raise ValueError("sort must be 'llr', 'pmi' or 'count'")
     frame = _as_frame(docs)
-    seg = segmenter or default_segmenter()
+    seg = segmenter or default_segmenter(frame)
     pairs: Counter[tuple[str, str]] = Counter()
     for text in frame["text"].astype(str):
         run: list[str] = []

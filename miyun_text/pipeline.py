@@ -238,8 +238,8 @@ def load_tables(
     from .segment import content_segmenter
 
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
-    seg = segmenter or content_segmenter()
     manifest = read_manifest(folder)
+    seg = segmenter or content_segmenter(manifest)  # the manifest's place names stay whole
     # the manifest and the errata are validated before any raw file is opened, as in load_corpus
     errata = read_errata(folder)
     folder_cache = cache_dir() if cache else None

@@ -26,7 +26,7 @@ import pandas as pd
 from .errors import AmbiguousRegionError, PanelError, ResourceError
 from .io import read_yaml
 from .paths import resource_path
-from .segment import Segmenter
+from .segment import Segmenter, rhetoric_segmenter
 from .structure import group_columns, group_label, text_cells
 from .tokens import paragraph_tokens
 
@@ -145,17 +145,6 @@ def compare(
 
 
 
-@lru_cache(maxsize=1)
-def rhetoric_segmenter() -> Segmenter:
-    """Segmenter for rhetoric: stopwords, numbers and single characters dropped, boilerplate kept.
-
-    Example:
-        >>> rhetoric_segmenter().tokenize("全力推进乡村振兴，增长4.5%")
-        ['全力', '推进', '乡村振兴', '增长']
-    """
-    return Segmenter(min_length=2)
-
-
 @lru_cache(maxsize=4)
 def _load_markers(path: str) -> pd.DataFrame:
     data = read_yaml(path)
@@ -183,7 +172,7 @@ def load_markers(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 def _grouped_tokens(paragraphs: pd.DataFrame, by: str | Sequence[str], segmenter: Segmenter | None,
                     table: pd.DataFrame | None = None):
     paragraphs = text_cells(paragraphs, "a rhetoric measure")
-    seg = segmenter or rhetoric_segmenter()
+    seg = segmenter or rhetoric_segmenter(paragraphs, table)
     columns = group_columns(paragraphs, by)
     units = paragraph_tokens(paragraphs, seg, table)
     numbered = paragraphs[columns].assign(_row=range(len(paragraphs)))
@@ -391,7 +380,7 @@ def new_and_gone(paragraphs: pd.DataFrame, *, min_count: int = 2,
 
 def _tokens_where(paragraphs: pd.DataFrame, mask: pd.Series, segmenter: Segmenter | None,
                   table: pd.DataFrame | None = None) -> list[str]:
-    seg = segmenter or rhetoric_segmenter()
+    seg = segmenter or rhetoric_segmenter(paragraphs, table)
     paragraphs = text_cells(paragraphs, "a rhetoric measure")
     return [t for unit in paragraph_tokens(paragraphs.loc[mask], seg, table) for t in unit]
 

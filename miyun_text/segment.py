@@ -44,8 +44,11 @@ __all__ = [
     "import_jieba",
     "load_boilerplate",
     "load_stopwords",
+    "place_entries",
+    "place_names",
     "quiet_jieba",
     "read_user_dict",
+    "rhetoric_segmenter",
     "token_kind",
 ]
 
@@ -318,6 +321,8 @@ class Segmenter:
         extra_stopwords: more words to drop in :meth:`tokenize`.
         cache: folder for the merged dictionary and jieba's prefix cache.
         hmm: let jieba's HMM guess words absent from every dictionary.
+        places: place names that must stay whole (the regions of the corpus's manifest,
+            :func:`place_names`); those jieba already keeps whole add nothing.
         backend: ``"jieba"`` (the reference), ``"rjieba"`` (jieba-rs, same tokens, much
             faster) or ``"auto"`` (rjieba when installed). POS tags always use jieba.
 
@@ -345,11 +350,14 @@ class Segmenter:
         cache: str | os.PathLike[str] | None = None,
         hmm: bool = True,
         backend: str = "auto",
+        places: Iterable[str] = (),
     ) -> None:
         self.backend = _resolve_backend(backend)
         entries: list[tuple[str, int | None, str | None]] = []
         if policy_dict:
             entries += read_user_dict(resource_path("policy_dict.txt"))
+        self.places = tuple(sorted(set(places)))
+        entries += place_entries(self.places)
         for path in user_dicts:
             entries += read_user_dict(path)
         self.entries = entries
@@ -677,26 +685,99 @@ def _tie_prone(text: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=1)
-def default_segmenter() -> Segmenter:
-    """A shared Segmenter with the default settings, built on first use.
+_ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "新区", "林区", "区", "县", "市", "省",
+                   "州", "盟", "旗")
+
+
+def place_names(corpus: object = None) -> tuple[str, ...]:
+    """The place names of a corpus that segmentation keeps whole: each region of its manifest
+    (``region`` of a paragraph or report table, or of a corpus object's ``.paragraphs``) and
+    the region without its administrative suffix (翠湖区 → 翠湖), sorted.
+
+    Example:
+        >>> import pandas as pd
+        >>> place_names(pd.DataFrame({"region": ["翠湖区", "密云区", "翠湖区", None]}))
+        ('密云', '密云区', '翠湖', '翠湖区')
+        >>> place_names(None)
+        ()
+    """
+    import pandas as pd
+
+    frame = corpus if corpus is None or isinstance(corpus, pd.DataFrame) else getattr(corpus, "paragraphs", None)
+    if frame is None or "region" not in frame.columns:
+        return ()
+    names: set[str] = set()
+    for region in frame["region"].dropna().astype(str).unique():
+        region = region.strip()
+        if len(region) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in region):
+            continue
+        names.add(region)
+        suffix = next((x for x in _ADMIN_SUFFIXES if region.endswith(x)), "")
+        if suffix and len(region) - len(suffix) >= 2:
+            names.add(region[: -len(suffix)])
+    return tuple(sorted(names))
+
+
+def place_entries(places: Iterable[str]) -> list[tuple[str, int | None, str | None]]:
+    """Dictionary entries (tag ``ns``) for the place names jieba and the policy dictionary would split.
+
+    A name they already keep whole (密云区) adds no entry, so its frequency, and every
+    other cut, stays as it was.
+
+    Example:
+        >>> place_entries(["翠湖区", "密云区"])
+        [('翠湖区', None, 'ns')]
+    """
+    base = default_segmenter() if places else None
+    return [(name, None, "ns") for name in sorted(set(places)) if base is not None and base.cut(name) != [name]]
+
+
+def _places(corpus: object, tokens: object) -> tuple[str, ...]:
+    """The place names a measure's default Segmenter holds: those its token table was made
+    with, else those of the corpus it is given."""
+    recorded = getattr(tokens, "attrs", {}).get("places") if tokens is not None else None
+    return tuple(recorded) if recorded is not None else place_names(corpus)
+
+
+@lru_cache(maxsize=8)
+def _default(places: tuple[str, ...], kind: str) -> Segmenter:
+    options = {"default": {}, "content": {"boilerplate": True, "min_length": 2}, "rhetoric": {"min_length": 2}}
+    return Segmenter(places=places, **options[kind])
+
+
+def default_segmenter(corpus: object = None, tokens: object = None) -> Segmenter:
+    """A shared Segmenter with the default settings, built on first use; with a corpus,
+    its place names (:func:`place_names`) stay whole.
 
     Example:
         >>> default_segmenter() is default_segmenter()
         True
+        >>> import pandas as pd
+        >>> default_segmenter(pd.DataFrame({"region": ["翠湖区"]})).cut("2025年翠湖区政府")
+        ['2025年', '翠湖区', '政府']
     """
-    return Segmenter()
+    return _default(_places(corpus, tokens), "default")
 
 
-@lru_cache(maxsize=1)
-def content_segmenter() -> Segmenter:
+def content_segmenter(corpus: object = None, tokens: object = None) -> Segmenter:
     """A shared Segmenter for subject matter: stopwords and boilerplate dropped, no single characters.
 
     Keywords and themes use it; the rhetoric analysis keeps boilerplate and uses
-    :func:`default_segmenter`.
+    :func:`default_segmenter`. With a corpus (or the token table made for it), the
+    corpus's place names stay whole.
 
     Example:
         >>> content_segmenter().tokenize("全面推进乡村振兴")
         ['乡村振兴']
     """
-    return Segmenter(boilerplate=True, min_length=2)
+    return _default(_places(corpus, tokens), "content")
+
+
+def rhetoric_segmenter(corpus: object = None, tokens: object = None) -> Segmenter:
+    """Segmenter for rhetoric: stopwords, numbers and single characters dropped, boilerplate kept.
+
+    Example:
+        >>> rhetoric_segmenter().tokenize("全力推进乡村振兴，增长4.5%")
+        ['全力', '推进', '乡村振兴', '增长']
+    """
+    return _default(_places(corpus, tokens), "rhetoric")

@@ -117,7 +117,7 @@ def theme_frequencies(
     """
     paragraphs = text_cells(paragraphs, "theme_frequencies")
     lex = lexicon if lexicon is not None else load_themes()
-    seg = segmenter or content_segmenter()
+    seg = segmenter or content_segmenter(paragraphs, tokens)
     columns = group_columns(paragraphs, by)
     term_themes: dict[str, list[str]] = {}
     for row in lex.itertuples(index=False):
@@ -199,7 +199,7 @@ def theme_coverage(paragraphs: pd.DataFrame, *, lexicon: pd.DataFrame | None = N
         0.75
     """
     lex = lexicon if lexicon is not None else load_themes()
-    seg = segmenter or content_segmenter()
+    seg = segmenter or content_segmenter(paragraphs)
     paragraphs = text_cells(paragraphs, "theme_coverage")
     tokens = [t for text in paragraphs["text"].astype(str) for t in seg.tokenize(text)]
     terms = set(lex["term"])
@@ -217,7 +217,7 @@ def theme_coverage_by(paragraphs: pd.DataFrame, by: str | Sequence[str] = "repor
         [['a', 3, 4, 0.75], ['b', 0, 2, 0.0]]
     """
     lex = lexicon if lexicon is not None else load_themes()
-    seg = segmenter or content_segmenter()
+    seg = segmenter or content_segmenter(paragraphs)
     columns = group_columns(paragraphs, by)
     extra = ["label"] if "label" in paragraphs.columns and "label" not in columns else []
     terms = set(lex["term"])
@@ -242,7 +242,7 @@ def uncovered_terms(paragraphs: pd.DataFrame, top: int = 50, *, lexicon: pd.Data
         ['分类', '守护', '密云水库']
     """
     lex = lexicon if lexicon is not None else load_themes()
-    seg = segmenter or content_segmenter()
+    seg = segmenter or content_segmenter(paragraphs)
     terms = set(lex["term"])
     paragraphs = text_cells(paragraphs, "uncovered_terms")
     counts = Counter(t for text in paragraphs["text"].astype(str) for t in seg.tokenize(text) if t not in terms)

@@ -149,6 +149,7 @@ def to_frame(tables: Sequence[pa.Table], seg: Segmenter) -> pd.DataFrame:
     # pandas keeps Arrow-backed strings as large_string: mapping those copies no text
     frame = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}.get)
     frame.attrs["segmenter"] = seg.key
+    frame.attrs["places"] = list(seg.places)  # so that measures given this table choose the same Segmenter
     return frame
 
 
@@ -173,7 +174,7 @@ def token_table(paragraphs: pd.DataFrame, segmenter: Segmenter | None = None, *,
 
     if "text" not in paragraphs.columns:
         raise ValueError("paragraphs needs a 'text' column")
-    seg = segmenter or content_segmenter()
+    seg = segmenter or content_segmenter(paragraphs)
     frame = _with_ids(paragraphs)
     id_columns = _id_columns(frame)[1:]
     tables = [report_table(rows["text"].tolist(), rows[id_columns].astype("int64"), str(report_id), seg, cache=cache)

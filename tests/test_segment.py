@@ -136,3 +136,29 @@ def test_stopword_list_has_provenance():
     head = Path(resource_path("stopwords_zh.txt")).read_text(encoding="utf-8").splitlines()[:3]
     assert any("stopwords-iso" in line for line in head)
     assert resource_path("LICENSE-stopwords-iso.txt").exists()
+
+
+def test_a_region_of_the_manifest_stays_whole_even_where_jieba_splits_it(paragraphs):
+    import pandas as pd
+
+    from miyun_text.keywords import kwic
+    from miyun_text.segment import content_segmenter, default_segmenter, place_names
+    from miyun_text.tokens import token_table
+
+    text = "2025年翠湖区政府工作报告。翠湖区全年实现地区生产总值120亿元，翠湖区美丽乡村建设成效明显。"
+    assert "翠湖区" not in default_segmenter().cut(text)  # plain: 年翠 | 湖区
+    paras = pd.DataFrame({"report_id": ["cuihu_2025"], "region": ["翠湖区"], "year": [2025], "part_no": [1],
+                          "para_no": [1], "text": [text]})
+    assert place_names(paras) == ("翠湖", "翠湖区")
+    assert default_segmenter(paras).cut(text).count("翠湖区") == 3
+    table = token_table(paras)
+    assert table["token"].tolist().count("翠湖区") == 3 and table.attrs["places"] == ["翠湖", "翠湖区"]
+    assert len(kwic("翠湖区", paras, whole_token=True)) == 3
+    # a measure given the token table picks the Segmenter the table was made with, places included
+    whole = token_table(paras, default_segmenter(paras))
+    assert len(kwic("翠湖区", paras.drop(columns=["region"]), whole_token=True, tokens=whole)) == 3
+    from miyun_text.themes import theme_frequencies
+
+    assert theme_frequencies(paras, by="report", tokens=table).equals(theme_frequencies(paras, by="report"))
+    # the bundled report's region is one token already: its Segmenter, and so its tokens, are unchanged
+    assert content_segmenter(paragraphs).key == content_segmenter().key
