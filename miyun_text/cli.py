@@ -18,6 +18,8 @@ from .errors import MiyunTextError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .corpus import Corpus
+
 __all__ = ["build_parser", "main"]
 
 
@@ -114,18 +116,12 @@ def _only(reports: pd.DataFrame, ids: list[str] | None) -> pd.DataFrame:
     return reports[reports["report_id"].isin(ids)]
 
 
-def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The reports named by --report (all without it) and their paragraphs outside the preamble."""
-    from .corpus import load_corpus
-    from .structure import corpus_paragraphs
+def _corpus(args: argparse.Namespace) -> Corpus:
+    """The corpus the subcommand reads (the reports of --report, or all): the parts of each
+    report, without the preamble."""
+    from .corpus import open_corpus
 
-    corpus = _only(load_corpus(args.data), args.report)
-    paragraphs = corpus_paragraphs(corpus)
-    return corpus, paragraphs[paragraphs["part_no"] > 0]
-
-
-def _paragraphs(args: argparse.Namespace) -> pd.DataFrame:
-    return _load(args)[1]
+    return open_corpus(args.data, report_ids=args.report).body
 
 
 def _cmd_clean(args: argparse.Namespace) -> None:
@@ -157,26 +153,26 @@ def _cmd_keywords(args: argparse.Namespace) -> None:
     from .build import section_labels
     from .keywords import extract_keywords
 
-    paragraphs = _paragraphs(args)
+    corpus = _corpus(args)
     by = None if args.by == "all" else args.by
     if by == "section":
-        paragraphs = paragraphs.dropna(subset=["section_no"]).copy()
-        paragraphs["section"] = section_labels(paragraphs)
-    _emit(extract_keywords(paragraphs, args.method, args.top_k, by=by, idf=args.idf), args.out, args.rows,
-          paragraphs=paragraphs, empty=_EMPTY["keywords"])
+        corpus = corpus.where(corpus.paragraphs["section_no"].notna())
+        corpus = corpus.assign(section=section_labels(corpus.paragraphs).to_numpy())
+    _emit(extract_keywords(corpus, args.method, args.top_k, by=by, idf=args.idf), args.out, args.rows,
+          paragraphs=corpus.paragraphs, empty=_EMPTY["keywords"])
 
 
 def _cmd_themes(args: argparse.Namespace) -> None:
     from .themes import theme_coverage_by, theme_frequencies
 
     by = args.by[0] if len(args.by) == 1 else args.by
-    paragraphs = _paragraphs(args)
+    corpus = _corpus(args)
     if args.coverage:
         by = "report" if args.by == ["section"] else by
-        _emit(theme_coverage_by(paragraphs, by=by), args.out, args.rows, paragraphs=paragraphs,
+        _emit(theme_coverage_by(corpus, by=by), args.out, args.rows, paragraphs=corpus.paragraphs,
               empty=_EMPTY["themes"])
     else:
-        _emit(theme_frequencies(paragraphs, by=by), args.out, args.rows, paragraphs=paragraphs,
+        _emit(theme_frequencies(corpus, by=by), args.out, args.rows, paragraphs=corpus.paragraphs,
               empty=_EMPTY["themes"])
 
 
@@ -188,15 +184,15 @@ def _cmd_vocab(args: argparse.Namespace) -> None:
     context = {"quoted": {"first_context": "term"}, "formulas": {"first_context": "formula"},
                "indicators": {"sentence": "indicator"},
                "attainment": {"target_sentence": "indicator", "actual_sentence": "indicator"}}[args.kind]
-    paragraphs = _paragraphs(args)
-    _emit(table(paragraphs), args.out, args.rows, context, paragraphs=paragraphs, empty=_EMPTY[args.kind])
+    corpus = _corpus(args)
+    _emit(table(corpus), args.out, args.rows, context, paragraphs=corpus.paragraphs, empty=_EMPTY[args.kind])
 
 
 def _cmd_compare(args: argparse.Namespace) -> None:
     from .panel import focus_report
     from .rhetoric import compare_regions, compare_years, review_vs_plan
 
-    corpus, paragraphs = _load(args)
+    paragraphs = _corpus(args)
     if args.regions:
         if args.year is None:
             raise MiyunTextError("compare --regions A B needs --year Y (regions are compared within one year)")
@@ -206,7 +202,7 @@ def _cmd_compare(args: argparse.Namespace) -> None:
         result = compare_years(paragraphs, args.years[0], args.years[1], args.method, min_count=args.min_count,
                                region=args.region)
     else:
-        result = review_vs_plan(paragraphs, args.method, report_id=focus_report(paragraphs, corpus),
+        result = review_vs_plan(paragraphs, args.method, report_id=focus_report(paragraphs),
                                 min_count=args.min_count)
     if args.out:
         _emit(result, args.out, args.rows)

@@ -13,6 +13,7 @@ imported only when a jieba tokenizer or POS tags are needed.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import itertools
 import logging
@@ -420,6 +421,48 @@ class Segmenter:
         return _settings_key(self.dictionary_key, self.backend, self.hmm, self.keep_numbers, self.min_length,
                              frozenset(self.drop_pos), frozenset(self.drop_words))
 
+    @property
+    def cut_key(self) -> str:
+        """Digest of what decides this Segmenter's cut (:meth:`cut`), without its filters:
+        dictionary, HMM, backend, and whether words come from jieba.posseg. Segmenters
+        with the same ``cut_key`` cut every text alike and differ only in what
+        :meth:`tokenize` keeps, so one token table serves them all.
+
+        Example:
+            >>> Segmenter().cut_key == Segmenter(min_length=2, boilerplate=True).cut_key
+            True
+            >>> Segmenter().cut_key == Segmenter(hmm=False).cut_key
+            False
+        """
+        # a subclass may cut in its own way: its name is part of the key
+        kind = {"posseg"} if self.drop_pos else set()
+        if type(self) is not Segmenter:
+            kind.add(f"{type(self).__module__}.{type(self).__qualname__}")
+        return _settings_key(self.dictionary_key, self.backend, self.hmm, False, 0, frozenset(kind), frozenset())
+
+    def refilter(self, *, stopwords: bool = True, boilerplate: bool = False, keep_numbers: bool = False,
+                 min_length: int = 1, extra_stopwords: Iterable[str] = ()) -> Segmenter:
+        """A Segmenter with this one's dictionary, backend and HMM (so the same cut) and other filters.
+
+        Example:
+            >>> seg = Segmenter()
+            >>> seg.refilter(boilerplate=True, min_length=2).key == content_segmenter().key
+            True
+        """
+        other = copy.copy(self)
+        drop: set[str] = set(extra_stopwords)
+        if stopwords:
+            drop |= load_stopwords()
+        if boilerplate:
+            drop |= load_boilerplate()
+        drop -= {word for word, _, _ in self.entries}
+        other.drop_words = frozenset(drop)
+        other.keep_numbers = keep_numbers
+        other.min_length = min_length
+        other.drop_pos = frozenset()
+        other._kinds = {}
+        return other
+
     def cut_raw(self, text: str) -> list[str]:
         """The backend's own tokens, before numbers are merged with their units."""
         if self.backend == "rjieba":
@@ -499,24 +542,29 @@ class Segmenter:
             return []
         return _merge_quantities(self.cut_raw(text))
 
-    def _cut_flat(self, texts: Sequence[str]) -> tuple[list[str], list[int]]:
+    def cut_flat(self, texts: Sequence[str]) -> tuple[list[str], list[int]]:
         """:meth:`cut` of every text, as one flat list and the number of tokens of each text.
 
         Example:
-            >>> Segmenter()._cut_flat(["增长4.5%", "", "保水"])
+            >>> Segmenter().cut_flat(["增长4.5%", "", "保水"])
             (['增长', '4.5%', '保水'], [2, 0, 1])
         """
-        text, lengths, counts = self._cut_lengths(texts)
+        text, lengths, counts = self.cut_many(texts)
         ends = itertools.accumulate(lengths.tolist())
         return [text[a:b] for a, b in itertools.pairwise(itertools.chain([0], ends))], counts
 
-    def _cut_lengths(self, texts: Sequence[str]) -> tuple[str, np.ndarray, list[int]]:
+    def cut_many(self, texts: Sequence[str]) -> tuple[str, np.ndarray, list[int]]:
         """:meth:`cut` of every text as the texts joined, each token's length in characters
         and the number of tokens of each text: the tokens are consecutive slices of the join.
 
         The texts are cut in one backend call, joined by line breaks: jieba never joins a
         line break to its neighbours, so the tokens are those of each text cut alone (texts
         holding line breaks of their own are each cut alone).
+
+        Example:
+            >>> text, lengths, counts = Segmenter().cut_many(["增长4.5%", "保水"])
+            >>> text, lengths.tolist(), counts
+            ('增长4.5%保水', [2, 4, 2], [2, 1])
         """
         import numpy as np
 
@@ -542,16 +590,27 @@ class Segmenter:
         counts = np.bincount(text_of_token[keep], minlength=len(texts)).tolist()
         return "".join(texts), lengths[keep], counts
 
-    def _kind_and_keep(self, token: str) -> tuple[str, bool]:
-        """:func:`token_kind` and the filters' verdict, remembered per token."""
+    def verdict(self, token: str) -> tuple[str, bool]:
+        """:func:`token_kind` and whether the filters keep the token, remembered per token.
+
+        Example:
+            >>> Segmenter().verdict("保水"), Segmenter().verdict("，"), Segmenter().verdict("的")
+            (('word', True), ('punct', False), ('word', False))
+        """
         known = self._kinds.get(token)
         if known is None:
             kind = token_kind(token)
             known = self._kinds[token] = (kind, self._decide(token, kind))
         return known
 
-    def _keep(self, token: str) -> bool:
-        return self._kind_and_keep(token)[1]
+    def keeps(self, token: str) -> bool:
+        """Whether :meth:`tokenize` keeps ``token`` (its part of speech aside).
+
+        Example:
+            >>> Segmenter().keeps("保水"), Segmenter(min_length=3).keeps("保水")
+            (True, False)
+        """
+        return self.verdict(token)[1]
 
     def _decide(self, token: str, kind: str) -> bool:
         if kind in ("space", "punct"):
@@ -570,8 +629,8 @@ class Segmenter:
             ['完成', '固定资产投资', '100亿元']
         """
         if self.drop_pos:
-            return [word for word, flag in self.pos(text) if flag not in self.drop_pos and self._keep(word)]
-        return [token for token in self.cut(text) if self._keep(token)]
+            return [word for word, flag in self.pos(text) if flag not in self.drop_pos and self.keeps(word)]
+        return [token for token in self.cut(text) if self.keeps(token)]
 
     def pos(self, text: str) -> list[tuple[str, str]]:
         """(word, flag) pairs from jieba.posseg on this tokenizer; quantities get flag ``m``.
@@ -690,9 +749,12 @@ _ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "�
 
 
 def place_names(corpus: object = None) -> tuple[str, ...]:
-    """The place names of a corpus that segmentation keeps whole: each region of its manifest
-    (``region`` of a paragraph or report table, or of a corpus object's ``.paragraphs``) and
-    the region without its administrative suffix (翠湖区 → 翠湖), sorted.
+    """The place names of a corpus that segmentation keeps whole, sorted: each region of its
+    manifest and the region without its administrative suffix (翠湖区 → 翠湖).
+
+    ``corpus`` is a :class:`~miyun_text.corpus.Corpus` (its ``places``: those of the whole
+    manifest it was loaded from, kept when it is narrowed), or a table with a ``region``
+    column (paragraphs, reports, the manifest).
 
     Example:
         >>> import pandas as pd
@@ -703,11 +765,17 @@ def place_names(corpus: object = None) -> tuple[str, ...]:
     """
     import pandas as pd
 
-    frame = corpus if corpus is None or isinstance(corpus, pd.DataFrame) else getattr(corpus, "paragraphs", None)
-    if frame is None or "region" not in frame.columns:
+    if corpus is None:
+        return ()
+    if not isinstance(corpus, pd.DataFrame):
+        recorded = getattr(corpus, "places", None)
+        if recorded is not None:
+            return tuple(recorded)
+        corpus = getattr(corpus, "paragraphs", None)
+    if not isinstance(corpus, pd.DataFrame) or "region" not in corpus.columns:
         return ()
     names: set[str] = set()
-    for region in frame["region"].dropna().astype(str).unique():
+    for region in corpus["region"].dropna().astype(str).unique():
         region = region.strip()
         if len(region) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in region):
             continue
@@ -728,26 +796,23 @@ def place_entries(places: Iterable[str]) -> list[tuple[str, int | None, str | No
         >>> place_entries(["翠湖区", "密云区"])
         [('翠湖区', None, 'ns')]
     """
-    base = default_segmenter() if places else None
-    return [(name, None, "ns") for name in sorted(set(places)) if base is not None and base.cut(name) != [name]]
+    names = sorted(set(places))
+    if not names:
+        return []
+    base = _default((), "default")
+    return [(name, None, "ns") for name in names if base.cut(name) != [name]]
 
 
-def _places(corpus: object, tokens: object) -> tuple[str, ...]:
-    """The place names a measure's default Segmenter holds: those its token table was made
-    with, else those of the corpus it is given."""
-    recorded = getattr(tokens, "attrs", {}).get("places") if tokens is not None else None
-    return tuple(recorded) if recorded is not None else place_names(corpus)
-
-
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def _default(places: tuple[str, ...], kind: str) -> Segmenter:
-    options = {"default": {}, "content": {"boilerplate": True, "min_length": 2}, "rhetoric": {"min_length": 2}}
+    options: dict[str, dict[str, Any]] = {"default": {}, "rhetoric": {"min_length": 2},
+                                          "content": {"boilerplate": True, "min_length": 2}}
     return Segmenter(places=places, **options[kind])
 
 
-def default_segmenter(corpus: object = None, tokens: object = None) -> Segmenter:
-    """A shared Segmenter with the default settings, built on first use; with a corpus,
-    its place names (:func:`place_names`) stay whole.
+def default_segmenter(corpus: object = None) -> Segmenter:
+    """A shared Segmenter with the default settings, built on first use; given a corpus, its
+    place names (:func:`place_names`) stay whole.
 
     Example:
         >>> default_segmenter() is default_segmenter()
@@ -756,28 +821,27 @@ def default_segmenter(corpus: object = None, tokens: object = None) -> Segmenter
         >>> default_segmenter(pd.DataFrame({"region": ["翠湖区"]})).cut("2025年翠湖区政府")
         ['2025年', '翠湖区', '政府']
     """
-    return _default(_places(corpus, tokens), "default")
+    return _default(place_names(corpus), "default")
 
 
-def content_segmenter(corpus: object = None, tokens: object = None) -> Segmenter:
-    """A shared Segmenter for subject matter: stopwords and boilerplate dropped, no single characters.
-
-    Keywords and themes use it; the rhetoric analysis keeps boilerplate and uses
-    :func:`default_segmenter`. With a corpus (or the token table made for it), the
-    corpus's place names stay whole.
-
-    Example:
-        >>> content_segmenter().tokenize("全面推进乡村振兴")
-        ['乡村振兴']
-    """
-    return _default(_places(corpus, tokens), "content")
-
-
-def rhetoric_segmenter(corpus: object = None, tokens: object = None) -> Segmenter:
-    """Segmenter for rhetoric: stopwords, numbers and single characters dropped, boilerplate kept.
+def rhetoric_segmenter(corpus: object = None) -> Segmenter:
+    """A shared Segmenter for rhetoric: stopwords, numbers and single characters dropped, boilerplate kept.
 
     Example:
         >>> rhetoric_segmenter().tokenize("全力推进乡村振兴，增长4.5%")
         ['全力', '推进', '乡村振兴', '增长']
     """
-    return _default(_places(corpus, tokens), "rhetoric")
+    return _default(place_names(corpus), "rhetoric")
+
+
+def content_segmenter(corpus: object = None) -> Segmenter:
+    """A shared Segmenter for subject matter: stopwords and boilerplate dropped, no single characters.
+
+    Keywords and themes use it; the rhetoric analysis keeps boilerplate and uses
+    :func:`default_segmenter`. Given a corpus, its place names stay whole.
+
+    Example:
+        >>> content_segmenter().tokenize("全面推进乡村振兴")
+        ['乡村振兴']
+    """
+    return _default(place_names(corpus), "content")

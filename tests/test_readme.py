@@ -4,7 +4,7 @@ The clone is made with ``git clone`` of this repository (edits not yet committed
 copied over, so a developer tests what they see). It reuses the project's ``.venv`` by a
 symlink, so nothing is installed and nothing is fetched; the clone's own package comes
 first on ``PYTHONPATH``. Bash blocks run after ``source .venv/bin/activate``, as the README
-says; Python blocks run in a fresh interpreter, and a statement whose comment is a Python
+says; the Python blocks run in order in one fresh interpreter, and a statement whose comment is a Python
 literal (``seg.cut(...)  # ['深化', …]``) must give that value. ``~`` is a temporary home
 holding ``Downloads/report.pdf`` (a fixture report), so ``miyun-text add ~/Downloads/…``
 runs as printed.
@@ -95,20 +95,37 @@ def test_the_readme_has_the_blocks_this_test_runs():
     assert any("miyun-text add ~/Downloads/" in code for _, _, code in blocks)
 
 
+# The Python blocks run one after another in one interpreter, as a reader pasting them into one
+# session would: a later block may use what an earlier one defined (``corpus``).
+_SESSION = """
+import sys, traceback
+namespace = {"__name__": "__main__"}
+for line, code in BLOCKS:
+    try:
+        exec(compile(code, f"README.md line {line}", "exec"), namespace)
+    except BaseException:
+        traceback.print_exc()
+        sys.exit(f"README.md line {line}: this block failed")
+"""
+
+
 def test_every_command_block_works_as_written(clone, environment):
     ran = []
+    python = [(line, _with_checks(code)) for line, language, code in readme_blocks()
+              if language == "python" and not _skipped(code)]
+    session = f"BLOCKS = {python!r}\n{_SESSION}"
     for line, language, code in readme_blocks():
-        if _skipped(code):
+        if _skipped(code) or (language == "python" and line != python[0][0]):
             continue
         if language == "bash":
             command = ["bash", "-e", "-c", "source .venv/bin/activate\n" + code]
         else:
-            command = [str(clone / ".venv" / "bin" / "python"), "-c", _with_checks(code)]
+            command = [str(clone / ".venv" / "bin" / "python"), "-c", session]
         result = subprocess.run(command, cwd=clone, env=environment, capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, f"README.md line {line} ({language}):\n{code}\n{result.stdout}\n{result.stderr}"
         assert "Traceback" not in result.stderr, f"README.md line {line}: {result.stderr}"
         ran.append(line)
-    assert len(ran) >= 4
+    assert len(ran) >= 4 and len(python) >= 3
     assert (clone / "build" / "export" / "codebook.md").exists()
     assert (clone / "build" / "export-parquet" / "reports.parquet").exists()
     assert "miyun_2025" in (clone / "data" / "reports.csv").read_text(encoding="utf-8")
