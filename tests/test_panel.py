@@ -193,12 +193,12 @@ def test_the_latest_report_is_the_latest_delivered_not_the_last_id():
     assert focus_report(paras, undated) == "zz_2024"
 
 
-def test_focus_takes_a_corpus_object_with_paragraphs_and_reports():
-    from types import SimpleNamespace
+def test_focus_of_a_corpus_takes_its_reports_delivery_dates():
+    from miyun_text.corpus import Corpus
 
-    paras = pd.DataFrame({"report_id": ["b", "a"], "year": [2024, 2024], "region": ["甲区"] * 2,
-                          "label": ["甲区 2024"] * 2, "part_kind": ["plan"] * 2, "part_year": [2024] * 2,
-                          "text": ["推进。"] * 2})
-    corpus = SimpleNamespace(paragraphs=paras, reports=pd.DataFrame({"report_id": ["a", "b"],
-                                                                     "delivered_on": ["2024-03-01", "2024-01-10"]}))
-    assert panel.focus_report(corpus) == "a" and panel.focus(corpus)["report_id"] == "a"
+    reports = pd.DataFrame({"report_id": ["b", "a"], "year": [2024, 2024], "region": ["甲区"] * 2, "level": ["区"] * 2,
+                            "delivered_on": ["2024-01-10", "2024-03-01"],
+                            "text": ["一、2023年工作回顾\n完成。", "一、2023年工作回顾\n建成。"]})
+    corpus = Corpus.from_tables(reports)
+    assert panel.focus_report(corpus) == "a" and panel.focus(corpus.body)["report_id"] == "a"
+    assert panel.focus_report(corpus.paragraphs) == "b"  # without dates: the last id

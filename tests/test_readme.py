@@ -125,7 +125,7 @@ def test_every_command_block_works_as_written(clone, environment):
         assert result.returncode == 0, f"README.md line {line} ({language}):\n{code}\n{result.stdout}\n{result.stderr}"
         assert "Traceback" not in result.stderr, f"README.md line {line}: {result.stderr}"
         ran.append(line)
-    assert len(ran) >= 4 and len(python) >= 3
+    assert len(ran) >= 3 and len(python) >= 3  # the bash blocks, and the Python session once
     assert (clone / "build" / "export" / "codebook.md").exists()
     assert (clone / "build" / "export-parquet" / "reports.parquet").exists()
     assert "miyun_2025" in (clone / "data" / "reports.csv").read_text(encoding="utf-8")
