@@ -156,7 +156,7 @@ def test_a_region_of_the_manifest_stays_whole_even_where_jieba_splits_it(paragra
     assert corpus.places == place_names(reports) == ("密云", "密云区", "翠湖", "翠湖区")
     assert default_segmenter(corpus).cut(text).count("翠湖区") == 3
     assert corpus.tokens.frame["token"].tolist().count("翠湖区") == 3
-    assert len(kwic("翠湖区", corpus, whole_token=True)) == 3
+    assert len(kwic(corpus, "翠湖区", whole_token=True)) == 3
     # narrowed to the other region, the corpus is cut as the whole one was: its table serves it
     other = corpus.select(region="密云区")
     assert other.places == corpus.places and other.view(content_segmenter(other)) is not None
