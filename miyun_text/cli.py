@@ -46,10 +46,15 @@ def _report_labels(paragraphs: pd.DataFrame | None) -> dict[str, str]:
 def _with_labels(frame: pd.DataFrame, paragraphs: pd.DataFrame | None) -> pd.DataFrame:
     """The table naming each report by its label (密云区 2024) beside its id, for a CSV."""
     labels = _report_labels(paragraphs)
-    if "report_id" not in frame.columns or "label" in frame.columns or not labels:
+    if not labels:
         return frame
     out = frame.copy()
-    out.insert(list(out.columns).index("report_id") + 1, "label", out["report_id"].astype(str).map(labels))
+    if "report_id" in out.columns and "label" not in out.columns:
+        out.insert(list(out.columns).index("report_id") + 1, "label", out["report_id"].astype(str).map(labels))
+    for side in ("target", "actual"):  # target attainment joins two reports: both named, as in the export
+        if f"{side}_report" in out.columns and f"{side}_label" not in out.columns:
+            out.insert(list(out.columns).index(f"{side}_report") + 1, f"{side}_label",
+                       out[f"{side}_report"].astype(str).map(labels))
     return out
 
 
