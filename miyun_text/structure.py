@@ -517,6 +517,8 @@ def _continues(previous: str, line: str) -> bool:
     tail = _SENTENCE_MARK.split(previous)[-1]
     if not _SENTENCE_MARK.search(previous) or not _LINE_END.search(previous) or " " in tail or tail.endswith("摄"):
         return False
+    if re.search(rf"(?:{_CN}|{_AR})、$", previous) or _mark(previous) is not None:
+        return False  # …。一、 ends with a number of its own; a numbered line keeps its own shape
     return not (line.startswith("各位代表") or _mark(line) is not None or _plain_part(line))
 
 
