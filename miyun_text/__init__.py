@@ -51,7 +51,7 @@ _EXPORTS = {
     "compare_years": "rhetoric",
     "compare_regions": "rhetoric",
     "reports_with_review_and_plan": "rhetoric",
-    "report_label": "structure",
+    "report_label": "grouping",
     "target_attainment": "attainment",
     "attainment_status": "attainment",
     "theme_coverage_by": "themes",
