@@ -376,7 +376,7 @@ def read_provinces(folder: str | os.PathLike[str]) -> pd.DataFrame:
         True
     """
     from .clean import clean_text
-    from .corpus import _new_report_id
+    from .manifest import _new_report_id
 
     rows, taken = [], set()
     csv.field_size_limit(10**8)

@@ -56,6 +56,7 @@ __all__ = [
     "sentences",
     "split_sentences",
     "text_cells",
+    "without_formulas",
 ]
 
 PARAGRAPH_COLUMNS = [
@@ -530,7 +531,10 @@ def _continues(previous: str, line: str) -> bool:
         return False
     if re.search(rf"(?:{_CN}|{_AR})、$", previous) or _mark(previous) is not None:
         return False  # …。一、 ends with a number of its own; a numbered line keeps its own shape
-    return not (line.startswith("各位代表") or _mark(line) is not None or _plain_part(line))
+    if line.startswith("各位代表") or _mark(line) is not None:
+        return False
+    # a short line that reads as a part heading joins only a line that cannot end there (…发展的)
+    return not _plain_part(line) or previous[-1] in "的之和与及、，,（(“在对为是把将"
 
 
 def _joined_lines(text: str) -> list[str]:
@@ -817,6 +821,21 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
             "text": "string",
         }
     )
+
+
+def without_formulas(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """The paragraphs that speak about policy: those the ``formula`` column marks (title
+    lines, the salutation and opening statement, the credit to the leadership, the closing
+    call) left out; a table without that column is returned as it is.
+
+    Example:
+        >>> paras = parse_report("报告\n各位代表：\n一、2023年工作回顾\n保水。\n各位代表，让我们团结奋斗！", "r", 2024)
+        >>> without_formulas(paras)["text"].tolist()
+        ['保水。']
+    """
+    if "formula" not in paragraphs.columns:
+        return paragraphs
+    return paragraphs[~paragraphs["formula"].fillna(False).astype(bool)]
 
 
 _MARKERS_BY_LEVEL = dict(_MARKERS)

@@ -22,7 +22,7 @@ from .errors import ResourceError
 from .io import read_yaml
 from .paths import resource_path
 from .segment import Segmenter, content_segmenter
-from .structure import GROUPINGS, group_columns, group_label, text_cells
+from .structure import GROUPINGS, group_columns, group_label, text_cells, without_formulas
 from .tokens import _positions
 
 __all__ = [
@@ -115,7 +115,7 @@ def theme_frequencies(
         >>> [int(v) for v in tf.set_index("theme").loc["ecology", ["count", "n_tokens"]]]
         [1, 4]
     """
-    paragraphs = text_cells(paragraphs, "theme_frequencies")
+    paragraphs = without_formulas(text_cells(paragraphs, "theme_frequencies"))
     lex = lexicon if lexicon is not None else load_themes()
     seg = segmenter or content_segmenter()
     columns = group_columns(paragraphs, by)
@@ -200,7 +200,7 @@ def theme_coverage(paragraphs: pd.DataFrame, *, lexicon: pd.DataFrame | None = N
     """
     lex = lexicon if lexicon is not None else load_themes()
     seg = segmenter or content_segmenter()
-    paragraphs = text_cells(paragraphs, "theme_coverage")
+    paragraphs = without_formulas(text_cells(paragraphs, "theme_coverage"))
     tokens = [t for text in paragraphs["text"].astype(str) for t in seg.tokenize(text)]
     terms = set(lex["term"])
     return sum(t in terms for t in tokens) / len(tokens) if tokens else 0.0
@@ -218,6 +218,7 @@ def theme_coverage_by(paragraphs: pd.DataFrame, by: str | Sequence[str] = "repor
     """
     lex = lexicon if lexicon is not None else load_themes()
     seg = segmenter or content_segmenter()
+    paragraphs = without_formulas(paragraphs)
     columns = group_columns(paragraphs, by)
     extra = ["label"] if "label" in paragraphs.columns and "label" not in columns else []
     terms = set(lex["term"])
@@ -244,7 +245,7 @@ def uncovered_terms(paragraphs: pd.DataFrame, top: int = 50, *, lexicon: pd.Data
     lex = lexicon if lexicon is not None else load_themes()
     seg = segmenter or content_segmenter()
     terms = set(lex["term"])
-    paragraphs = text_cells(paragraphs, "uncovered_terms")
+    paragraphs = without_formulas(text_cells(paragraphs, "uncovered_terms"))
     counts = Counter(t for text in paragraphs["text"].astype(str) for t in seg.tokenize(text) if t not in terms)
     total = sum(counts.values()) or 1
     rows = [{"term": t, "count": c, "share": c / total}
