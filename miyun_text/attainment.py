@@ -20,7 +20,7 @@ import re
 
 import pandas as pd
 
-from .indicators import _table, canonical_indicator, extract_indicators, paragraph_table
+from .indicators import _table, canonical_indicator, extract_indicators, figure_text, paragraph_table
 from .structure import split_sentences
 
 __all__ = ["ATTAINMENT_COLUMNS", "STATUSES", "attainment_status", "target_attainment"]
@@ -99,15 +99,7 @@ def _signed(value: float, direction: object) -> float:
 
 
 def _number_text(row: pd.Series) -> str:
-    if not isinstance(row["value_text"], str):
-        return "与经济增长同步" if row["qualifier"] == "同步" else ""
-    text = row["value_text"]
-    if isinstance(row["value_high_text"], str):
-        text += f"—{row['value_high_text']}"
-    unit = row["unit"] if isinstance(row["unit"], str) else ""
-    qualifier = row["qualifier"] if isinstance(row["qualifier"], str) and row["qualifier"] != "range" else ""
-    verb = row["direction"] if isinstance(row["direction"], str) else ""
-    return f"{verb}{text}{unit}{qualifier}"
+    return figure_text(row)
 
 
 def _annual(ind: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:

@@ -133,10 +133,11 @@ def standard_figures(body: pd.DataFrame, top_k: int = 8):
         'themes_by_section'
     """
     from . import panel, plots
+    from .indicators import extract_indicators
     from .keywords import extract_keywords
     from .rhetoric import marker_rates, reports_with_review_and_plan, review_vs_plan
     from .themes import theme_frequencies
-    from .vocabulary import extract_indicators, quoted_terms
+    from .vocabulary import quoted_terms
 
     view = panel.focus(body)
     one, source, titles, about = view["paragraphs"], view["source"], view["titles"], view["about"]
@@ -153,10 +154,9 @@ def standard_figures(body: pd.DataFrame, top_k: int = 8):
                                                       source=source)
     yield "policy_vocabulary", plots.vocabulary_bars(quoted_terms(one), title=f"引号中的政策话语（出现次数）{about}",
                                                      source=source)
-    indicators = extract_indicators(one)
-    # the headline results and targets stand in the parts' opening paragraphs, before any section
-    headline = indicators[indicators["section_no"].isna()]
-    yield "results_vs_targets", plots.indicator_chart(headline, title=titles["indicator_title"] + about, source=source)
+    # annual growth rates of canonical indicators: five-year figures and unnamed rows never drawn
+    yield "results_vs_targets", plots.indicator_chart(extract_indicators(one), title=titles["indicator_title"] + about,
+                                                      source=source)
     labels = body[["report_id", "label"]].drop_duplicates()
     names = {str(rid): str(label) for rid, label in labels.itertuples(index=False)}
     for rid in reports_with_review_and_plan(body):

@@ -194,11 +194,11 @@ def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.
         >>> sorted(tidy_tables())  # doctest: +SKIP
         ['indicators', 'paragraphs', 'reports', 'sentences', 'targets', 'themes', 'tokens']
     """
+    from .attainment import target_attainment
     from .corpus import load_corpus
+    from .indicators import extract_indicators
     from .structure import corpus_paragraphs, sentences
     from .themes import theme_frequencies
-    from .attainment import target_attainment
-    from .indicators import extract_indicators
 
     corpus = load_corpus(data_dir)
     paragraphs = corpus_paragraphs(corpus)

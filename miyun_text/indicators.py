@@ -36,11 +36,16 @@ __all__ = [
     "BASES",
     "INDICATOR_COLUMNS",
     "KINDS",
+    "annual_figures",
     "canonical_indicator",
     "extract_indicators",
+    "figure_table",
+    "figure_text",
     "indicator_table",
     "normalise_indicator",
     "paragraph_table",
+    "period_figures",
+    "signed_value",
 ]
 
 KINDS = ("actual", "expected", "target")
@@ -224,7 +229,7 @@ _HEAD_WORDS = (
     "落实 带动 吸引 施划 改造 开工 整治 完成投资 拆除 腾退 修缮 新改建 筹集 建设 打造 举办 集中签约 新设 节约 帮助 "
     "为 与 在 "
     "并 且 又 还 也 以及 同时 此外 另外 扎实推进 解决 促进 改善提升 改善 提升 整治修缮 绿化美化 编制完成上报 通过 聚集 "
-    "建立 及时兑付 兑付 贡献 办好 组织实施好 持续 全面"
+    "建立 及时兑付 兑付 办好 组织实施好 持续 全面"
 ).split()
 # A verb after the thing counted (背街小巷治理40条, 古树得到科学管护1211株): the thing is the name.
 _NAME_VERB_TAIL = re.compile(r"(?:得到[\u4e00-\u9fff]*|升级改造|改造提升|提质改造|改造|治理|整治|提升|管护|修缮|撬动)$")
@@ -236,7 +241,7 @@ _HEAD = re.compile(
 _COMPARISON = re.compile(r"(?:高于|低于|快于|慢于|好于|超出|多于|少于|超过全国|"
                          r"(?:比|较)(?:全国|全省|全市|全区|预期|目标|年初|计划|平均))")
 # A reach stated without its subject (…，全年服务用户超过3000人次): the thing measured is elsewhere.
-_REACH = re.compile(r"^(?:服务(?!业)|惠及|覆盖|辐射|吸引|带动)")
+_REACH = re.compile(r"^(?:服务(?!业)|惠及|覆盖|辐射|吸引|带动|贡献)")
 # A predicate after the counted thing (3个交叉研究平台竣工): the thing is the name.
 _PREDICATE_TAIL = re.compile(
     r"(?:全部|全面|均|已|顺利|基本|如期)?(?:竣工|完工|开工|建成|投用|投产|落地|通车|开业|上线|获批|入选|完成|"
@@ -849,6 +854,108 @@ def extract_indicators(corpus: object, year: int | None = None) -> pd.DataFrame:
 def _frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
     return frame.astype(_DTYPES)
+
+
+def signed_value(indicators: pd.DataFrame, column: str = "value") -> pd.Series:
+    """The numbers with the sign of their direction: a fall (下降, 降低, 减少) is negative.
+
+    Example:
+        >>> signed_value(pd.DataFrame({"value": [3.0, 5.0], "direction": ["下降", "增长"]})).tolist()
+        [-3.0, 5.0]
+    """
+    down = indicators["direction"].isin(["下降", "降低", "减少"]).fillna(False).astype(bool)
+    values = indicators[column].astype("float64")
+    return values.where(~down, -values)
+
+
+def annual_figures(indicators: pd.DataFrame, *, headline: bool = False) -> pd.DataFrame:
+    """One row per report, kind and indicator of the annual figures a table or chart of
+    results against targets shows: canonical indicators only (no row named by words the
+    indicator table does not know), one year's figures only (never a five-year figure),
+    the first statement of each (the opening paragraph's before a section's restatement);
+    ``headline`` keeps the headline indicators alone. Growth rates and levels are kept
+    apart (``measure``).
+
+    Example:
+        >>> ind = extract_indicators("全年地区生产总值增长5.3%，五年增长30.8%，新建学校3所。", year=2025)
+        >>> annual_figures(ind)[["indicator", "value", "basis"]].values.tolist()
+        [['地区生产总值', 5.3, 'annual']]
+    """
+    rows = indicators[(indicators["basis"] == "annual") & indicators["canonical"].fillna(False).astype(bool)]
+    rows = rows[rows["kind"].isin(["actual", "expected", "target"])]
+    if headline:
+        rows = rows[rows["headline"].fillna(False).astype(bool)]
+    side = rows["kind"].replace({"expected": "actual"})
+    keys = [c for c in ("report_id", "indicator", "measure") if c in rows.columns]
+    first = rows.assign(_side=side).drop_duplicates([*keys, "_side"]).drop(columns="_side")
+    return first.reset_index(drop=True)
+
+
+def period_figures(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The figures of a plan period or several years (five-year results, 年均 rates, goals
+    to 2030): canonical indicators, every basis but ``annual``, in the order stated.
+
+    Example:
+        >>> ind = extract_indicators("地区生产总值增长5.3%，五年增长30.8%。", year=2025)
+        >>> period_figures(ind)[["indicator", "value", "period_start", "basis"]].values.tolist()
+        [['地区生产总值', 30.8, 2021, 'period_cumulative']]
+    """
+    rows = indicators[(indicators["basis"] != "annual") & indicators["canonical"].fillna(False).astype(bool)]
+    return rows.reset_index(drop=True)
+
+
+def figure_text(row: pd.Series | dict) -> str:
+    """A figure as a report words it, with the precision it used: 增长5%—5.5%, 控制在5.5%以内,
+    4.4万亿元, 与经济增长同步.
+
+    Example:
+        >>> ind = extract_indicators("地区生产总值增长5%—5.5%，城镇调查失业率控制在5.5%以内。", year=2026)
+        >>> [figure_text(r) for _, r in ind.iterrows()]
+        ['增长5%—5.5%', '控制在5.5%以内']
+    """
+    def text(key: str) -> str:
+        value = row.get(key) if isinstance(row, dict) else row[key]
+        return value if isinstance(value, str) else ""
+
+    if not text("value_text"):
+        return "与经济增长同步" if text("qualifier") == "同步" else ""
+    unit = text("unit")
+    number = text("value_text")
+    if text("value_high_text"):  # 5%—5.5% as reports write a range of rates, 50—60万人 of counts
+        number += f"{unit if unit == '%' else ''}—{text('value_high_text')}"
+    qualifier = text("qualifier") if text("qualifier") not in ("range", "同步") else ""
+    before = qualifier if qualifier in ("约", "近", "超过", "不低于", "不高于", "力争") else ""
+    after = qualifier if not before else ""
+    return f"{text('direction')}{before}{number}{unit}{after}"
+
+
+def figure_table(indicators: pd.DataFrame) -> pd.DataFrame:
+    """A table of figures for people: each row's indicator, kind, period (``2025`` or
+    ``2021–2025``), basis, the figure as the report words it (:func:`figure_text`: the
+    number with the precision the report used) and the sentence.
+
+    Example:
+        >>> ind = extract_indicators("全年地区生产总值增长5.30%，五年增长30.8%。", year=2025)
+        >>> figure_table(ind)[["indicator", "period", "figure"]].values.tolist()
+        [['地区生产总值', '2025', '增长5.30%'], ['地区生产总值', '2021–2025', '增长30.8%']]
+    """
+    def span(first: object, last: object) -> str | None:
+        if pd.isna(first) or pd.isna(last):
+            return None
+        return str(int(last)) if int(first) == int(last) else f"{int(first)}–{int(last)}"
+
+    columns = ["indicator", "kind", "period", "basis", "figure", "sentence"]
+    if indicators.empty:
+        return pd.DataFrame(columns=columns).astype("string")
+    out = pd.DataFrame({
+        "indicator": indicators["indicator"],
+        "kind": indicators["kind"],
+        "period": [span(a, b) for a, b in zip(indicators["period_start"], indicators["period_end"], strict=True)],
+        "basis": indicators["basis"],
+        "figure": [figure_text(r) for _, r in indicators.iterrows()],
+        "sentence": indicators["sentence"],
+    })
+    return out.reset_index(drop=True).astype("string")
 
 
 def __getattr__(name: str) -> Any:
