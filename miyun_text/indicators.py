@@ -491,7 +491,7 @@ class _Reading:
         head = raw[:at_name] if at_name > 0 and not inherited else ""
         # 年均新增城镇就业30万人, 累计完成生态建设1.23亿亩: span and flow words before the name
         words.period_words += [m.group(0) for m in _HEAD_SPAN.finditer(head)]
-        flow = bool(_FLOW.search(head)) or words.flow
+        flow = bool(_FLOW.search(head)) or words.flow or "新增" in name
         indicator = canonical_indicator(name)
         direction = words.direction
         hold = words.hold
@@ -601,7 +601,8 @@ def _split_names(text: str, n: int) -> list[str] | None:
 _SHARED_TAILS = sorted(
     "居民人均可支配收入 人均可支配收入 产业增加值 增加值 限上零售额 零售额 产值 产量 投资 营业收入 营收 收入 "
     "进出口 出口 进口 "
-    "余额 规模 总量 数量 人数 覆盖率 普及率 达标率 处理率 治理率 平均标准 标准 比例 比重 占比 浓度 装机 吞吐量".split(),
+    "余额 规模 总量 数量 人数 覆盖率 普及率 达标率 处理率 治理率 平均标准 标准 比例 比重 占比 浓度 装机 吞吐量 "
+    "管网 管道 线路 里程".split(),
     key=len, reverse=True)
 _RESPECTIVELY = re.compile(r"分别")
 _LIST_JOIN = re.compile(r"^[\s、和及与,，]*$")
@@ -648,7 +649,39 @@ def _respectively(reading: _Reading, clause: str, quantities: list[Quantity]) ->
             reading.add(name, quantity, words, scope, qualifier=qualifier, at=quantity.start)
         reading.last_names = names
         used.update(group)
+    used |= _listed(reading, clause, quantities, used)
     return used
+
+
+def _listed(reading: _Reading, clause: str, quantities: list[Quantity], used: set[int]) -> set[int]:
+    """Lists without 分别 (城乡居民人均收入年均增长5.3%、7.7%; 改造供热、燃气、排水管网800公里、600公里、
+    300公里): as many names as numbers of one unit, one row each."""
+    taken: set[int] = set()
+    i = 0
+    while i < len(quantities):
+        if i in used:
+            i += 1
+            continue
+        group = [i]
+        for j in range(i + 1, len(quantities)):
+            same = quantities[j].unit == quantities[i].unit and j not in used
+            if same and re.fullmatch(r"[、和及]", clause[quantities[group[-1]].end: quantities[j].start]):
+                group.append(j)
+            else:
+                break
+        if len(group) < 2:
+            i += 1
+            continue
+        boundary = max((m.end() for m in re.finditer(r"[，,；;：:。]", clause[: quantities[i].start])), default=0)
+        before = _take_apart(clause[boundary: quantities[i].start])
+        names = _split_names(before.name, len(group)) if re.search(r"[、和及]|城乡", before.name) else None
+        if names:
+            scope = clause[: quantities[group[-1]].end]
+            for name, k in zip(names, group, strict=True):
+                reading.add(name, quantities[k], before, scope, at=quantities[k].start)
+            taken.update(group)
+        i = group[-1] + 1
+    return taken
 
 
 def _read_clause(reading: _Reading, clause: str, offset: int) -> None:
