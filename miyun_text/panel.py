@@ -356,7 +356,7 @@ def attainment_findings(attainment: pd.DataFrame, *, corpus: object = None) -> s
         if len(exceeded):
             text += f"；超过目标的是{_listing(exceeded)}"
         if len(silent):
-            text += f"；次年报告未说明结果 {len(silent)} 项（" + "、".join(silent["indicator"]) + "）"
+            text += f"；未报告结果 {len(silent)} 项（" + "、".join(silent["indicator"]) + "）"
         if len(extra):
             text += f"；另有 {len(extra)} 项主要指标的实绩未设目标（" + "、".join(extra["indicator"]) + "）"
         lines.append((str(region), int(year), text + "。"))

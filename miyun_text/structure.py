@@ -829,7 +829,8 @@ def without_formulas(paragraphs: pd.DataFrame) -> pd.DataFrame:
     call) left out; a table without that column is returned as it is.
 
     Example:
-        >>> paras = parse_report("报告\n各位代表：\n一、2023年工作回顾\n保水。\n各位代表，让我们团结奋斗！", "r", 2024)
+        >>> paras = parse_report("报告\\n各位代表：\\n一、2023年工作回顾\\n保水。\\n各位代表，让我们团结奋斗！",
+        ...                      "r", 2024)
         >>> without_formulas(paras)["text"].tolist()
         ['保水。']
     """
