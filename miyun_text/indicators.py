@@ -206,6 +206,7 @@ _FRAMES = ("达到", "达", "为", "是", "实现", "完成", "预计完成", "�
            "突破", "首次", "平均为", "平均", "分别为", "按", "安排", "预期", "力争", "争取", "确保", "在", "到", "至",
            "了", "均",
            "全年", "新增", "净增长", "连续", "稳步", "持续", "进一步", "保持", "稳定", "再", "继续", "仍", "依然",
+           "分别", "每月", "每人每月", "每人每年",
            "较快", "快速", "实际", "名义", "同步", "以上", "左右")
 _BASIS_WORDS = ("按不变价格计算", "按不变价计算", "按可比价格计算", "按可比价计算", "按可比口径计算", "按同口径计算",
                 "按可比口径", "按同口径", "同口径", "可比口径", "自然口径", "可比", "同比", "比上年同期", "较上年同期",
@@ -263,7 +264,7 @@ _NOT_NAMES = frozenset(
 )
 # Period words at the head of a name (年均新增城镇就业, 过去三年规上工业增加值): they say the span, not the name.
 _HEAD_PERIOD = re.compile(r"^(?:(?:过去|近)[两二三四五六七八九十]年(?:来|间)?|[两二三四五六七八九十]年(?:来|间)|"
-                          r"五年来|这五年|"
+                          r"五年来|这五年|[两三五]年(?:累计)?(?!级|制|义务|行动|计划|规划)|"
                           r"“?十[一二三四五六七八九]五”?(?:时期|期间|以来)|年均|平均每年|每年|累计)")
 # Verbs standing where a name would (创建10个…, 筹措资金…, 新培育…): the counted thing follows the number.
 _VERB_WORDS = (
@@ -298,8 +299,9 @@ _ACTUAL_WORDS = ("预计完成", "预计", "完成", "实现", "达到", "累计
                  "新增", "全年")
 _EXPECTED = re.compile(r"预计|初步预计|初步统计|初步核算")
 _FLOW = re.compile(r"新增|新建|建成|完成|累计|引进|培育|改造|开工|签约|落地|实施|发放|减轻|减免|筹集|吸引|带动")
+_FLOW_NAME = re.compile(r"生产|使用|接待|新设|新建|引进|完成|实施|发放|培训|转移|输转")
 _HEAD_SPAN = re.compile(r"年均|平均每年|每年|累计|(?:过去|近)[两二三四五六七八九十]年|五年来|"
-                        r"[两二三四五六七八九十]年(?:来|间|累计)|"
+                        r"[两二三四五六七八九十]年(?:来|间|累计)|[两三五]年(?!级|制|义务|行动|计划|规划)|"
                         r"“?十[一二三四五六七八九]五”?(?:时期|期间|以来)")
 _CN_COUNT = {"两": 2, **CN_NUMERALS}
 
@@ -491,7 +493,9 @@ class _Reading:
         head = raw[:at_name] if at_name > 0 and not inherited else ""
         # 年均新增城镇就业30万人, 累计完成生态建设1.23亿亩: span and flow words before the name
         words.period_words += [m.group(0) for m in _HEAD_SPAN.finditer(head)]
-        flow = bool(_FLOW.search(head)) or words.flow or "新增" in name
+        # 新增城镇就业, 五年生产原煤65亿吨: what is added or made over a period is summed over it
+        flow = bool(_FLOW.search(head)) or words.flow or "新增" in name or bool(
+            canonical_indicator(name) is None and _FLOW_NAME.match(name))
         indicator = canonical_indicator(name)
         direction = words.direction
         hold = words.hold
@@ -567,13 +571,13 @@ def _split_names(text: str, n: int) -> list[str] | None:
         return [f"{head}城镇{rest}", f"{head}农村{rest}"]
     if len(names) != n or n < 2:
         return None
-    complete = re.compile(r"(?:率|额|值|量|数|入|出|次|比例|比重|强度|浓度|指数|标准|产量|面积|总额|投资|利润|价格|"
+    complete = re.compile(r"(?:率|额|值|量|数|入|出|次|费|比例|比重|强度|浓度|指数|标准|产量|面积|总额|投资|利润|价格|"
                           r"寿命|年限)$")
     last = names[-1]
     full = []
     for name in names[:-1]:
-        if complete.search(name) or canonical_indicator(name):
-            full.append(name)
+        if complete.search(name) or canonical_indicator(name) or name[-1] == last[-1]:
+            full.append(name)  # 旅游总花费、游客人均花费: each name is whole
             continue
         # the shared tail: what follows, in the last name, the part that matches this one
         # (第一产业 → 第三产业|增加值), a measure the last name ends with (限上零售额), or,
