@@ -20,6 +20,7 @@ import re
 
 import pandas as pd
 
+from .errors import ArgumentError
 from .indicators import _table, canonical_indicator, extract_indicators, figure_text, paragraph_table
 from .structure import split_sentences
 
@@ -193,7 +194,7 @@ def target_attainment(corpus: object, *, tolerance: float = 0.5,
     paras = paragraph_table(corpus, "target_attainment")
     for column in ("report_id", "year", "text"):
         if column not in paras.columns:
-            raise ValueError(f"target_attainment needs a {column!r} column; use miyun_text.corpus_paragraphs()")
+            raise ArgumentError(f"target_attainment needs a {column!r} column; use miyun_text.open_corpus()")
     if "region" not in paras.columns:
         paras = paras.assign(region=pd.NA)
     ind = indicators if indicators is not None else extract_indicators(paras)

@@ -28,6 +28,8 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import DataTypeError
+from .grouping import paragraphs_of
 from .paths import resource_path
 from .quantities import Quantity, find_quantities
 from .structure import CN_NUMERALS, _opening_cue, plan_period, split_sentences, text_cells
@@ -805,15 +807,17 @@ def paragraph_table(corpus: object, caller: str = "extract_indicators") -> pd.Da
         >>> paragraph_table("增长5%。")["text"].tolist()
         ['增长5%。']
     """
-    data = getattr(corpus, "paragraphs", corpus)
+    if isinstance(getattr(corpus, "paragraphs", None), pd.DataFrame):
+        return paragraphs_of(corpus, caller)
+    data = corpus
     if isinstance(data, str):
         return pd.DataFrame({"text": [data]})
     if isinstance(data, pd.Series):
         return text_cells(pd.DataFrame({"text": data.tolist()}), "a Series of texts")
     if isinstance(data, pd.DataFrame) and "text" in data.columns:
         return text_cells(data, caller)
-    raise TypeError(f"{caller} expects a Corpus, a paragraph table (a DataFrame with a 'text' column), "
-                    f"a Series of texts or a str, got {type(data).__name__}")
+    raise DataTypeError(f"{caller} expects a Corpus, a paragraph table (a DataFrame with a 'text' column), "
+                        f"a Series of texts or a str, got {type(data).__name__}")
 
 
 def _records(paragraphs: pd.DataFrame) -> Iterator[dict]:

@@ -24,6 +24,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 import pandas as pd
 
@@ -33,6 +34,7 @@ from .grouping import (
     PANEL_COLUMNS,
     group_columns,
     group_label,
+    narrow,
     panel_values,
     report_label,
     text_cells,
@@ -823,10 +825,11 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
     )
 
 
-def without_formulas(paragraphs: pd.DataFrame) -> pd.DataFrame:
+def without_formulas(paragraphs: pd.DataFrame | Any) -> pd.DataFrame | Any:
     """The paragraphs that speak about policy: those the ``formula`` column marks (title
     lines, the salutation and opening statement, the credit to the leadership, the closing
-    call) left out; a table without that column is returned as it is.
+    call) left out. Takes a paragraph table or a ``Corpus`` and gives the same kind back;
+    a table without that column is returned as it is.
 
     Example:
         >>> paras = parse_report("报告\\n各位代表：\\n一、2023年工作回顾\\n保水。\\n各位代表，让我们团结奋斗！",
@@ -834,9 +837,11 @@ def without_formulas(paragraphs: pd.DataFrame) -> pd.DataFrame:
         >>> without_formulas(paras)["text"].tolist()
         ['保水。']
     """
-    if "formula" not in paragraphs.columns:
+    table = paragraphs if isinstance(paragraphs, pd.DataFrame) else getattr(paragraphs, "paragraphs", None)
+    if not isinstance(table, pd.DataFrame) or "formula" not in table.columns:
         return paragraphs
-    return paragraphs[~paragraphs["formula"].fillna(False).astype(bool)]
+    keep = ~table["formula"].fillna(False).astype(bool)
+    return paragraphs if keep.all() else narrow(paragraphs, keep)
 
 
 _MARKERS_BY_LEVEL = dict(_MARKERS)

@@ -13,14 +13,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
 from .attainment import ATTAINMENT_COLUMNS, target_attainment
+from .errors import DataTypeError
+from .grouping import paragraphs_of, text_cells
 from .indicators import INDICATOR_COLUMNS, canonical_indicator, extract_indicators, normalise_indicator
 from .paths import resource_path
 from .quantities import Quantity, parse_quantity
-from .structure import split_sentences, text_cells
+from .structure import split_sentences
 
 __all__ = [
     "ATTAINMENT_COLUMNS",
@@ -40,16 +43,20 @@ __all__ = [
 QUOTE_KINDS = ("slogan", "programme", "honour", "metaphor", "other")
 _QUOTE = re.compile(r"“([^“”\n]{1,40})”")
 _NUMERALS = "一二两三四五六七八九十百千万"
-def _paragraphs(data: str | pd.Series | pd.DataFrame) -> pd.DataFrame:
-    """Accept a string, a Series of texts or a paragraph table; return a paragraph table."""
+
+
+def _paragraphs(data: str | pd.Series | pd.DataFrame | Any) -> pd.DataFrame:
+    """Accept a string, a Series of texts, a paragraph table or a Corpus; return a paragraph table."""
+    if isinstance(getattr(data, "paragraphs", None), pd.DataFrame):
+        return paragraphs_of(data, "a Corpus")
     if isinstance(data, str):
         return pd.DataFrame({"text": [data]})
     if isinstance(data, pd.Series):
         return text_cells(pd.DataFrame({"text": data.tolist()}), "a Series of texts")
     if isinstance(data, pd.DataFrame) and "text" in data.columns:
         return text_cells(data, "a paragraph table")
-    raise TypeError(
-        f"expected a str, a Series of texts or a DataFrame with a 'text' column, got {type(data).__name__}"
+    raise DataTypeError(
+        f"expected a Corpus, a str, a Series of texts or a DataFrame with a 'text' column, got {type(data).__name__}"
     )
 
 
@@ -82,7 +89,7 @@ def quote_kind(term: str) -> str:
     return "other"
 
 
-def quoted_terms(data: str | pd.Series | pd.DataFrame) -> pd.DataFrame:
+def quoted_terms(data: str | pd.Series | pd.DataFrame | Any) -> pd.DataFrame:
     """Every “…” expression with its count, first context and kind, most frequent first.
 
     Example:
@@ -118,7 +125,7 @@ _FORMULA_PATTERNS = [
 ]
 
 
-def formulas(data: str | pd.Series | pd.DataFrame) -> pd.DataFrame:
+def formulas(data: str | pd.Series | pd.DataFrame | Any) -> pd.DataFrame:
     """Numbered formulas and abbreviations (两山, 七有, 五好两宜, “5+2”, 1+9+N, 两个确立, 一条…四条…).
 
     Example:
