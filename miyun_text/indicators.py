@@ -74,6 +74,7 @@ class _Table:
     frame: pd.DataFrame
     names: dict[str, str]
     patterns: list[tuple[re.Pattern[str], str]]
+    headline: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -105,7 +106,7 @@ def _load(path: str) -> _Table:
             except re.error as err:
                 raise ResourceError(f"{path}:{line}: pattern {row.pattern!r} is no regular expression: {err}") from err
     frame = frame.assign(headline=frame["headline"] == "yes")
-    return _Table(frame, names, patterns)
+    return _Table(frame, names, patterns, frozenset(frame.loc[frame["headline"], "indicator"]))
 
 
 def _table(path: str | Path | None = None) -> _Table:
@@ -529,8 +530,7 @@ class _Reading:
         if horizon and self.period is not None and int(horizon.group(1)) > self.period[1]:
             period, basis = (self.period[0], int(horizon.group(1))), "period_end"
         kind = _kind(self.context, period, scope, self.sentence, self.paragraph)
-        table = _table()
-        headline = bool(indicator and table.frame.set_index("indicator").loc[indicator, "headline"])
+        headline = indicator in _table().headline
         row = {
             **self.context.base,
             "year": period[1], "period_start": period[0], "period_end": period[1], "basis": basis, "kind": kind,

@@ -23,6 +23,7 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -528,6 +529,8 @@ def _continues(previous: str, line: str) -> bool:
     """
     if previous in ("（", "(", "“", "《"):
         return True
+    if not _LINE_END.search(previous):
+        return False  # most lines end a sentence
     tail = _SENTENCE_MARK.split(previous)[-1]
     if not _SENTENCE_MARK.search(previous) or not _LINE_END.search(previous) or " " in tail or tail.endswith("摄"):
         return False
@@ -562,13 +565,32 @@ _OPENING_AHEAD = re.compile(r"^(?:今后五年|未来五年|展望未来|展望[
 _OPENING_HORIZON = re.compile(r"^到((?:19|20)\d\d)年")
 
 
+# Any opening that may name a time: most paragraphs and sentences open otherwise and are passed at once.
+_CUE_HEAD = re.compile(r"^(?:各位代表[！!，,：:]?|——|—)*(?:过去|五年|这五年|这是|今后|未来|展望|《纲要|根据《|"
+                       r"到(?:19|20)|[“\"]?十[一二三四五六七八九]五|本届|今年|做好今年|新的一年|(?:19|20)\d\d年|一年来|刚刚过去|去年)")
+
+
+_CUE_ANYWHERE = re.compile(r"[。！？](?:各位代表[！!，,：:]?|——|—)*(?:过去|五年|这五年|这是|今后|未来|展望|《纲要|"
+                           r"根据《|到(?:19|20)|[“\"]?十[一二三四五六七八九]五|本届|今年|做好今年|新的一年|(?:19|20)\d\d年|"
+                           r"一年来|刚刚过去|去年)")
+
+
+@lru_cache(maxsize=64)
+def _year_cues(ry: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The openings that name the report's own year and the year under review."""
+    plan = re.compile(rf"^(?:今年|做好今年|新的一年|{ry}年(?:是|，|,|的|经济|政府|工作|全[省市区县]|我们|要))")
+    year = re.compile(rf"^(?:过去一年|过去的一年|一年来|去年|刚刚过去的(?:{ry - 1}年|一年)|"
+                      rf"{ry - 1}年(?:是|，|,|全[省市区县]|我们|以来))")
+    return plan, year
+
+
 def _opening_cue(text: str, report_year: int | None) -> tuple[str, tuple[int, int]] | None:
     """``(cue, (first, last))`` where a paragraph opens by naming the time it speaks of.
 
     ``back``: a past plan period or the last five years; ``ahead``: a coming one;
     ``year``: the year under review; ``plan``: the report's own year.
     """
-    if report_year is None:
+    if report_year is None or not _CUE_HEAD.match(text):
         return None
     head = _ADDRESS.sub("", text)[:90]
     ry = report_year
@@ -587,10 +609,10 @@ def _opening_cue(text: str, report_year: int | None) -> tuple[str, tuple[int, in
     horizon = _OPENING_HORIZON.match(head)
     if horizon and int(horizon.group(1)) > ry:
         return "ahead", (ry, int(horizon.group(1)))
-    if re.match(rf"^(?:今年|做好今年|新的一年|{ry}年(?:是|，|,|的|经济|政府|工作|全[省市区县]|我们|要))", head):
+    plan, year = _year_cues(ry)
+    if plan.match(head):
         return "plan", (ry, ry)
-    if re.match(rf"^(?:过去一年|过去的一年|一年来|去年|刚刚过去的(?:{ry - 1}年|一年)|"
-                rf"{ry - 1}年(?:是|，|,|全[省市区县]|我们|以来))", head):
+    if year.match(head):
         return "year", (ry - 1, ry - 1)
     return None
 
@@ -683,7 +705,9 @@ def _assign_periods(rows: list[dict], title: str, report_year: int | None) -> No
         row["period_start"], row["period_end"] = period
         if segment.kind not in ("self-building", "unknown"):
             # 2025年是“十四五”收官之年。五年来，…: a later sentence that names a time speaks for the paragraphs after
-            later = [c for c in (_opening_cue(s, report_year) for s in split_sentences(str(row["text"]))[1:]) if c]
+            text = str(row["text"])
+            later = [c for c in (_opening_cue(s, report_year) for s in split_sentences(text)[1:]) if c] \
+                if _CUE_ANYWHERE.search(text, 1) else []
             if later and later[-1][0] in ("back", "ahead", "year"):
                 period = later[-1][1]
 
