@@ -21,7 +21,7 @@ import re
 import pandas as pd
 
 from .errors import ArgumentError
-from .indicators import _table, canonical_indicator, extract_indicators, figure_text, paragraph_table
+from .indicators import canonical_indicator, extract_indicators, figure_text, indicator_table, paragraph_table
 from .structure import split_sentences
 
 __all__ = ["ATTAINMENT_COLUMNS", "STATUSES", "attainment_status", "target_attainment"]
@@ -202,7 +202,7 @@ def target_attainment(corpus: object, *, tolerance: float = 0.5,
     reports = reports.assign(region=reports["region"].astype("string").fillna(""))
     years = {(r, int(y)): str(rid) for rid, r, y in reports[["report_id", "region", "year"]].itertuples(index=False)}
     pairs = sorted((r, y) for (r, y) in years if (r, y + 1) in years)
-    table = _table().frame.set_index("indicator")
+    table = indicator_table().set_index("indicator")
     rows: list[dict] = []
     for region, year in pairs:
         plan_id, review_id = years[(region, year)], years[(region, year + 1)]

@@ -205,10 +205,13 @@ def evaluate(data_dir=None, top_k: int = 10) -> Evaluation:
         # both methods are judged by the same yardstick: the heading's content words
         return content.tokenize(title)
 
-    tuned_kw = extract_keywords(sections, by="section", top_k=top_k)
+    # keywords per readable section label (the grouping named "section" is report, part and section)
+    labelled = sections.rename(columns={"section": "section_label"})
+    tuned_kw = extract_keywords(labelled, by="section_label", top_k=top_k, min_count=1)
     # plain jieba: its own dictionary and general-news IDF, stopwords and 1-character words dropped
     baseline_seg = Segmenter(policy_dict=False, min_length=2)
-    baseline_kw = extract_keywords(sections, by="section", top_k=top_k, idf="jieba", segmenter=baseline_seg)
+    baseline_kw = extract_keywords(labelled, by="section_label", top_k=top_k, min_count=1, idf="jieba",
+                                   segmenter=baseline_seg)
     with quiet_jieba():
         tagger = import_jieba().posseg.POSTokenizer(plain)
 
@@ -374,7 +377,7 @@ def read_provinces(folder: str | os.PathLike[str]) -> pd.DataFrame:
         True
     """
     from .clean import clean_text
-    from .manifest import _new_report_id
+    from .manifest import region_slug
 
     rows, taken = [], set()
     csv.field_size_limit(10**8)
@@ -382,7 +385,11 @@ def read_provinces(folder: str | os.PathLike[str]) -> pd.DataFrame:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             for record in csv.DictReader(handle):
                 region, year = record["province"].strip(), int(record["year"])
-                report_id = _new_report_id(region, year, taken)
+                # the ids `miyun-text add` would give: 山西 and 陕西 are both shanxi, the second shanxi_2026_2
+                stem, n = f"{region_slug(region) or 'report'}_{year}", 2
+                report_id = stem
+                while report_id in taken:
+                    report_id, n = f"{stem}_{n}", n + 1
                 taken.add(report_id)
                 level = "市" if region.endswith("市") else "省"
                 rows.append({"report_id": report_id, "year": year, "region": region, "level": level,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .attainment import target_attainment
 from .corpus import open_corpus
+from .errors import ArgumentError
 from .indicators import extract_indicators
 from .io import write_bytes_atomic, write_csv, write_text_atomic
 from .structure import sentences
@@ -134,6 +135,7 @@ COLUMNS: dict[str, str] = {
     "basis": "annual (one year's figure), period_cumulative (a change over the period), period_average (年均) "
              "or period_end (a level at the end of the period).",
     "theme": "Theme key from themes.yaml.",
+    "theme_name": "Theme name in Chinese, from themes.yaml.",
     "count": "Occurrences of the theme's terms.",
     "n_tokens": "Content tokens in the group (the denominator).",
     "per_10k": "count per 10,000 content tokens.",
@@ -153,7 +155,6 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "unit": "Unit of the measure: % for growth, the stated unit for a level.",
     },
     "tokens": {"kind": "word, number, punct or space."},
-    "themes": {"label": "Theme name in Chinese."},
 }
 
 
@@ -161,8 +162,8 @@ def column_meaning(table: str, column: str) -> str:
     """What a column of an export table means (the table's own meaning first, then :data:`COLUMNS`).
 
     Example:
-        >>> column_meaning("themes", "label"), column_meaning("paragraphs", "label")[:12]
-        ('Theme name in Chinese.', 'Report label')
+        >>> column_meaning("tokens", "kind"), column_meaning("paragraphs", "label")[:12]
+        ('word, number, punct or space.', 'Report label')
     """
     return TABLE_COLUMNS.get(table, {}).get(column, COLUMNS.get(column, ""))
 
@@ -268,7 +269,7 @@ def export_tables(data_dir: str | os.PathLike[str] | None = None, out: str | os.
         'codebook.md'
     """
     if fmt not in FORMATS:
-        raise ValueError(f"format {fmt!r} is not one of {list(FORMATS)}")
+        raise ArgumentError(f"export: format {fmt!r} is not one of {list(FORMATS)}")
     if fmt == "parquet":
         try:
             import pyarrow  # noqa: F401

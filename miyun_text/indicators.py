@@ -32,7 +32,7 @@ from .errors import DataTypeError
 from .grouping import paragraphs_of
 from .paths import resource_path
 from .quantities import Quantity, find_quantities
-from .structure import CN_NUMERALS, _opening_cue, plan_period, split_sentences, text_cells
+from .structure import CN_NUMERALS, opening_cue, plan_period, split_sentences, text_cells
 
 __all__ = [
     "BASES",
@@ -877,7 +877,7 @@ def extract_indicators(corpus: object, year: int | None = None) -> pd.DataFrame:
         context = _paragraph_context(record, year, table)
         period = context.period
         for sentence in split_sentences(text):
-            cue = _opening_cue(sentence, context.report_year) if context.report_year else None
+            cue = opening_cue(sentence, context.report_year) if context.report_year else None
             if cue is not None and context.period is not None and cue[0] in ("back", "ahead", "year"):
                 period = cue[1]
             reading = _Reading(context, period, sentence, text)

@@ -29,6 +29,8 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import ArgumentError, DataTypeError
+
 # the grouping helpers and report labels moved to miyun_text.grouping; they stay importable from here
 from .grouping import (
     GROUPINGS,
@@ -52,6 +54,7 @@ __all__ = [
     "corpus_paragraphs",
     "group_columns",
     "group_label",
+    "opening_cue",
     "parse_report",
     "part_years",
     "plan_period",
@@ -147,7 +150,7 @@ def chinese_numeral(text: str) -> int:
         (7, 12, 20)
     """
     if not isinstance(text, str) or not re.fullmatch(_CN, text):
-        raise ValueError(f"not a Chinese numeral: {text!r}")
+        raise ArgumentError(f"not a Chinese numeral: {text!r}")
     if "十" not in text:
         return CN_NUMERALS[text]
     tens, _, ones = text.partition("十")
@@ -584,11 +587,18 @@ def _year_cues(ry: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return plan, year
 
 
-def _opening_cue(text: str, report_year: int | None) -> tuple[str, tuple[int, int]] | None:
-    """``(cue, (first, last))`` where a paragraph opens by naming the time it speaks of.
+def opening_cue(text: str, report_year: int | None) -> tuple[str, tuple[int, int]] | None:
+    """``(cue, (first, last))`` where a paragraph or sentence opens by naming the time it
+    speaks of, else None.
 
     ``back``: a past plan period or the last five years; ``ahead``: a coming one;
     ``year``: the year under review; ``plan``: the report's own year.
+
+    Example:
+        >>> opening_cue("五年来，我们接续奋斗。", 2026), opening_cue("“十五五”时期是关键时期。", 2026)
+        (('back', (2021, 2025)), ('ahead', (2026, 2030)))
+        >>> opening_cue("刚刚过去的2025年，经济稳中有进。", 2026), opening_cue("保水护水。", 2026)
+        (('year', (2025, 2025)), None)
     """
     if report_year is None or not _CUE_HEAD.match(text):
         return None
@@ -668,7 +678,7 @@ def _assign_periods(rows: list[dict], title: str, report_year: int | None) -> No
     and so do the paragraphs after it until another does or a new section begins.
     """
     segments = _segments(title, report_year)
-    cues = [_opening_cue(str(row["text"]), report_year) for row in rows]
+    cues = [opening_cue(str(row["text"]), report_year) for row in rows]
     if not _says_kind(title) and report_year is not None:
         # a title of slogans (一年接着一年干，…): the part's first paragraph says what it is about
         first = next((c for c, row in zip(cues, rows, strict=True) if not _is_formula(str(row["text"]), False)), None)
@@ -706,7 +716,7 @@ def _assign_periods(rows: list[dict], title: str, report_year: int | None) -> No
         if segment.kind not in ("self-building", "unknown"):
             # 2025年是“十四五”收官之年。五年来，…: a later sentence that names a time speaks for the paragraphs after
             text = str(row["text"])
-            later = [c for c in (_opening_cue(s, report_year) for s in split_sentences(text)[1:]) if c] \
+            later = [c for c in (opening_cue(s, report_year) for s in split_sentences(text)[1:]) if c] \
                 if _CUE_ANYWHERE.search(text, 1) else []
             if later and later[-1][0] in ("back", "ahead", "year"):
                 period = later[-1][1]
@@ -826,7 +836,7 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
         (1, 'review', 2023, 1, '水库守护全面提质')
     """
     if not isinstance(text, str):
-        raise TypeError(f"parse_report expects str, got {type(text).__name__}")
+        raise DataTypeError(f"parse_report expects str, got {type(text).__name__}")
     rows = paragraph_rows(text, report_id, year)
     frame = pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
     return frame.astype(
@@ -885,7 +895,7 @@ def split_sentences(text: str, semicolons: bool = False) -> list[str]:
         ['增长4.5%。', '他说：“好！”', '然后呢']
     """
     if not isinstance(text, str):
-        raise TypeError(f"split_sentences expects str, got {type(text).__name__}")
+        raise DataTypeError(f"split_sentences expects str, got {type(text).__name__}")
     pattern = _SENTENCE
     if semicolons:
         pattern = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』）)]*|$)")
