@@ -110,7 +110,8 @@ def _annual(ind: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:
     # the target paragraph (主要预期目标) before a section restating a figure
     rows = rows.sort_values(["first_part", "order"], ascending=[False, True], kind="mergesort")
     # plain values (None for missing) so that each cell can be tested as it is
-    return rows.astype(object).where(rows.notna(), None)
+    plain = rows.astype(object)
+    return plain.mask(rows.isna(), other=None)
 
 
 def _in_words(paragraphs: pd.DataFrame, year: int) -> dict[str, tuple[str, str]]:
@@ -196,7 +197,7 @@ def target_attainment(corpus: object, *, tolerance: float = 0.5,
         if column not in paras.columns:
             raise ArgumentError(f"target_attainment needs a {column!r} column; use miyun_text.open_corpus()")
     if "region" not in paras.columns:
-        paras = paras.assign(region=pd.NA)
+        paras = paras.assign(region=pd.Series(pd.NA, index=paras.index, dtype="string"))
     ind = indicators if indicators is not None else extract_indicators(paras)
     reports = paras[["report_id", "region", "year"]].drop_duplicates("report_id")
     reports = reports.assign(region=reports["region"].astype("string").fillna(""))
@@ -248,7 +249,7 @@ def target_attainment(corpus: object, *, tolerance: float = 0.5,
                        "target_value": target_value, "target_high": target_high,
                        "target_qualifier": t["qualifier"], "target_text": _number_text(t),
                        "target_sentence": t["sentence"]}
-                if hit is not None and not pd.isna(target_value):
+                if hit is not None and actual is not None and not pd.isna(target_value):
                     value = _signed(float(actual), hit["direction"])
                     status = attainment_status(value, target_value, qualifier=t["qualifier"],
                                                high=None if pd.isna(target_high) else target_high, better=better,

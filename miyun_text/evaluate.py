@@ -41,6 +41,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import ResourceError
+
 __all__ = [
     "Evaluation",
     "evaluate",
@@ -242,6 +244,8 @@ def load_gold(path: str | os.PathLike[str] | None = None, *, split: str | None =
 
     data = read_yaml(path or GOLD / "indicators.yaml")
     cases = data["cases"] if isinstance(data, dict) else data
+    if not isinstance(cases, list):
+        raise ResourceError(f"{path or GOLD / 'indicators.yaml'}: a gold set is a list of cases under 'cases:'")
     return [c for c in cases if split is None or c["split"] == split]
 
 
@@ -440,9 +444,9 @@ def province_summary(paragraphs: pd.DataFrame, indicators: pd.DataFrame | None =
                "parts": kinds, "outlook_found": bool(outlook), "headline_targets": len(headline),
                "headline": "、".join(headline), "gdp_target": text or None}
         if key is not None and region in key.index:
-            want = key.loc[region]
-            high = None if pd.isna(want["value_high"]) else float(want["value_high"])
-            qualifier = None if pd.isna(want["qualifier"]) else want["qualifier"]
+            want = key.loc[region].to_dict()
+            high: float | None = None if pd.isna(want["value_high"]) else float(want["value_high"])
+            qualifier: str | None = None if pd.isna(want["qualifier"]) else str(want["qualifier"])
             row["gdp_key"] = (f"{want['value']:g}" + (f"—{high:g}" if high is not None else "") + "%"
                               + (qualifier if qualifier and qualifier != "range" else ""))
             row["gdp_right"] = read is not None and float(read["value"]) == float(want["value"]) and (

@@ -90,21 +90,24 @@ def _load(path: str) -> _Table:
     if missing:
         raise ResourceError(f"{path}: the indicator table lacks column(s) {missing}; it needs {needed}")
     names: dict[str, str] = {}
-    patterns = []
-    for line, row in enumerate(frame.itertuples(index=False), start=2):
-        if row.better not in ("higher", "lower", ""):
-            raise ResourceError(f"{path}:{line}: better must be 'higher', 'lower' or empty, not {row.better!r}")
-        if row.headline not in ("yes", "no"):
-            raise ResourceError(f"{path}:{line}: headline must be 'yes' or 'no', not {row.headline!r}")
-        for alias in [row.indicator, *filter(None, row.aliases.split("|"))]:
-            if names.get(alias, row.indicator) != row.indicator:
-                raise ResourceError(f"{path}:{line}: {alias!r} names both {names[alias]!r} and {row.indicator!r}")
-            names[alias] = row.indicator
-        if row.pattern:
+    patterns: list[tuple[re.Pattern[str], str]] = []
+    for line, record in enumerate(frame.to_dict("records"), start=2):
+        row = {key: str(value) for key, value in record.items()}
+        if row["better"] not in ("higher", "lower", ""):
+            raise ResourceError(f"{path}:{line}: better must be 'higher', 'lower' or empty, not {row['better']!r}")
+        if row["headline"] not in ("yes", "no"):
+            raise ResourceError(f"{path}:{line}: headline must be 'yes' or 'no', not {row['headline']!r}")
+        indicator = row["indicator"]
+        for alias in [indicator, *filter(None, row["aliases"].split("|"))]:
+            if names.get(alias, indicator) != indicator:
+                raise ResourceError(f"{path}:{line}: {alias!r} names both {names[alias]!r} and {indicator!r}")
+            names[alias] = indicator
+        if row["pattern"]:
             try:
-                patterns.append((re.compile(row.pattern), row.indicator))
+                patterns.append((re.compile(row["pattern"]), indicator))
             except re.error as err:
-                raise ResourceError(f"{path}:{line}: pattern {row.pattern!r} is no regular expression: {err}") from err
+                raise ResourceError(f"{path}:{line}: pattern {row['pattern']!r} is no regular expression: "
+                                    f"{err}") from err
     frame = frame.assign(headline=frame["headline"] == "yes")
     return _Table(frame, names, patterns, frozenset(frame.loc[frame["headline"], "indicator"]))
 
@@ -455,7 +458,8 @@ def _period_of(words: list[str], context: tuple[int, int], change: bool) -> tupl
 # ---------------------------------------------------------------- rows
 
 
-def _kind(context: _Context, period: tuple[int, int], scope: str, sentence: str, paragraph: str) -> str:
+def _kind(context: _Context, period: tuple[int, int] | tuple[None, None], scope: str, sentence: str,
+          paragraph: str) -> str:
     ry = context.report_year
     if ry is not None and not context.kind_by_cues and period[0] is not None:
         one_year_review = context.part_kind == "review" and period[0] == period[1] <= ry
@@ -791,12 +795,12 @@ def _paragraph_context(record: dict, year: int | None, table: bool) -> _Context:
 
 
 def _int(value: object) -> int | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if isinstance(value, bool) or (not isinstance(value, (int, float, str)) and not hasattr(value, "__int__")):
         return None
     try:
         return int(value)
-    except (TypeError, ValueError):
-        return None
+    except (TypeError, ValueError, OverflowError):
+        return None  # NaN, NA, a blank cell
 
 
 def paragraph_table(corpus: object, caller: str = "extract_indicators") -> pd.DataFrame:
@@ -981,9 +985,10 @@ def figure_table(indicators: pd.DataFrame) -> pd.DataFrame:
         [['地区生产总值', '2025', '增长5.30%'], ['地区生产总值', '2021–2025', '增长30.8%']]
     """
     def span(first: object, last: object) -> str | None:
-        if pd.isna(first) or pd.isna(last):
+        a, b = _int(first), _int(last)
+        if a is None or b is None:
             return None
-        return str(int(last)) if int(first) == int(last) else f"{int(first)}–{int(last)}"
+        return str(b) if a == b else f"{a}–{b}"
 
     columns = ["indicator", "kind", "period", "basis", "figure", "sentence"]
     if indicators.empty:
@@ -1003,5 +1008,6 @@ def __getattr__(name: str) -> Any:
     if name == "INDICATOR_ALIASES":
         # the alias table as it was before the indicator table: canonical name -> aliases
         frame = _table().frame
-        return {row.indicator: tuple(filter(None, row.aliases.split("|"))) for row in frame.itertuples(index=False)}
+        return {str(row["indicator"]): tuple(filter(None, str(row["aliases"]).split("|")))
+                for row in frame.to_dict("records")}
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -368,7 +368,7 @@ def attainment_findings(attainment: pd.DataFrame, *, corpus: object = None) -> s
             text += f"；未报告结果 {len(silent)} 项（" + "、".join(silent["indicator"]) + "）"
         if len(extra):
             text += f"；另有 {len(extra)} 项主要指标的实绩未设目标（" + "、".join(extra["indicator"]) + "）"
-        lines.append((str(region), int(year), text + "。"))
+        lines.append((str(region), int(str(year)), text + "。"))
     lines += _without_targets(attainment, corpus)
     if not lines:
         return "- 没有可对照的目标与实绩：需要同一地区相邻两年的报告（Y 年报告提出目标，Y+1 年报告回顾实绩）。"
@@ -380,7 +380,7 @@ def _without_targets(attainment: pd.DataFrame, corpus: object) -> list[tuple[str
     if corpus is None:
         return []
     paragraphs = getattr(corpus, "paragraphs", corpus)
-    if not {"region", "year", "report_id"} <= set(paragraphs.columns):
+    if not isinstance(paragraphs, pd.DataFrame) or not {"region", "year", "report_id"} <= set(paragraphs.columns):
         return []
     reports = _regions(paragraphs)
     have = set(zip(attainment["region"].astype(str), attainment["year"].astype(int), strict=True)) \

@@ -623,31 +623,39 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     def words(value: object) -> str:
         return value if isinstance(value, str) else ""
 
+    def number(value: object) -> float | None:
+        if not isinstance(value, (int, float)) or value != value:  # missing: None, NA or NaN
+            return None
+        return float(value)
+
     if region is not None:
         attainment = attainment[attainment["region"] == region]
     rate = attainment["unit"].isin(_RATE_UNITS)
     data, others = attainment[rate], attainment[~rate].sort_values(["year", "indicator"], kind="mergesort")
     region = region or "、".join(dict.fromkeys(data["region"].dropna().astype(str)))
     data = data.sort_values(["year", "indicator"], kind="mergesort").reset_index(drop=True)
-    names = [f"{int(r.year)}年 {r.indicator}" for r in data.itertuples(index=False)]
+    rows = data.to_dict("records")
+    names = [f"{int(str(r['year']))}年 {r['indicator']}" for r in rows]
     fig, ax = plt.subplots(figsize=(9.5, max(3.6, 0.5 * len(data) + 2.2)))
-    for i, r in enumerate(data.itertuples(index=False)):
-        if pd.notna(r.actual_value):
-            ax.barh(i, r.actual_value, height=0.55, color=_STATUS_COLORS.get(r.status, "#8C8C8C"))
-            ax.text(max(r.actual_value, 0), i + 0.32, f" 实绩{words(r.actual_text)}", va="center", fontsize=7.5,
+    for i, r in enumerate(rows):
+        status = str(r["status"])
+        actual, target, high = number(r["actual_value"]), number(r["target_value"]), number(r.get("target_high"))
+        if actual is not None:
+            ax.barh(i, actual, height=0.55, color=_STATUS_COLORS.get(status, "#8C8C8C"))
+            ax.text(max(actual, 0), i + 0.32, f" 实绩{words(r['actual_text'])}", va="center", fontsize=7.5,
                     color="#333333")
-        elif r.status in ("met", "missed", "exceeded"):  # read from the review's words
-            ax.text(0, i + 0.32, f" 实绩：{_STATUS_WORDS[r.status]}（据文字表述）", va="center", fontsize=7.5,
+        elif status in ("met", "missed", "exceeded"):  # read from the review's words
+            ax.text(0, i + 0.32, f" 实绩：{_STATUS_WORDS[status]}（据文字表述）", va="center", fontsize=7.5,
                     color="#333333")
         else:
             ax.text(0, i + 0.32, " 未报告结果", va="center", fontsize=7.5, color="#555555")
-        if pd.notna(r.target_value):
-            ax.plot([r.target_value], [i], marker="D", color="#222222", markersize=6, linestyle="none")
-            if pd.notna(r.target_high):
-                ax.plot([r.target_value, r.target_high], [i, i], color="#222222", linewidth=1.5)
-            ax.text(max(r.target_value, 0), i - 0.32, f" 目标{words(r.target_text)}", va="center", fontsize=7.5)
-        elif r.status == "no target stated":
-            ax.text(max(r.actual_value, 0) if pd.notna(r.actual_value) else 0, i - 0.32, " 未提出目标",
+        if target is not None:
+            ax.plot([target], [i], marker="D", color="#222222", markersize=6, linestyle="none")
+            if high is not None:
+                ax.plot([target, high], [i, i], color="#222222", linewidth=1.5)
+            ax.text(max(target, 0), i - 0.32, f" 目标{words(r['target_text'])}", va="center", fontsize=7.5)
+        elif status == "no target stated":
+            ax.text(max(actual, 0) if actual is not None else 0, i - 0.32, " 未提出目标",
                     va="center", fontsize=7.5, color="#555555")
     ax.set_yticks(range(len(data)), names)
     ax.set_ylim(len(data) - 0.5, -0.5)  # top to bottom, and room for the notes of a lone row
@@ -656,16 +664,16 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     years = sorted(int(y) for y in data["year"].unique())
     span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年" if years else ""
     ax.set_title(f"{region}：{span}目标与实绩（目标见当年报告，实绩见次年报告）", fontsize=12)
-    handles = [Patch(color=c, label=_STATUS_LABELS[s])
-               for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
+    handles: list[Patch | Line2D] = [Patch(color=c, label=_STATUS_LABELS[s])
+                                     for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
     handles.append(Line2D([], [], marker="D", color="#222222", linestyle="none", label="目标（含限定语）"))
     ax.margins(x=0.25)
     notes = 0.0  # inches of notes under the legend
     if len(others):
         lines = ["图中只画增长率与比率（%、百分点）；以其他单位计的指标如下："] + [
-            f"{int(r.year)}年 {r.indicator}：目标{words(r.target_text) or '—'}，"
-            f"实绩{words(r.actual_text) or '—'}（{_STATUS_WORDS.get(r.status, r.status)}）"
-            for r in others.itertuples(index=False)]
+            f"{int(str(r['year']))}年 {r['indicator']}：目标{words(r['target_text']) or '—'}，"
+            f"实绩{words(r['actual_text']) or '—'}（{_STATUS_WORDS.get(str(r['status']), str(r['status']))}）"
+            for r in others.to_dict("records")]
         notes = 0.17 * len(lines) + 0.1
         fig.set_figheight(fig.get_figheight() + notes)
         fig.text(0.02, 0.3 / fig.get_figheight(), "\n".join(lines), fontsize=8, color="#333333",

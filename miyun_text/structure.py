@@ -263,22 +263,22 @@ def _segments(title: str, report_year: int | None) -> list[_Segment]:
         kinds.append(_piece_kind(words, spans[i], report_year))
     known = [k for k in kinds if k]
     if not known:
-        kind = classify_part(title, report_year)
-        year, span = part_years(title, kind, report_year)
-        return [_Segment(kind, year, span, None)]
-    kinds = [k or known[0] for k in kinds]
+        only = classify_part(title, report_year)
+        year, text = part_years(title, only, report_year)
+        return [_Segment(only, year, text, None)]
+    named = [k or known[0] for k in kinds]
     segments: list[_Segment] = []
     groups: list[tuple[str, list[tuple[int, int] | None]]] = []
-    for kind, span in zip(kinds, spans, strict=True):
+    for kind, piece_span in zip(named, spans, strict=True):
         if groups and groups[-1][0] == kind:
-            groups[-1][1].append(span)
+            groups[-1][1].append(piece_span)
         else:
-            groups.append((kind, [span]))
+            groups.append((kind, [piece_span]))
     for kind, group in groups:
         found = [s for s in group if s]
         if not found:
-            year, span = part_years(title, kind, report_year)
-            segments.append(_Segment(kind, year, span, None))
+            year, text = part_years(title, kind, report_year)
+            segments.append(_Segment(kind, year, text, None))
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
         start = found[0]
@@ -687,8 +687,8 @@ def _assign_periods(rows: list[dict], title: str, report_year: int | None) -> No
     splits: list[int] = []
     for segment in segments[1:]:
         begin = (splits[-1] + 1) if splits else 0
-        found = next((i for i in range(begin, len(rows)) if cues[i] and cues[i][0] in _BEGINS.get(segment.kind, ())),
-                     None)
+        begins = _BEGINS.get(segment.kind, ())
+        found = next((i for i in range(begin, len(rows)) if (cue := cues[i]) is not None and cue[0] in begins), None)
         if found is None:
             break
         splits.append(found)
@@ -709,8 +709,9 @@ def _assign_periods(rows: list[dict], title: str, report_year: int | None) -> No
             period = _segment_default(segments[index])
         section = row["section_no"]
         segment = segments[index]
-        if segment.kind not in ("self-building", "unknown") and cues[i]:
-            period = cues[i][1]
+        cue = cues[i]
+        if segment.kind not in ("self-building", "unknown") and cue is not None:
+            period = cue[1]
         row["part_kind"], row["part_year"], row["part_years"] = segment.kind, segment.year, segment.span
         row["period_start"], row["period_end"] = period
         if segment.kind not in ("self-building", "unknown"):
@@ -808,7 +809,8 @@ def paragraph_rows(text: str, report_id: str, year: int | None) -> list[dict]:
             continue
         _assign_periods(list(part), titles_by_no[part_no], report_year)
     for n, row in enumerate(rows):
-        row["formula"] = row["formula"] or (row["part_no"] > 0 and _is_formula(str(row["text"]), n == len(rows) - 1))
+        row["formula"] = bool(row["formula"]) or (row["part_no"] != 0
+                                                  and _is_formula(str(row["text"]), n == len(rows) - 1))
     return rows
 
 
