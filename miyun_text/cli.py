@@ -192,7 +192,13 @@ def _cmd_vocab(args: argparse.Namespace) -> None:
                "indicators": {"sentence": "indicator"},
                "attainment": {"target_sentence": "indicator", "actual_sentence": "indicator"}}[args.kind]
     corpus = _corpus(args)
-    _emit(table(corpus), args.out, args.rows, context, paragraphs=corpus.paragraphs, empty=_EMPTY[args.kind])
+    found = table(corpus)
+    if args.kind == "indicators" and not args.out:
+        from .indicators import figure_table
+
+        # for people: each figure as the report words it, its period and basis (--out writes every column)
+        found, context = figure_table(found), {"sentence": "figure"}
+    _emit(found, args.out, args.rows, context, paragraphs=corpus.paragraphs, empty=_EMPTY[args.kind])
 
 
 def _cmd_compare(args: argparse.Namespace) -> None:
