@@ -21,16 +21,19 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 
-def _emit(frame: pd.DataFrame, out: str | None, rows: int, context: dict[str, str] | None = None) -> None:
-    if out:
+def _emit(frame: pd.DataFrame, args: argparse.Namespace, context: dict[str, str] | None = None) -> None:
+    """Print the table, or write it whole to --out (UTF-8 CSV with BOM)."""
+    if args.out:
+        from .escape import spreadsheet_cells
         from .io import write_csv
 
-        path = write_csv(frame, out)
+        # opened in spreadsheets: a cell such as =HYPERLINK(…) is written as text unless --raw-cells
+        path = write_csv(frame if args.raw_cells else spreadsheet_cells(frame), args.out)
         print(f"wrote {len(frame)} rows to {path}")
     else:
         from .tables import text_table
 
-        print(text_table(frame, rows=rows, context=context))
+        print(text_table(frame, rows=args.rows, context=context))
 
 
 def _only(reports: pd.DataFrame, ids: list[str] | None) -> pd.DataFrame:
@@ -85,7 +88,7 @@ def _cmd_keywords(args: argparse.Namespace) -> None:
     if by == "section":
         paragraphs = paragraphs.dropna(subset=["section_no"]).copy()
         paragraphs["section"] = section_labels(paragraphs)
-    _emit(extract_keywords(paragraphs, args.method, args.top_k, by=by, idf=args.idf), args.out, args.rows)
+    _emit(extract_keywords(paragraphs, args.method, args.top_k, by=by, idf=args.idf), args)
 
 
 def _cmd_themes(args: argparse.Namespace) -> None:
@@ -94,9 +97,9 @@ def _cmd_themes(args: argparse.Namespace) -> None:
     by = args.by[0] if len(args.by) == 1 else args.by
     if args.coverage:
         by = "report" if args.by == ["section"] else by
-        _emit(theme_coverage_by(_paragraphs(args), by=by), args.out, args.rows)
+        _emit(theme_coverage_by(_paragraphs(args), by=by), args)
     else:
-        _emit(theme_frequencies(_paragraphs(args), by=by), args.out, args.rows)
+        _emit(theme_frequencies(_paragraphs(args), by=by), args)
 
 
 def _cmd_vocab(args: argparse.Namespace) -> None:
@@ -107,7 +110,7 @@ def _cmd_vocab(args: argparse.Namespace) -> None:
     context = {"quoted": {"first_context": "term"}, "formulas": {"first_context": "formula"},
                "indicators": {"sentence": "indicator"},
                "attainment": {"target_sentence": "indicator", "actual_sentence": "indicator"}}[args.kind]
-    _emit(table(_paragraphs(args)), args.out, args.rows, context)
+    _emit(table(_paragraphs(args)), args, context)
 
 
 def _cmd_compare(args: argparse.Namespace) -> None:
@@ -127,7 +130,7 @@ def _cmd_compare(args: argparse.Namespace) -> None:
         result = review_vs_plan(paragraphs, args.method, report_id=focus_report(paragraphs),
                                 min_count=args.min_count)
     if args.out:
-        _emit(result, args.out, args.rows)
+        _emit(result, args)
     else:
         print(comparison_text(result, args.rows, args.method))
 
@@ -246,7 +249,7 @@ def _counts_are_non_negative(parser: argparse.ArgumentParser) -> None:
 def _cmd_export(args: argparse.Namespace) -> None:
     from .export import export_tables
 
-    for path in export_tables(args.data, args.out, fmt=args.format):
+    for path in export_tables(args.data, args.out, fmt=args.format, raw_cells=args.raw_cells):
         print(path)
 
 
@@ -287,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", metavar="FILE", help="write the whole table here as UTF-8 CSV with BOM "
                                                      "(default: print it)")
         p.add_argument("--rows", type=int, default=40, help="rows to print without --out")
+        p.add_argument("--raw-cells", action="store_true",
+                       help="with --out: write text cells beginning with = + - @ as they are (default: with a "
+                            "leading ' so that spreadsheets show them as text, not formulas)")
 
     p = add("clean", "verify checksums, repair the raw reports, write data/processed/",
             "Reads data/reports.csv and data/raw/, repairs each report (errata, mojibake, pinyin, "
@@ -371,6 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "parquet"], default="csv",
                    help="csv: UTF-8 with BOM; parquet: Apache Parquet through pyarrow")
     p.add_argument("--out", default="build/export", metavar="DIR", help="folder to write the tables into")
+    p.add_argument("--raw-cells", action="store_true",
+                   help="CSV: write text cells beginning with = + - @ as they are (default: with a leading ' so "
+                        "that spreadsheets show them as text, not formulas)")
     p.set_defaults(func=_cmd_export)
 
     p = add("errata", "check every errata row with the forward model of the damage",

@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from .escape import markdown_text as _md
+
 __all__ = [
     "attainment_figures",
     "attainment_findings",
@@ -23,6 +25,7 @@ __all__ = [
     "focus_report",
     "multi_region_years",
     "multi_year_regions",
+    "overview_findings",
     "panel_overview",
     "report_source",
     "rhetoric_figures",
@@ -80,6 +83,20 @@ def multi_region_years(paragraphs: pd.DataFrame) -> list[int]:
     """
     counts = _regions(paragraphs).groupby("year")["region"].nunique()
     return sorted(int(y) for y in counts[counts >= 2].index)
+
+
+def overview_findings(paragraphs: pd.DataFrame) -> str:
+    """Markdown naming the regions with reports of several years and the years with several regions.
+
+    Example:
+        >>> print(overview_findings(pd.DataFrame({"report_id": ["a", "b", "c"], "region": ["甲区", "甲区", "乙区"],
+        ...                                       "year": [2022, 2023, 2023]})))
+        - 有两个以上年份的地区：甲区
+        - 有两个以上地区的年份：2023
+    """
+    regions, years = multi_year_regions(paragraphs), multi_region_years(paragraphs)
+    return (f"- 有两个以上年份的地区：{'、'.join(map(_md, regions)) or '无'}\n"
+            f"- 有两个以上地区的年份：{'、'.join(map(str, years)) or '无'}")
 
 
 def focus_report(paragraphs: pd.DataFrame) -> str:
@@ -258,8 +275,8 @@ def theme_findings(paragraphs: pd.DataFrame) -> str:
     by_report = _by_report(paragraphs)
     for label, part in by_report.groupby("report", sort=False):
         top = part.sort_values(["share", "theme"], ascending=[False, True]).head(3)
-        lines.append(f"- **{label}**：笔墨最多的主题是"
-                     + "、".join(f"{r.label_}（{_pct(r.share)}）" for r in top.rename(columns={"label": "label_"})
+        lines.append(f"- **{_md(label)}**：笔墨最多的主题是"
+                     + "、".join(f"{_md(r.label_)}（{_pct(r.share)}）" for r in top.rename(columns={"label": "label_"})
                                  .itertuples(index=False)) + "。")
     for region in multi_year_regions(paragraphs):
         tf = theme_frequencies(paragraphs[paragraphs["region"] == region], by="year")
@@ -268,15 +285,15 @@ def theme_findings(paragraphs: pd.DataFrame) -> str:
         last = tf[tf["year"] == years[-1]].set_index("theme")
         change = (last["share"] - first["share"]).sort_values(kind="mergesort")
         up, down = change.index[-1], change.index[0]
-        rise = f"{last.loc[up, 'label']}（{_pct(first.loc[up, 'share'])} → {_pct(last.loc[up, 'share'])}）"
-        fall = f"{last.loc[down, 'label']}（{_pct(first.loc[down, 'share'])} → {_pct(last.loc[down, 'share'])}）"
-        lines.append(f"- **{region} {years[0]}—{years[-1]}年**：占比上升最多的是{rise}，下降最多的是{fall}。")
+        rise = f"{_md(last.loc[up, 'label'])}（{_pct(first.loc[up, 'share'])} → {_pct(last.loc[up, 'share'])}）"
+        fall = f"{_md(last.loc[down, 'label'])}（{_pct(first.loc[down, 'share'])} → {_pct(last.loc[down, 'share'])}）"
+        lines.append(f"- **{_md(region)} {years[0]}—{years[-1]}年**：占比上升最多的是{rise}，下降最多的是{fall}。")
     for year in multi_region_years(paragraphs):
         tf = _by_report(paragraphs[paragraphs["year"] == year])
         leaders = []
         for theme, part in tf.groupby("label", sort=False):
             best = part.sort_values(["per_10k", "group"], ascending=[False, True]).iloc[0]
-            leaders.append(f"{theme}：{best['group'].split(' ')[0]}")
+            leaders.append(f"{_md(theme)}：{_md(best['group'].rsplit(' ', 1)[0])}")
         lines.append(f"- **{year}年各地区**：各主题每万词频次最高的地区 —— " + "；".join(leaders) + "。")
     if not multi_year_regions(paragraphs) and not multi_region_years(paragraphs):
         lines.append("- 语料只有单一地区的单一年份：加入同一地区另一年份的报告后显示主题的逐年变化，"
@@ -302,11 +319,11 @@ def rhetoric_findings(paragraphs: pd.DataFrame, *, top: int = 5, min_count: int 
         changes = new_and_gone(part, region=region, min_count=min_count)
         for ya, yb in _pairs(paragraphs, region):
             result = compare_years(part, ya, yb, region=region, min_count=min_count)
-            a = "、".join(result[result["score"] > 0].head(top)["term"])
-            b = "、".join(result[result["score"] < 0].tail(top).iloc[::-1]["term"])
+            a = "、".join(map(_md, result[result["score"] > 0].head(top)["term"]))
+            b = "、".join(map(_md, result[result["score"] < 0].tail(top).iloc[::-1]["term"]))
             step = changes[(changes["year_from"] == ya) & (changes["year_to"] == yb)]
             n_new, n_gone = int((step["status"] == "new").sum()), int((step["status"] == "gone").sum())
-            lines.append(f"- **{region} {ya} → {yb}**：{ya}年报告更多使用 {a or '（无）'}；{yb}年报告更多使用 "
+            lines.append(f"- **{_md(region)} {ya} → {yb}**：{ya}年报告更多使用 {a or '（无）'}；{yb}年报告更多使用 "
                          f"{b or '（无）'}。新出现的词 {n_new} 个、消失的词 {n_gone} 个（出现至少 {min_count} 次）。")
     if not lines:
         lines.append("- 语料中没有同一地区两个年份的报告：逐年比较需要同一地区至少两年的报告；"
@@ -315,7 +332,7 @@ def rhetoric_findings(paragraphs: pd.DataFrame, *, top: int = 5, min_count: int 
 
 
 def _qualifier(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    return _md(value) if isinstance(value, str) else ""
 
 
 def attainment_findings(attainment: pd.DataFrame) -> str:
@@ -331,7 +348,7 @@ def attainment_findings(attainment: pd.DataFrame) -> str:
     if attainment.empty:
         return ("- 没有可对照的目标与实绩：需要同一地区相邻两年的报告（Y 年报告提出目标，Y+1 年报告回顾实绩）。")
     lines = []
-    fmt: Callable[[float, str], str] = lambda v, unit: f"{v:g}{'个百分点' if unit == '百分点' else unit}"  # noqa: E731
+    fmt: Callable[[float, str], str] = lambda v, unit: f"{v:g}{'个百分点' if unit == '百分点' else _md(unit)}"  # noqa: E731
     for (region, year), part in attainment.groupby(["region", "year"], sort=True):
         targets = part[part["status"] != "no target stated"]
         met = part[part["status"] == "met"]
@@ -339,20 +356,20 @@ def attainment_findings(attainment: pd.DataFrame) -> str:
         exceeded = part[part["status"] == "exceeded"]
         silent = part[part["status"] == "no result stated"]
         extra = part[part["status"] == "no target stated"]
-        text = (f"- **{region} {year}年**：报告提出目标 {len(targets)} 项，次年报告中达到 {len(met)} 项、"
+        text = (f"- **{_md(region)} {year}年**：报告提出目标 {len(targets)} 项，次年报告中达到 {len(met)} 项、"
                 f"未达到 {len(missed)} 项")
         if len(missed):
             text += "（" + "；".join(
-                f"{r.indicator}：目标{fmt(r.target_value, r.unit)}{_qualifier(r.target_qualifier)}，"
+                f"{_md(r.indicator)}：目标{fmt(r.target_value, r.unit)}{_qualifier(r.target_qualifier)}，"
                 f"实绩{fmt(r.actual_value, r.unit)}" for r in missed.itertuples(index=False)) + "）"
         if len(exceeded):
             # above a 左右 band: outside the target as stated, but not a shortfall
             text += f"，高于目标区间 {len(exceeded)} 项（" + "；".join(
-                f"{r.indicator}：目标{fmt(r.target_value, r.unit)}{_qualifier(r.target_qualifier)}，"
+                f"{_md(r.indicator)}：目标{fmt(r.target_value, r.unit)}{_qualifier(r.target_qualifier)}，"
                 f"实绩{fmt(r.actual_value, r.unit)}" for r in exceeded.itertuples(index=False)) + "）"
         if len(silent):
-            text += "，未报告结果 " + f"{len(silent)} 项（" + "、".join(silent["indicator"]) + "）"
+            text += "，未报告结果 " + f"{len(silent)} 项（" + "、".join(map(_md, silent["indicator"])) + "）"
         if len(extra):
-            text += "；另有 " + f"{len(extra)} 项实绩未设目标（" + "、".join(extra["indicator"]) + "）"
+            text += "；另有 " + f"{len(extra)} 项实绩未设目标（" + "、".join(map(_md, extra["indicator"])) + "）"
         lines.append(text + "。")
     return "\n".join(lines)
