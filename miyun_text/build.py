@@ -521,4 +521,5 @@ def render_notebooks(
                 print(f"{path.name}: executed in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
             executed.append((path, notebook))
             pages.submit(notebook_pages, notebook, notebook_title(notebook, path.stem), report_nav, code_nav)
-    return write_site(executed, html_folder, data_dir)
+    # the index and the explorer describe the data the notebooks read
+    return write_site(executed, html_folder, data_dir if data_dir is not None else params.get("data_dir"))
