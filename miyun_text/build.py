@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import NotebookExecutionError
+from .errors import MiyunTextError, NotebookExecutionError
 from .io import write_csv, write_text_atomic
+from .lock import data_lock
 from .paths import find_data_dir
 
 __all__ = ["build_processed", "execution_key", "installed_distributions", "make_figures", "notebook_paths",
@@ -35,18 +36,34 @@ def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bo
     built in a temporary folder beside it and swapped in only when complete, so files
     of reports no longer in the manifest disappear and a failed build leaves the old
     folder as it was. An empty manifest gives the three tables with their columns and
-    no rows. Output is deterministic: the same inputs give byte-identical files.
+    no rows. Output is deterministic: the same inputs give byte-identical files. The build
+    holds the data folder's write lock (:func:`miyun_text.lock.data_lock`), and a
+    ``processed`` that is a symbolic link is refused before anything is read: the folder is
+    replaced as a whole, which would replace the link, not fill the folder it points to.
 
     Example:
         >>> sorted(build_processed())  # doctest: +SKIP
         ['miyun_2024', 'paragraphs', 'repair_summary', 'repairs']
     """
+    folder = Path(data_dir) if data_dir is not None else find_data_dir()
+    with data_lock(folder, what="clean"):
+        return _build_processed(folder, progress)
+
+
+def _build_processed(folder: Path, progress: bool) -> dict[str, Path]:
     from .clean import repair_summary
     from .corpus import load_corpus
     from .structure import corpus_paragraphs
 
-    folder = Path(data_dir) if data_dir is not None else find_data_dir()
     out = folder / "processed"
+    if out.is_symlink():
+        raise MiyunTextError(
+            f"{out}: is a symbolic link (to {os.readlink(out)}); the build replaces this folder as a whole, so it "
+            f"must be a real folder: remove the link (rm {out}) and run clean again"
+        )
+    for leftover in folder.glob(".processed-*"):  # from a build that was killed; no one else writes here now
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
     corpus = load_corpus(folder, progress=progress)
     paragraphs = corpus_paragraphs(corpus)
     repairs = corpus.attrs["repairs"]
@@ -457,10 +474,32 @@ def render_notebooks(
     the same and those files are all still there unchanged. ``force=True`` executes
     every notebook. With ``progress`` one line per notebook says which happened.
 
+    It holds the write lock of the data folder the notebooks read
+    (:func:`miyun_text.lock.data_lock`), so no report is added or cleaned while they run.
+
     Example:
         >>> render_notebooks(["notebooks/01_corpus_and_cleaning.ipynb"])  # doctest: +SKIP
         01_corpus_and_cleaning.ipynb: executed in 3.4 s
     """
+    from contextlib import nullcontext
+
+    paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
+    folder = Path(data_dir) if data_dir is not None else (
+        _kernel_data_dir(paths[0].parent, dict(parameters or {})) if paths else None)
+    with data_lock(folder, what="render") if folder is not None else nullcontext():
+        return _render_notebooks(paths, html_dir, executed_dir, parameters, progress, data_dir, force)
+
+
+def _render_notebooks(
+    notebooks: Iterable[str | os.PathLike[str]] | None = None,
+    html_dir: str | os.PathLike[str] = "build/html",
+    executed_dir: str | os.PathLike[str] = "build/executed",
+    parameters: dict | None = None,
+    progress: bool = True,
+    data_dir: str | os.PathLike[str] | None = None,
+    force: bool = False,
+) -> list[Path]:
+    """The work of :func:`render_notebooks`, done under its lock."""
     import sys
     import time
     from concurrent.futures import ThreadPoolExecutor

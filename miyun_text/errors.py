@@ -96,4 +96,8 @@ class AmbiguousRegionError(PanelError):
     """A year-over-year question was asked of paragraphs from several regions without naming one."""
 
 
-__all__ += ["AmbiguousRegionError", "PanelError"]
+class DataLockedError(MiyunTextError):
+    """Another process kept the data folder's write lock for longer than this one would wait."""
+
+
+__all__ += ["AmbiguousRegionError", "DataLockedError", "PanelError"]
