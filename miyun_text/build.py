@@ -245,9 +245,14 @@ def notebook_paths(folder: str | os.PathLike[str] = "notebooks") -> list[Path]:
     return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
 
 
-def _local_kernel_manager(folder: str):
+def _local_kernel_manager(folder: str, log: str | None = None):
     """A kernel manager whose kernels talk over Unix sockets in ``folder``: nothing listens
-    on the network, and ipykernel has no unencrypted TCP to warn about on every run."""
+    on the network, and ipykernel has no unencrypted TCP to warn about on every run.
+
+    With ``log``, the kernel process writes its own output there (appended) instead of to
+    this terminal: what a notebook prints is in the notebook, and a kernel stopped by Ctrl-C
+    would otherwise print its tracebacks under the one line the command line gives.
+    """
     from jupyter_client.manager import AsyncKernelManager
 
     class LocalKernelManager(AsyncKernelManager):
@@ -255,6 +260,13 @@ def _local_kernel_manager(folder: str):
             super().__init__(**kwargs)
             self.transport = "ipc"
             self.ip = os.path.join(folder, "kernel")
+
+        async def start_kernel(self, **kw):
+            if log is not None and "stderr" not in kw:
+                with open(log, "ab") as handle:  # the kernel keeps its own copy of the descriptor
+                    kw.update(stdout=handle, stderr=handle)
+                    return await super().start_kernel(**kw)
+            return await super().start_kernel(**kw)
 
     return LocalKernelManager
 
@@ -525,7 +537,10 @@ def _render_notebooks(
             _kernel_env("MPLBACKEND", "module://matplotlib_inline.backend_inline"), \
             _kernel_env("MIYUN_TEXT_TABLES", str(tables)), \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="miyun-pages") as pages:
-        engine_options = {} if os.name == "nt" else {"kernel_manager_class": _local_kernel_manager(sockets)}
+        kernel_log = (executed_folder / "kernels.log").resolve()  # papermill runs from the notebook folder
+        kernel_log.write_bytes(b"")
+        engine_options = {} if os.name == "nt" else {"kernel_manager_class": _local_kernel_manager(sockets,
+                                                                                                   str(kernel_log))}
         for path, source, (report_nav, code_nav) in zip(paths, sources, headers, strict=True):
             target = executed_folder / path.name
             cwd = path.parent

@@ -395,12 +395,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _TerminalStream:
+    """A text stream that writes to ``stream`` without escape sequences or control characters.
+
+    Everything the command line prints may hold text from reports or the manifest; a
+    region such as ``\x1b]0;…\x07\x1b[2J`` must not retitle or clear the terminal.
+    """
+
+    def __init__(self, stream, *, keep_cr: bool = False) -> None:
+        self._stream = stream
+        self._keep_cr = keep_cr  # progress bars redraw their line with \r
+
+    def write(self, text: str) -> int:
+        from .escape import terminal_text
+
+        self._stream.write(terminal_text(text, keep_cr=self._keep_cr))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (1 with a clear message on bad input).
+
+    What it prints is stripped of terminal escape sequences and control characters.
 
     Example:
         >>> main(["vocab", "formulas", "--rows", "1"])  # doctest: +SKIP
     """
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _TerminalStream(out), _TerminalStream(err, keep_cr=True)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """The command line's work: parse, run the subcommand, turn errors into one line and a status."""
     args = None
     try:
         args = build_parser().parse_args(argv)
