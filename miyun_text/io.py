@@ -29,6 +29,11 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bo
         >>> write_bytes_atomic(p, b"abc").read_bytes()
         b'abc'
     """
+    return _write_atomic(path, lambda handle: handle.write(data), durable=durable)
+
+
+def _write_atomic(path: str | os.PathLike[str], write, *, durable: bool = True) -> Path:
+    """Call ``write(handle)`` on a temporary binary file beside ``path``, then rename it into place."""
     target = Path(path)
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name", str(target))
@@ -40,7 +45,7 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bo
         raise type(err)(err.errno, err.strerror, str(target)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -73,8 +78,16 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         >>> write_csv(pd.DataFrame({"词": ["保水"]}), p).read_bytes()[:3]
         b'\\xef\\xbb\\xbf'
     """
-    text = df.to_csv(index=False, lineterminator="\n")
-    return write_text_atomic(path, text, encoding="utf-8-sig")
+    import io
+
+    def write(handle) -> None:
+        # written straight into the file: a large table never exists as one string in memory
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        df.to_csv(text, index=False, lineterminator="\n")
+        text.flush()
+        text.detach()  # the handle stays open for the flush to disk and the rename
+
+    return _write_atomic(path, write)
 
 
 def read_yaml(path: str | os.PathLike[str]) -> object:
