@@ -343,3 +343,255 @@ def test_negative_counts_are_refused_by_the_parser(argv, capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "is negative; give 0 or more" in err or "'x' is not a whole number" in err
+
+
+# ------------------------------------------------------------------ hostile and oversized inputs
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF from its objects (numbered from 1; object 1 is the catalog), with a correct xref table."""
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+
+
+def _stream(data: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def _add(data: Path, source: Path, capsys, *extra: str) -> str:
+    """Run `miyun-text add` on ``source``: it must fail with status 1 and one line, adding nothing."""
+    manifest = (data / "reports.csv").read_bytes()
+    raw = sorted(p.name for p in (data / "raw").iterdir())
+    assert main(["--data", str(data), "add", str(source), "--region", "怀柔区", "--year", "2025", *extra]) == 1
+    assert (data / "reports.csv").read_bytes() == manifest
+    assert sorted(p.name for p in (data / "raw").iterdir()) == raw
+    return _one_line(capsys.readouterr().err)
+
+
+def test_a_pdf_that_reaches_a_pypdf_limit_is_an_extraction_error(small, capsys):
+    from miyun_text.corpus import read_raw
+    from miyun_text.extract import ExtractionError
+
+    # a /ToUnicode map of 16 million codes: pypdf raises its LimitReachedError
+    cmap = (b"begincmap\n1 begincodespacerange\n<00000000> <FFFFFFFF>\nendcodespacerange\n1 beginbfrange\n"
+            b"<00000000> <00FFFFFF> <4E00>\nendbfrange\nendcmap\n")
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>")
+    source = small.parent / "limit.pdf"
+    source.write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                             page, _stream(b"BT /F1 12 Tf 72 720 Td <00000001> Tj ET"),
+                             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+                             _stream(cmap)]))
+    with pytest.raises(ExtractionError, match=r"limit\.pdf: this PDF holds a stream that expands beyond pypdf's "
+                                              r"safety limit \(Maximum /ToUnicode size"):
+        read_raw(source)
+    assert "safety limit" in _add(small, source, capsys)
+
+
+def test_a_password_protected_pdf_is_named_as_such(small, capsys):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from miyun_text.corpus import read_raw
+    from miyun_text.extract import ExtractionError
+
+    fixture = (ROOT / "tests" / "fixtures" / "extract" / "report.pdf").read_bytes()
+    for user, readable in (("secret", False), ("", True)):  # an owner password alone does not stop reading
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(fixture)))
+        writer.encrypt(user_password=user, owner_password="owner", algorithm="RC4-128")
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        source = small.parent / f"locked_{bool(user)}.pdf"
+        source.write_bytes(buffer.getvalue())
+        if readable:
+            assert read_raw(source).text.startswith("2025年北京市怀柔区政府工作报告")
+        else:
+            with pytest.raises(ExtractionError, match=r"locked_True\.pdf: this PDF is password-protected"):
+                read_raw(source)
+            assert "password-protected" in _add(small, source, capsys)
+
+
+def test_a_zip_bomb_docx_is_refused_before_it_is_unpacked(small, capsys, monkeypatch):
+    import io
+    import zipfile
+
+    import docx
+
+    from miyun_text.corpus import read_raw
+    from miyun_text.extract import MAX_UNZIPPED_BYTES, ExtractionError
+
+    def never(*args, **kwargs):
+        raise AssertionError("the archive was unpacked")
+
+    monkeypatch.setattr(docx, "Document", never)
+    fixture = ROOT / "tests" / "fixtures" / "extract" / "report.docx"
+    # one part of 300 MB of spaces packs into 300 kB: over both the size and the ratio limit
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(fixture) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for member in source.infolist():
+            if member.filename != "word/document.xml":
+                bomb.writestr(member, source.read(member))
+        with bomb.open("word/document.xml", "w") as part:
+            block = b" " * (1 << 20)
+            for _ in range(MAX_UNZIPPED_BYTES // len(block) + 32):
+                part.write(block)
+    source = small.parent / "bomb.docx"
+    source.write_bytes(buffer.getvalue())
+    assert source.stat().st_size < 2_000_000
+    with pytest.raises(ExtractionError, match=r"bomb\.docx: would unpack to 30\d\.\d MB, over the limit of "
+                                              r"268\.4 MB for a Word file"):
+        read_raw(source)
+    line = _add(small, source, capsys)
+    assert "save the report's text as a .txt file" in line and ".doc must be saved" not in line
+    ratio = io.BytesIO()
+    with zipfile.ZipFile(ratio, "w", zipfile.ZIP_DEFLATED) as small_bomb:
+        small_bomb.writestr("word/document.xml", b" " * (40 << 20))
+    source.write_bytes(ratio.getvalue())
+    with pytest.raises(ExtractionError, match=r"would unpack 41\.9 MB from .* times; a Word report packs at most"):
+        read_raw(source)
+
+
+def test_an_old_word_file_or_a_locked_docx_gets_its_own_advice(small, capsys):
+    from miyun_text.corpus import read_raw
+    from miyun_text.extract import ExtractionError
+
+    source = small.parent / "old.docx"
+    source.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096)  # an OLE compound file
+    with pytest.raises(ExtractionError, match=r"old\.docx: this is an old Word \.doc file, or a password-protected "
+                                              r"\.docx"):
+        read_raw(source)
+    assert "save it as .docx" in _add(small, source, capsys)
+
+
+def test_a_symlinked_processed_folder_is_refused_and_nothing_is_left_behind(small, capsys):
+    elsewhere = small.parent / "elsewhere"
+    elsewhere.mkdir()
+    (small / "processed").symlink_to(elsewhere)
+    with pytest.raises(MiyunTextError, match=r"processed: is a symbolic link \(to .*elsewhere\); the build replaces"):
+        build_processed(small)
+    assert main(["--data", str(small), "clean"]) == 1
+    assert "rm " in _one_line(capsys.readouterr().err)
+    assert sorted(p.name for p in small.iterdir()) == [".lock", "processed", "raw", "reports.csv"]
+    assert (small / "processed").is_symlink() and not list(elsewhere.iterdir())
+
+
+def test_leftovers_of_a_killed_build_are_removed(small):
+    (small / ".processed-abc123").mkdir()
+    (small / ".processed-old-4242").mkdir()
+    (small / ".processed-old-4242" / "x.txt").write_text("old", encoding="utf-8")
+    build_processed(small)
+    assert sorted(p.name for p in small.iterdir()) == [".lock", "processed", "raw", "reports.csv"]
+
+
+# ------------------------------------------------------------------ one writer at a time
+
+# a process that holds the lock of folder argv[1] for argv[2] seconds
+HOLD = ("import sys, time\nfrom miyun_text.lock import data_lock\nwith data_lock(sys.argv[1]):\n"
+        "    print('held', flush=True)\n    time.sleep(float(sys.argv[2]))\n")
+
+
+def test_a_second_writer_waits_naming_the_holder_then_gives_up(small, capsys):
+    from miyun_text.errors import DataLockedError
+    from miyun_text.lock import data_lock
+
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(small), "30"], stdout=subprocess.PIPE, text=True,
+                              cwd=ROOT)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(DataLockedError, match=rf"still being written by process {holder.pid} on .* \(.*-c "
+                                                  rf".*\) after 1 s; wait for it to finish"):
+            with data_lock(small, timeout=1, what="clean"):
+                pass
+        assert f"is being written by process {holder.pid}" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
+    with data_lock(small, timeout=5):  # the lock died with its process: nothing stale to clear
+        pass
+    assert not (small / ".lock.holder").exists()
+
+
+def test_a_second_writer_that_waits_runs_once_the_first_is_done(small, capsys):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(small), "1"], stdout=subprocess.PIPE, text=True,
+                              cwd=ROOT)
+    assert holder.stdout.readline().strip() == "held"
+    build_processed(small)  # waits, then builds
+    assert holder.wait() == 0
+    err = capsys.readouterr().err
+    assert f"is being written by process {holder.pid}" in err and "before this clean starts" in err
+    assert (small / "processed" / "huairou_2024.txt").exists()
+
+
+# ------------------------------------------------------------------ what the terminal and spreadsheets see
+
+
+def test_terminal_escape_codes_in_the_data_are_never_printed(small, capsys):
+    sha = hashlib.sha256(SMALL).hexdigest()
+    region = "怀柔\x1b]0;owned\x07\x1b[2J区\u202e"
+    (small / "reports.csv").write_text(HEADER + f'huairou_2024,2024,"{region}",区,标题,,,,{sha},\n', encoding="utf-8")
+    assert main(["--data", str(small), "themes", "--by", "region", "--rows", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "怀柔区" in out and "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+
+
+def test_formula_cells_are_written_as_text_unless_raw_cells(tmp_path, capsys):
+    data = tmp_path / "data"
+    (data / "raw").mkdir(parents=True)
+    raw = SMALL + ("推进“=HYPERLINK(\"http://example.com\",\"点击\")”和“@SUM(A1)”及“-3.5”。\n"
+                   "万元地区生产总值能耗下降3.5%。\n").encode()
+    (data / "raw" / "huairou_2024.txt").write_bytes(raw)
+    _manifest(data, [("huairou_2024", "2024", hashlib.sha256(raw).hexdigest())])
+    before = _hashes(data)
+    out = tmp_path / "quoted.csv"
+    assert main(["--data", str(data), "vocab", "quoted", "--out", str(out)]) == 0
+    terms = pd.read_csv(out, encoding="utf-8-sig")["term"].tolist()
+    assert "'=HYPERLINK（\"http://example.com\"，\"点击\"）" in terms and "'@SUM（A1）" in terms
+    assert "-3.5" in terms  # a plain number is no formula
+    assert main(["--data", str(data), "vocab", "quoted", "--out", str(out), "--raw-cells"]) == 0
+    assert "@SUM（A1）" in pd.read_csv(out, encoding="utf-8-sig")["term"].tolist()
+    export = tmp_path / "export"
+    assert main(["--data", str(data), "export", "--out", str(export)]) == 0
+    assert _hashes(data) == before
+    sentences = pd.read_csv(export / "sentences.csv", encoding="utf-8-sig")
+    assert not sentences.select_dtypes("object").apply(lambda c: c.str.match(r"[=+\-@]").fillna(False)).any().any()
+    assert "leading `'`" in (export / "codebook.md").read_text(encoding="utf-8")
+    indicators = pd.read_csv(export / "indicators.csv", encoding="utf-8-sig")  # numbers stay numbers
+    assert indicators["change_pct"].tolist() == [-3.5] and indicators["year"].dtype == "int64"
+
+
+def test_ctrl_c_during_render_prints_one_line(tmp_path):
+    """Ctrl-C reaches the command and its kernel's process group alike; one line, status 130."""
+    import signal
+    import time
+
+    import nbformat
+
+    notebook = tmp_path / "01_wait.ipynb"
+    started = tmp_path / "started"
+    cell = f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(60)"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)]), notebook)
+    env = {k: v for k, v in os.environ.items() if k != "MIYUN_TEXT_DATA"}
+    command = [sys.executable, "-m", "miyun_text.cli", "render", str(notebook), "--html", str(tmp_path / "html")]
+    # as a terminal does: the command in a process group of its own, SIGINT to the whole group
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    try:
+        for _ in range(600):
+            if started.exists() or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert started.exists(), process.communicate()
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert _one_line(err) == "miyun-text: interrupted"
