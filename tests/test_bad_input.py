@@ -589,7 +589,7 @@ def test_ctrl_c_during_render_prints_one_line(tmp_path):
             time.sleep(0.1)
         assert started.exists(), process.communicate()
         os.killpg(process.pid, signal.SIGINT)
-        out, err = process.communicate(timeout=60)
+        _, err = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
