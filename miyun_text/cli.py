@@ -75,6 +75,7 @@ def _cmd_add(args: argparse.Namespace) -> None:
         source_url=args.source_url,
         report_id=args.id,
         data_dir=args.data,
+        large=args.large,
     )
     print(added.summary())
 
@@ -311,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--delivered-on", help="date delivered, YYYY-MM-DD")
     p.add_argument("--source-url", help="where the report was found")
     p.add_argument("--id", help="report id, [a-z0-9][a-z0-9_-]* (default: region pinyin and year, e.g. miyun_2025)")
+    p.add_argument("--large", action="store_true",
+                   help="accept a file over the size limits (20 MB of text, 100 MB of PDF or Word file)")
     p.set_defaults(func=_cmd_add)
 
     p = add("keywords", "keywords per group (TF-IDF with corpus IDF, or TextRank)",
@@ -438,8 +441,8 @@ def _run(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         args.func(args)
-    except KeyboardInterrupt:
-        print("miyun-text: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as err:  # an interrupt may say what was done before it (add: the report is in)
+        print(f"miyun-text: {str(err) or 'interrupted'}", file=sys.stderr)
         return 130
     except MiyunTextError as err:
         print(f"miyun-text: {err}", file=sys.stderr)

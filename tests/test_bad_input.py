@@ -595,3 +595,221 @@ def test_ctrl_c_during_render_prints_one_line(tmp_path):
             process.kill()
     assert process.returncode == 130
     assert _one_line(err) == "miyun-text: interrupted"
+
+
+def _add_when_released(barrier, results, source, data, region, report_id):
+    """One `add` of a concurrent trial (in a forked process): start with the others, report the outcome."""
+    from miyun_text.manifest import add_report
+
+    barrier.wait()
+    try:
+        added = add_report(source, region=region, year=2025, report_id=report_id, data_dir=data)
+        results.put(("added", added.report_id, added.sha256))
+    except MiyunTextError as err:
+        results.put(("refused", type(err).__name__, str(err)))
+    except BaseException as err:  # anything else is a failure of the test, reported to it
+        results.put(("crashed", type(err).__name__, str(err)))
+
+
+def test_concurrent_adds_lose_nothing_and_add_nothing_unreported(tmp_path):
+    """20 trials of 3–5 `add`s started at once: every report said added is in the manifest with its raw file."""
+    import multiprocessing
+
+    from miyun_text.manifest import read_manifest as manifest_of
+
+    context = multiprocessing.get_context("fork")
+    for trial in range(20):
+        data = tmp_path / f"trial{trial}" / "data"
+        (data / "raw").mkdir(parents=True)
+        (data / "raw" / "huairou_2024.txt").write_bytes(SMALL)
+        _manifest(data, [("huairou_2024", "2024", hashlib.sha256(SMALL).hexdigest())])
+        n = 3 + trial % 3
+        # the same region and year with generated ids (they collide), distinct ids, or one id for all
+        ids = [None] * n if trial % 3 == 0 else [f"r{k}_2025" for k in range(n)] if trial % 3 == 1 else ["same"] * n
+        sources = []
+        for k in range(n):
+            source = tmp_path / f"trial{trial}" / f"source{k}.txt"
+            source.write_bytes(SMALL + f"第{k}份报告。\n".encode())
+            sources.append(source)
+        barrier, results = context.Barrier(n), context.Queue()
+        workers = [context.Process(target=_add_when_released, args=(barrier, results, sources[k], data, "密云区",
+                                                                     ids[k])) for k in range(n)]
+        for worker in workers:
+            worker.start()
+        outcomes = [results.get(timeout=120) for _ in workers]
+        for worker in workers:
+            worker.join(timeout=60)
+        assert not [o for o in outcomes if o[0] == "crashed"], outcomes
+        added = {o[1]: o[2] for o in outcomes if o[0] == "added"}
+        refused = [o for o in outcomes if o[0] == "refused"]
+        assert len(added) == (1 if trial % 3 == 2 else n), outcomes
+        assert all(o[1] == "DuplicateReportError" for o in refused), refused
+        rows = manifest_of(data).set_index("report_id")["raw_sha256"].to_dict()
+        assert rows == {"huairou_2024": hashlib.sha256(SMALL).hexdigest(), **added}, (trial, outcomes)
+        files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (data / "raw").iterdir()}
+        assert files == {f"{rid}.txt": sha for rid, sha in rows.items()}, (trial, outcomes)
+
+
+# ------------------------------------------------------------------ what a user types as metadata, and sizes
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("region", "怀柔\n区", r"--region '怀柔\\n区': holds a line break \(U\+000A\) at position 2"),
+    ("region", "怀柔区\x1b]0;x\x07\x1b[2J", r"--region .*: holds a control character \(U\+001B\) at position 3"),
+    ("region", "<img src=x onerror=alert(3)>区", r"--region .*: holds '<' at position 0"),
+    ("title", "<script>alert(5)</script>报告", r"--title .*: holds '<'"),
+    ("session", '"><svg onload=alert(4)>', r"--session .*: holds '>' at position 1"),
+    ("region", "怀" * 41 + "区", r"--region .*: 42 characters is over the limit of 40 for the region"),
+    ("title", "报告" * 101, r"--title .*: 202 characters is over the limit of 200"),
+    ("source_url", "javascript:alert(9)", r"--source-url 'javascript:alert\(9\)': not a web address"),
+])
+def test_metadata_with_markup_control_characters_or_too_long_is_refused(small, capsys, field, value, message):
+    from miyun_text.manifest import add_report
+
+    source = small.parent / "report.txt"
+    source.write_bytes(SMALL + "新的报告。\n".encode())
+    manifest = (small / "reports.csv").read_bytes()
+    options = {"region": "怀柔区", field: value}
+    with pytest.raises(ManifestError, match=message):
+        add_report(source, year=2025, data_dir=small, **options)
+    assert (small / "reports.csv").read_bytes() == manifest and len(list((small / "raw").iterdir())) == 1
+    argv = ["--data", str(small), "add", str(source), "--year", "2025"]
+    argv += [] if field == "region" else ["--region", "怀柔区"]
+    if field != "session":  # the command line has no --session option
+        argv += [f"--{field.replace('_', '-')}", value]
+        assert main(argv) == 1
+        line = _one_line(capsys.readouterr().err)
+        assert f"--{field.replace('_', '-')} " in line and "\x1b" not in line
+
+
+def test_plain_metadata_is_kept_as_given(small):
+    from miyun_text.manifest import add_report
+
+    source = small.parent / "report.txt"
+    source.write_bytes(SMALL + "新的报告。\n".encode())
+    added = add_report(source, region=" 怀柔区 ", year=2025, title="2025年怀柔区政府工作报告（草案）",
+                       session="第三届人民代表大会第五次会议", source_url="https://example.org/r?a=1&b=2",
+                       data_dir=small)
+    row = read_manifest(small).set_index("report_id").loc[added.report_id]
+    assert (row["region"], row["title"], row["session"]) == ("怀柔区", "2025年怀柔区政府工作报告（草案）",
+                                                             "第三届人民代表大会第五次会议")
+    (small / "raw" / f"{added.report_id}.txt").unlink()  # leave the folder as the fixture made it
+    _manifest(small, [("huairou_2024", "2024", hashlib.sha256(SMALL).hexdigest())])
+
+
+def test_a_folder_given_as_the_report_gets_its_own_message(small, capsys):
+    from miyun_text.errors import NotAFileError
+    from miyun_text.manifest import add_report
+    from miyun_text.raw import read_raw
+
+    folder = small.parent / "reports"
+    folder.mkdir()
+    with pytest.raises(NotAFileError, match=r"reports: is a folder, not a report file"):
+        add_report(folder, region="怀柔区", year=2025, data_dir=small)
+    with pytest.raises(NotAFileError, match="is a folder"):
+        read_raw(folder)
+    assert "is a folder, not a report file" in _add(small, folder, capsys)
+
+
+def test_a_file_over_the_size_limit_needs_large(small, capsys, monkeypatch):
+    from miyun_text import raw
+    from miyun_text.errors import InputTooLargeError
+    from miyun_text.manifest import add_report
+
+    source = small.parent / "long.txt"
+    source.write_bytes(SMALL + "保水护水。".encode() * 200)
+    monkeypatch.setattr(raw, "MAX_TEXT_BYTES", 2 * 2**10)  # 2 kB stands for 20 MB: the same check, quickly
+    with pytest.raises(InputTooLargeError, match=r"long\.txt: 0\.0 MB of text is over the limit of 0 MB for one "
+                                                 r"report .* add it with --large"):
+        add_report(source, region="怀柔区", year=2025, data_dir=small)
+    assert "--large" in _add(small, source, capsys)
+    assert main(["--data", str(small), "add", str(source), "--region", "怀柔区", "--year", "2025", "--large"]) == 0
+    assert "added huairou_2025" in capsys.readouterr().out
+    assert load_corpus(small).shape[0] == 2  # a corpus reads what was added with --large, whatever its size
+    (small / "raw" / "huairou_2025.txt").unlink()
+    _manifest(small, [("huairou_2024", "2024", hashlib.sha256(SMALL).hexdigest())])
+
+
+def test_a_pdf_whose_text_is_over_the_limit_needs_large(small, monkeypatch):
+    from miyun_text import raw
+    from miyun_text.errors import InputTooLargeError
+
+    monkeypatch.setattr(raw, "MAX_TEXT_BYTES", 100)
+    pdf = ROOT / "tests" / "fixtures" / "extract" / "report.pdf"
+    with pytest.raises(InputTooLargeError, match=r"report\.pdf: .* MB of text is over the limit"):
+        raw.read_raw(pdf, large=False)
+    monkeypatch.setattr(raw, "MAX_DOCUMENT_BYTES", 100)
+    with pytest.raises(InputTooLargeError, match=r"report\.pdf: .* MB of PDF or Word file is over the limit"):
+        raw.read_raw(pdf, large=False)
+    assert raw.read_raw(pdf).text.startswith("2025年")
+
+
+def test_an_absurd_errata_offset_names_the_file_and_line(bundled):
+    errata = bundled / "errata.csv"
+    lines = errata.read_text(encoding="utf-8").splitlines()
+    first = lines[1].split(",", 2)
+    lines[1] = ",".join([first[0], "9" * 5000, first[2]])
+    errata.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ErrataError, match=r"errata\.csv:2: offset 999999999999… has 5,000 digits, far beyond the "
+                                          r"end of any report"):
+        read_errata(bundled)
+
+
+def test_ctrl_c_after_the_report_was_added_says_so(small, capsys, monkeypatch):
+    from miyun_text import manifest
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(manifest, "parse_report", interrupted)
+    source = small.parent / "report.txt"
+    source.write_bytes(SMALL + "新的报告。\n".encode())
+    assert main(["--data", str(small), "add", str(source), "--region", "怀柔区", "--year", "2025"]) == 130
+    line = _one_line(capsys.readouterr().err)
+    assert line.startswith("miyun-text: interrupted after adding huairou_2025: ") and "run miyun-text clean" in line
+    assert "huairou_2025" in set(read_manifest(small)["report_id"])
+    (small / "raw" / "huairou_2025.txt").unlink()
+    _manifest(small, [("huairou_2024", "2024", hashlib.sha256(SMALL).hexdigest())])
+
+
+def test_a_failed_add_removes_only_what_it_made(small, monkeypatch):
+    from miyun_text import manifest
+
+    stranger = small / "raw" / "other_2025.txt"  # not in the manifest: someone else's file
+    stranger.write_bytes(b"not mine")
+    before = (small / "reports.csv").read_bytes()
+    source = small.parent / "report.txt"
+    source.write_bytes(SMALL + "新的报告。\n".encode())
+    with pytest.raises(DuplicateReportError, match=r"other_2025.*already used"):
+        manifest.add_report(source, region="怀柔区", year=2025, report_id="other_2025", data_dir=small)
+    assert stranger.read_bytes() == b"not mine"
+    calls = []
+
+    def failing_check(folder):
+        calls.append(folder)
+        if len(calls) == 2:  # the check of the manifest with the new row
+            raise ManifestError("reports.csv:3: refused for the test")
+        return read_manifest(folder)
+
+    monkeypatch.setattr(manifest, "read_manifest", failing_check)
+    with pytest.raises(ManifestError, match="refused for the test"):
+        manifest.add_report(source, region="怀柔区", year=2025, data_dir=small)
+    assert (small / "reports.csv").read_bytes() == before
+    assert sorted(p.name for p in (small / "raw").iterdir()) == ["huairou_2024.txt", "other_2025.txt"]
+    stranger.unlink()
+
+
+def test_long_texts_are_checked_and_decoded_in_blocks_with_the_same_result(raw_text, monkeypatch):
+    from miyun_text import decode
+
+    whole = decode.chinese_text_problem(raw_text), decode.chinese_text_problem("ｱｲｳ" * 50 + raw_text[:3000])
+    data = raw_text.encode("gb18030")
+    decoded = decode.decode_text(data, Path("r.txt"))
+    monkeypatch.setattr(decode, "_CHECK_BLOCK", 500)
+    monkeypatch.setattr(decode, "_DECODE_BLOCK", 256)
+    decode.chinese_text_problem.cache_clear()
+    assert (decode.chinese_text_problem(raw_text), decode.chinese_text_problem("ｱｲｳ" * 50 + raw_text[:3000])) == whole
+    assert decode.decode_text(data, Path("r.txt")) == decoded
+    broken = data[:5001] + b"\xff" + data[5001:]
+    with pytest.raises(decode.UndecodableFileError, match=r"not gb18030 at byte offset 5001;"):
+        decode.decode_text(broken, Path("r.txt"))
