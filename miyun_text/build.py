@@ -11,17 +11,27 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from . import panel, plots
+from .clean import repair_summary
+from .corpus import open_corpus
 from .digest import digest, installed_distributions, sha256_file
-from .errors import MiyunTextError, NotebookExecutionError
+from .errors import MissingFileError, MiyunTextError, NotebookExecutionError
+from .grouping import narrow
 from .io import write_csv, write_text_atomic
+from .keywords import extract_keywords
 from .lock import data_lock
 from .paths import find_data_dir
+from .pipeline import load
+from .rhetoric import marker_rates, reports_with_review_and_plan, review_vs_plan
+from .themes import theme_frequencies
+from .vocabulary import extract_indicators, quoted_terms
 
 __all__ = ["build_processed", "execution_key", "installed_distributions", "make_figures", "notebook_paths",
            "render_notebooks", "section_table", "standard_figures"]
@@ -50,10 +60,6 @@ def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bo
 
 
 def _build_processed(folder: Path, progress: bool) -> dict[str, Path]:
-    from .clean import repair_summary
-    from .corpus import load_corpus
-    from .structure import corpus_paragraphs
-
     out = folder / "processed"
     if out.is_symlink():
         raise MiyunTextError(
@@ -63,9 +69,9 @@ def _build_processed(folder: Path, progress: bool) -> dict[str, Path]:
     for leftover in folder.glob(".processed-*"):  # from a build that was killed; no one else writes here now
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
-    corpus = load_corpus(folder, progress=progress)
-    paragraphs = corpus_paragraphs(corpus)
-    repairs = corpus.attrs["repairs"]
+    # the processed data needs no tokens: the corpus is loaded without segmenting
+    loaded = load(folder, tokens=False, progress=progress)
+    corpus, paragraphs, repairs = loaded.reports, loaded.paragraphs, loaded.repairs
     summaries = []
     for rid in corpus["report_id"]:
         summary = repair_summary(repairs[repairs["report_id"] == rid])
@@ -124,37 +130,24 @@ def make_figures(data_dir: str | os.PathLike[str] | None = None, folder: str | o
         >>> [p.name for p in make_figures(folder="/tmp/figs")][:1]  # doctest: +SKIP
         ['themes_by_section.png']
     """
-    from .corpus import load_corpus
-    from .structure import corpus_paragraphs
-
-    corpus = load_corpus(data_dir)
-    body = corpus_paragraphs(corpus)
-    body = body[body["part_no"] > 0]
+    body = open_corpus(data_dir).body
     paths: list[Path] = []
     for name, fig in standard_figures(body, top_k=top_k):
         paths += save_figure(fig, name, folder)
     return paths
 
 
-def save_figure(fig, name: str, folder: str | os.PathLike[str]) -> list[Path]:
-    from . import plots
-
+def save_figure(fig: Any, name: str, folder: str | os.PathLike[str]) -> list[Path]:
     return plots.save_figure(fig, name, folder)
 
 
-def standard_figures(body: pd.DataFrame, top_k: int = 8):
+def standard_figures(body: pd.DataFrame | Any, top_k: int = 8) -> Iterator[tuple[str, Any]]:
     """Yield ``(file name, Figure)`` for every standard figure of a paragraph table, one at a time.
 
     Example:
         >>> next(iter(standard_figures(body)))[0]  # doctest: +SKIP
         'themes_by_section'
     """
-    from . import panel, plots
-    from .keywords import extract_keywords
-    from .rhetoric import marker_rates, reports_with_review_and_plan, review_vs_plan
-    from .themes import theme_frequencies
-    from .vocabulary import extract_indicators, quoted_terms
-
     view = panel.focus(body)
     one, source, titles, about = view["paragraphs"], view["source"], view["titles"], view["about"]
     sections = section_table(one)
@@ -174,7 +167,8 @@ def standard_figures(body: pd.DataFrame, top_k: int = 8):
     # the headline results and targets stand in the parts' opening paragraphs, before any section
     headline = indicators[indicators["section_no"].isna()]
     yield "results_vs_targets", plots.indicator_chart(headline, title=titles["indicator_title"] + about, source=source)
-    labels = body[["report_id", "label"]].drop_duplicates()
+    table = body if isinstance(body, pd.DataFrame) else body.paragraphs
+    labels = table[["report_id", "label"]].drop_duplicates()
     names = {str(rid): str(label) for rid, label in labels.itertuples(index=False)}
     for rid in reports_with_review_and_plan(body):
         result = review_vs_plan(body, report_id=rid)
@@ -186,31 +180,37 @@ def standard_figures(body: pd.DataFrame, top_k: int = 8):
     weights = extract_keywords(one, top_k=150)
     frequencies = dict(zip(weights["term"], weights["score"], strict=True))
     yield "wordcloud", plots.word_cloud(frequencies, source=source)
-    if body["report_id"].nunique() > 1:
+    if table["report_id"].nunique() > 1:
         for figures in (panel.theme_figures, panel.rhetoric_figures, panel.attainment_figures):
             yield from figures(body).items()
 
 
-def section_table(paragraphs: pd.DataFrame) -> pd.DataFrame:
+def section_table(paragraphs: pd.DataFrame | Any) -> pd.DataFrame | Any:
     """The paragraphs inside numbered sections with a readable ``section`` label; a report
     without sections gives its parts instead (``一、2023年工作回顾``), so section views never
-    come out empty.
+    come out empty. Given a :class:`~miyun_text.corpus.Corpus`, a Corpus narrowed to them.
 
     Example:
         >>> from miyun_text.structure import parse_report
         >>> section_table(parse_report("一、2023年工作回顾\\n保水。", "r", 2024))["section"].tolist()
         ['一、2023年工作回顾']
     """
-    sections = paragraphs.dropna(subset=["section_no"]).copy()
-    if len(sections):
-        sections["section"] = section_labels(sections)
-        return sections
-    numerals = "〇一二三四五六七八九十"
-    parts = paragraphs[paragraphs["part_no"] > 0].copy()
-    parts["section"] = [f"{numerals[n] if n <= 10 else n}、{str(t).split('，')[0]}"
-                        for n, t in zip(parts["part_no"], parts["part_title"], strict=True)]
-    parts["section"] = parts["section"].astype("string")
-    return parts
+    table = paragraphs if isinstance(paragraphs, pd.DataFrame) else paragraphs.paragraphs
+    in_sections = table["section_no"].notna()
+    if in_sections.any():
+        labels = section_labels(table[in_sections]).to_numpy()
+    else:
+        in_sections = table["part_no"] > 0
+        numerals = "〇一二三四五六七八九十"
+        parts = table[in_sections]
+        labels = pd.array([f"{numerals[n] if n <= 10 else n}、{str(t).split('，')[0]}"
+                           for n, t in zip(parts["part_no"], parts["part_title"], strict=True)], dtype="string")
+    selected = narrow(paragraphs, in_sections)
+    if isinstance(selected, pd.DataFrame):
+        selected = selected.copy()
+        selected["section"] = pd.array(labels, dtype="string")
+        return selected
+    return selected.assign(section=pd.array(labels, dtype="string"))
 
 
 def section_labels(paragraphs: pd.DataFrame) -> pd.Series:
@@ -343,8 +343,6 @@ def _parameter_default(notebook, name: str) -> object:
 def _kernel_data_dir(cwd: Path, parameters: dict) -> Path | None:
     """The data folder the notebook's kernel will read: its ``data_dir`` parameter, else the one
     found from its folder as the kernel finds it (None when there is none)."""
-    from .errors import MissingFileError
-
     chosen = parameters.get("data_dir")
     if chosen:
         return (cwd / chosen).resolve()

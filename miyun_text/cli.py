@@ -18,6 +18,8 @@ from .errors import MiyunTextError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .corpus import Corpus
+
 __all__ = ["build_parser", "main"]
 
 
@@ -46,13 +48,12 @@ def _only(reports: pd.DataFrame, ids: list[str] | None) -> pd.DataFrame:
     return reports[reports["report_id"].isin(ids)]
 
 
-def _paragraphs(args: argparse.Namespace) -> pd.DataFrame:
-    from .corpus import load_corpus
-    from .structure import corpus_paragraphs
+def _corpus(args: argparse.Namespace) -> Corpus:
+    """The corpus the subcommand reads (the reports of --report, or all): the parts of each
+    report, without the preamble."""
+    from .corpus import open_corpus
 
-    corpus = _only(load_corpus(args.data), args.report)
-    paragraphs = corpus_paragraphs(corpus)
-    return paragraphs[paragraphs["part_no"] > 0]
+    return open_corpus(args.data, report_ids=args.report).body
 
 
 def _cmd_clean(args: argparse.Namespace) -> None:
@@ -84,12 +85,12 @@ def _cmd_keywords(args: argparse.Namespace) -> None:
     from .build import section_labels
     from .keywords import extract_keywords
 
-    paragraphs = _paragraphs(args)
+    corpus = _corpus(args)
     by = None if args.by == "all" else args.by
     if by == "section":
-        paragraphs = paragraphs.dropna(subset=["section_no"]).copy()
-        paragraphs["section"] = section_labels(paragraphs)
-    _emit(extract_keywords(paragraphs, args.method, args.top_k, by=by, idf=args.idf), args)
+        corpus = corpus.where(corpus.paragraphs["section_no"].notna())
+        corpus = corpus.assign(section=section_labels(corpus.paragraphs).to_numpy())
+    _emit(extract_keywords(corpus, args.method, args.top_k, by=by, idf=args.idf), args)
 
 
 def _cmd_themes(args: argparse.Namespace) -> None:
@@ -98,9 +99,9 @@ def _cmd_themes(args: argparse.Namespace) -> None:
     by = args.by[0] if len(args.by) == 1 else args.by
     if args.coverage:
         by = "report" if args.by == ["section"] else by
-        _emit(theme_coverage_by(_paragraphs(args), by=by), args)
+        _emit(theme_coverage_by(_corpus(args), by=by), args)
     else:
-        _emit(theme_frequencies(_paragraphs(args), by=by), args)
+        _emit(theme_frequencies(_corpus(args), by=by), args)
 
 
 def _cmd_vocab(args: argparse.Namespace) -> None:
@@ -111,14 +112,14 @@ def _cmd_vocab(args: argparse.Namespace) -> None:
     context = {"quoted": {"first_context": "term"}, "formulas": {"first_context": "formula"},
                "indicators": {"sentence": "indicator"},
                "attainment": {"target_sentence": "indicator", "actual_sentence": "indicator"}}[args.kind]
-    _emit(table(_paragraphs(args)), args, context)
+    _emit(table(_corpus(args)), args, context)
 
 
 def _cmd_compare(args: argparse.Namespace) -> None:
     from .panel import focus_report
     from .rhetoric import compare_regions, compare_years, review_vs_plan
 
-    paragraphs = _paragraphs(args)
+    paragraphs = _corpus(args)
     if args.regions:
         if args.year is None:
             raise MiyunTextError("compare --regions A B needs --year Y (regions are compared within one year)")

@@ -143,15 +143,13 @@ def evaluate(data_dir=None, top_k: int = 10) -> Evaluation:
         >>> evaluate().summary()  # doctest: +SKIP
     """
     from .build import section_labels
-    from .corpus import load_corpus
+    from .corpus import open_corpus
     from .dictionary import plain_tokenizer, policy_terms
     from .keywords import extract_keywords
     from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, quiet_jieba
 
-    corpus = load_corpus(data_dir)
-    from .structure import corpus_paragraphs
-
-    paragraphs = corpus_paragraphs(corpus)
+    loaded = open_corpus(data_dir)
+    corpus, paragraphs = loaded.reports, loaded.paragraphs
     terms = policy_terms()["term"].tolist()
     plain = plain_tokenizer()
     tuned_cut = default_segmenter().cut

@@ -13,10 +13,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
+from . import plots
+from .errors import ArgumentError
 from .escape import markdown_text as _md
+from .grouping import narrow
+from .labels import review_plan_titles, source_line
+from .rhetoric import compare_years, marker_rates, new_and_gone
+from .themes import theme_frequencies
+from .vocabulary import target_attainment
 
 __all__ = [
     "attainment_figures",
@@ -35,13 +43,20 @@ __all__ = [
 ]
 
 
-def _regions(paragraphs: pd.DataFrame) -> pd.DataFrame:
+def _table(data: pd.DataFrame | Any) -> pd.DataFrame:
+    """The paragraph table of a Corpus, or the table itself (the panel views read its columns only)."""
+    paragraphs = getattr(data, "paragraphs", None)
+    return paragraphs if isinstance(paragraphs, pd.DataFrame) and not isinstance(data, pd.DataFrame) else data
+
+
+def _regions(paragraphs: pd.DataFrame | Any) -> pd.DataFrame:
+    paragraphs = _table(paragraphs)
     if "region" not in paragraphs.columns:
-        raise ValueError("the paragraph table needs 'region' and 'year'; use miyun_text.corpus_paragraphs()")
+        raise ArgumentError("the paragraph table needs 'region' and 'year'; use miyun_text.open_corpus()")
     return paragraphs[["report_id", "region", "year"]].drop_duplicates("report_id").dropna(subset=["region"])
 
 
-def panel_overview(paragraphs: pd.DataFrame) -> pd.DataFrame:
+def panel_overview(paragraphs: pd.DataFrame | Any) -> pd.DataFrame:
     """One row per region: its level, report years, number of reports and labels.
 
     Example:
@@ -51,6 +66,7 @@ def panel_overview(paragraphs: pd.DataFrame) -> pd.DataFrame:
         [['乙区', '2023', 1], ['甲区', '2022、2023', 2]]
     """
     reports = _regions(paragraphs)
+    paragraphs = _table(paragraphs)
     rows = []
     for region, part in reports.groupby("region", sort=True):
         years = sorted(int(y) for y in part["year"])
@@ -61,7 +77,7 @@ def panel_overview(paragraphs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["region", "level", "years", "n_reports", "reports"])
 
 
-def multi_year_regions(paragraphs: pd.DataFrame) -> list[str]:
+def multi_year_regions(paragraphs: pd.DataFrame | Any) -> list[str]:
     """Regions with reports of at least two years (sorted).
 
     Example:
@@ -73,7 +89,7 @@ def multi_year_regions(paragraphs: pd.DataFrame) -> list[str]:
     return sorted(counts[counts >= 2].index.astype(str))
 
 
-def multi_region_years(paragraphs: pd.DataFrame) -> list[int]:
+def multi_region_years(paragraphs: pd.DataFrame | Any) -> list[int]:
     """Years with reports of at least two regions (sorted).
 
     Example:
@@ -85,7 +101,7 @@ def multi_region_years(paragraphs: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in counts[counts >= 2].index)
 
 
-def overview_findings(paragraphs: pd.DataFrame) -> str:
+def overview_findings(paragraphs: pd.DataFrame | Any) -> str:
     """Markdown naming the regions with reports of several years and the years with several regions.
 
     Example:
@@ -99,34 +115,33 @@ def overview_findings(paragraphs: pd.DataFrame) -> str:
             f"- 有两个以上地区的年份：{'、'.join(map(str, years)) or '无'}")
 
 
-def focus_report(paragraphs: pd.DataFrame) -> str:
+def focus_report(paragraphs: pd.DataFrame | Any) -> str:
     """The report the within-report figures describe: the latest year's, last by id on a tie.
 
     Example:
         >>> focus_report(pd.DataFrame({"report_id": ["a_2023", "b_2024", "c_2024"], "year": [2023, 2024, 2024]}))
         'c_2024'
     """
-    reports = paragraphs[["report_id", "year"]].drop_duplicates("report_id")
+    reports = _table(paragraphs)[["report_id", "year"]].drop_duplicates("report_id")
     if reports.empty:
-        raise ValueError("no reports in the paragraph table")
+        raise ArgumentError("no reports in the paragraph table")
     return str(reports.sort_values(["year", "report_id"], kind="mergesort").iloc[-1]["report_id"])
 
 
-def _by_report(paragraphs: pd.DataFrame) -> pd.DataFrame:
+def _by_report(data: pd.DataFrame | Any) -> pd.DataFrame:
     """Theme frequencies per report, with the report's display label in ``report`` (and ``group``)."""
-    from .themes import theme_frequencies
-
-    tf = theme_frequencies(paragraphs, by="report")
-    labels = paragraphs.drop_duplicates("report_id").set_index("report_id")["label"].astype(str)
+    tf = theme_frequencies(data, by="report")
+    labels = _table(data).drop_duplicates("report_id").set_index("report_id")["label"].astype(str)
     tf.insert(1, "report", tf["report_id"].map(labels).astype("string"))
     tf["group"] = tf["report"]
     return tf
 
 
-def focus(paragraphs: pd.DataFrame) -> dict:
+def focus(paragraphs: pd.DataFrame | Any) -> dict:
     """What the within-report figures need about the focus report (:func:`focus_report`):
-    ``report_id``, its ``paragraphs``, ``source`` line, data-driven ``titles``
-    (:func:`miyun_text.plots.review_plan_titles`), ``about`` (`` （密云区 2024）`` to
+    ``report_id``, its ``paragraphs`` (a Corpus narrowed to it when given a Corpus),
+    ``source`` line, data-driven ``titles``
+    (:func:`miyun_text.labels.review_plan_titles`), ``about`` (`` （密云区 2024）`` to
     append to titles when the corpus holds several reports, else empty) and
     ``review_and_plan`` (whether it has both parts).
 
@@ -138,39 +153,44 @@ def focus(paragraphs: pd.DataFrame) -> dict:
         >>> f["report_id"], f["source"], f["about"], f["titles"]["theme_title"]
         ('a', '数据来源：2024年甲区政府工作报告', '', '主题侧重：回顾（2023年）与安排（2024年）')
     """
-    from .plots import review_plan_titles
-
     rid = focus_report(paragraphs)
-    one = paragraphs[paragraphs["report_id"] == rid]
-    several = paragraphs["report_id"].nunique() > 1
+    table = _table(paragraphs)
+    selected = narrow(paragraphs, table["report_id"] == rid)
+    one = _table(selected)
+    several = table["report_id"].nunique() > 1
     about = f"（{one['label'].iloc[0]}）" if several and "label" in one.columns else ""
-    return {"report_id": rid, "paragraphs": one, "source": _source(one) if "region" in one.columns else None,
+    return {"report_id": rid, "paragraphs": selected, "source": _source(one) if "region" in one.columns else None,
             "titles": review_plan_titles(one), "about": about,
             "review_and_plan": {"review", "plan"} <= set(one["part_kind"].dropna())}
 
 
-def report_source(paragraphs: pd.DataFrame, report_id: str) -> str:
+def report_source(paragraphs: pd.DataFrame | Any, report_id: str) -> str:
     """The source line of one report of the table (数据来源：2023年怀柔区政府工作报告).
 
     Example:
         >>> report_source(pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023]}), "a")
         '数据来源：2023年甲区政府工作报告'
     """
-    return _source(paragraphs[paragraphs["report_id"] == report_id])
+    table = _table(paragraphs)
+    return _source(table[table["report_id"] == report_id])
 
 
-def _source(part: pd.DataFrame) -> str:
-    from .plots import source_line
-
-    return source_line(part[["year", "region"]].drop_duplicates())
+def _source(part: pd.DataFrame | Any) -> str:
+    return source_line(_table(part)[["year", "region"]].drop_duplicates())
 
 
-def _pairs(paragraphs: pd.DataFrame, region: str) -> list[tuple[int, int]]:
-    years = sorted(int(y) for y in paragraphs.loc[paragraphs["region"] == region, "year"].unique())
+def _pairs(paragraphs: pd.DataFrame | Any, region: str) -> list[tuple[int, int]]:
+    table = _table(paragraphs)
+    years = sorted(int(y) for y in table.loc[table["region"] == region, "year"].unique())
     return list(itertools.pairwise(years))
 
 
-def theme_figures(paragraphs: pd.DataFrame) -> dict:
+def _where(data: pd.DataFrame | Any, column: str, value: object) -> Any:
+    """The part of the corpus whose paragraphs have ``column == value`` (same kind as ``data``)."""
+    return narrow(data, _table(data)[column] == value)
+
+
+def theme_figures(paragraphs: pd.DataFrame | Any) -> dict:
     """Theme shares over the years of each region (small multiples) and, for each year with
     two or more regions, a region-by-theme heatmap.
 
@@ -180,23 +200,20 @@ def theme_figures(paragraphs: pd.DataFrame) -> dict:
         >>> theme_figures(pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023], "text": ["保水"]}))
         {}
     """
-    from . import plots
-    from .themes import theme_frequencies
-
     figures: dict = {}
     for region in multi_year_regions(paragraphs):
-        part = paragraphs[paragraphs["region"] == region]
+        part = _where(paragraphs, "region", region)
         tf = theme_frequencies(part, by="year")
         figures[f"themes_over_years_{plots.file_part(region)}"] = plots.themes_over_years(
             tf, region=region, source=_source(part))
     for year in multi_region_years(paragraphs):
-        part = paragraphs[paragraphs["year"] == year]
+        part = _where(paragraphs, "year", year)
         figures[f"themes_by_region_{year}"] = plots.theme_heatmap(
             _by_report(part), row="report", title=f"{year}年各地区报告的主题分布（每万内容词）", source=_source(part))
     return figures
 
 
-def rhetoric_figures(paragraphs: pd.DataFrame, *, min_count: int = 2) -> dict:
+def rhetoric_figures(paragraphs: pd.DataFrame | Any, *, min_count: int = 2) -> dict:
     """For each region with two or more years: marker trajectories, and for each pair of
     consecutive reports the distinctive terms (log-odds) and the new and faded terms.
 
@@ -207,19 +224,16 @@ def rhetoric_figures(paragraphs: pd.DataFrame, *, min_count: int = 2) -> dict:
         >>> rhetoric_figures(pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023], "text": ["推进"]}))
         {}
     """
-    from . import plots
-    from .rhetoric import compare_years, marker_rates, new_and_gone
-
     figures: dict = {}
     for region in multi_year_regions(paragraphs):
-        part = paragraphs[paragraphs["region"] == region]
+        part = _where(paragraphs, "region", region)
         slug = plots.file_part(region)
         source = _source(part)
         figures[f"markers_over_years_{slug}"] = plots.marker_trajectories(
             marker_rates(part, by="year"), region=region, source=source)
         changes = new_and_gone(part, region=region, min_count=min_count)
         for ya, yb in _pairs(paragraphs, region):
-            pair = part[part["year"].isin([ya, yb])]
+            pair = narrow(part, _table(part)["year"].isin([ya, yb]))
             result = compare_years(pair, ya, yb, region=region, min_count=min_count)
             figures[f"distinctive_terms_{slug}_{ya}_{yb}"] = plots.distinctive_terms(
                 result, n=15, source=_source(pair))
@@ -231,7 +245,7 @@ def rhetoric_figures(paragraphs: pd.DataFrame, *, min_count: int = 2) -> dict:
     return figures
 
 
-def attainment_figures(paragraphs: pd.DataFrame, attainment: pd.DataFrame | None = None) -> dict:
+def attainment_figures(paragraphs: pd.DataFrame | Any, attainment: pd.DataFrame | None = None) -> dict:
     """A targets-vs-results chart per region with consecutive reports: ``targets_vs_results_<region>``.
 
     Example:
@@ -239,17 +253,15 @@ def attainment_figures(paragraphs: pd.DataFrame, attainment: pd.DataFrame | None
         ...                                  "text": ["增长5%"]}))
         {}
     """
-    from . import plots
-    from .vocabulary import target_attainment
-
     att = attainment if attainment is not None else target_attainment(paragraphs)
+    table = _table(paragraphs)
     figures: dict = {}
     for region in sorted(att["region"].dropna().unique()):
         rows = att[att["region"] == region]
         if not rows["unit"].isin(["%", "百分点"]).any():
             continue
-        part = paragraphs[(paragraphs["region"] == region)
-                          & paragraphs["year"].isin(set(rows["year"]) | {y + 1 for y in rows["year"]})]
+        part = table[(table["region"] == region)
+                     & table["year"].isin(set(rows["year"]) | {y + 1 for y in rows["year"]})]
         figures[f"targets_vs_results_{plots.file_part(region)}"] = plots.attainment_chart(
             rows, region=region, source=_source(part))
     return figures
@@ -259,7 +271,7 @@ def _pct(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def theme_findings(paragraphs: pd.DataFrame) -> str:
+def theme_findings(paragraphs: pd.DataFrame | Any) -> str:
     """Markdown findings on themes, written from the numbers: each report's leading themes,
     the largest shifts within each region, and the leader of each theme in a shared year.
 
@@ -269,8 +281,6 @@ def theme_findings(paragraphs: pd.DataFrame) -> str:
         >>> print(theme_findings(paras).splitlines()[0])
         - **甲区 2023**：笔墨最多的主题是生态环境（66.7%）、文化旅游（16.7%）、乡村振兴（16.7%）。
     """
-    from .themes import theme_frequencies
-
     lines: list[str] = []
     by_report = _by_report(paragraphs)
     for label, part in by_report.groupby("report", sort=False):
@@ -279,7 +289,7 @@ def theme_findings(paragraphs: pd.DataFrame) -> str:
                      + "、".join(f"{_md(r.label_)}（{_pct(r.share)}）" for r in top.rename(columns={"label": "label_"})
                                  .itertuples(index=False)) + "。")
     for region in multi_year_regions(paragraphs):
-        tf = theme_frequencies(paragraphs[paragraphs["region"] == region], by="year")
+        tf = theme_frequencies(_where(paragraphs, "region", region), by="year")
         years = sorted(int(y) for y in tf["year"].unique())
         first = tf[tf["year"] == years[0]].set_index("theme")
         last = tf[tf["year"] == years[-1]].set_index("theme")
@@ -289,7 +299,7 @@ def theme_findings(paragraphs: pd.DataFrame) -> str:
         fall = f"{_md(last.loc[down, 'label'])}（{_pct(first.loc[down, 'share'])} → {_pct(last.loc[down, 'share'])}）"
         lines.append(f"- **{_md(region)} {years[0]}—{years[-1]}年**：占比上升最多的是{rise}，下降最多的是{fall}。")
     for year in multi_region_years(paragraphs):
-        tf = _by_report(paragraphs[paragraphs["year"] == year])
+        tf = _by_report(_where(paragraphs, "year", year))
         leaders = []
         for theme, part in tf.groupby("label", sort=False):
             best = part.sort_values(["per_10k", "group"], ascending=[False, True]).iloc[0]
@@ -301,7 +311,7 @@ def theme_findings(paragraphs: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def rhetoric_findings(paragraphs: pd.DataFrame, *, top: int = 5, min_count: int = 2) -> str:
+def rhetoric_findings(paragraphs: pd.DataFrame | Any, *, top: int = 5, min_count: int = 2) -> str:
     """Markdown findings on rhetoric across years: for each pair of consecutive reports of a
     region, the most distinctive terms on each side and the counts of new and faded terms.
 
@@ -311,11 +321,9 @@ def rhetoric_findings(paragraphs: pd.DataFrame, *, top: int = 5, min_count: int 
         >>> theme.startswith("- 语料中没有")
         True
     """
-    from .rhetoric import compare_years, new_and_gone
-
     lines: list[str] = []
     for region in multi_year_regions(paragraphs):
-        part = paragraphs[paragraphs["region"] == region]
+        part = _where(paragraphs, "region", region)
         changes = new_and_gone(part, region=region, min_count=min_count)
         for ya, yb in _pairs(paragraphs, region):
             result = compare_years(part, ya, yb, region=region, min_count=min_count)

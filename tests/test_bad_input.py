@@ -258,7 +258,7 @@ def test_other_non_text_cells_are_refused_naming_the_row():
 def test_theme_frequencies_of_a_string_is_a_type_error():
     from miyun_text.themes import theme_frequencies
 
-    with pytest.raises(TypeError, match="theme_frequencies expects a DataFrame"):
+    with pytest.raises(TypeError, match="theme_frequencies expects a Corpus or a DataFrame"):
         theme_frequencies("text")
 
 

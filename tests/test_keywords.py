@@ -112,6 +112,7 @@ def test_bad_arguments():
 
 
 def test_groups_by_report_show_the_manifest_label_not_the_id():
+    from miyun_text.corpus import Corpus
     from miyun_text.tokens import token_table
 
     frame = pd.DataFrame({"report_id": ["binhai_2022", "binhai_2022", "anji_2023", "anji_2023b"],
@@ -120,7 +121,9 @@ def test_groups_by_report_show_the_manifest_label_not_the_id():
                           "part_no": [1, 2, 1, 1], "para_no": [1, 1, 1, 1],
                           "text": ["港口 航运 港口", "港口 海洋", "竹林 白茶 竹林", "白茶 旅游"]})
     for tokens in (None, token_table(frame, WordSplitter(), cache=False)):
-        kw = extract_keywords(frame, by="report", top_k=1, segmenter=WordSplitter(), tokens=tokens)
+        data = frame if tokens is None else Corpus(frame[["report_id", "label", "region", "year"]], frame,
+                                                    pd.DataFrame(columns=["report_id"]), tokens)
+        kw = extract_keywords(data, by="report", top_k=1, segmenter=WordSplitter())
         # two reports with one label keep their ids beside it, so their groups stay apart
         assert kw["group"].tolist() == ["滨海新区 2022", "安吉县 2023（anji_2023）", "安吉县 2023（anji_2023b）"]
     by_part = extract_keywords(frame, by=["report", "part_no"], top_k=1, segmenter=WordSplitter())
