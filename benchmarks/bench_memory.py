@@ -4,7 +4,7 @@ Run: ``.venv/bin/python benchmarks/bench_memory.py`` (``--mb 16 64``: the sizes 
 For each size, a text of that many megabytes of UTF-8 is made by repeating the bundled
 report's clean text, and in a fresh process each time: ``add`` copies it into an empty
 data folder (with ``--large`` above the size limit), then ``clean`` builds
-``processed/`` from it. A process's peak resident memory is read from the kernel
+``processed/`` from it, with an empty cache. A process's peak resident memory is read from the kernel
 (``ru_maxrss`` of a process that ran only that command). The baseline of each command is
 the same command on the bundled report itself (50 kB): the interpreter, pandas and the
 dictionaries and converters the command loads whatever the text. Target: the peak above
@@ -53,13 +53,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, nargs="+", default=[16.0, 64.0], help="text sizes in MB (default 16 64)")
     args = parser.parse_args()
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    env.setdefault("MIYUN_TEXT_CACHE", str(ROOT / ".cache"))
     cli = [sys.executable, "-m", "miyun_text.cli"]
     unit = (ROOT / "data" / "processed" / "miyun_2024.txt").read_bytes()
     rows = []
     with tempfile.TemporaryDirectory(prefix="miyun-memory-") as tmp:
         folder = Path(tmp)
+        # an empty cache: every clean is the cold one (a cached text would be read, not cleaned)
+        env = {**os.environ, "PYTHONHASHSEED": "0", "MIYUN_TEXT_CACHE": str(folder / "cache")}
         one = folder / "report_one.txt"
         one.write_bytes(unit)
         base_add, base_clean = _measure(cli, folder, one, env)

@@ -24,7 +24,7 @@ from .corpus import open_corpus
 from .digest import digest, installed_distributions, sha256_file
 from .errors import MissingFileError, MiyunTextError, NotebookExecutionError
 from .grouping import narrow
-from .io import write_csv, write_text_atomic
+from .io import write_csv, write_text_atomic, write_text_blocks
 from .keywords import extract_keywords
 from .lock import data_lock
 from .paths import find_data_dir
@@ -83,7 +83,7 @@ def _build_processed(folder: Path, progress: bool) -> dict[str, Path]:
     names: dict[str, str] = {}
     try:
         for row in corpus.itertuples(index=False):
-            write_text_atomic(staging / f"{row.report_id}.txt", row.text)
+            write_text_blocks(staging / f"{row.report_id}.txt", row.text)
             names[row.report_id] = f"{row.report_id}.txt"
         write_csv(paragraphs, staging / "paragraphs.csv")
         write_csv(repairs, staging / "repairs.csv")
