@@ -85,8 +85,8 @@ def write_text_blocks(path: str | os.PathLike[str], text: str, encoding: str = "
     Example:
         >>> import tempfile, pathlib
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
-        >>> write_text_blocks(p, "密云\n" * 3).read_text(encoding="utf-8")
-        '密云\n密云\n密云\n'
+        >>> write_text_blocks(p, "密云\\n" * 3).read_text(encoding="utf-8")
+        '密云\\n密云\\n密云\\n'
     """
     block = 1 << 20
 
