@@ -115,7 +115,7 @@ def _swap_folder(new: Path, target: Path) -> None:
 
 
 def make_figures(data_dir: str | os.PathLike[str] | None = None, folder: str | os.PathLike[str] = "figures",
-                 top_k: int = 8) -> list[Path]:
+                 top_k: int | None = 10) -> list[Path]:
     """Build every standard figure from the corpus into ``folder`` (PNG), as the notebooks do.
 
     The within-report figures (sections, keywords, vocabulary, review against plan,
@@ -141,8 +141,13 @@ def save_figure(fig: Any, name: str, folder: str | os.PathLike[str]) -> list[Pat
     return plots.save_figure(fig, name, folder)
 
 
-def standard_figures(body: pd.DataFrame | Any, top_k: int = 8) -> Iterator[tuple[str, Any]]:
-    """Yield ``(file name, Figure)`` for every standard figure of a paragraph table, one at a time.
+def standard_figures(body: pd.DataFrame | Any, top_k: int | None = 10) -> Iterator[tuple[str, Any]]:
+    """Yield ``(file name, Figure)`` for every standard figure of a corpus, one at a time.
+
+    ``top_k`` is the number of keywords computed per section (the figure shows eight).
+    The counts below which terms are left out are the figures' own choices, stated here:
+    keywords and the word cloud keep terms seen once, review-against-plan terms need
+    three occurrences.
 
     Example:
         >>> next(iter(standard_figures(body)))[0]  # doctest: +SKIP
@@ -151,18 +156,18 @@ def standard_figures(body: pd.DataFrame | Any, top_k: int = 8) -> Iterator[tuple
     view = panel.focus(body)
     one, source, titles, about = view["paragraphs"], view["source"], view["titles"], view["about"]
     sections = section_table(one)
-    tf = theme_frequencies(sections, by=["report_id", "part_no", "section_no", "section"])
-    yield "themes_by_section", plots.theme_heatmap(tf, row="section", title=f"各节主题分布（每万内容词）{about}",
+    tf = theme_frequencies(sections, by=["report_id", "part_no", "section_no", "section_label"])
+    yield "themes_by_section", plots.theme_heatmap(tf, row="section_label", title=f"各节主题分布（每万内容词）{about}",
                                                    source=source)
     if view["review_and_plan"]:
         profile = theme_frequencies(one, by="part_kind")
         yield "themes_review_vs_plan", plots.theme_profile(profile, groups=titles["theme_groups"],
                                                            title=titles["theme_title"] + about, source=source)
-    kw = extract_keywords(sections, by="section", top_k=top_k)
-    yield "keywords_by_section", plots.keyword_panels(kw, title=f"各节关键词（TF-IDF，语料内IDF）{about}",
+    kw = extract_keywords(sections, by="section_label", top_k=top_k, min_count=1)
+    yield "keywords_by_section", plots.keyword_panels(kw, top_k=8, title=f"各节关键词（TF-IDF，语料内IDF）{about}",
                                                       source=source)
-    yield "policy_vocabulary", plots.vocabulary_bars(quoted_terms(one), title=f"引号中的政策话语（出现次数）{about}",
-                                                     source=source)
+    yield "policy_vocabulary", plots.vocabulary_bars(quoted_terms(one), top_k=25,
+                                                     title=f"引号中的政策话语（出现次数）{about}", source=source)
     indicators = extract_indicators(one)
     # the headline results and targets stand in the parts' opening paragraphs, before any section
     headline = indicators[indicators["section_no"].isna()]
@@ -171,13 +176,13 @@ def standard_figures(body: pd.DataFrame | Any, top_k: int = 8) -> Iterator[tuple
     labels = table[["report_id", "label"]].drop_duplicates()
     names = {str(rid): str(label) for rid, label in labels.itertuples(index=False)}
     for rid in reports_with_review_and_plan(body):
-        result = review_vs_plan(body, report_id=rid)
-        yield f"distinctive_terms_{rid}", plots.distinctive_terms(result, source=panel.report_source(body, rid),
-                                                                   names=names)
+        result = review_vs_plan(body, report_id=rid, min_count=3)
+        yield f"distinctive_terms_{rid}", plots.distinctive_terms(result, top_k=15,
+                                                                   source=panel.report_source(body, rid), names=names)
     if view["review_and_plan"]:
         yield "rhetoric_markers", plots.marker_profile(marker_rates(one), groups=titles["marker_groups"],
                                                        title=f"修辞标记：回顾与安排{about}", source=source)
-    weights = extract_keywords(one, top_k=150)
+    weights = extract_keywords(one, top_k=150, min_count=1)
     frequencies = dict(zip(weights["term"], weights["score"], strict=True))
     yield "wordcloud", plots.word_cloud(frequencies, source=source)
     if table["report_id"].nunique() > 1:
@@ -186,13 +191,15 @@ def standard_figures(body: pd.DataFrame | Any, top_k: int = 8) -> Iterator[tuple
 
 
 def section_table(paragraphs: pd.DataFrame | Any) -> pd.DataFrame | Any:
-    """The paragraphs inside numbered sections with a readable ``section`` label; a report
+    """The paragraphs inside numbered sections with a readable ``section_label``; a report
     without sections gives its parts instead (``一、2023年工作回顾``), so section views never
     come out empty. Given a :class:`~miyun_text.corpus.Corpus`, a Corpus narrowed to them.
+    (The column is not called ``section``: that name is the grouping of
+    :data:`~miyun_text.grouping.GROUPINGS`.)
 
     Example:
         >>> from miyun_text.structure import parse_report
-        >>> section_table(parse_report("一、2023年工作回顾\\n保水。", "r", 2024))["section"].tolist()
+        >>> section_table(parse_report("一、2023年工作回顾\\n保水。", "r", 2024))["section_label"].tolist()
         ['一、2023年工作回顾']
     """
     table = paragraphs if isinstance(paragraphs, pd.DataFrame) else paragraphs.paragraphs
@@ -208,9 +215,9 @@ def section_table(paragraphs: pd.DataFrame | Any) -> pd.DataFrame | Any:
     selected = narrow(paragraphs, in_sections)
     if isinstance(selected, pd.DataFrame):
         selected = selected.copy()
-        selected["section"] = pd.array(labels, dtype="string")
+        selected["section_label"] = pd.array(labels, dtype="string")
         return selected
-    return selected.assign(section=pd.array(labels, dtype="string"))
+    return selected.assign(section_label=pd.array(labels, dtype="string"))
 
 
 def section_labels(paragraphs: pd.DataFrame) -> pd.Series:

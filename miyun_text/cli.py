@@ -86,11 +86,14 @@ def _cmd_keywords(args: argparse.Namespace) -> None:
     from .keywords import extract_keywords
 
     corpus = _corpus(args)
-    by = None if args.by == "all" else args.by
+    by = None if args.by == ["all"] else args.by[0] if len(args.by) == 1 else args.by
     if by == "section":
+        # the sections, each named by its readable label (一（一）高规格保水保生态)
         corpus = corpus.where(corpus.paragraphs["section_no"].notna())
-        corpus = corpus.assign(section=section_labels(corpus.paragraphs).to_numpy())
-    _emit(extract_keywords(corpus, args.method, args.top_k, by=by, idf=args.idf), args)
+        corpus = corpus.assign(section_label=section_labels(corpus.paragraphs).to_numpy())
+        by = "section_label"
+    _emit(extract_keywords(corpus, by=by, method=args.method, top_k=args.top_k, min_count=args.min_count,
+                           idf=args.idf), args)
 
 
 def _cmd_themes(args: argparse.Namespace) -> None:
@@ -119,17 +122,15 @@ def _cmd_compare(args: argparse.Namespace) -> None:
     from .panel import focus_report
     from .rhetoric import compare_regions, compare_years, review_vs_plan
 
-    paragraphs = _corpus(args)
+    corpus = _corpus(args)
     if args.regions:
-        if args.year is None:
-            raise MiyunTextError("compare --regions A B needs --year Y (regions are compared within one year)")
-        result = compare_regions(paragraphs, args.year, args.regions[0], args.regions[1], args.method,
+        result = compare_regions(corpus, args.regions[0], args.regions[1], year=args.year, method=args.method,
                                  min_count=args.min_count)
     elif args.years:
-        result = compare_years(paragraphs, args.years[0], args.years[1], args.method, min_count=args.min_count,
-                               region=args.region)
+        result = compare_years(corpus, args.years[0], args.years[1], region=args.region, method=args.method,
+                               min_count=args.min_count)
     else:
-        result = review_vs_plan(paragraphs, args.method, report_id=focus_report(paragraphs),
+        result = review_vs_plan(corpus, report_id=focus_report(corpus), method=args.method,
                                 min_count=args.min_count)
     if args.out:
         _emit(result, args)
@@ -320,10 +321,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("keywords", "keywords per group (TF-IDF with corpus IDF, or TextRank)",
             "Prints the top keywords of each group of paragraphs: term, score, count and document frequency.")
     p.add_argument("--method", choices=["tfidf", "textrank"], default="tfidf", help="how terms are scored")
-    p.add_argument("--by", default="section", help="grouping: section, part_no, part_kind, report_id, year or all")
+    p.add_argument("--by", nargs="+", default=["section"],
+                   help="grouping: report, region, year, part, part_kind, section, a column, or several "
+                        "(--by region year); all: the whole corpus as one group")
     p.add_argument("--idf", choices=["corpus", "jieba"], default="corpus",
                    help="IDF from the corpus's own paragraphs or jieba's general table")
     p.add_argument("--top-k", type=int, default=10, help="keywords per group")
+    p.add_argument("--min-count", type=int, default=2, help="leave out terms seen fewer times in the group")
     table_options(p)
     p.set_defaults(func=_cmd_keywords)
 
@@ -354,8 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="compare the reports of two years (default: review vs plan within one report)")
     p.add_argument("--region", help="the region whose years are compared (needed when the corpus holds several)")
     p.add_argument("--regions", nargs=2, metavar=("A", "B"), help="compare two regions' reports of --year")
-    p.add_argument("--year", type=int, help="the year in which --regions are compared")
-    p.add_argument("--min-count", type=int, default=3, help="leave out terms seen fewer times in both groups")
+    p.add_argument("--year", type=int, help="the year in which --regions are compared (needed when they share "
+                                            "several report years)")
+    p.add_argument("--min-count", type=int, default=2, help="leave out terms seen fewer times in both groups")
     table_options(p)
     p.set_defaults(func=_cmd_compare)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .corpus import open_corpus
+from .errors import ArgumentError
 from .escape import spreadsheet_cells
 from .io import write_bytes_atomic, write_csv, write_text_atomic
 from .structure import sentences
@@ -118,6 +119,7 @@ COLUMNS: dict[str, str] = {
              "可比口径, "
              "年均 (an average over several years, not one year's growth), 预计 (an estimate); blank if none.",
     "theme": "Theme key from themes.yaml.",
+    "theme_name": "Theme name in Chinese, from themes.yaml.",
     "count": "Occurrences of the theme's terms.",
     "n_tokens": "Content tokens in the group (the denominator).",
     "per_10k": "count per 10,000 content tokens.",
@@ -137,7 +139,6 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "unit": "Unit of the measure: % for growth, the stated unit for a level.",
     },
     "tokens": {"kind": "word, number, punct or space."},
-    "themes": {"label": "Theme name in Chinese."},
 }
 
 
@@ -157,8 +158,8 @@ def column_meaning(table: str, column: str) -> str:
     """What a column of an export table means (the table's own meaning first, then :data:`COLUMNS`).
 
     Example:
-        >>> column_meaning("themes", "label"), column_meaning("paragraphs", "label")[:12]
-        ('Theme name in Chinese.', 'Report label')
+        >>> column_meaning("tokens", "kind"), column_meaning("paragraphs", "label")[:12]
+        ('word, number, punct or space.', 'Report label')
     """
     return TABLE_COLUMNS.get(table, {}).get(column, COLUMNS.get(column, ""))
 
@@ -276,7 +277,7 @@ def export_tables(data_dir: str | os.PathLike[str] | None = None, out: str | os.
         'codebook.md'
     """
     if fmt not in FORMATS:
-        raise ValueError(f"format {fmt!r} is not one of {list(FORMATS)}")
+        raise ArgumentError(f"export: format {fmt!r} is not one of {list(FORMATS)}")
     if fmt == "parquet":
         try:
             import pyarrow  # noqa: F401

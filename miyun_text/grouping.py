@@ -21,6 +21,7 @@ __all__ = [
     "PANEL_COLUMNS",
     "By",
     "HasParagraphs",
+    "check_top_k",
     "group_codes",
     "group_columns",
     "group_label",
@@ -122,6 +123,20 @@ def group_columns(frame: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
         raise GroupingError(f"cannot group by {by!r}: no column(s) {missing}; available: {list(frame.columns)}; "
                             f"groupings: {', '.join(GROUPINGS)}")
     return columns
+
+
+def check_top_k(top_k: object, caller: str) -> int | None:
+    """``top_k`` as every function takes it: a whole number from 1 up, or None for all.
+
+    Example:
+        >>> check_top_k(5, "f"), check_top_k(None, "f")
+        (5, None)
+    """
+    if top_k is None:
+        return None
+    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 1:
+        raise ArgumentError(f"{caller}: top_k must be a whole number from 1 up, or None for all; got {top_k!r}")
+    return int(top_k)
 
 
 def group_codes(frame: pd.DataFrame, by: By) -> tuple[np.ndarray, pd.DataFrame]:

@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .counting import group_counts
-from .errors import ArgumentError, DataTypeError, GroupingError
-from .grouping import By, group_columns, group_label, paragraphs_of
+from .errors import ArgumentError, DataTypeError
+from .grouping import By, check_top_k, group_columns, group_label, paragraphs_of
 from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba
 from .tokens import KINDS, TokenView, token_view
 
@@ -64,14 +64,7 @@ def _as_data(docs: Docs, caller: str) -> tuple[pd.DataFrame | Any, pd.DataFrame]
 def _group_labels(frame: pd.DataFrame, by: By) -> list[str]:
     if by is None:
         return ["all"] * len(frame)
-    if isinstance(by, str) and by in frame.columns:
-        columns = [by]  # a column of readable labels (section_labels) names its groups itself
-    else:
-        try:
-            columns = group_columns(frame, by)
-        except GroupingError:
-            missing = [c for c in ([by] if isinstance(by, str) else by) if c not in frame.columns]
-            raise GroupingError(f"no column(s) {missing} to group by; available: {list(frame.columns)}") from None
+    columns = group_columns(frame, by)
     keys = frame[columns]
     if "report_id" in columns and "label" in frame.columns and "label" not in columns:
         # tables show a report by its manifest label (密云区 2024), never its id; where two
@@ -149,25 +142,26 @@ def textrank(tokens: Sequence[str], window: int = 5, damping: float = 0.85, iter
 
 
 def extract_keywords(
-    docs: Docs,
-    method: str = "tfidf",
-    top_k: int = 20,
+    corpus: Docs,
     *,
     by: By = None,
+    method: str = "tfidf",
+    top_k: int | None = 10,
+    min_count: int = 2,
     idf: str = "corpus",
     segmenter: Segmenter | None = None,
-    min_count: int = 1,
 ) -> pd.DataFrame:
-    """Top keywords per group, by TF-IDF or TextRank.
+    """The ``top_k`` keywords of each group, by TF-IDF or TextRank, among terms seen at least ``min_count`` times.
 
-    ``docs`` is a :class:`~miyun_text.corpus.Corpus`, a paragraph table (one row per
-    unit), a string or a list of strings. ``by`` names the
-    column(s) to group by (``"section_title"``, ``["part_no", "section_no"]``,
-    ``"year"``); without it the whole input is one group. A group keyed by report is
-    named by the report's ``label`` (密云区 2024) where the table has one, not its id. TF-IDF scores are the term's
-    share of the group's tokens times its IDF, fitted on the rows (``idf="corpus"``) or
-    taken from jieba's general table (``idf="jieba"``). ``count`` is the term's count in
-    the group, ``doc_freq`` the number of rows holding it. Ties break on count, then term.
+    ``corpus`` is a :class:`~miyun_text.corpus.Corpus`, a paragraph table (one row per
+    unit), a string or a list of strings. ``by`` is a grouping (``"report"``,
+    ``"section"``, ``"year"``, a column such as ``"section_title"``, or a list); without
+    it the whole input is one group. A group keyed by report is named by the report's
+    ``label`` (密云区 2024) where the table has one, not its id. TF-IDF scores are the
+    term's share of the group's tokens times its IDF, fitted on the rows
+    (``idf="corpus"``) or taken from jieba's general table (``idf="jieba"``). ``count``
+    is the term's count in the group, ``doc_freq`` the number of rows holding it. Ties
+    break on count, then term; ``top_k=None`` keeps every term.
 
     Example:
         >>> docs = ["保水，守护密云水库", "招商引资，发展产业", "守护密云水库，保水"]
@@ -178,9 +172,8 @@ def extract_keywords(
         raise ArgumentError(f"method must be 'tfidf' or 'textrank', not {method!r}")
     if idf not in ("corpus", "jieba"):
         raise ArgumentError(f"idf must be 'corpus' or 'jieba', not {idf!r}")
-    if top_k < 1:
-        raise ArgumentError(f"top_k must be at least 1, not {top_k}")
-    data, frame = _as_data(docs, "extract_keywords")
+    top_k = check_top_k(top_k, "extract_keywords")
+    data, frame = _as_data(corpus, "extract_keywords")
     view = token_view(data, segmenter or content_segmenter(), caller="extract_keywords").kept()
     if method == "tfidf":
         return _tfidf(frame, by, view, idf, top_k, min_count)
@@ -208,7 +201,8 @@ def extract_keywords(
     return out.astype({"group": "string", "term": "string", "score": "float64", "count": "int64", "doc_freq": "int64"})
 
 
-def _tfidf(frame: pd.DataFrame, by: By, view: TokenView, idf: str, top_k: int, min_count: int) -> pd.DataFrame:
+def _tfidf(frame: pd.DataFrame, by: By, view: TokenView, idf: str, top_k: int | None,
+           min_count: int) -> pd.DataFrame:
     """TF-IDF keywords counted with array operations (the counting kernel), not a Python step per token."""
     label_codes, label_names = pd.factorize(pd.Series(_group_labels(frame, by), dtype=object), sort=False)
     per_row = group_counts(view, np.arange(len(frame), dtype="int64"), len(frame))
@@ -231,7 +225,7 @@ def _tfidf(frame: pd.DataFrame, by: By, view: TokenView, idf: str, top_k: int, m
     group_sorted = group[order]
     first = np.r_[0, np.flatnonzero(group_sorted[1:] != group_sorted[:-1]) + 1] if len(order) else np.zeros(0, int)
     rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
-    top = order[rank < top_k]
+    top = order[rank < top_k] if top_k is not None else order
     out = pd.DataFrame({
         "group": [label_names[g] for g in group[top]],
         "term": [terms[t] for t in term[top]],
@@ -242,23 +236,24 @@ def _tfidf(frame: pd.DataFrame, by: By, view: TokenView, idf: str, top_k: int, m
     return out.astype({"group": "string", "term": "string", "score": "float64", "count": "int64", "doc_freq": "int64"})
 
 
-def kwic(term: str, docs: Docs, window: int = 15, *, whole_token: bool = False,
+def kwic(corpus: Docs, term: str, *, window: int = 15, whole_token: bool = False,
          segmenter: Segmenter | None = None) -> pd.DataFrame:
     """Keyword in context: each occurrence of ``term`` with ``window`` characters each side.
 
-    With ``whole_token=True`` an occurrence counts only where the Segmenter cuts it as
-    one token (保水 in 加强保水, not in 确保水质); a :class:`~miyun_text.corpus.Corpus`
-    then gives its token table rather than cutting again.
+    ``corpus`` is a :class:`~miyun_text.corpus.Corpus`, a paragraph table, a string or
+    a list of strings. With ``whole_token=True`` an occurrence counts only where the
+    Segmenter cuts it as one token (保水 in 加强保水, not in 确保水质); a Corpus then
+    gives its token table rather than cutting again.
 
     Example:
-        >>> kwic("保水", "加强保水，确保水质安全。", window=3)[["left", "term", "right"]].values.tolist()
+        >>> kwic("加强保水，确保水质安全。", "保水", window=3)[["left", "term", "right"]].values.tolist()
         [['加强', '保水', '，确保'], ['水，确', '保水', '质安全']]
-        >>> len(kwic("保水", "加强保水，确保水质安全。", whole_token=True))
+        >>> len(kwic("加强保水，确保水质安全。", "保水", whole_token=True))
         1
     """
     if not isinstance(term, str) or not term:
-        raise ArgumentError("term must be a non-empty string")
-    data, frame = _as_data(docs, "kwic")
+        raise ArgumentError(f"kwic: term must be a non-empty string, got {term!r}")
+    data, frame = _as_data(corpus, "kwic")
     texts = frame["text"].astype(str).tolist()
     if whole_token:
         rows, starts = _token_starts(token_view(data, segmenter or default_segmenter(), caller="kwic"), term)
@@ -313,23 +308,26 @@ def _llr(k11: int, k12: int, k21: int, k22: int) -> float:
     return 2 * (h(k11, k12, k21, k22) - h(k11 + k12, k21 + k22) - h(k11 + k21, k12 + k22))
 
 
-def collocations(docs: Docs, min_count: int = 3, *, segmenter: Segmenter | None = None,
-                 sort: str = "llr") -> pd.DataFrame:
-    """Adjacent content-token bigrams with PMI and log-likelihood (G²), at least ``min_count``.
+def collocations(corpus: Docs, *, top_k: int | None = 10, min_count: int = 2, sort: str = "llr",
+                 segmenter: Segmenter | None = None) -> pd.DataFrame:
+    """The ``top_k`` adjacent content-token bigrams seen at least ``min_count`` times, with PMI
+    and log-likelihood (G²), sorted by ``sort`` (``llr``, ``pmi`` or ``count``).
 
     Bigrams never cross punctuation or paragraphs; numbers, white space and words the
     Segmenter drops are skipped over. PMI is ``log2(p(w1 w2) / (p(w1) p(w2)))``; G² is
     Dunning's log-likelihood on the 2×2 table of w1-first and w2-second bigram counts.
+    ``top_k=None`` keeps every bigram.
 
     Example:
         >>> docs = ["密云水库 守护。密云水库 守护。生态 涵养。"] * 2
-        >>> top = collocations(docs, min_count=2).iloc[0]
+        >>> top = collocations(docs).iloc[0]
         >>> top["w1"], top["w2"], int(top["count"])
         ('密云水库', '守护', 4)
     """
     if sort not in ("llr", "pmi", "count"):
-        raise ArgumentError("sort must be 'llr', 'pmi' or 'count'")
-    data, _ = _as_data(docs, "collocations")
+        raise ArgumentError(f"collocations: sort must be 'llr', 'pmi' or 'count', not {sort!r}")
+    top_k = check_top_k(top_k, "collocations")
+    data, _ = _as_data(corpus, "collocations")
     view = token_view(data, segmenter or default_segmenter(), caller="collocations")
     punct, word = KINDS.index("punct"), KINDS.index("word")
     # the sequence bigrams are read from: kept words, and the punctuation that breaks runs
@@ -358,6 +356,6 @@ def collocations(docs: Docs, min_count: int = 3, *, segmenter: Segmenter | None 
         rows.append({"w1": a, "w2": b, "count": c, "pmi": pmi, "llr": llr})
     out = pd.DataFrame(rows, columns=COLLOCATION_COLUMNS)
     if len(out):
-        out = out.sort_values([sort, "count", "w1", "w2"], ascending=[False, False, True, True])
+        out = out.sort_values([sort, "count", "w1", "w2"], ascending=[False, False, True, True]).head(top_k)
     return out.reset_index(drop=True).astype({"w1": "string", "w2": "string", "count": "int64",
                                               "pmi": "float64", "llr": "float64"})

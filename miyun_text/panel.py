@@ -49,14 +49,14 @@ def _table(data: pd.DataFrame | Any) -> pd.DataFrame:
     return paragraphs if isinstance(paragraphs, pd.DataFrame) and not isinstance(data, pd.DataFrame) else data
 
 
-def _regions(paragraphs: pd.DataFrame | Any) -> pd.DataFrame:
-    paragraphs = _table(paragraphs)
+def _regions(corpus: pd.DataFrame | Any) -> pd.DataFrame:
+    paragraphs = _table(corpus)
     if "region" not in paragraphs.columns:
         raise ArgumentError("the paragraph table needs 'region' and 'year'; use miyun_text.open_corpus()")
     return paragraphs[["report_id", "region", "year"]].drop_duplicates("report_id").dropna(subset=["region"])
 
 
-def panel_overview(paragraphs: pd.DataFrame | Any) -> pd.DataFrame:
+def panel_overview(corpus: pd.DataFrame | Any) -> pd.DataFrame:
     """One row per region: its level, report years, number of reports and labels.
 
     Example:
@@ -65,19 +65,19 @@ def panel_overview(paragraphs: pd.DataFrame | Any) -> pd.DataFrame:
         >>> panel_overview(paras)[["region", "years", "n_reports"]].values.tolist()
         [['乙区', '2023', 1], ['甲区', '2022、2023', 2]]
     """
-    reports = _regions(paragraphs)
-    paragraphs = _table(paragraphs)
+    reports = _regions(corpus)
+    corpus = _table(corpus)
     rows = []
     for region, part in reports.groupby("region", sort=True):
         years = sorted(int(y) for y in part["year"])
-        level = paragraphs.loc[paragraphs["region"] == region, "level"] if "level" in paragraphs else pd.Series()
+        level = corpus.loc[corpus["region"] == region, "level"] if "level" in corpus else pd.Series()
         rows.append({"region": region, "level": level.dropna().iloc[0] if len(level.dropna()) else None,
                      "years": "、".join(map(str, years)), "n_reports": len(years),
                      "reports": "、".join(part.sort_values("year")["report_id"].astype(str))})
     return pd.DataFrame(rows, columns=["region", "level", "years", "n_reports", "reports"])
 
 
-def multi_year_regions(paragraphs: pd.DataFrame | Any) -> list[str]:
+def multi_year_regions(corpus: pd.DataFrame | Any) -> list[str]:
     """Regions with reports of at least two years (sorted).
 
     Example:
@@ -85,11 +85,11 @@ def multi_year_regions(paragraphs: pd.DataFrame | Any) -> list[str]:
         ...                                  "year": [2022, 2023, 2023]}))
         ['甲区']
     """
-    counts = _regions(paragraphs).groupby("region")["year"].nunique()
+    counts = _regions(corpus).groupby("region")["year"].nunique()
     return sorted(counts[counts >= 2].index.astype(str))
 
 
-def multi_region_years(paragraphs: pd.DataFrame | Any) -> list[int]:
+def multi_region_years(corpus: pd.DataFrame | Any) -> list[int]:
     """Years with reports of at least two regions (sorted).
 
     Example:
@@ -97,11 +97,11 @@ def multi_region_years(paragraphs: pd.DataFrame | Any) -> list[int]:
         ...                                  "year": [2022, 2023, 2023]}))
         [2023]
     """
-    counts = _regions(paragraphs).groupby("year")["region"].nunique()
+    counts = _regions(corpus).groupby("year")["region"].nunique()
     return sorted(int(y) for y in counts[counts >= 2].index)
 
 
-def overview_findings(paragraphs: pd.DataFrame | Any) -> str:
+def overview_findings(corpus: pd.DataFrame | Any) -> str:
     """Markdown naming the regions with reports of several years and the years with several regions.
 
     Example:
@@ -110,19 +110,19 @@ def overview_findings(paragraphs: pd.DataFrame | Any) -> str:
         - 有两个以上年份的地区：甲区
         - 有两个以上地区的年份：2023
     """
-    regions, years = multi_year_regions(paragraphs), multi_region_years(paragraphs)
+    regions, years = multi_year_regions(corpus), multi_region_years(corpus)
     return (f"- 有两个以上年份的地区：{'、'.join(map(_md, regions)) or '无'}\n"
             f"- 有两个以上地区的年份：{'、'.join(map(str, years)) or '无'}")
 
 
-def focus_report(paragraphs: pd.DataFrame | Any) -> str:
+def focus_report(corpus: pd.DataFrame | Any) -> str:
     """The report the within-report figures describe: the latest year's, last by id on a tie.
 
     Example:
         >>> focus_report(pd.DataFrame({"report_id": ["a_2023", "b_2024", "c_2024"], "year": [2023, 2024, 2024]}))
         'c_2024'
     """
-    reports = _table(paragraphs)[["report_id", "year"]].drop_duplicates("report_id")
+    reports = _table(corpus)[["report_id", "year"]].drop_duplicates("report_id")
     if reports.empty:
         raise ArgumentError("no reports in the paragraph table")
     return str(reports.sort_values(["year", "report_id"], kind="mergesort").iloc[-1]["report_id"])
@@ -137,7 +137,7 @@ def _by_report(data: pd.DataFrame | Any) -> pd.DataFrame:
     return tf
 
 
-def focus(paragraphs: pd.DataFrame | Any) -> dict:
+def focus(corpus: pd.DataFrame | Any) -> dict:
     """What the within-report figures need about the focus report (:func:`focus_report`):
     ``report_id``, its ``paragraphs`` (a Corpus narrowed to it when given a Corpus),
     ``source`` line, data-driven ``titles``
@@ -153,9 +153,9 @@ def focus(paragraphs: pd.DataFrame | Any) -> dict:
         >>> f["report_id"], f["source"], f["about"], f["titles"]["theme_title"]
         ('a', '数据来源：2024年甲区政府工作报告', '', '主题侧重：回顾（2023年）与安排（2024年）')
     """
-    rid = focus_report(paragraphs)
-    table = _table(paragraphs)
-    selected = narrow(paragraphs, table["report_id"] == rid)
+    rid = focus_report(corpus)
+    table = _table(corpus)
+    selected = narrow(corpus, table["report_id"] == rid)
     one = _table(selected)
     several = table["report_id"].nunique() > 1
     about = f"（{one['label'].iloc[0]}）" if several and "label" in one.columns else ""
@@ -164,14 +164,14 @@ def focus(paragraphs: pd.DataFrame | Any) -> dict:
             "review_and_plan": {"review", "plan"} <= set(one["part_kind"].dropna())}
 
 
-def report_source(paragraphs: pd.DataFrame | Any, report_id: str) -> str:
+def report_source(corpus: pd.DataFrame | Any, report_id: str) -> str:
     """The source line of one report of the table (数据来源：2023年怀柔区政府工作报告).
 
     Example:
         >>> report_source(pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023]}), "a")
         '数据来源：2023年甲区政府工作报告'
     """
-    table = _table(paragraphs)
+    table = _table(corpus)
     return _source(table[table["report_id"] == report_id])
 
 
@@ -179,8 +179,8 @@ def _source(part: pd.DataFrame | Any) -> str:
     return source_line(_table(part)[["year", "region"]].drop_duplicates())
 
 
-def _pairs(paragraphs: pd.DataFrame | Any, region: str) -> list[tuple[int, int]]:
-    table = _table(paragraphs)
+def _pairs(corpus: pd.DataFrame | Any, region: str) -> list[tuple[int, int]]:
+    table = _table(corpus)
     years = sorted(int(y) for y in table.loc[table["region"] == region, "year"].unique())
     return list(itertools.pairwise(years))
 
@@ -190,7 +190,7 @@ def _where(data: pd.DataFrame | Any, column: str, value: object) -> Any:
     return narrow(data, _table(data)[column] == value)
 
 
-def theme_figures(paragraphs: pd.DataFrame | Any) -> dict:
+def theme_figures(corpus: pd.DataFrame | Any) -> dict:
     """Theme shares over the years of each region (small multiples) and, for each year with
     two or more regions, a region-by-theme heatmap.
 
@@ -201,19 +201,19 @@ def theme_figures(paragraphs: pd.DataFrame | Any) -> dict:
         {}
     """
     figures: dict = {}
-    for region in multi_year_regions(paragraphs):
-        part = _where(paragraphs, "region", region)
+    for region in multi_year_regions(corpus):
+        part = _where(corpus, "region", region)
         tf = theme_frequencies(part, by="year")
         figures[f"themes_over_years_{plots.file_part(region)}"] = plots.themes_over_years(
             tf, region=region, source=_source(part))
-    for year in multi_region_years(paragraphs):
-        part = _where(paragraphs, "year", year)
+    for year in multi_region_years(corpus):
+        part = _where(corpus, "year", year)
         figures[f"themes_by_region_{year}"] = plots.theme_heatmap(
             _by_report(part), row="report", title=f"{year}年各地区报告的主题分布（每万内容词）", source=_source(part))
     return figures
 
 
-def rhetoric_figures(paragraphs: pd.DataFrame | Any, *, min_count: int = 2) -> dict:
+def rhetoric_figures(corpus: pd.DataFrame | Any, *, min_count: int = 2) -> dict:
     """For each region with two or more years: marker trajectories, and for each pair of
     consecutive reports the distinctive terms (log-odds) and the new and faded terms.
 
@@ -225,27 +225,28 @@ def rhetoric_figures(paragraphs: pd.DataFrame | Any, *, min_count: int = 2) -> d
         {}
     """
     figures: dict = {}
-    for region in multi_year_regions(paragraphs):
-        part = _where(paragraphs, "region", region)
+    for region in multi_year_regions(corpus):
+        part = _where(corpus, "region", region)
         slug = plots.file_part(region)
         source = _source(part)
         figures[f"markers_over_years_{slug}"] = plots.marker_trajectories(
             marker_rates(part, by="year"), region=region, source=source)
         changes = new_and_gone(part, region=region, min_count=min_count)
-        for ya, yb in _pairs(paragraphs, region):
+        for ya, yb in _pairs(corpus, region):
             pair = narrow(part, _table(part)["year"].isin([ya, yb]))
             result = compare_years(pair, ya, yb, region=region, min_count=min_count)
             figures[f"distinctive_terms_{slug}_{ya}_{yb}"] = plots.distinctive_terms(
-                result, n=15, source=_source(pair))
+                result, top_k=15, source=_source(pair))
             step = changes[(changes["year_from"] == ya) & (changes["year_to"] == yb)]
             if step.empty:
                 step = pd.DataFrame({"region": [region], "year_from": [ya], "year_to": [yb], "term": [""],
                                      "status": ["none"], "count_from": [0], "count_to": [0]})
-            figures[f"new_and_gone_{slug}_{ya}_{yb}"] = plots.new_and_gone_terms(step, source=_source(pair))
+            figures[f"new_and_gone_{slug}_{ya}_{yb}"] = plots.new_and_gone_terms(step, top_k=12,
+                                                                                       source=_source(pair))
     return figures
 
 
-def attainment_figures(paragraphs: pd.DataFrame | Any, attainment: pd.DataFrame | None = None) -> dict:
+def attainment_figures(corpus: pd.DataFrame | Any, attainment: pd.DataFrame | None = None) -> dict:
     """A targets-vs-results chart per region with consecutive reports: ``targets_vs_results_<region>``.
 
     Example:
@@ -253,8 +254,8 @@ def attainment_figures(paragraphs: pd.DataFrame | Any, attainment: pd.DataFrame 
         ...                                  "text": ["增长5%"]}))
         {}
     """
-    att = attainment if attainment is not None else target_attainment(paragraphs)
-    table = _table(paragraphs)
+    att = attainment if attainment is not None else target_attainment(corpus)
+    table = _table(corpus)
     figures: dict = {}
     for region in sorted(att["region"].dropna().unique()):
         rows = att[att["region"] == region]
@@ -271,7 +272,7 @@ def _pct(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def theme_findings(paragraphs: pd.DataFrame | Any) -> str:
+def theme_findings(corpus: pd.DataFrame | Any) -> str:
     """Markdown findings on themes, written from the numbers: each report's leading themes,
     the largest shifts within each region, and the leader of each theme in a shared year.
 
@@ -282,36 +283,35 @@ def theme_findings(paragraphs: pd.DataFrame | Any) -> str:
         - **甲区 2023**：笔墨最多的主题是生态环境（66.7%）、文化旅游（16.7%）、乡村振兴（16.7%）。
     """
     lines: list[str] = []
-    by_report = _by_report(paragraphs)
+    by_report = _by_report(corpus)
     for label, part in by_report.groupby("report", sort=False):
         top = part.sort_values(["share", "theme"], ascending=[False, True]).head(3)
         lines.append(f"- **{_md(label)}**：笔墨最多的主题是"
-                     + "、".join(f"{_md(r.label_)}（{_pct(r.share)}）" for r in top.rename(columns={"label": "label_"})
-                                 .itertuples(index=False)) + "。")
-    for region in multi_year_regions(paragraphs):
-        tf = theme_frequencies(_where(paragraphs, "region", region), by="year")
+                     + "、".join(f"{_md(r.theme_name)}（{_pct(r.share)}）" for r in top.itertuples(index=False)) + "。")
+    for region in multi_year_regions(corpus):
+        tf = theme_frequencies(_where(corpus, "region", region), by="year")
         years = sorted(int(y) for y in tf["year"].unique())
         first = tf[tf["year"] == years[0]].set_index("theme")
         last = tf[tf["year"] == years[-1]].set_index("theme")
         change = (last["share"] - first["share"]).sort_values(kind="mergesort")
         up, down = change.index[-1], change.index[0]
-        rise = f"{_md(last.loc[up, 'label'])}（{_pct(first.loc[up, 'share'])} → {_pct(last.loc[up, 'share'])}）"
-        fall = f"{_md(last.loc[down, 'label'])}（{_pct(first.loc[down, 'share'])} → {_pct(last.loc[down, 'share'])}）"
+        rise, fall = (f"{_md(last.loc[t, 'theme_name'])}（{_pct(first.loc[t, 'share'])} → "
+                      f"{_pct(last.loc[t, 'share'])}）" for t in (up, down))
         lines.append(f"- **{_md(region)} {years[0]}—{years[-1]}年**：占比上升最多的是{rise}，下降最多的是{fall}。")
-    for year in multi_region_years(paragraphs):
-        tf = _by_report(_where(paragraphs, "year", year))
+    for year in multi_region_years(corpus):
+        tf = _by_report(_where(corpus, "year", year))
         leaders = []
-        for theme, part in tf.groupby("label", sort=False):
+        for theme, part in tf.groupby("theme_name", sort=False):
             best = part.sort_values(["per_10k", "group"], ascending=[False, True]).iloc[0]
             leaders.append(f"{_md(theme)}：{_md(best['group'].rsplit(' ', 1)[0])}")
         lines.append(f"- **{year}年各地区**：各主题每万词频次最高的地区 —— " + "；".join(leaders) + "。")
-    if not multi_year_regions(paragraphs) and not multi_region_years(paragraphs):
+    if not multi_year_regions(corpus) and not multi_region_years(corpus):
         lines.append("- 语料只有单一地区的单一年份：加入同一地区另一年份的报告后显示主题的逐年变化，"
                      "加入同一年份其他地区的报告后显示地区间比较。")
     return "\n".join(lines)
 
 
-def rhetoric_findings(paragraphs: pd.DataFrame | Any, *, top: int = 5, min_count: int = 2) -> str:
+def rhetoric_findings(corpus: pd.DataFrame | Any, *, top_k: int = 10, min_count: int = 2) -> str:
     """Markdown findings on rhetoric across years: for each pair of consecutive reports of a
     region, the most distinctive terms on each side and the counts of new and faded terms.
 
@@ -322,13 +322,13 @@ def rhetoric_findings(paragraphs: pd.DataFrame | Any, *, top: int = 5, min_count
         True
     """
     lines: list[str] = []
-    for region in multi_year_regions(paragraphs):
-        part = _where(paragraphs, "region", region)
+    for region in multi_year_regions(corpus):
+        part = _where(corpus, "region", region)
         changes = new_and_gone(part, region=region, min_count=min_count)
-        for ya, yb in _pairs(paragraphs, region):
+        for ya, yb in _pairs(corpus, region):
             result = compare_years(part, ya, yb, region=region, min_count=min_count)
-            a = "、".join(map(_md, result[result["score"] > 0].head(top)["term"]))
-            b = "、".join(map(_md, result[result["score"] < 0].tail(top).iloc[::-1]["term"]))
+            a = "、".join(map(_md, result[result["score"] > 0].head(top_k)["term"]))
+            b = "、".join(map(_md, result[result["score"] < 0].tail(top_k).iloc[::-1]["term"]))
             step = changes[(changes["year_from"] == ya) & (changes["year_to"] == yb)]
             n_new, n_gone = int((step["status"] == "new").sum()), int((step["status"] == "gone").sum())
             lines.append(f"- **{_md(region)} {ya} → {yb}**：{ya}年报告更多使用 {a or '（无）'}；{yb}年报告更多使用 "

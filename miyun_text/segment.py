@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cache import cache_dir
 from .digest import digest
-from .errors import DictionaryError, MissingFileError
+from .errors import ArgumentError, DataTypeError, DictionaryError, MissingFileError
 from .paths import resource_path
 
 if TYPE_CHECKING:
@@ -227,11 +227,11 @@ def _jieba_dict_path() -> Path:
 
 def _resolve_backend(backend: str) -> str:
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        raise ArgumentError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     if backend == "auto":
         return "rjieba" if importlib.util.find_spec("rjieba") is not None else "jieba"
     if backend == "rjieba" and importlib.util.find_spec("rjieba") is None:
-        raise ValueError("backend='rjieba' needs the rjieba package: pip install rjieba (or use backend='jieba')")
+        raise ArgumentError("backend='rjieba' needs the rjieba package: pip install rjieba (or use backend='jieba')")
     return backend
 
 
@@ -501,7 +501,7 @@ class Segmenter:
     @staticmethod
     def _check(text: object) -> str:
         if not isinstance(text, str):
-            raise TypeError(f"Segmenter expects str, got {type(text).__name__}")
+            raise DataTypeError(f"Segmenter expects str, got {type(text).__name__}")
         return text
 
     def _fast_cut(self, text: str) -> list[str]:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .counting import group_counts
 from .errors import ResourceError
-from .grouping import GROUPINGS, By, group_codes, group_columns, group_label, paragraphs_of
+from .grouping import GROUPINGS, By, check_top_k, group_codes, group_columns, group_label, paragraphs_of
 from .io import read_yaml
 from .paths import resource_path
 from .segment import Segmenter, content_segmenter
@@ -37,7 +37,7 @@ __all__ = [
     "uncovered_terms",
 ]
 
-THEME_COLUMNS = ["group", "theme", "label", "count", "n_tokens", "per_10k", "share"]
+THEME_COLUMNS = ["group", "theme", "theme_name", "count", "n_tokens", "per_10k", "share"]
 
 
 @lru_cache(maxsize=4)
@@ -59,23 +59,24 @@ def _load(path: str) -> pd.DataFrame:
                     "or list it under 'shared:' with both themes"
                 )
             owner.setdefault(term, theme)
-            rows.append({"theme": theme, "label": spec["label"], "definition": spec["definition"], "term": term})
+            rows.append({"theme": theme, "theme_name": spec["label"], "definition": spec["definition"], "term": term})
     for term, themes in shared.items():
         for theme in themes:
             if theme not in data["themes"]:
                 raise ResourceError(f"{path}: shared term {term!r} names unknown theme {theme!r}")
             if not any(r["term"] == term and r["theme"] == theme for r in rows):
                 spec = data["themes"][theme]
-                rows.append({"theme": theme, "label": spec["label"], "definition": spec["definition"], "term": term})
-    return pd.DataFrame(rows, columns=["theme", "label", "definition", "term"])
+                rows.append({"theme": theme, "theme_name": spec["label"], "definition": spec["definition"],
+                             "term": term})
+    return pd.DataFrame(rows, columns=["theme", "theme_name", "definition", "term"])
 
 
 def load_themes(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """The theme lexicon, one row per (theme, term): theme, label, definition, term.
+    """The theme lexicon, one row per (theme, term): theme, theme_name (its Chinese name), definition, term.
 
     Example:
         >>> lex = load_themes()
-        >>> lex["theme"].nunique(), lex.query("term == '保水'")["label"].item()
+        >>> lex["theme"].nunique(), lex.query("term == '保水'")["theme_name"].item()
         (11, '生态环境')
     """
     target = Path(path) if path else resource_path("themes.yaml")
@@ -100,7 +101,7 @@ def _kept(corpus: pd.DataFrame | Any, segmenter: Segmenter | None, caller: str):
 
 
 def theme_frequencies(
-    paragraphs: pd.DataFrame | Any,
+    corpus: pd.DataFrame | Any,
     by: By = "section",
     *,
     lexicon: pd.DataFrame | None = None,
@@ -108,13 +109,13 @@ def theme_frequencies(
 ) -> pd.DataFrame:
     """Theme counts per group: count, rate per 10,000 content tokens and share of theme hits.
 
-    ``paragraphs`` is a :class:`~miyun_text.corpus.Corpus` or a paragraph table (any
+    ``corpus`` is a :class:`~miyun_text.corpus.Corpus` or a paragraph table (any
     table with a ``text`` column); ``by`` is ``"report"``, ``"region"``, ``"year"``,
     ``"part"``, ``"part_kind"``, ``"section"``, a column name, or a list
     of these (``["region", "year"]``). Every group gets a row for every theme
     (zeros included), in the order groups first appear, then lexicon order. The group
-    columns are kept beside ``group``, a readable label. A term held by two themes
-    counts for each.
+    columns are kept beside ``group``, a readable label; ``theme`` is the theme's key,
+    ``theme_name`` its Chinese name. A term held by two themes counts for each.
 
     Example:
         >>> paras = pd.DataFrame({"report_id": ["r"], "text": ["守护水源，发展乡村旅游。"]})
@@ -122,11 +123,11 @@ def theme_frequencies(
         >>> [int(v) for v in tf.set_index("theme").loc["ecology", ["count", "n_tokens"]]]
         [1, 4]
     """
-    paragraphs, view = _kept(paragraphs, segmenter, "theme_frequencies")
+    paragraphs, view = _kept(corpus, segmenter, "theme_frequencies")
     lex = lexicon if lexicon is not None else load_themes()
     codes, keys = group_codes(paragraphs, by)
     themes = list(dict.fromkeys(lex["theme"]))
-    labels = dict(zip(lex["theme"], lex["label"], strict=True))
+    names = dict(zip(lex["theme"], lex["theme_name"], strict=True))
     counts = group_counts(view, codes, len(keys), terms=lex["term"].tolist())
     # term × theme incidence: a term counts once for each theme that holds it
     incidence = np.zeros((len(counts.terms), len(themes)), dtype="int64")
@@ -142,17 +143,17 @@ def theme_frequencies(
     out = keys.iloc[np.repeat(np.arange(n_groups), n_themes)].reset_index(drop=True)
     out["group"] = np.repeat([group_label(tuple(k)) for k in keys.itertuples(index=False, name=None)], n_themes)
     out["theme"] = np.tile(themes, n_groups)
-    out["label"] = np.tile([labels[t] for t in themes], n_groups)
+    out["theme_name"] = np.tile([names[t] for t in themes], n_groups)
     out["count"] = count
     out["n_tokens"] = n_tokens
     with np.errstate(divide="ignore", invalid="ignore"):
         out["per_10k"] = np.where(n_tokens > 0, count / np.maximum(n_tokens, 1) * 10_000, 0.0)
         out["share"] = np.where(share_of > 0, count / np.maximum(share_of, 1), 0.0)
-    return out.astype({"group": "string", "theme": "string", "label": "string", "count": "int64",
+    return out.astype({"group": "string", "theme": "string", "theme_name": "string", "count": "int64",
                        "n_tokens": "int64", "per_10k": "float64", "share": "float64"})
 
 
-def theme_coverage(paragraphs: pd.DataFrame | Any, *, lexicon: pd.DataFrame | None = None,
+def theme_coverage(corpus: pd.DataFrame | Any, *, lexicon: pd.DataFrame | None = None,
                    segmenter: Segmenter | None = None) -> float:
     """Share of content tokens that some theme holds.
 
@@ -160,14 +161,14 @@ def theme_coverage(paragraphs: pd.DataFrame | Any, *, lexicon: pd.DataFrame | No
         >>> round(theme_coverage(pd.DataFrame({"text": ["守护水源，发展乡村旅游。"]})), 3)
         0.75
     """
-    paragraphs, view = _kept(paragraphs, segmenter, "theme_coverage")
+    paragraphs, view = _kept(corpus, segmenter, "theme_coverage")
     lex = lexicon if lexicon is not None else load_themes()
     counts = group_counts(view, np.zeros(len(paragraphs), dtype="int64"), 1, terms=lex["term"].tolist())
     total = int(counts.totals[0]) if len(counts.totals) else 0
     return int(counts.count.sum()) / total if total else 0.0
 
 
-def theme_coverage_by(paragraphs: pd.DataFrame | Any, by: By = "report", *,
+def theme_coverage_by(corpus: pd.DataFrame | Any, by: By = "report", *,
                       lexicon: pd.DataFrame | None = None, segmenter: Segmenter | None = None) -> pd.DataFrame:
     """Theme coverage per group (per report by default): the group columns, ``label``
     (``密云区 2024`` where the table has one), ``n_tokens``, ``covered`` and ``coverage``.
@@ -177,7 +178,7 @@ def theme_coverage_by(paragraphs: pd.DataFrame | Any, by: By = "report", *,
         >>> theme_coverage_by(paras)[["report_id", "covered", "n_tokens", "coverage"]].values.tolist()
         [['a', 3, 4, 0.75], ['b', 0, 2, 0.0]]
     """
-    paragraphs, view = _kept(paragraphs, segmenter, "theme_coverage_by")
+    paragraphs, view = _kept(corpus, segmenter, "theme_coverage_by")
     lex = lexicon if lexicon is not None else load_themes()
     columns = group_columns(paragraphs, by)
     codes, keys = group_codes(paragraphs, by)
@@ -194,21 +195,25 @@ def theme_coverage_by(paragraphs: pd.DataFrame | Any, by: By = "report", *,
     return out.astype({"n_tokens": "int64", "covered": "int64", "coverage": "float64"})
 
 
-def uncovered_terms(paragraphs: pd.DataFrame | Any, top: int = 50, *, lexicon: pd.DataFrame | None = None,
-                    segmenter: Segmenter | None = None) -> pd.DataFrame:
-    """The most frequent content tokens no theme holds: evidence for improving the lexicon.
+def uncovered_terms(corpus: pd.DataFrame | Any, *, top_k: int | None = 10, min_count: int = 2,
+                    lexicon: pd.DataFrame | None = None, segmenter: Segmenter | None = None) -> pd.DataFrame:
+    """The ``top_k`` most frequent content tokens no theme holds, seen at least ``min_count``
+    times: evidence for improving the lexicon. ``share`` is of all tokens no theme holds.
 
     Example:
-        >>> uncovered_terms(pd.DataFrame({"text": ["守护密云水库，推进垃圾分类，垃圾分类。"]}))["term"].tolist()
-        ['分类', '守护', '密云水库']
+        >>> paras = pd.DataFrame({"text": ["守护密云水库，推进垃圾分类，垃圾分类。"]})
+        >>> uncovered_terms(paras, min_count=1)["term"].tolist(), uncovered_terms(paras)["term"].tolist()
+        (['分类', '守护', '密云水库'], ['分类'])
     """
-    paragraphs, view = _kept(paragraphs, segmenter, "uncovered_terms")
+    top_k = check_top_k(top_k, "uncovered_terms")
+    paragraphs, view = _kept(corpus, segmenter, "uncovered_terms")
     lex = lexicon if lexicon is not None else load_themes()
     counts = group_counts(view, np.zeros(len(paragraphs), dtype="int64"), 1)
     terms = set(lex["term"])
     pairs = [(counts.terms[t], int(c)) for t, c in zip(counts.term, counts.count, strict=True)
              if counts.terms[t] not in terms]
     total = sum(c for _, c in pairs) or 1
-    rows = [{"term": t, "count": c, "share": c / total} for t, c in sorted(pairs, key=lambda kv: (-kv[1], kv[0]))[:top]]
+    ranked = [(t, c) for t, c in sorted(pairs, key=lambda kv: (-kv[1], kv[0])) if c >= min_count][:top_k]
+    rows = [{"term": t, "count": c, "share": c / total} for t, c in ranked]
     return pd.DataFrame(rows, columns=["term", "count", "share"]).astype(
         {"term": "string", "count": "int64", "share": "float64"})

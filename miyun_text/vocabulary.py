@@ -235,14 +235,14 @@ def quote_kind(term: str) -> str:
     return "other"
 
 
-def quoted_terms(data: str | pd.Series | pd.DataFrame | Any) -> pd.DataFrame:
+def quoted_terms(corpus: str | pd.Series | pd.DataFrame | Any) -> pd.DataFrame:
     """Every “…” expression with its count, first context and kind, most frequent first.
 
     Example:
         >>> quoted_terms("坚持“两山”理论。践行“两山”理念，打造“三好生”。")[["term", "count", "kind"]].values.tolist()
         [['两山', 2, 'slogan'], ['三好生', 1, 'honour']]
     """
-    paragraphs = _paragraphs(data)
+    paragraphs = _paragraphs(corpus)
     counts: Counter[str] = Counter()
     first: dict[str, str] = {}
     for text in paragraphs["text"].astype(str):
@@ -271,14 +271,14 @@ _FORMULA_PATTERNS = [
 ]
 
 
-def formulas(data: str | pd.Series | pd.DataFrame | Any) -> pd.DataFrame:
+def formulas(corpus: str | pd.Series | pd.DataFrame | Any) -> pd.DataFrame:
     """Numbered formulas and abbreviations (两山, 七有, 五好两宜, “5+2”, 1+9+N, 两个确立, 一条…四条…).
 
     Example:
         >>> formulas("坚持“两山”理论，完善“5+2”体系，深化1+9+N机制。")[["formula", "form"]].values.tolist()
         [['1+9+N', 'digits'], ['5+2', 'digits'], ['两山', 'numbered']]
     """
-    paragraphs = _paragraphs(data)
+    paragraphs = _paragraphs(corpus)
     counts: Counter[tuple[str, str]] = Counter()
     first: dict[str, str] = {}
     for text in paragraphs["text"].astype(str):

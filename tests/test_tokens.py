@@ -104,10 +104,10 @@ def test_a_corpus_measures_rhetoric_and_themes_from_one_table_with_another_cut_c
     assert_frame_equal(theme_frequencies(corpus, by="report", segmenter=plain),
                        theme_frequencies(paragraphs, by="report", segmenter=plain))
     # the rhetoric filter keeps boilerplate (全面, 深入 …); the content filter, wrongly applied, counts 33
-    counts = marker_rates(corpus, by="report").set_index("marker_class")["count"]
+    counts = marker_rates(corpus, by="report").set_index("marker")["count"]
     assert counts["intensifier"] == 190
     assert marker_rates(corpus, by="report", segmenter=content_segmenter()).set_index(
-        "marker_class").loc["intensifier", "count"] == 33
+        "marker").loc["intensifier", "count"] == 33
 
 
 _CHARS = st.sampled_from([*"保水密云增长亿元，。 \u3000\t\n0123456789.%abcé", "𠀀", "𝄞", "😀", "ǖ", "\u3400"])
