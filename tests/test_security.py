@@ -213,12 +213,11 @@ def test_payloads_are_shown_as_text(site, browser):
 def test_the_explorer_finds_the_right_counts_and_reads_any_hash(site, browser):
     import pandas as pd
 
-    from miyun_text.corpus import load_corpus
+    from miyun_text.corpus import open_corpus
     from miyun_text.keywords import kwic
-    from miyun_text.structure import corpus_paragraphs
 
     html, data = site
-    paragraphs = corpus_paragraphs(load_corpus(data))
+    paragraphs = open_corpus(data).paragraphs
     context = browser.new_context()
     context.add_init_script(_WATCH)
     page, seen = _open(context, html / "explorer.html")
@@ -228,7 +227,7 @@ def test_the_explorer_finds_the_right_counts_and_reads_any_hash(site, browser):
     assert {r["label"] for r in labels} == {f"{REGION} 2022", f"{REGION} 2023", f"{REGION_B} 2023"}
     for term in ("科学城", IN_TEXT, "<"):
         page.fill("#q", term)
-        expected = kwic(term, paragraphs)
+        expected = kwic(paragraphs, term)
         assert int(page.inner_text("#total")) == len(expected) > 0, term
     page.fill("#q", IN_TEXT)
     assert page.locator("#kwic td.term").first.inner_text() == IN_TEXT
@@ -236,13 +235,13 @@ def test_the_explorer_finds_the_right_counts_and_reads_any_hash(site, browser):
                                                                                     f"{REGION} 2023"}
     for region in pd.unique(paragraphs["region"]):
         page.select_option("#region", region)
-        assert int(page.inner_text("#total")) == len(kwic(IN_TEXT, paragraphs[paragraphs["region"] == region]))
+        assert int(page.inner_text("#total")) == len(kwic(paragraphs[paragraphs["region"] == region], IN_TEXT))
     page.close()
     # a hash with a malformed escape is searched as written; a well-formed one is decoded
     for suffix, term in (("#q=100%", "100%"), ("#q=%E4", "%E4"), ("#q=%E7%A7%91%E5%AD%A6%E5%9F%8E", "科学城")):
         page, seen = _open(context, html / "explorer.html", suffix)
         assert page.input_value("#q") == term
-        assert int(page.inner_text("#total")) == len(kwic(term, paragraphs))
+        assert int(page.inner_text("#total")) == len(kwic(paragraphs, term))
         assert seen == {"dialogs": [], "errors": []}
         page.close()
     context.close()
