@@ -52,8 +52,12 @@ def html_text(value: object) -> str:
 
 # ASCII punctuation Markdown (with the extensions notebooks render: tables, strikethrough, math,
 # autolinks) may read as syntax; CommonMark lets a backslash escape any of it. < > & become
-# entities, which every Markdown renderer passes through as text.
-_MARKDOWN_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$=:^])")
+# entities, which every Markdown renderer passes through as text. - + . = make syntax only where
+# a line starts (list items, 1. lists, setext headings), and a value never starts a line after
+# its line breaks are gone unless it opens the text: there alone they are escaped, so numbers
+# such as 4.8% read the same in the Markdown source as on the page.
+_MARKDOWN_PUNCT = re.compile(r"([\\`*_{}\[\]()#!|~$:^])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|[-=]*$)")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 
@@ -65,9 +69,12 @@ def markdown_text(value: object) -> str:
     Example:
         >>> print(markdown_text("[点击](javascript:alert(1)) <b>区</b>"))
         \\[点击\\]\\(javascript\\:alert\\(1\\)\\) &lt;b&gt;区&lt;/b&gt;
+        >>> print(markdown_text("增长4.8%"), markdown_text("- 1. 项"), markdown_text("2023. 年"), markdown_text("1.5万人"))
+        增长4.8% \\- 1. 项 2023\\. 年 1.5万人
     """
     text = _LINE_BREAKS.sub(" ", str(value))
     text = _MARKDOWN_PUNCT.sub(r"\\\1", text)
+    text = _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

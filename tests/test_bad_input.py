@@ -563,7 +563,8 @@ def test_formula_cells_are_written_as_text_unless_raw_cells(tmp_path, capsys):
     assert not sentences.select_dtypes("object").apply(lambda c: c.str.match(r"[=+\-@]").fillna(False)).any().any()
     assert "leading `'`" in (export / "codebook.md").read_text(encoding="utf-8")
     indicators = pd.read_csv(export / "indicators.csv", encoding="utf-8-sig")  # numbers stay numbers
-    assert indicators["change_pct"].tolist() == [-3.5] and indicators["year"].dtype == "int64"
+    assert indicators["value"].tolist() == [3.5] and indicators["direction"].tolist() == ["下降"]
+    assert indicators["value"].dtype == "float64" and indicators["year"].dtype == "int64"
 
 
 def test_ctrl_c_during_render_prints_one_line(tmp_path):
