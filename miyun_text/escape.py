@@ -69,7 +69,7 @@ def markdown_text(value: object) -> str:
     Example:
         >>> print(markdown_text("[点击](javascript:alert(1)) <b>区</b>"))
         \\[点击\\]\\(javascript\\:alert\\(1\\)\\) &lt;b&gt;区&lt;/b&gt;
-        >>> print(markdown_text("增长4.8%"), markdown_text("- 1. 项"), markdown_text("2023. 年"), markdown_text("1.5万人"))
+        >>> print(*map(markdown_text, ["增长4.8%", "- 1. 项", "2023. 年", "1.5万人"]))
         增长4.8% \\- 1. 项 2023\\. 年 1.5万人
     """
     text = _LINE_BREAKS.sub(" ", str(value))
