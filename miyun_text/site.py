@@ -244,8 +244,9 @@ def _exporter(with_code: bool):
 
     options = {} if with_code else {"exclude_input": True, "exclude_input_prompt": True,
                                    "exclude_output_prompt": True}
+    # html_text: the site's one escaping of data for pages, used by the template for figures' alt text
     return HTMLExporter(template_name="miyun", extra_template_basedirs=[str(_TEMPLATES)], embed_images=True,
-                        **options)
+                        filters={"html_text": html_text}, **options)
 
 
 def render_notebook_page(notebook, title: str, nav: str, *, with_code: bool) -> str:
