@@ -281,28 +281,26 @@ def show_table(
     return styler.set_caption(f"{title}{count_zh} · {count}{link}")
 
 
-# Characters that must never reach a terminal from the data: C0/C1 controls (ESC starts a
-# terminal escape sequence), and format characters such as bidi overrides that reorder
-# what is shown. Line and paragraph breaks inside a cell become spaces.
-_BREAKS = {"\n", "\r", "\t", "\v", "\f", "\u2028", "\u2029", "\x85"}
+# Line and paragraph breaks inside a cell become spaces; then escape.terminal_text removes whole
+# escape sequences (ESC ] 0;title BEL, ESC [ 2J) and control characters, and what is left of the
+# format characters (bidi marks, zero-width joiners) goes too: none of it may reach a terminal.
+_BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029\x85]")
 
 
 def terminal_safe(text: object) -> str:
-    """``text`` as one line that is safe to print: breaks become spaces, control and format characters go.
+    """``text`` as one line that is safe to print: breaks become spaces; escape sequences, control
+    and format characters go (:func:`miyun_text.escape.terminal_text`).
 
     Example:
-        >>> terminal_safe("保水\\x1b[31m红\\n第二行\\u202e")
-        '保水[31m红 第二行'
+        >>> terminal_safe("保水\\x1b[31m红\\n第二行\\u202e"), terminal_safe("怀柔\\x1b]0;owned\\x07区")
+        ('保水红 第二行', '怀柔区')
     """
     import unicodedata
 
-    out = []
-    for char in str(text):
-        if char in _BREAKS:
-            out.append(" ")
-        elif unicodedata.category(char) not in ("Cc", "Cf"):
-            out.append(char)
-    return "".join(out)
+    from .escape import terminal_text
+
+    clean = terminal_text(_BREAKS.sub(" ", str(text)))
+    return "".join(c for c in clean if unicodedata.category(c) != "Cf")
 
 
 def _console(width: int):
