@@ -28,7 +28,7 @@ notebooks: data
 	$(BIN)/miyun-text render $(if $(FORCE),--force)
 
 report: notebooks
-	@echo "Open build/html/index.html"
+	@echo "Open build/html/index.html. For the command line: source .venv/bin/activate (then miyun-text --help), or run .venv/bin/miyun-text"
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -35,7 +35,7 @@ from .themes import theme_frequencies
 from .vocabulary import quoted_terms
 
 __all__ = ["build_processed", "execution_key", "installed_distributions", "make_figures", "notebook_paths",
-           "render_notebooks", "section_table", "standard_figures"]
+           "render_notebooks", "repair_figure", "section_table", "standard_figures"]
 
 
 def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> dict[str, Path]:
@@ -131,11 +131,26 @@ def make_figures(data_dir: str | os.PathLike[str] | None = None, folder: str | o
         >>> [p.name for p in make_figures(folder="/tmp/figs")][:1]  # doctest: +SKIP
         ['themes_by_section.png']
     """
-    body = open_corpus(data_dir).body
-    paths: list[Path] = []
-    for name, fig in standard_figures(body, top_k=top_k):
+    corpus = open_corpus(data_dir)
+    paths: list[Path] = save_figure(repair_figure(corpus), "repairs_by_step", folder)
+    for name, fig in standard_figures(corpus.body, top_k=top_k):
         paths += save_figure(fig, name, folder)
     return paths
+
+
+def repair_figure(corpus: Any):
+    """The repairs each cleaning step made in each report (its label), as notebook 01 shows them.
+
+    ``corpus`` is a :class:`~miyun_text.corpus.Corpus` (:func:`~miyun_text.corpus.open_corpus`).
+
+    Example:
+        >>> repair_figure(open_corpus()).axes[0].get_xscale()  # doctest: +SKIP
+        'log'
+    """
+    rows = [repair_summary(corpus.repairs[corpus.repairs["report_id"] == report.report_id]).assign(label=report.label)
+            for report in corpus.reports.itertuples(index=False)]
+    summary = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame({"step": [], "repairs": [], "label": []})
+    return plots.repair_chart(summary, source=plots.source_line(corpus.reports))
 
 
 def save_figure(fig: Any, name: str, folder: str | os.PathLike[str]) -> list[Path]:
@@ -149,6 +164,8 @@ def standard_figures(body: pd.DataFrame | Any, top_k: int | None = 10) -> Iterat
     The counts below which terms are left out are the figures' own choices, stated here:
     keywords and the word cloud keep terms seen once, review-against-plan terms need
     three occurrences.
+
+    ``reports`` (the manifest rows) lets delivery dates decide which report is the latest.
 
     Example:
         >>> next(iter(standard_figures(body)))[0]  # doctest: +SKIP

@@ -23,19 +23,96 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 
-def _emit(frame: pd.DataFrame, args: argparse.Namespace, context: dict[str, str] | None = None) -> None:
-    """Print the table, or write it whole to --out (UTF-8 CSV with BOM)."""
+# What an empty table means, said instead of a bare header.
+_EMPTY = {
+    "quoted": "no quoted (“…”) expressions in these reports",
+    "formulas": "no numbered formulas (两山, “5+2”, 1+9+N …) in these reports",
+    "indicators": "no quantified results or targets found in these reports",
+    "attainment": "no targets to set against results. That needs two reports of one region in consecutive years: "
+                  "the plan for year Y in Y's report, its results in the report of Y+1 (add one with "
+                  "'miyun-text add')",
+    "keywords": "no keywords: these paragraphs hold no content tokens",
+    "themes": "no theme terms in these paragraphs",
+}
+
+
+def _report_labels(paragraphs: pd.DataFrame | None) -> dict[str, str]:
+    if paragraphs is None or "label" not in paragraphs.columns:
+        return {}
+    pairs = paragraphs[["report_id", "label"]].drop_duplicates("report_id")
+    return dict(zip(pairs["report_id"].astype(str), pairs["label"].astype(str), strict=True))
+
+
+def _with_labels(frame: pd.DataFrame, paragraphs: pd.DataFrame | None) -> pd.DataFrame:
+    """The table naming each report by its label (密云区 2024) beside its id, for a CSV."""
+    labels = _report_labels(paragraphs)
+    if not labels:
+        return frame
+    out = frame.copy()
+    if "report_id" in out.columns and "label" not in out.columns:
+        out.insert(list(out.columns).index("report_id") + 1, "label", out["report_id"].astype(str).map(labels))
+    for side in ("target", "actual"):  # target attainment joins two reports: both named, as in the export
+        if f"{side}_report" in out.columns and f"{side}_label" not in out.columns:
+            out.insert(list(out.columns).index(f"{side}_report") + 1, f"{side}_label",
+                       out[f"{side}_report"].astype(str).map(labels))
+    return out
+
+
+def _for_people(frame: pd.DataFrame, paragraphs: pd.DataFrame | None) -> pd.DataFrame:
+    """The table as a person reads it in a terminal (--out keeps every column).
+
+    A theme's Chinese name is ``theme_name``, so ``label`` is only ever the report's label;
+    a report is named by its label rather than its id; a section by one label such as
+    一（二）高质量抓好经济 rather than three columns; the ``group`` key is left out where the
+    columns it joins are shown.
+    """
+    import pandas as pd
+
+    from .build import section_labels
+
+    out = frame.copy()
+    if "theme" in out.columns and "label" in out.columns:
+        out = out.rename(columns={"label": "theme_name"})
+    labels = _report_labels(paragraphs)
+    if "report_id" in out.columns and labels:
+        if "label" in out.columns:
+            out = out.drop(columns=["report_id"])
+        else:
+            out.insert(list(out.columns).index("report_id"), "label", out["report_id"].astype(str).map(labels))
+            out = out.drop(columns=["report_id"])
+    for column in [c for c in out.columns if str(c).endswith("_report")]:  # target_report, actual_report
+        out[column] = out[column].map(lambda v: labels.get(str(v), v))
+    if {"part_no", "section_no", "section_title"} <= set(out.columns):
+        has = out["section_no"].notna() & out["part_no"].notna()
+        names = pd.Series("", index=out.index, dtype="string")
+        if has.any():
+            names[has] = section_labels(out[has]).to_numpy()
+        numerals = "〇一二三四五六七八九十"
+        part_only = ~has & out["part_no"].notna()
+        names[part_only] = [f"{numerals[int(n)] if int(n) <= 10 else n}（—）" for n in out.loc[part_only, "part_no"]]
+        out.insert(list(out.columns).index("part_no"), "section", names)
+        out = out.drop(columns=["part_no", "section_no", "section_title"])
+    grouping = {"label", "region", "year", "part_no", "part_kind", "section", "section_no"}
+    if "group" in out.columns and grouping & set(out.columns):
+        out = out.drop(columns=["group"])
+    return out
+
+
+def _emit(frame: pd.DataFrame, args: argparse.Namespace, context: dict[str, str] | None = None, *,
+          paragraphs: pd.DataFrame | None = None, empty: str | None = None) -> None:
+    """Print the table for people, or write it whole to --out (UTF-8 CSV with BOM, reports named by label)."""
     if args.out:
         from .escape import spreadsheet_cells
         from .io import write_csv
 
+        frame = _with_labels(frame, paragraphs)
         # opened in spreadsheets: a cell such as =HYPERLINK(…) is written as text unless --raw-cells
         path = write_csv(frame if args.raw_cells else spreadsheet_cells(frame), args.out)
         print(f"wrote {len(frame)} rows to {path}")
     else:
         from .tables import text_table
 
-        print(text_table(frame, rows=args.rows, context=context))
+        print(text_table(_for_people(frame, paragraphs), rows=args.rows, context=context, empty=empty))
 
 
 def _only(reports: pd.DataFrame, ids: list[str] | None) -> pd.DataFrame:
@@ -64,7 +141,7 @@ def _cmd_clean(args: argparse.Namespace) -> None:
 
 
 def _cmd_add(args: argparse.Namespace) -> None:
-    from .corpus import add_report
+    from .manifest import add_report
 
     added = add_report(
         args.path,
@@ -73,6 +150,7 @@ def _cmd_add(args: argparse.Namespace) -> None:
         level=args.level,
         title=args.title,
         delivered_on=args.delivered_on,
+        session=args.session,
         source_url=args.source_url,
         report_id=args.id,
         data_dir=args.data,
@@ -93,18 +171,19 @@ def _cmd_keywords(args: argparse.Namespace) -> None:
         corpus = corpus.assign(section_label=section_labels(corpus.paragraphs).to_numpy())
         by = "section_label"
     _emit(extract_keywords(corpus, by=by, method=args.method, top_k=args.top_k, min_count=args.min_count,
-                           idf=args.idf), args)
+                           idf=args.idf), args, paragraphs=corpus.paragraphs, empty=_EMPTY["keywords"])
 
 
 def _cmd_themes(args: argparse.Namespace) -> None:
     from .themes import theme_coverage_by, theme_frequencies
 
     by = args.by[0] if len(args.by) == 1 else args.by
+    corpus = _corpus(args)
     if args.coverage:
         by = "report" if args.by == ["section"] else by
-        _emit(theme_coverage_by(_corpus(args), by=by), args)
+        _emit(theme_coverage_by(corpus, by=by), args, paragraphs=corpus.paragraphs, empty=_EMPTY["themes"])
     else:
-        _emit(theme_frequencies(_corpus(args), by=by), args)
+        _emit(theme_frequencies(corpus, by=by), args, paragraphs=corpus.paragraphs, empty=_EMPTY["themes"])
 
 
 def _cmd_vocab(args: argparse.Namespace) -> None:
@@ -115,7 +194,14 @@ def _cmd_vocab(args: argparse.Namespace) -> None:
     context = {"quoted": {"first_context": "term"}, "formulas": {"first_context": "formula"},
                "indicators": {"sentence": "indicator"},
                "attainment": {"target_sentence": "indicator", "actual_sentence": "indicator"}}[args.kind]
-    _emit(table(_corpus(args)), args, context)
+    corpus = _corpus(args)
+    found = table(corpus)
+    if args.kind == "indicators" and not args.out:
+        from .indicators import figure_table
+
+        # for people: each figure as the report words it, its period and basis (--out writes every column)
+        found, context = figure_table(found), {"sentence": "figure"}
+    _emit(found, args, context, paragraphs=corpus.paragraphs, empty=_EMPTY[args.kind])
 
 
 def _cmd_compare(args: argparse.Namespace) -> None:
@@ -147,7 +233,7 @@ _COMPARE_HELP = {
 }
 
 
-def comparison_text(result: pd.DataFrame, rows: int = 40, method: str = "log_odds") -> str:
+def comparison_text(result: pd.DataFrame, rows: int = 40, method: str = "log_odds", width: int | None = None) -> str:
     """A comparison for the terminal: what the columns mean, then the top terms of each side.
 
     ``rows`` is shared between the two sides (half each), so neither side is hidden
@@ -157,26 +243,28 @@ def comparison_text(result: pd.DataFrame, rows: int = 40, method: str = "log_odd
         >>> import pandas as pd
         >>> r = pd.DataFrame({"term": ["建成", "推进", "力争"], "score": [2.5, 0.4, -3.0], "effect": [1.0, 0.1, -1.2],
         ...                   "comparison": ["甲区 2022 vs 甲区 2023"] * 3})
-        >>> print(comparison_text(r, rows=2).splitlines()[4])
-        more in 甲区 2022 (2 terms):
+        >>> [line for line in comparison_text(r, rows=2).splitlines() if line.startswith("more in")]
+        ['more in 甲区 2022 (2 terms):', 'more in 甲区 2023 (1 terms):']
     """
-    from .tables import text_table
+    import re
+
+    from .tables import column_decimals, text_block, text_table
 
     label = str(result["comparison"].iloc[0]) if "comparison" in result.columns and len(result) else "A vs B"
     a, _, b = label.partition(" vs ")
     body = result.drop(columns=["comparison"], errors="ignore")
     half = max(1, (rows + 1) // 2)
-    import re
-
     b = re.sub(r"\s*\([^()]*\)$", "", b) or "B"  # a note on the whole comparison is said once, above
-    lines = [f"comparison: {label}", f"A = {a}, B = {b} (count_a and per_10k_a are A's)",
-             _COMPARE_HELP.get(method, "")]
+    lines = [text_block(f"comparison: {label}\nA = {a}, B = {b} (count_a and per_10k_a are A's)\n"
+                        + _COMPARE_HELP.get(method, ""), width)]
+    # both sides in the same decimals, column by column
+    decimals = column_decimals(body)
     order = {"kind": "mergesort"}
     sides = [(a, body[body["score"] > 0].sort_values(["score", "term"], ascending=[False, True], **order)),
              (b, body[body["score"] < 0].sort_values(["score", "term"], ascending=[True, True], **order))]
     for name, side in sides:
-        lines += ["", f"more in {name} ({len(side)} terms):"]
-        lines.append(text_table(side, rows=half) if len(side) else "(none)")
+        lines += ["", text_block(f"more in {name} ({len(side)} terms):", width)]
+        lines.append(text_table(side, rows=half, width=width, decimals=decimals) if len(side) else "(none)")
     return "\n".join(lines)
 
 
@@ -256,8 +344,21 @@ def _cmd_export(args: argparse.Namespace) -> None:
         print(path)
 
 
-class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Descriptions keep their line breaks; every option with a value by default shows it."""
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help wrapped to the terminal, Chinese counted two columns wide; a description's own
+    line breaks (one item per line) are kept; every option with a value by default shows it."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line if line else "" for line in self._lines(text, width - len(indent)))
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return self._lines(" ".join(text.split()), width)
+
+    @staticmethod
+    def _lines(text: str, width: int) -> list[str]:
+        from .tables import text_block
+
+        return text_block(text, max(20, width)).split("\n")
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
@@ -275,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     """
     parser = argparse.ArgumentParser(
         prog="miyun-text", formatter_class=_HelpFormatter,
-        description="Chinese government work reports as data: repair, structure, keywords, themes,\n"
+        description="Chinese government work reports as data: repair, structure, keywords, themes, "
                     "policy vocabulary and rhetoric, from the same functions the notebooks call.",
         epilog="Run 'miyun-text COMMAND --help' for a command's options.",
     )
@@ -299,19 +400,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("clean", "verify checksums, repair the raw reports, write data/processed/",
             "Reads data/reports.csv and data/raw/, repairs each report (errata, mojibake, pinyin, "
-            "Traditional to Simplified,\npunctuation) and writes clean texts, paragraphs.csv, repairs.csv "
+            "Traditional to Simplified, punctuation) and writes clean texts, paragraphs.csv, repairs.csv "
             "and repair_summary.csv.")
     p.set_defaults(func=_cmd_clean)
 
     p = add("add", "add a report (.txt, .html, .pdf, .docx): copy it to data/raw/, append its row",
-            "Copies the file byte for byte into data/raw/<id>.<ext>, records its sha256 in data/reports.csv and\n"
+            "Copies the file byte for byte into data/raw/<id>.<ext>, records its sha256 in data/reports.csv and "
             "prints what loading it found: encoding, parts, sections, paragraphs, repairs, unrepaired spans.")
     p.add_argument("path", help="the report file as received")
     p.add_argument("--region", required=True, help="the region as the report names it, e.g. 密云区")
     p.add_argument("--year", required=True, type=int, help="the year the report was delivered, e.g. 2025")
     p.add_argument("--level", help="区, 县, 市 or 省 (default: from the region's suffix)")
     p.add_argument("--title", help="the report's title (default: <year>年<region>政府工作报告)")
-    p.add_argument("--delivered-on", help="date delivered, YYYY-MM-DD")
+    p.add_argument("--delivered-on", help="date delivered, YYYY-MM-DD (decides which report of a year is the "
+                                          "latest)")
+    p.add_argument("--session", help="the congress session it was delivered at, e.g. 区第三届人民代表大会第四次会议")
     p.add_argument("--source-url", help="where the report was found")
     p.add_argument("--id", help="report id, [a-z0-9][a-z0-9_-]* (default: region pinyin and year, e.g. miyun_2025)")
     p.add_argument("--large", action="store_true",
@@ -332,7 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_keywords)
 
     p = add("themes", "theme counts and rates per 10,000 content tokens",
-            "Counts the terms of each theme in resources/themes.yaml per group, with rate and share;\n"
+            "Counts the terms of each theme in resources/themes.yaml per group, with rate and share; "
             "--coverage gives the share of content tokens the themes hold.")
     p.add_argument("--by", nargs="+", default=["section"],
                    help="grouping: report, region, year, part, part_kind, section, or several (--by region year)")
@@ -351,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_vocab)
 
     p = add("compare", "distinctive terms: review vs plan of a report, two years of a region, or two regions",
-            "Log-odds with an informative Dirichlet prior (z scores) or G² keyness. Without --years or --regions it\n"
+            "Log-odds with an informative Dirichlet prior (z scores) or G² keyness. Without --years or --regions it "
             "compares the review and the plan within the last report given. Years are compared within one region.")
     p.add_argument("--method", choices=["log_odds", "g2"], default="log_odds", help="the statistic")
     p.add_argument("--years", type=int, nargs=2, metavar=("A", "B"),
@@ -371,9 +474,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("render", "execute the notebooks and render HTML into build/html/",
             "Runs each notebook headless and writes self-contained pages (fonts, figures and data embedded), "
-            "an\nindex, the explorer and the full tables as CSV. A notebook whose inputs (the notebook, the "
-            "package,\nthe data, the installed packages, MIYUN_TEXT_* settings) and outputs are unchanged since "
-            "its last run\nis not executed again; one line per notebook says which it was.")
+            "an index, the explorer and the full tables as CSV. A notebook whose inputs (the notebook, the "
+            "package, the data, the installed packages, MIYUN_TEXT_* settings) and outputs are unchanged since "
+            "its last run is not executed again; one line per notebook says which it was.")
     p.add_argument("notebooks", nargs="*", help="notebooks to run (default: notebooks/NN_*.ipynb)")
     p.add_argument("--html", default="build/html", help="folder for the pages")
     p.add_argument("--force", action="store_true", help="execute every notebook, even an unchanged one")
@@ -382,7 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("export", "write tidy tables and a codebook for R, Stata or Excel",
             "Writes reports, paragraphs, sentences, tokens, indicators, targets vs results and theme counts, "
-            "one\nfile per table, plus codebook.md describing every column.")
+            "one file per table, plus codebook.md describing every column.")
     p.add_argument("--format", choices=["csv", "parquet"], default="csv",
                    help="csv: UTF-8 with BOM; parquet: Apache Parquet through pyarrow")
     p.add_argument("--out", default="build/export", metavar="DIR", help="folder to write the tables into")
@@ -392,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_export)
 
     p = add("errata", "check every errata row with the forward model of the damage",
-            "Rebuilds each correction as the scrape made it, damages it the same way and compares with the raw bytes;\n"
+            "Rebuilds each correction as the scrape made it, damages it the same way and compares with the raw bytes; "
             "for a row that fails it proposes corrections that do reproduce them.")
     p.add_argument("action", choices=["check"],
                    help="check: reproduce each row's damage from its correction and compare with the raw bytes")

@@ -2,8 +2,10 @@
 
 One HTML file with its data and a small script (``resources/explorer.js``) embedded;
 nothing is fetched. The data comes from the package's own functions: the paragraphs
-of :func:`~miyun_text.structure.corpus_paragraphs` (searched exactly as
-:func:`~miyun_text.keywords.kwic` searches), and comparisons from
+of :func:`~miyun_text.structure.corpus_paragraphs` with the length of each of their
+tokens, so that a term is found exactly as :func:`~miyun_text.keywords.kwic` finds it,
+as a whole token (``whole_token=True``, what the distinctive terms count) or as a
+substring, and comparisons from
 :func:`~miyun_text.rhetoric.review_vs_plan` (review vs plan within each report) and
 :func:`~miyun_text.rhetoric.compare_years` (pairs of years within a region).
 """
@@ -50,7 +52,13 @@ def _year_pairs(years: list[int]) -> list[tuple[int, int]]:
 
 
 def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: int = 2) -> dict[str, Any]:
-    """The explorer's data: reports, paragraphs (with part and section labels) and comparisons.
+    """The explorer's data: reports, paragraphs (with part and section labels and the lengths
+    of their tokens) and comparisons.
+
+    Each paragraph row is ``[report, part kind, part, section, para_no, text, token
+    lengths]``; the tokens are those of :func:`~miyun_text.segment.default_segmenter` for
+    the corpus's place names, the cut :func:`~miyun_text.keywords.kwic` reads with
+    ``whole_token=True`` and the comparisons count.
 
     Comparisons: each report's review against its plan (within one report), and pairs
     of years within a region (every pair of up to five years; for longer panels each
@@ -66,17 +74,19 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
         ('甲区 2024', 2, '回顾2023')
     """
     from .rhetoric import compare_years, review_vs_plan
+    from .segment import default_segmenter
     from .structure import report_label
+    from .tokens import paragraph_tokens
 
     reports = corpus.sort_values(["region", "year", "report_id"]).reset_index(drop=True)
     position = {rid: k for k, rid in enumerate(reports["report_id"])}
+    shown = paragraphs[paragraphs["report_id"].isin(position)]
+    cuts = paragraph_tokens(shown, default_segmenter(corpus), kept=False) if len(shown) else []
     rows = []
-    for p in paragraphs.itertuples(index=False):
-        if p.report_id not in position:
-            continue
+    for p, cut in zip(shown.itertuples(index=False), cuts, strict=True):
         part = "" if int(p.part_no) == 0 else f"{int(p.part_no)}. {_short(p.part_title)}"
         rows.append([position[p.report_id], str(p.part_kind or ""), part, _short(p.section_title),
-                     int(p.para_no), str(p.text)])
+                     int(p.para_no), str(p.text), [len(token) for token in cut]])
     comparisons = []
     body = paragraphs[paragraphs["part_no"] > 0]
     for r in reports.itertuples(index=False):
@@ -88,7 +98,7 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
         a = f"回顾{int(years['review'][0])}" if len(years["review"]) else "回顾"
         b = f"安排{int(years['plan'][0])}" if len(years["plan"]) else "安排"
         comparisons.append({"label": f"{report_label(r.region, r.year)}：{a} 对 {b}（报告内比较）", "a": a, "b": b,
-                            "terms": _terms(result)})
+                            "region": str(r.region), "year": int(r.year), "terms": _terms(result)})
     for region, group in reports.groupby("region", sort=True):
         years = sorted({int(y) for y in group["year"]})
         ids = set(group["report_id"])
@@ -96,7 +106,8 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
         for year_a, year_b in _year_pairs(years):
             result = compare_years(region_body, year_a, year_b, min_count=min_count)
             comparisons.append({"label": f"{region}：{year_a}年报告 对 {year_b}年报告", "a": f"{year_a}年",
-                                "b": f"{year_b}年", "terms": _terms(result)})
+                                "b": f"{year_b}年", "region": str(region), "years": [year_a, year_b],
+                                "terms": _terms(result)})
     return {
         "window": KWIC_WINDOW,
         "reports": [{"id": str(r.report_id), "label": report_label(r.region, r.year), "region": str(r.region),
@@ -113,25 +124,34 @@ _BODY = """<h1>检索与比较 Explorer</h1>
 </div>
 <section id="view-search">
 <p class="controls"><label>词语 term <input id="q" type="search" placeholder="例如 保水" autocomplete="off"></label>
-<select id="region" aria-label="region"></select> <select id="year" aria-label="year"></select>
-<select id="part" aria-label="part"></select></p>
-<p>出现 <b id="total">0</b> 次 occurrences <span id="shown" class="note"></span></p>
+<select id="region" aria-label="地区 region"></select> <select id="year" aria-label="年份 year"></select>
+<select id="part" aria-label="部分 part"></select></p>
+<p class="controls" role="radiogroup" aria-label="计数方式 how occurrences count">
+<label><input type="radio" name="mode" id="mode-word" value="word" checked> 整词 whole word</label>
+<label><input type="radio" name="mode" id="mode-sub" value="sub"> 子串 substring</label>
+<span class="note">整词：与分词结果中的词完全相同（区分性词语的计数方式）；
+子串：文中任何位置的这串字（“保水护水”一词中的“保水”亦算）。
+Whole word: a token of the segmentation, as the distinctive terms count; substring: anywhere in the text.</span></p>
+<p>出现 <b id="total">0</b> 次 occurrences <span id="other" class="note"></span>
+<span id="shown" class="note"></span></p>
 <div class="counts">
 <table><caption>按报告 by report</caption><tbody id="by-report"></tbody></table>
 <table><caption>按部分 by part kind</caption><tbody id="by-kind"></tbody></table>
 <table><caption>按年份 by year</caption><tbody id="by-year"></tbody></table>
 </div>
-<table class="kwic"><thead><tr><th>报告 report</th><th>部分 part</th><th>节 section</th>
-<th class="left">上文</th><th class="term">词语</th><th>下文</th></tr></thead><tbody id="kwic"></tbody></table>
+<div class="kwic-wrap"><table class="kwic"><thead><tr><th>报告 report</th><th>部分 part</th><th>节 section</th>
+<th class="left">上文 before</th><th class="term">词语 term</th><th>下文 after</th></tr></thead>
+<tbody id="kwic"></tbody></table></div>
 </section>
 <section id="view-compare" hidden>
 <p class="controls"><label>比较 comparison <select id="cmp"></select></label></p>
 <p class="note">每个点是一个词：横轴、纵轴为两组中的每万词频次（对数刻度）；颜色为对数优势比 z 分数
-（蓝：<span class="a">第一组</span>更多，橙：第二组更多，灰：|z| &lt; 1.96）。点击词语可检索其上下文。
-Each dot is a term placed by its rate in each group; colour is the log-odds z score.</p>
+（蓝：第一组更多，橙：第二组更多，灰：|z| &lt; 1.96）。图中标出最显著的词，其余悬停可见；点击词语可检索其上下文。
+次数按整词计数。Each dot is a term placed by its rate in each group (log scales); colour is the log-odds z
+score; the most distinctive terms are labelled, the others named on hover. Counts are whole-word counts.</p>
 <div class="compare"><div id="scatter"></div>
-<div><h3><span id="side-a"></span> 更多</h3><ol id="top-a"></ol>
-<h3><span id="side-b"></span> 更多</h3><ol id="top-b"></ol></div>
+<div class="lists"><h3><span id="side-a"></span> 更多 more</h3><ol id="top-a"></ol>
+<h3><span id="side-b"></span> 更多 more</h3><ol id="top-b"></ol></div>
 </div>
 </section>"""
 
@@ -139,11 +159,21 @@ _CSS = (
     ".tabs button{font:inherit;padding:6px 14px;border:1px solid #ccc;background:#f5f5f5;cursor:pointer}"
     ".tabs button[aria-selected=true]{background:#1F4E79;color:#fff;border-color:#1F4E79}"
     ".controls{display:flex;flex-wrap:wrap;gap:8px;align-items:center}input,select{font:inherit;padding:3px}"
-    ".counts{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}.counts caption{text-align:left;color:#555}"
+    ".counts{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}"
+    ".counts table{min-width:11em}.counts caption{text-align:left;color:#555;white-space:nowrap}"
+    ".counts td.empty{color:#888}"
+    ".kwic-wrap{overflow-x:auto;max-width:100%}"
     ".kwic td.left{text-align:right;white-space:nowrap}.kwic td.term{text-align:center;font-weight:bold;color:#8B2E16}"
-    ".kwic td.right{white-space:nowrap}.note{color:#555;font-size:13px}"
-    ".compare{display:flex;gap:20px;flex-wrap:wrap}.compare svg{border:1px solid #eee;font-size:11px}"
+    ".kwic td.right{white-space:nowrap}.kwic th{white-space:nowrap}.note{color:#555;font-size:13px}"
+    ".compare{display:flex;gap:20px;flex-wrap:wrap}.compare #scatter{flex:1 1 320px;max-width:560px}"
+    ".compare svg{border:1px solid #eee;width:100%;height:auto;font-size:11px}"
+    ".compare svg .label{font-size:11px;fill:#222}.compare svg .tick{font-size:10px;fill:#555}"
+    ".compare svg .axis-title{font-size:11px;fill:#333}"
     ".compare ol{font-size:14px;margin:0 0 1em}.compare h3{font-size:1em;margin:.4em 0}"
+    ".controls>label{max-width:100%;min-width:0}select{max-width:100%}"
+    # on a phone the plot is drawn smaller: its text is set larger, in the plot's own units
+    "@media (max-width:600px){.compare svg .label{font-size:17px}.compare svg .tick{font-size:15px}"
+    ".compare svg .axis-title{font-size:15px}}"
 )
 
 

@@ -70,7 +70,8 @@ COLUMNS: dict[str, str] = {
     "report_id": "Report identifier (file name of the raw report, `[a-z0-9][a-z0-9_-]*`).",
     "year": "Year the report was delivered (from the manifest).",
     "region": "Region the report covers (from the manifest), e.g. 密云区.",
-    "level": "Administrative level of the region: 区, 市 or 省.",
+    "level": "Administrative level of the region: 区, 县, 市 or 省 (from the manifest, by default the region's "
+             "suffix).",
     "label": "Report label from the manifest, region and year (密云区 2024); the name tables and figures show.",
     "extraction": "How the text was obtained: text for a .txt file, else the saved-page, PDF or Word extractor.",
     "title": "Title of the report.",
@@ -85,7 +86,9 @@ COLUMNS: dict[str, str] = {
     "n_paragraphs": "Paragraphs found by the parser.",
     "part_no": "Number of the part (一、 → 1); 0 for text before the first part.",
     "part_title": "Heading of the part.",
-    "part_kind": "Kind of part from its heading: review, outlook, plan, self-building (blank if none).",
+    "part_kind": "Kind of part from its heading: review, outlook, plan or self-building; preamble for the title "
+                 "lines and opening address before the first part (part_no 0); unknown for the text of a report "
+                 "whose parts could not be found.",
     "part_year": "Year the part speaks about (the review: the year before; the plan: the report's year).",
     "part_years": "Span of years the part covers (2017–2021 for a five-year review; one year otherwise).",
     "section_no": "Number of the section within its part (（一） → 1); blank outside sections.",
@@ -120,7 +123,6 @@ COLUMNS: dict[str, str] = {
     "actual_qualifier": "Qualifier of the result as stated (增长4.5%左右).",
     "actual_text": "The result as the review words it.",
     "evidence": "How the result was read: number, or words (完成预期目标, 主要目标任务全面完成).",
-    "sentence_text": "Sentence the indicator was read from.",
     "measure": "growth (a change in %), change (in points or units) or level (a value in its unit).",
     "target_value": "Target stated in the plan (for 同步, the economy's actual growth that year).",
     "target_qualifier": "Qualifier of the target as stated: 左右, 以内, 以下, 以上, 同步 … (blank for a bare target).",
@@ -130,7 +132,9 @@ COLUMNS: dict[str, str] = {
     "status": "exceeded, met, missed (see the targets table for the rule), no result stated, or no target stated "
               "(a headline result the plan set no target for).",
     "target_report": "Report whose plan set the target (the region's report of the target year).",
+    "target_label": "Label of the report whose plan set the target (密云区 2022).",
     "actual_report": "Report whose review states the result (the region's report of the next year).",
+    "actual_label": "Label of the report whose review states the result (密云区 2023).",
     "target_sentence": "Sentence the target was read from.",
     "actual_sentence": "Sentence the result was read from.",
     "basis": "annual (one year's figure), period_cumulative (a change over the period), period_average (年均) "
@@ -150,6 +154,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
                 "review, the report's year for its plan's targets, 2030 for a target to 2030.",
         "kind": "actual (a result), expected (an estimate: 预计, 初步统计) or target.",
         "label": "Label of the report the indicator was read from (密云区 2024).",
+        "sentence": "Sentence the indicator was read from.",
     },
     "targets": {
         "year": "Year the targets are for (the year of the report that set them).",
@@ -184,12 +189,13 @@ def column_meaning(table: str, column: str) -> str:
 def _tokens(paragraphs: pd.DataFrame, tokens: Tokens) -> pd.DataFrame:
     """The corpus's token table with each token's panel and part columns, for people."""
     keys = [c for c in ("report_id", "part_no", "para_no") if c in tokens.frame.columns]
-    where = paragraphs[[*keys, "year", "region", "part_kind", "section_no"]].astype({"report_id": "string"})
+    where = paragraphs[[*keys, "year", "region", "label", "part_kind", "section_no"]].astype({"report_id": "string"})
     frame = tokens.frame[[*keys, "token_no", "token", "kind", "content"]].astype({"report_id": "string"})
     frame = frame.merge(where, on=keys, how="left", validate="many_to_one")
-    columns = ["report_id", "year", "region", "part_no", "part_kind", "section_no", "para_no", "token_no", "token",
-               "kind", "content"]
-    return frame[columns].astype({"report_id": "string", "year": "int64", "region": "string", "part_no": "int64",
+    columns = ["report_id", "year", "region", "label", "part_no", "part_kind", "section_no", "para_no", "token_no",
+               "token", "kind", "content"]
+    return frame[columns].astype({"report_id": "string", "year": "int64", "region": "string", "label": "string",
+                                  "part_no": "int64",
                                   "part_kind": "string", "section_no": "Int64", "para_no": "int64",
                                   "token_no": "int64", "token": "string", "kind": "string", "content": "bool"})
 
@@ -209,18 +215,24 @@ def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.
     reports["n_paragraphs"] = reports["report_id"].map(paragraphs["report_id"].value_counts()).fillna(0).astype(
         "int64")
     found = extract_indicators(body)
-    indicators = found.rename(columns={"sentence": "sentence_text"})
     front = ["report_id", "year", "region", "label", "part_no", "section_no"]
-    indicators = indicators[front + [c for c in indicators.columns if c not in front]]
+    # one name per column: the sentence is `sentence` here as in the notebooks and the command line
+    indicators = found[front + [c for c in found.columns if c not in front]]
     themes = theme_frequencies(body, by=["region", "year", "part"]).drop(columns=["group"], errors="ignore")
-    front = ["report_id", "year", "region"]
+    labels = corpus.set_index("report_id")["label"].astype("string")
+    themes.insert(list(themes.columns).index("region") + 1, "label", themes["report_id"].map(labels))
+    targets = target_attainment(body, indicators=found)
+    for side in ("target", "actual"):  # every table names its reports by label, beside the ids it joins on
+        targets.insert(list(targets.columns).index(f"{side}_report") + 1, f"{side}_label",
+                       targets[f"{side}_report"].map(labels))
+    front = ["report_id", "year", "region", "label"]
     tables = {
         "reports": reports.sort_values(["region", "year", "report_id"]),
         "paragraphs": paragraphs,
         "sentences": sentences(paragraphs).drop(columns=["part_title", "section_title", "lead"]),
         "tokens": _tokens(paragraphs, loaded.tokens),
         "indicators": indicators,
-        "targets": target_attainment(body, indicators=found),
+        "targets": targets,
         "themes": themes[front + [c for c in themes.columns if c not in front]],
     }
     return {name: frame.reset_index(drop=True) for name, frame in tables.items()}

@@ -977,7 +977,8 @@ def figure_text(row: pd.Series | dict) -> str:
 def figure_table(indicators: pd.DataFrame) -> pd.DataFrame:
     """A table of figures for people: each row's indicator, kind, period (``2025`` or
     ``2021–2025``), basis, the figure as the report words it (:func:`figure_text`: the
-    number with the precision the report used) and the sentence.
+    number with the precision the report used) and the sentence; first, the report's
+    ``label`` (密云区 2024) where the indicators carry one.
 
     Example:
         >>> ind = extract_indicators("全年地区生产总值增长5.30%，五年增长30.8%。", year=2025)
@@ -1001,6 +1002,8 @@ def figure_table(indicators: pd.DataFrame) -> pd.DataFrame:
         "figure": [figure_text(r) for _, r in indicators.iterrows()],
         "sentence": indicators["sentence"],
     })
+    if "label" in indicators.columns and indicators["label"].notna().any():
+        out.insert(0, "label", indicators["label"])  # the report each figure was read from, by its label
     return out.reset_index(drop=True).astype("string")
 
 

@@ -14,7 +14,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -275,10 +275,11 @@ class AddedReport:
     paragraphs: int
     repairs: int
     unrepaired: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """A few lines for people: what was added and what loading it found."""
-        lines = [
+        """A few lines for people: what was added and what loading it found, warnings first."""
+        lines = [f"warning: {w}" for w in self.warnings] + [
             f"added {self.report_id}: {self.raw_path} (sha256 {self.sha256[:12]}…)",
             f"encoding: {self.encoding}; extraction: {self.extraction}",
             f"parts: {self.parts}, sections: {self.sections}, paragraphs: {self.paragraphs}",
@@ -396,6 +397,10 @@ def add_report(
     pinyin and the year (密云区, 2025 → ``miyun_2025``; ``_2``, ``_3`` … when taken).
     The result says what loading found: encoding, parts, sections, paragraphs, repairs
     and unrepaired spans (which need rows in ``data/errata.csv`` before a strict build).
+    A second report of a region and year already in the manifest (a second session of
+    the congress, a revised text) is added with a warning in ``warnings``: both count in
+    every region and year view, and the latest delivered is the one the within-report
+    views describe, so ``delivered_on`` and ``session`` should tell them apart.
 
     Safe to run several at once: choosing the id, copying the file and appending the row
     happen under the data folder's write lock (:func:`miyun_text.lock.data_lock`); the
@@ -454,6 +459,9 @@ def add_report(
     row["notes"] = _CONTROL_CHARACTER.sub(" ", f"Added from {source.name}; {raw.extraction}")
     with data_lock(folder, what="add"):
         report_id, target = _append_report(folder, source, raw, row, report_id)
+        others = read_manifest(folder)
+    warnings = _same_region_and_year(others[others["report_id"] != report_id], region, year, report_id,
+                                     delivered_on, session)
     try:
         cleaned = clean_text(raw.text, report_id=report_id, strict=False)
         paragraphs = parse_report(cleaned.text, report_id, year)
@@ -474,7 +482,28 @@ def add_report(
         paragraphs=len(paragraphs),
         repairs=len(cleaned.repairs) - len(cleaned.unrepaired),
         unrepaired=cleaned.unrepaired.reset_index(drop=True),
+        warnings=warnings,
     )
+
+
+def _same_region_and_year(manifest: pd.DataFrame, region: str, year: int, report_id: str,
+                          delivered_on: str | None, session: str | None) -> list[str]:
+    """A warning when the manifest already holds a report of this region and year."""
+    same = manifest[(manifest["region"].astype(str).str.strip() == region) & (manifest["year"] == year)]
+    if same.empty:
+        return []
+
+    def described(row: pd.Series) -> str:
+        facts = [f"delivered {row['delivered_on']}" if row.get("delivered_on") else "no delivered_on",
+                 f"session {row['session']}" if row.get("session") else "no session"]
+        return f"{row['report_id']!r} ({', '.join(facts)})"
+
+    others = "; ".join(described(row) for _, row in same.iterrows())
+    missing = [name for name, value in (("--delivered-on", delivered_on), ("--session", session)) if not value]
+    advice = (f" Give {' and '.join(missing)} so the two are told apart; the latest delivered is the one the "
+              "within-report views describe." if missing else "")
+    return [f"{region} {year} already has report {others}; this one is added as {report_id!r}, and both count in "
+            f"every {region} and {year} view.{advice}"]
 
 
 def _append_report(folder: Path, source: Path, raw: RawText, row: dict[str, str],

@@ -39,6 +39,7 @@ __all__ = [
     "rhetoric_findings",
     "theme_figures",
     "theme_findings",
+    "with_labels",
 ]
 
 
@@ -114,17 +115,68 @@ def overview_findings(corpus: pd.DataFrame | Any) -> str:
             f"- 有两个以上地区的年份：{'、'.join(map(str, years)) or '无'}")
 
 
-def focus_report(corpus: pd.DataFrame | Any) -> str:
-    """The report the within-report figures describe: the latest year's, last by id on a tie.
+def _reports(corpus: object, reports: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The reports table that goes with a corpus: the one given, else a Corpus's own."""
+    if reports is not None:
+        return reports
+    own = getattr(corpus, "reports", None)
+    return own if isinstance(own, pd.DataFrame) and not isinstance(corpus, pd.DataFrame) else None
+
+
+def focus_report(corpus: pd.DataFrame | Any, reports: pd.DataFrame | None = None) -> str:
+    """The report the within-report views describe: the latest delivered (``delivered_on``), then
+    the latest year, then the last id.
+
+    ``corpus`` is a Corpus (its reports carry ``delivered_on``) or a paragraph table, whose
+    dates come from its ``delivered_on`` column or from ``reports`` (the manifest rows).
+    A report without a date counts as delivered on 1 January of its year, so two reports
+    of one year are told apart by their dates, and without any dates the latest year wins.
 
     Example:
-        >>> focus_report(pd.DataFrame({"report_id": ["a_2023", "b_2024", "c_2024"], "year": [2023, 2024, 2024]}))
+        >>> paras = pd.DataFrame({"report_id": ["a_2023", "b_2024", "c_2024"], "year": [2023, 2024, 2024]})
+        >>> focus_report(paras)
         'c_2024'
+        >>> focus_report(paras, reports=pd.DataFrame({"report_id": ["b_2024", "c_2024"],
+        ...                                           "delivered_on": ["2024-03-01", "2024-01-10"]}))
+        'b_2024'
     """
-    reports = _table(corpus)[["report_id", "year"]].drop_duplicates("report_id")
-    if reports.empty:
+    paragraphs, reports = _table(corpus), _reports(corpus, reports)
+    columns = ["report_id", "year"] + (["delivered_on"] if "delivered_on" in paragraphs.columns else [])
+    found = paragraphs[columns].drop_duplicates("report_id")
+    if found.empty:
         raise ArgumentError("no reports in the paragraph table")
-    return str(reports.sort_values(["year", "report_id"], kind="mergesort").iloc[-1]["report_id"])
+    if "delivered_on" not in found.columns and reports is not None and "delivered_on" in reports.columns:
+        dates = reports.drop_duplicates("report_id").set_index("report_id")["delivered_on"]
+        found = found.assign(delivered_on=found["report_id"].map(dates))
+    date = pd.to_datetime(found["delivered_on"], errors="coerce", format="%Y-%m-%d") \
+        if "delivered_on" in found.columns else pd.Series(pd.NaT, index=found.index)
+    start = pd.to_datetime(found["year"].astype(int).astype(str) + "-01-01", format="%Y-%m-%d")
+    found = found.assign(_date=date.fillna(start))
+    return str(found.sort_values(["_date", "year", "report_id"], kind="mergesort").iloc[-1]["report_id"])
+
+
+def with_labels(frame: pd.DataFrame, corpus: pd.DataFrame, *, keep_id: bool = False) -> pd.DataFrame:
+    """``frame`` naming each report by its display label (``密云区 2024``) where it had ``report_id``.
+
+    ``corpus`` is a paragraph table with ``label`` (or a corpus object with ``.paragraphs``).
+    The label takes the place of the id column; ``keep_id=True`` keeps the id after it
+    (for a table of the reports themselves, where the id names the raw file). A frame
+    that already has ``label`` or has no ``report_id`` comes back as it is.
+
+    Example:
+        >>> paras = pd.DataFrame({"report_id": ["a"], "label": ["甲区 2023"]})
+        >>> with_labels(pd.DataFrame({"report_id": ["a"], "repairs": [3]}), paras).columns.tolist()
+        ['label', 'repairs']
+        >>> with_labels(pd.DataFrame({"report_id": ["a"], "year": [2023]}), paras, keep_id=True).columns.tolist()
+        ['label', 'report_id', 'year']
+    """
+    paragraphs = _table(corpus)
+    if "report_id" not in frame.columns or "label" in frame.columns:
+        return frame
+    labels = paragraphs.drop_duplicates("report_id").set_index("report_id")["label"]
+    out = frame.copy()
+    out.insert(list(out.columns).index("report_id"), "label", out["report_id"].map(labels).astype("string"))
+    return out if keep_id else out.drop(columns=["report_id"])
 
 
 def _by_report(data: pd.DataFrame | Any) -> pd.DataFrame:
@@ -136,10 +188,11 @@ def _by_report(data: pd.DataFrame | Any) -> pd.DataFrame:
     return tf
 
 
-def focus(corpus: pd.DataFrame | Any) -> dict:
-    """What the within-report figures need about the focus report (:func:`focus_report`):
-    ``report_id``, its ``paragraphs`` (a Corpus narrowed to it when given a Corpus),
-    ``source`` line, data-driven ``titles``
+def focus(corpus: pd.DataFrame | Any, reports: pd.DataFrame | None = None) -> dict:
+    """What the within-report figures need about the focus report (:func:`focus_report`, the
+    latest delivered; with a paragraph table, pass the manifest rows as ``reports`` so that
+    their dates decide): ``report_id``, its ``paragraphs`` (a Corpus narrowed to it when
+    given a Corpus), ``source`` line, data-driven ``titles``
     (:func:`miyun_text.labels.review_plan_titles`), ``about`` (`` （密云区 2024）`` to
     append to titles when the corpus holds several reports, else empty) and
     ``review_and_plan`` (whether it has both parts).
@@ -152,9 +205,10 @@ def focus(corpus: pd.DataFrame | Any) -> dict:
         >>> f["report_id"], f["source"], f["about"], f["titles"]["theme_title"]
         ('a', '数据来源：2024年甲区政府工作报告', '', '主题侧重：回顾（2023年）与安排（2024年）')
     """
-    rid = focus_report(corpus)
-    table = _table(corpus)
-    selected = narrow(corpus, table["report_id"] == rid)
+    paragraphs = corpus
+    rid = focus_report(corpus, reports)
+    table = _table(paragraphs)
+    selected = narrow(paragraphs, table["report_id"] == rid)
     one = _table(selected)
     several = table["report_id"].nunique() > 1
     about = f"（{one['label'].iloc[0]}）" if several and "label" in one.columns else ""

@@ -244,8 +244,9 @@ def load(
         ['report_id', 'part_no', 'para_no', 'token_no', 'token', 'kind']
     """
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
-    seg = (segmenter or content_segmenter()) if tokens else None
     manifest = read_manifest(folder)
+    # the manifest's place names stay whole, whichever of its reports are loaded
+    seg = (segmenter or content_segmenter(manifest)) if tokens else None
     # the manifest and the errata are validated before any raw file is opened
     errata = read_errata(folder, manifest["report_id"])
     if report_ids is not None:

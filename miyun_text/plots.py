@@ -26,6 +26,7 @@ from .labels import (
 from .style import (
     FONT_FILE,
     SAVE_DPI,
+    describe_figure,
     draw_source,
     font_path,
     font_properties,
@@ -43,6 +44,7 @@ __all__ = [
     "attainment_chart",
     "comparison_sides",
     "contrast_ratio",
+    "describe_figure",
     "distinctive_terms",
     "file_part",
     "font_path",
@@ -52,6 +54,7 @@ __all__ = [
     "marker_profile",
     "marker_trajectories",
     "new_and_gone_terms",
+    "repair_chart",
     "review_plan_titles",
     "review_plan_years",
     "save_figure",
@@ -463,8 +466,58 @@ def word_cloud(frequencies: Mapping[str, float], *, title: str = "词云（示�
     ax.imshow(cloud.to_array(), interpolation="nearest")
     ax.set_axis_off()
     ax.set_title(title)
+    fig.miyun_items = list(ordered)[:10]  # the words the picture shows largest, for its alt text
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _source(fig, (source or DEFAULT_SOURCE) + "　示意图：字号大致反映权重，数值请见关键词表 (illustration only)")
+    return fig
+
+
+_STEP_NAMES = {"errata": "勘误表修正 (errata)", "realign": "字节重新配对 (realign)",
+               "unrepaired": "未修复 (unrepaired)", "pinyin": "删除拼音注音 (pinyin)",
+               "t2s": "繁体转简体 (t2s)", "punct": "标点规范 (punct)"}
+
+
+@_styled
+def repair_chart(summary: pd.DataFrame, *, title: str = "文本修复：每一步修复的次数", source: str | None = None):
+    """Bars of the repairs each cleaning step made, one bar per report (its label), counts printed.
+
+    ``summary`` has ``step`` and ``repairs`` (:func:`miyun_text.clean.repair_summary`) and
+    ``label`` (or ``report_id``) when it holds several reports. The axis is logarithmic:
+    thousands of pinyin annotations sit beside a few dozen mojibake corrections.
+
+    Example:
+        >>> s = pd.DataFrame({"step": ["pinyin", "errata"], "repairs": [3136, 23]})
+        >>> fig = repair_chart(s)
+        >>> [t.get_text() for t in fig.axes[0].get_yticklabels()], fig.axes[0].get_xscale()
+        (['删除拼音注音 (pinyin)', '勘误表修正 (errata)'], 'log')
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    key = "label" if "label" in summary.columns else "report_id" if "report_id" in summary.columns else None
+    reports = _labels(summary, key) if key else [""]
+    steps = _labels(summary, "step")
+    size = 0.8 / len(reports)
+    fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(steps) * max(1, len(reports) * 0.6) + 1.9))
+    y = np.arange(len(steps))
+    for k, report in enumerate(reports):
+        part = summary[summary[key].astype(str) == report] if key else summary
+        counts = part.groupby("step", sort=False)["repairs"].sum().reindex(steps).fillna(0).to_numpy()
+        offsets = y + (k - (len(reports) - 1) / 2) * size
+        ax.barh(offsets, counts, height=size, label=report if len(reports) > 1 else None,
+                color=_LINE_COLORS[k % len(_LINE_COLORS)] if len(reports) > 1 else "#4C72B0")
+        for off, count in zip(offsets, counts, strict=True):
+            ax.text(max(count, 0.8), off, f" {int(count):,}", va="center", fontsize=8, color="#333333")
+    ax.set_yticks(y, [_STEP_NAMES.get(s, s) for s in steps])
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(0.7, max(10.0, float(summary["repairs"].max() if len(summary) else 1) * 4))
+    ax.set_xlabel("修复次数（对数刻度） (repairs, log scale)")
+    ax.set_title(title)
+    if len(reports) > 1:
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _source(fig, source)
     return fig
 
 

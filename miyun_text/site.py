@@ -129,8 +129,20 @@ def subset_font(characters: str) -> bytes:
     return data
 
 
-def font_face_css(characters: str) -> str:
+def _all_characters() -> str:
+    """Every character the bundled font has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    return "".join(chr(c) for c in sorted(TTFont(_font_file(), lazy=True).getBestCmap()))
+
+
+def font_face_css(characters: str, *, fallback: bool = False) -> str:
     """CSS declaring the embedded font (data: URL) and making it the pages' first choice.
+
+    With ``fallback``, the whole bundled font (GB 2312 and every character of the
+    project's text) follows the page's subset as a second family, for text the page
+    does not hold yet: what a reader types into the explorer. A browser decodes it only
+    when a character needs it.
 
     Example:
         >>> css = font_face_css("保水")
@@ -139,10 +151,16 @@ def font_face_css(characters: str) -> str:
     """
     data = base64.b64encode(subset_font(characters)).decode("ascii")
     family = f'"{FONT_FAMILY}"'
+    faces = (f"@font-face{{font-family:{family};src:url(data:font/woff2;base64,{data}) format('woff2');"
+             "font-weight:100 900;font-style:normal;font-display:block}\n")
+    if fallback:
+        whole = base64.b64encode(subset_font(_all_characters())).decode("ascii")
+        family += f',"{FONT_FAMILY} full"'
+        faces += (f"@font-face{{font-family:\"{FONT_FAMILY} full\";src:url(data:font/woff2;base64,{whole}) "
+                  "format('woff2');font-weight:100 900;font-style:normal;font-display:swap}\n")
     return (
-        f"@font-face{{font-family:{family};src:url(data:font/woff2;base64,{data}) format('woff2');"
-        "font-weight:100 900;font-style:normal;font-display:block}\n"
-        f":root{{--jp-content-font-family:{family},system-ui,sans-serif;"
+        faces
+        + f":root{{--jp-content-font-family:{family},system-ui,sans-serif;"
         f"--jp-ui-font-family:{family},system-ui,sans-serif;"
         f"--jp-code-font-family:Menlo,Consolas,'DejaVu Sans Mono',{family},monospace;}}\n"
         f"body{{font-family:{family},system-ui,sans-serif}}\n"
@@ -150,8 +168,9 @@ def font_face_css(characters: str) -> str:
     )
 
 
-def embed_font(page: str, characters: str | None = None) -> str:
-    """Put the subset font for ``page``'s characters where the page marks it (or before ``</head>``).
+def embed_font(page: str, characters: str | None = None, *, fallback: bool = False) -> str:
+    """Put the subset font for ``page``'s characters where the page marks it (or before ``</head>``);
+    with ``fallback``, the whole bundled font after it (:func:`font_face_css`).
 
     Example:
         >>> out = embed_font("<html><head></head><body>保水</body></html>")
@@ -159,7 +178,7 @@ def embed_font(page: str, characters: str | None = None) -> str:
         1
     """
     chars = characters or page_characters(page)
-    css = font_face_css(chars)
+    css = font_face_css(chars, fallback=fallback)
     if _FONT_MARK in page:
         return page.replace(_FONT_MARK, css, 1)
     return page.replace("</head>", f"<style>{css}</style></head>", 1)
@@ -225,8 +244,9 @@ def _exporter(with_code: bool):
 
     options = {} if with_code else {"exclude_input": True, "exclude_input_prompt": True,
                                    "exclude_output_prompt": True}
+    # html_text: the site's one escaping of data for pages, used by the template for figures' alt text
     return HTMLExporter(template_name="miyun", extra_template_basedirs=[str(_TEMPLATES)], embed_images=True,
-                        **options)
+                        filters={"html_text": html_text}, **options)
 
 
 def render_notebook_page(notebook, title: str, nav: str, *, with_code: bool) -> str:
@@ -388,6 +408,15 @@ def _description(notebook) -> str:
     return ""
 
 
+def _thumbnail_alt(notebook) -> str:
+    """The alt text of the notebook's first figure (written from its data when it was saved)."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if isinstance(output, dict) and "image/png" in output.get("data", {}):
+                return str(output.get("metadata", {}).get("image/png", {}).get("alt", ""))
+    return ""
+
+
 def _thumbnail(notebook, width: int = 360) -> str | None:
     """The notebook's first figure, scaled down, as a PNG data URL."""
     from PIL import Image
@@ -450,7 +479,8 @@ def _index_body(corpus: pd.DataFrame, paragraphs: pd.DataFrame, entries: list[di
         {"report_id": [], "step": []})
     cards = []
     for e in entries:
-        thumb = (f'<img src="{e["thumbnail"]}" alt="{_escape(e["title"])}" width="180">' if e["thumbnail"]
+        alt = e.get("alt") or e["title"]
+        thumb = (f'<img src="{e["thumbnail"]}" alt="{_escape(alt)}" width="180">' if e["thumbnail"]
                  else '<div class="nothumb"></div>')
         cards.append(
             f'<li class="card"><a href="{_escape(e["report"])}">{thumb}</a><div><h3>'
@@ -567,7 +597,7 @@ def write_site(
         title = _notebook_title(notebook, stem)
         entries.append({"stem": stem, "title": title, "notebook": notebook, "report": f"{stem}.report.html",
                         "code": f"{stem}.html", "description": _description(notebook),
-                        "thumbnail": _thumbnail(notebook)})
+                        "thumbnail": _thumbnail(notebook), "alt": _thumbnail_alt(notebook)})
     reports = [Page(e["report"], e["title"]) for e in entries] + ([Page("explorer.html", "检索与比较")] if explorer
                                                                   else [])
     written: list[Path] = []
@@ -581,7 +611,12 @@ def write_site(
 
         previous = reports[-2] if len(reports) > 1 else index
         nav = navigation(index, previous, None)
-        written.append(_finish(embed_font(explorer_page(corpus, paragraphs, nav)), folder / "explorer.html"))
+        page = explorer_page(corpus, paragraphs, nav)
+        # what a reader types may hold characters the corpus does not: the whole font follows the
+        # page's subset, unless that would take the page over the size limit
+        with_fallback = embed_font(page, fallback=True)
+        page = with_fallback if len(with_fallback.encode("utf-8")) <= MAX_PAGE_BYTES else embed_font(page)
+        written.append(_finish(page, folder / "explorer.html"))
     tables = sorted(p.name for p in (folder / "tables").glob("*.csv")) if (folder / "tables").is_dir() else []
     body = _index_body(corpus, paragraphs, entries, miyun_text.__version__, tables, loaded.repairs)
     nav = navigation(index, None, reports[0] if reports else None)

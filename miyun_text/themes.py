@@ -100,7 +100,7 @@ def _kept(corpus: pd.DataFrame | Any, segmenter: Segmenter | None, caller: str):
     salutation, 请予审议, the closing call) are no evidence of a theme and are left out."""
     corpus = without_formulas(corpus)
     paragraphs = paragraphs_of(corpus, caller)
-    return paragraphs, token_view(corpus, segmenter or content_segmenter(), caller=caller).kept()
+    return paragraphs, token_view(corpus, segmenter or content_segmenter(corpus), caller=caller).kept()
 
 
 def theme_frequencies(

@@ -447,8 +447,8 @@ def token_table(paragraphs: pd.DataFrame | Any, segmenter: Segmenter | None = No
         >>> table.loc[table["rhetoric"], "token"].tolist()
         ['守护', '密云水库', '发展', '乡村', '旅游']
     """
+    seg = segmenter or content_segmenter(paragraphs)  # a corpus's place names stay whole
     paragraphs = paragraphs_of(paragraphs, "token_table")
-    seg = segmenter or content_segmenter()
     frame = _with_ids(paragraphs)
     id_columns = _id_columns(frame)[1:]
     tables = [report_table(rows["text"].tolist(), rows[id_columns].astype("int64"), str(report_id), seg, cache=cache)
@@ -472,7 +472,7 @@ def token_view(corpus: pd.DataFrame | Any, segmenter: Segmenter | None = None, *
         >>> view.token.to_pylist()
         ['乡村振兴']
     """
-    seg = segmenter or content_segmenter()
+    seg = segmenter or content_segmenter(corpus)
     paragraphs = paragraphs_of(corpus, caller)
     if not isinstance(corpus, pd.DataFrame):
         own_view = getattr(corpus, "view", None)  # a Corpus reads the token table it was narrowed from

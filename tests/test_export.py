@@ -66,7 +66,9 @@ def test_targets_meet_the_next_reports_results_within_a_region(panel_export):
     ]
     # several regions: each region's plan meets its own next report, never another region's
     panel = tidy_tables(FIXTURES / "panel")["targets"]
-    assert list(panel.columns) == ATTAINMENT_COLUMNS
+    # the columns of target_attainment, each report also named by its label
+    assert [c for c in panel.columns if c not in ("target_label", "actual_label")] == ATTAINMENT_COLUMNS
+    assert panel.loc[0, ["target_label", "actual_label"]].tolist() == ["密云区 2022", "密云区 2023"]
     assert set(panel["region"]) == {"密云区", "怀柔区"} and set(panel["year"]) == {2022}
     got = panel.set_index(["region", "indicator"])
     assert got.loc[("密云区", "地区生产总值"), ["target_value", "actual_value", "status", "target_report",
@@ -118,3 +120,45 @@ def test_unknown_format_is_refused(capsys):
     with pytest.raises(SystemExit):
         main(["export", "--format", "xlsx"])
     assert "invalid choice: 'xlsx'" in capsys.readouterr().err
+
+
+def test_one_name_per_column_across_export_command_line_and_notebooks(tmp_path):
+    """The codebook's names are the names everywhere: the export, the command line's full tables of
+    the same measures, and the notebook tables built from them (`sentence`, never `sentence_text`)."""
+    import json
+    import re
+
+    from conftest import FIXTURES, ROOT
+
+    from miyun_text.cli import main
+    from miyun_text.export import COLUMNS, TABLE_COLUMNS, tidy_tables
+
+    panel = FIXTURES / "panel"
+    tables = tidy_tables(panel)
+    documented = set(COLUMNS) | {c for table in TABLE_COLUMNS.values() for c in table}
+    for name, frame in tables.items():
+        assert set(frame.columns) <= documented, (name, set(frame.columns) - documented)
+        # every table names its reports by label, beside the ids it joins on
+        for ids in [c for c in frame.columns if c == "report_id" or c.endswith("_report")]:
+            named = "label" if ids == "report_id" else ids.replace("_report", "_label")
+            assert named in frame.columns, (name, ids)
+    for command, table in ((["vocab", "indicators"], "indicators"), (["vocab", "attainment"], "targets"),
+                           (["themes", "--by", "region", "year", "part"], "themes")):
+        out = tmp_path / f"{table}.csv"
+        assert main(["--data", str(panel), *command, "--out", str(out)]) == 0
+        header = out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+        extra = set(header) - {"group"} - set(tables[table].columns)
+        assert not extra, (command, extra)
+    notebook = json.loads((ROOT / "notebooks" / "03_policy_vocabulary.ipynb").read_text(encoding="utf-8"))
+    source = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
+    for listed in re.findall(r"columns = \[([^\]]*)\]", source):
+        names = re.findall(r'"([^"]+)"', listed)
+        assert set(names) <= set(tables["indicators"].columns) | set(tables["targets"].columns), names
+    assert "sentence_text" not in source and "sentence" in tables["indicators"].columns
+    book = (tmp_path / "book.md")
+    from miyun_text.export import codebook
+
+    book.write_text(codebook(tables), encoding="utf-8")
+    text = book.read_text(encoding="utf-8")
+    assert "preamble for the title lines" in text and "区, 县, 市 or 省" in text
+    assert "| `theme_name` | string | Theme name in Chinese" in text

@@ -179,3 +179,31 @@ def test_attainment_chart_and_findings_show_exceeded_other_units_and_a_plan_with
     assert "超过目标的是地区生产总值：目标增长6.5%左右，实绩增长7.1%；城镇新增就业：目标1.5万人，实绩1.62万人" in text
     assert "- **乙区 2022年**：年度目标 1 项，次年报告中超过 0 项、达到 0 项、未达到 1 项（地区生产总值" in text
     assert "- **丙区 2022年**：2022年报告没有提出可量化的年度目标" in text
+
+
+def test_the_latest_report_is_the_latest_delivered_not_the_last_id():
+    paras = pd.DataFrame({"report_id": ["zz_2024", "aa_2024", "mm_2023"], "year": [2024, 2024, 2023],
+                          "region": ["甲区"] * 3, "label": ["甲区 2024", "甲区 2024", "甲区 2023"],
+                          "part_kind": ["review"] * 3, "part_year": [2023, 2023, 2022], "text": ["完成。"] * 3})
+    reports = pd.DataFrame({"report_id": ["zz_2024", "aa_2024", "mm_2023"],
+                            "delivered_on": ["2024-01-05", "2024-02-20", "2023-01-06"]})
+    focus_report, focus = panel.focus_report, panel.focus
+    assert focus_report(paras) == "zz_2024"  # without dates: the latest year, then the last id
+    assert focus_report(paras, reports) == "aa_2024"  # a second session of the year, delivered later
+    assert focus(paras, reports)["report_id"] == "aa_2024"
+    assert focus_report(paras.assign(delivered_on=paras["report_id"].map(
+        reports.set_index("report_id")["delivered_on"]))) == "aa_2024"
+    # a report without a date counts as delivered on 1 January of its year
+    undated = reports.assign(delivered_on=["2024-01-05", "", "2023-01-06"])
+    assert focus_report(paras, undated) == "zz_2024"
+
+
+def test_focus_of_a_corpus_takes_its_reports_delivery_dates():
+    from miyun_text.corpus import Corpus
+
+    reports = pd.DataFrame({"report_id": ["b", "a"], "year": [2024, 2024], "region": ["甲区"] * 2, "level": ["区"] * 2,
+                            "delivered_on": ["2024-01-10", "2024-03-01"],
+                            "text": ["一、2023年工作回顾\n完成。", "一、2023年工作回顾\n建成。"]})
+    corpus = Corpus.from_tables(reports)
+    assert panel.focus_report(corpus) == "a" and panel.focus(corpus.body)["report_id"] == "a"
+    assert panel.focus_report(corpus.paragraphs) == "b"  # without dates: the last id

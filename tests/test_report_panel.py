@@ -96,3 +96,14 @@ def test_findings_are_written_from_the_data(built):
     assert "未报告结果" in vocabulary
     rhetoric = (root / "html" / "04_rhetoric.report.html").read_text(encoding="utf-8")
     assert "密云区 2023 → 2024" in rhetoric and "怀柔区 2022 → 2023" in rhetoric
+
+
+def test_every_site_table_names_its_reports_by_label(built):
+    root, _, _ = built
+    tables = sorted((root / "html" / "tables").glob("*.csv"))
+    assert len(tables) > 10
+    for path in tables:
+        header = next(csv.reader(path.open(encoding="utf-8-sig")))
+        assert "report_id" not in header or "label" in header, (path.name, header)
+    indicators = next(csv.reader((root / "html" / "tables" / "indicators.csv").open(encoding="utf-8-sig")))
+    assert indicators[0] == "label"

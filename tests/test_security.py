@@ -225,6 +225,7 @@ def test_the_explorer_finds_the_right_counts_and_reads_any_hash(site, browser):
     assert "<" not in data_text and "\u2028" not in data_text
     labels = json.loads(data_text)["reports"]
     assert {r["label"] for r in labels} == {f"{REGION} 2022", f"{REGION} 2023", f"{REGION_B} 2023"}
+    page.check("#mode-sub")  # substrings: any text, markup-like or not, is found where it stands
     for term in ("科学城", IN_TEXT, "<"):
         page.fill("#q", term)
         expected = kwic(paragraphs, term)
@@ -239,8 +240,8 @@ def test_the_explorer_finds_the_right_counts_and_reads_any_hash(site, browser):
     page.close()
     # a hash with a malformed escape is searched as written; a well-formed one is decoded
     for suffix, term in (("#q=100%", "100%"), ("#q=%E4", "%E4"), ("#q=%E7%A7%91%E5%AD%A6%E5%9F%8E", "科学城")):
-        page, seen = _open(context, html / "explorer.html", suffix)
-        assert page.input_value("#q") == term
+        page, seen = _open(context, html / "explorer.html", suffix + "&m=sub")
+        assert page.input_value("#q") == term and page.is_checked("#mode-sub")
         assert int(page.inner_text("#total")) == len(kwic(paragraphs, term))
         assert seen == {"dialogs": [], "errors": []}
         page.close()
