@@ -199,6 +199,9 @@ def main() -> int:
         both = result.headings_tuned.merge(result.headings_baseline, on=["section", "heading_words"],
                                            suffixes=("_tuned", "_baseline"))
         print(both[["section", "heading_words", "found_tuned", "found_baseline"]].to_string(index=False))
+    from .evaluate_reuse import main as evaluate_reuse
+
+    evaluate_reuse()
     return 0
 
 
