@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 export MIYUN_TEXT_CACHE ?= $(CURDIR)/.cache
 
-.PHONY: setup data figures notebooks html report test lint evaluate benchmark benchmark-scale lab clean-build
+.PHONY: setup data figures notebooks html report test lint docs evaluate benchmark benchmark-scale lab clean-build
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; run: make PYTHON=python3.11 ...")'
@@ -37,6 +37,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# the documentation site, with the API reference from the docstrings, into build/docs/
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict -f docs/mkdocs.yml
+	@echo "Open build/docs/index.html"
+
 evaluate: $(STAMP)
 	$(BIN)/python -m miyun_text.evaluate
 
@@ -47,8 +52,9 @@ benchmark: $(STAMP)
 benchmark-scale: $(STAMP)
 	$(BIN)/python benchmarks/bench_scale.py --update-readme
 
+# Jupyter refuses to start as root unless told; containers often run as root
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean-build:
 	rm -rf build .cache

@@ -16,7 +16,12 @@ from conftest import ROOT
 def _pyproject_names() -> set[str]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     deps = data["project"]["dependencies"] + data["project"]["optional-dependencies"]["test"]
-    return {re.split(r"[<>=!~; \[]", d, maxsplit=1)[0].lower() for d in deps}
+    return {_name(re.split(r"[<>=!~; \[]", d, maxsplit=1)[0]) for d in deps}
+
+
+def _name(name: str) -> str:
+    """A distribution name in its normal form (PEP 503): lxml_html_clean and lxml-html-clean are one."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _environment() -> dict[str, str | None]:
@@ -26,10 +31,10 @@ def _environment() -> dict[str, str | None]:
         if isinstance(dep, dict):
             for item in dep["pip"]:
                 name, _, version = item.partition("==")
-                pins[name.lower()] = version or None
+                pins[_name(name)] = version or None
         else:
             name, _, version = dep.partition("=")
-            pins[name.lower()] = version or None
+            pins[_name(name)] = version or None
     pins.pop("python", None)
     pins.pop("pip", None)
     return pins
@@ -39,10 +44,11 @@ def _constraints() -> dict[str, str]:
     pins = {}
     for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
         spec, _, marker = line.partition(";")
-        if not spec.strip() or spec.startswith("#") or '< "3.11"' in marker:
+        # the lines for Python 3.11 and newer are the ones environment.yml follows
+        if not spec.strip() or spec.startswith("#") or "<" in marker:
             continue
         name, version = spec.strip().split("==")
-        pins[name.lower()] = version
+        pins[_name(name)] = version
     return pins
 
 
@@ -66,3 +72,50 @@ def test_environment_uses_python_311_from_conda_forge():
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     assert env["channels"] == ["conda-forge"]
     assert "python=3.11" in env["dependencies"]
+
+
+def _declared() -> dict[str, str]:
+    """Every dependency of pyproject.toml (runtime and extras), by normal name, with its specifier."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    specs = [*data["project"]["dependencies"]]
+    for extra in data["project"]["optional-dependencies"].values():
+        specs += extra
+    out = {}
+    for spec in specs:
+        name = re.split(r"[<>=!~; \[]", spec, maxsplit=1)[0]
+        out[_name(name)] = spec[len(name):]
+    return out
+
+
+def _imported_modules() -> set[str]:
+    """Top-level modules the package imports, anywhere in its code (inside functions too)."""
+    import ast
+    import sys
+
+    found: set[str] = set()
+    for path in (ROOT / "miyun_text").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return {m for m in found if m not in sys.stdlib_module_names and m not in ("miyun_text", "__future__")}
+
+
+def test_every_imported_package_is_declared():
+    from importlib.metadata import packages_distributions
+
+    owners = packages_distributions()
+    declared = _declared()
+    undeclared = {}
+    for module in sorted(_imported_modules()):
+        names = {_name(d) for d in owners.get(module, [])}
+        assert names, f"{module} is imported by the package but no installed distribution provides it"
+        if not names & set(declared):
+            undeclared[module] = sorted(names)
+    assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"
+
+
+def test_every_dependency_has_lower_and_upper_bounds():
+    loose = {name: spec for name, spec in _declared().items() if ">=" not in spec or "<" not in spec.replace("<=", "")}
+    assert not loose, f"give each dependency a lower and an upper bound (>=x,<y): {loose}"
