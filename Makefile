@@ -48,6 +48,7 @@ evaluate: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_reuse.py
 
 benchmark-scale: $(STAMP)
 	$(BIN)/python benchmarks/bench_scale.py --update-readme

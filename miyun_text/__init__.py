@@ -58,6 +58,13 @@ _EXPORTS = {
     "mine_candidates": "dictionary",
     "show_table": "tables",
     "MiyunTextError": "errors",
+    "text_reuse": "reuse",
+    "reuse_shares": "reuse",
+    "reuse_pairs": "reuse",
+    "reuse_texts": "reuse",
+    "formula_timeline": "timeline",
+    "formula_spread": "timeline",
+    "formula_findings": "timeline",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -203,3 +203,18 @@ def test_real_reports_share_formulaic_text_and_are_deterministic(provinces):
     assert found["formulaic"].mean() > 0.25 and found["n_reports"].max() == 6
     shares = reuse_shares(provinces, passages=found)
     assert len(shares) == 15 and (shares["share_b"] < 0.5).all() and (shares["peer_share_b"] <= shares["share_b"]).all()
+
+
+def test_command_line(tmp_path, capsys):
+    from miyun_text.cli import main
+
+    out = tmp_path / "reuse.csv"
+    assert main(["--data", str(FIXTURES / "panel"), "reuse", "--pairs", "consecutive", "--out", str(out)]) == 0
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert set(zip(table["label_a"], table["label_b"], strict=True)) == {("怀柔区 2022", "怀柔区 2023"),
+                                                                        ("密云区 2022", "密云区 2023")}
+    data = str(FIXTURES / "panel")
+    assert main(["--data", data, "reuse", "--a", "密云区 2022", "--b", "密云区 2023", "--shares"]) == 0
+    assert "密云区 2022" in capsys.readouterr().out
+    assert main(["--data", str(FIXTURES / "panel"), "reuse", "--a", "北京市 2023"]) == 1
+    assert "a='北京市 2023' is no report of the corpus" in capsys.readouterr().err
