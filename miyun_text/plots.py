@@ -30,6 +30,7 @@ __all__ = [
     "distinctive_terms",
     "file_part",
     "font_path",
+    "formula_spread_chart",
     "font_properties",
     "indicator_chart",
     "keyword_panels",
@@ -38,6 +39,7 @@ __all__ = [
     "new_and_gone_terms",
     "review_plan_titles",
     "review_plan_years",
+    "reuse_heatmap",
     "save_figure",
     "screen_png",
     "source_line",
@@ -930,5 +932,105 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, (0.25 + notes) / height),
                ncol=len(handles), frameon=False, fontsize=8)
     fig.tight_layout(rect=(0, (0.6 + notes) / height, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def reuse_heatmap(shares: pd.DataFrame, *, value: str = "share", title: str | None = None,
+                  source: str | None = None):
+    """Heat map of text reuse between reports: the share of the row report's characters found in the column report.
+
+    ``shares`` is :func:`miyun_text.reuse.reuse_shares` output (one row per pair, both
+    directions in it); ``value`` is ``share`` (every passage) or ``peer_share`` (formulaic
+    passages left out). Rows and columns follow the reports' order in the table; with up
+    to 16 reports each cell carries its percentage.
+
+    Example:
+        >>> shares = pd.DataFrame({"label_a": ["甲区 2023"], "label_b": ["乙区 2023"], "share_a": [0.2],
+        ...                        "share_b": [0.1], "peer_share_a": [0.05], "peer_share_b": [0.02]})
+        >>> reuse_heatmap(shares).axes[0].get_title()
+        '报告间的文本复用：行报告中见于列报告的文字占比'
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    labels = list(dict.fromkeys([*shares["label_a"].astype(str), *shares["label_b"].astype(str)]))
+    index = {label: k for k, label in enumerate(labels)}
+    grid = np.full((len(labels), len(labels)), np.nan)
+    for row in shares.itertuples(index=False):
+        a, b = index[str(row.label_a)], index[str(row.label_b)]
+        grid[b, a] = getattr(row, f"{value}_b") * 100
+        grid[a, b] = getattr(row, f"{value}_a") * 100
+    size = max(5.0, 0.32 * len(labels) + 3.0)
+    fig, ax = plt.subplots(figsize=(size + 1.6, size))
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap="Reds", vmin=0, aspect="equal")
+    ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8 if len(labels) > 16 else 9)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8 if len(labels) > 16 else 9)
+    ax.set_xlabel("来源报告 A (source)")
+    ax.set_ylabel("复用报告 B (reusing report)")
+    top = np.nanmax(grid) if np.isfinite(grid).any() else 0.0
+    if len(labels) <= 16:
+        for i in range(len(labels)):
+            for j in range(len(labels)):
+                if np.isfinite(grid[i, j]):
+                    ax.text(j, i, f"{grid[i, j]:.1f}", ha="center", va="center", fontsize=7,
+                            color="white" if grid[i, j] > 0.6 * top else "#222222")
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    what = "不含套话（formulaic passages left out）" if value == "peer_share" else "全部复用段落"
+    bar.set_label(f"行报告文字占比 %（{what}）")
+    ax.set_title(title or "报告间的文本复用：行报告中见于列报告的文字占比")
+    ax.spines[:].set_visible(False)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def formula_spread_chart(timeline: pd.DataFrame, *, top: int = 15, title: str | None = None,
+                         source: str | None = None):
+    """Which regions use each formula in each year: a grid of formulas by years, shaded by share of regions.
+
+    ``timeline`` is :func:`miyun_text.timeline.formula_timeline` output (``by="year"``); the
+    ``top`` formulas of :func:`miyun_text.timeline.formula_spread`'s order (fastest-spreading
+    first, then the newest, then the most used) are drawn, each cell written as regions
+    using it / regions reporting that year.
+
+    Example:
+        >>> t = pd.DataFrame({"formula": ["两山", "两山"], "source": ["formula"] * 2, "kind": ["numbered"] * 2,
+        ...     "year": [2022, 2023], "count": [1, 3], "chars": [100, 100], "n_regions": [1, 2],
+        ...     "regions_total": [2, 2], "region_share": [0.5, 1.0], "regions": ["甲区", "甲区、乙区"]})
+        >>> formula_spread_chart(t).axes[0].get_title()
+        '提法的扩散：各年使用该提法的地区占比'
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from .timeline import formula_spread
+
+    order = formula_spread(timeline)["formula"].astype(str).tolist()[:top] if len(timeline) else []
+    years = sorted(int(y) for y in timeline["year"].unique())
+    grid = np.zeros((len(order), len(years)))
+    notes = [["" for _ in years] for _ in order]
+    for i, formula in enumerate(order):
+        part = timeline[timeline["formula"].astype(str) == formula].set_index("year")
+        for j, year in enumerate(years):
+            if year in part.index:
+                grid[i, j] = part.loc[year, "region_share"] * 100
+                notes[i][j] = f"{int(part.loc[year, 'n_regions'])}/{int(part.loc[year, 'regions_total'])}"
+    height = max(3.2, 0.36 * len(order) + 1.8)
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(years) + 4.0), height))
+    image = ax.imshow(grid, cmap="YlOrRd", vmin=0, vmax=100, aspect="auto")
+    ax.set_xticks(range(len(years)), [str(y) for y in years])
+    ax.set_yticks(range(len(order)), order)
+    for i in range(len(order)):
+        for j in range(len(years)):
+            ax.text(j, i, notes[i][j], ha="center", va="center", fontsize=8,
+                    color="white" if grid[i, j] > 60 else "#222222")
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label("使用该提法的地区占比 % (share of regions)")
+    ax.set_title(title or "提法的扩散：各年使用该提法的地区占比")
+    ax.spines[:].set_visible(False)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     _source(fig, source)
     return fig

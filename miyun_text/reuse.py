@@ -59,6 +59,8 @@ __all__ = [
     "MIN_UNIT",
     "REUSE_COLUMNS",
     "SHARE_COLUMNS",
+    "marked_texts",
+    "passages_html",
     "reuse_pairs",
     "reuse_shares",
     "reuse_texts",
@@ -641,3 +643,71 @@ def reuse_shares(
                          "chars_a": "int64", "chars_b": "int64", "reused_a": "int64", "reused_b": "int64",
                          "share_a": "float64", "share_b": "float64", "peer_share_a": "float64",
                          "peer_share_b": "float64", "passages": "int64", "formulaic_passages": "int64"})
+
+
+def marked_texts(text_a: str, text_b: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """Both sides of a passage cut into runs, each marked True where the other side has the same characters.
+
+    Runs of at least two identical characters in the same order (``difflib``'s matching
+    blocks) are shared; single characters that happen to match are not marked.
+
+    Example:
+        >>> a, b = marked_texts("完成造林九千亩以上", "完成造林一万亩以上")
+        >>> a
+        [('完成造林', True), ('九千', False), ('亩以上', True)]
+        >>> b
+        [('完成造林', True), ('一万', False), ('亩以上', True)]
+    """
+    from difflib import SequenceMatcher
+
+    blocks = [m for m in SequenceMatcher(None, text_a, text_b, autojunk=False).get_matching_blocks() if m.size >= 2]
+
+    def runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+        out: list[tuple[str, bool]] = []
+        position = 0
+        for start, end in spans:
+            if start > position:
+                out.append((text[position:start], False))
+            out.append((text[start:end], True))
+            position = end
+        if position < len(text):
+            out.append((text[position:], False))
+        return out
+
+    return runs(text_a, [(m.a, m.a + m.size) for m in blocks]), runs(text_b, [(m.b, m.b + m.size) for m in blocks])
+
+
+def passages_html(passages: pd.DataFrame, *, rows: int | None = 20) -> str:
+    """The passages of :func:`text_reuse` side by side as an HTML table, shared text in ``<mark>``.
+
+    Every value is escaped (report text is data, never markup); no style or script is
+    used, so the table shows the same in a notebook, a rendered page and the explorer.
+
+    Example:
+        >>> p = pd.DataFrame({"label_a": ["甲区 2023"], "label_b": ["乙区 2023"], "text_a": ["完成造林九千亩"],
+        ...                   "text_b": ["完成造林<一万>亩"], "similarity": [0.8], "length": [9],
+        ...                   "n_reports": [pd.NA], "formulaic": [pd.NA]})
+        >>> html = passages_html(p)
+        >>> "<mark>完成造林</mark>" in html, "&lt;一万&gt;" in html, "<一万>" in html
+        (True, True, False)
+    """
+    from html import escape
+
+    def marked(runs: list[tuple[str, bool]]) -> str:
+        return "".join(f"<mark>{escape(t)}</mark>" if shared else escape(t) for t, shared in runs)
+
+    shown = passages if rows is None else passages.head(rows)
+    lines = ["<table>", "<thead><tr><th>A</th><th>B</th><th>similarity</th><th>characters</th>"
+             "<th>reports holding it</th></tr></thead>", "<tbody>"]
+    for row in shown.itertuples(index=False):
+        a, b = marked_texts(str(row.text_a), str(row.text_b))
+        holders = "" if row.n_reports is None or pd.isna(row.n_reports) else str(int(row.n_reports))
+        if holders and row.formulaic is not None and not pd.isna(row.formulaic) and bool(row.formulaic):
+            holders += " (formulaic)"
+        lines.append(f"<tr><td><b>{escape(str(row.label_a))}</b><br>{marked(a)}</td>"
+                     f"<td><b>{escape(str(row.label_b))}</b><br>{marked(b)}</td>"
+                     f"<td>{float(row.similarity):.2f}</td><td>{int(row.length)}</td><td>{escape(holders)}</td></tr>")
+    lines += ["</tbody>", "</table>"]
+    if rows is not None and len(passages) > rows:
+        lines.append(f"<p>showing {rows} of {len(passages)} passages</p>")
+    return "\n".join(lines)
