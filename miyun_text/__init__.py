@@ -62,6 +62,7 @@ _EXPORTS = {
     "reuse_shares": "reuse",
     "reuse_pairs": "reuse",
     "reuse_texts": "reuse",
+    "most_reused": "reuse",
     "formula_timeline": "timeline",
     "formula_spread": "timeline",
     "formula_findings": "timeline",

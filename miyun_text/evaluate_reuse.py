@@ -32,7 +32,6 @@ __all__ = [
     "handmade_pairs",
     "handmade_scores",
     "main",
-    "most_copied",
     "provinces_folder",
     "read_provinces",
     "real_scores",
@@ -288,34 +287,13 @@ def real_scores(paragraphs: pd.DataFrame, n: int, *, exhaustive: bool = True, re
     return out
 
 
-def most_copied(paragraphs: pd.DataFrame, *, top_k: int = 10, passages: pd.DataFrame | None = None,
-                peer: bool = False) -> pd.DataFrame:
-    """The pairs with the highest share of B found in A (``peer``: without formulaic passages), both ways.
-
-    Example:
-        >>> most_copied(read_provinces(), top_k=5)  # doctest: +SKIP
-    """
-    from .reuse import reuse_shares
-
-    shares = reuse_shares(paragraphs, passages=passages)
-    a_side = shares.rename(columns={"label_a": "source", "label_b": "reuser", "share_b": "share",
-                                    "peer_share_b": "peer_share", "reused_b": "reused", "chars_b": "chars"})
-    b_side = shares.rename(columns={"label_b": "source", "label_a": "reuser", "share_a": "share",
-                                    "peer_share_a": "peer_share", "reused_a": "reused", "chars_a": "chars"})
-    both = pd.concat([a_side[["reuser", "source", "chars", "reused", "share", "peer_share", "passages"]],
-                      b_side[["reuser", "source", "chars", "reused", "share", "peer_share", "passages"]]])
-    key = "peer_share" if peer else "share"
-    return both.sort_values([key, "reuser", "source"], ascending=[False, True, True]).head(top_k) \
-        .reset_index(drop=True)
-
-
 def main() -> int:
     """Print the reuse evaluation (see the module docstring).
 
     Example:
         >>> main()  # doctest: +SKIP
     """
-    from .reuse import DEFAULT_N, text_reuse
+    from .reuse import DEFAULT_N, most_reused, reuse_shares, text_reuse
 
     print("\nText reuse, hand-made pairs (tests/fixtures/reuse/pairs.yaml): precision / recall in characters of B")
     cases = handmade_pairs()
@@ -346,10 +324,11 @@ def main() -> int:
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.precision", 3):
         print(pd.DataFrame(real).to_string(index=False))
     passages = text_reuse(paragraphs, n=DEFAULT_N)
+    shares = reuse_shares(paragraphs, passages=passages)
     for peer in (False, True):
         title = "without formulaic passages" if peer else "all passages"
         print(f"\nMost-copied pairs ({title}; share of the reuser's characters found in the source):")
-        top = most_copied(paragraphs, passages=passages, peer=peer)
+        top = most_reused(shares, peer=peer).drop(columns=["report_reuser", "report_source"])
         print(top.to_string(index=False))
     print("\nLongest passages that are not formulaic (found in fewer than 5 reports):")
     own = passages[~passages["formulaic"].fillna(False).astype(bool)].sort_values(

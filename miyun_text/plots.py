@@ -1000,7 +1000,7 @@ def formula_spread_chart(timeline: pd.DataFrame, *, top: int = 15, title: str | 
         >>> t = pd.DataFrame({"formula": ["两山", "两山"], "source": ["formula"] * 2, "kind": ["numbered"] * 2,
         ...     "year": [2022, 2023], "count": [1, 3], "chars": [100, 100], "n_regions": [1, 2],
         ...     "regions_total": [2, 2], "region_share": [0.5, 1.0], "regions": ["甲区", "甲区、乙区"]})
-        >>> formula_spread_chart(t).axes[0].get_title()
+        >>> formula_spread_chart(t).get_suptitle()
         '提法的扩散：各年使用该提法的地区占比'
     """
     import matplotlib.pyplot as plt
@@ -1017,20 +1017,23 @@ def formula_spread_chart(timeline: pd.DataFrame, *, top: int = 15, title: str | 
         for j, year in enumerate(years):
             if year in part.index:
                 grid[i, j] = part.loc[year, "region_share"] * 100
-                notes[i][j] = f"{int(part.loc[year, 'n_regions'])}/{int(part.loc[year, 'regions_total'])}"
+                notes[i][j] = (f"{int(part.loc[year, 'n_regions'])}/{int(part.loc[year, 'regions_total'])}"
+                               f"（{int(part.loc[year, 'count'])}次）")
     height = max(3.2, 0.36 * len(order) + 1.8)
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(years) + 4.0), height))
+    fig, ax = plt.subplots(figsize=(max(8.0, 1.3 * len(years) + 5.0), height))
     image = ax.imshow(grid, cmap="YlOrRd", vmin=0, vmax=100, aspect="auto")
     ax.set_xticks(range(len(years)), [str(y) for y in years])
-    ax.set_yticks(range(len(order)), order)
+    # an enumeration formula can run to thirty characters: its head names it
+    ax.set_yticks(range(len(order)), [f if len(f) <= 14 else f[:13] + "…" for f in order])
     for i in range(len(order)):
         for j in range(len(years)):
             ax.text(j, i, notes[i][j], ha="center", va="center", fontsize=8,
                     color="white" if grid[i, j] > 60 else "#222222")
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label("使用该提法的地区占比 % (share of regions)")
-    ax.set_title(title or "提法的扩散：各年使用该提法的地区占比")
+    fig.suptitle(title or "提法的扩散：各年使用该提法的地区占比", fontsize=13)
+    ax.set_xlabel("格中：使用该提法的地区数/当年报告的地区数（出现次数）", fontsize=9)
     ax.spines[:].set_visible(False)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
     _source(fig, source)
     return fig

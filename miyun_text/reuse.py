@@ -60,6 +60,7 @@ __all__ = [
     "REUSE_COLUMNS",
     "SHARE_COLUMNS",
     "marked_texts",
+    "most_reused",
     "passages_html",
     "reuse_pairs",
     "reuse_shares",
@@ -680,8 +681,8 @@ def marked_texts(text_a: str, text_b: str) -> tuple[list[tuple[str, bool]], list
 def passages_html(passages: pd.DataFrame, *, rows: int | None = 20) -> str:
     """The passages of :func:`text_reuse` side by side as an HTML table, shared text in ``<mark>``.
 
-    Every value is escaped (report text is data, never markup); no style or script is
-    used, so the table shows the same in a notebook, a rendered page and the explorer.
+    Every value is escaped (report text is data, never markup); one ``<style>`` element
+    aligns the text left (as pandas' Styler writes one for each table), and no script is used.
 
     Example:
         >>> p = pd.DataFrame({"label_a": ["甲区 2023"], "label_b": ["乙区 2023"], "text_a": ["完成造林九千亩"],
@@ -697,7 +698,9 @@ def passages_html(passages: pd.DataFrame, *, rows: int | None = 20) -> str:
         return "".join(f"<mark>{escape(t)}</mark>" if shared else escape(t) for t, shared in runs)
 
     shown = passages if rows is None else passages.head(rows)
-    lines = ["<table>", "<thead><tr><th>A</th><th>B</th><th>similarity</th><th>characters</th>"
+    # a style element, as pandas' Styler writes for every table shown (no inline style attributes)
+    lines = ["<style>table.miyun-reuse td, table.miyun-reuse th {text-align: left; vertical-align: top;}</style>",
+             '<table class="miyun-reuse">', "<thead><tr><th>A</th><th>B</th><th>similarity</th><th>characters</th>"
              "<th>reports holding it</th></tr></thead>", "<tbody>"]
     for row in shown.itertuples(index=False):
         a, b = marked_texts(str(row.text_a), str(row.text_b))
@@ -711,3 +714,33 @@ def passages_html(passages: pd.DataFrame, *, rows: int | None = 20) -> str:
     if rows is not None and len(passages) > rows:
         lines.append(f"<p>showing {rows} of {len(passages)} passages</p>")
     return "\n".join(lines)
+
+
+def most_reused(shares: pd.DataFrame, *, peer: bool = False, top_k: int | None = 10) -> pd.DataFrame:
+    """The pairs in which the most of one report is found in the other, each pair both ways.
+
+    ``shares`` is :func:`reuse_shares` output. One row per reusing report and source:
+    ``reuser``, ``source`` (labels), ``report_reuser``, ``report_source`` (ids), ``chars``
+    and ``reused`` (of the reuser), ``share``, ``peer_share``, ``passages``; sorted by
+    ``share`` (``peer``: by ``peer_share``, formulaic passages left out), largest first.
+
+    Example:
+        >>> s = pd.DataFrame({"report_a": ["x"], "report_b": ["y"], "label_a": ["甲区 2023"], "label_b": ["乙区 2023"],
+        ...     "chars_a": [100], "chars_b": [50], "reused_a": [10], "reused_b": [10], "share_a": [0.1],
+        ...     "share_b": [0.2], "peer_share_a": [0.1], "peer_share_b": [0.2], "passages": [1]})
+        >>> most_reused(s)[["reuser", "source", "share"]].values.tolist()
+        [['乙区 2023', '甲区 2023', 0.2], ['甲区 2023', '乙区 2023', 0.1]]
+    """
+    columns = ["reuser", "source", "report_reuser", "report_source", "chars", "reused", "share", "peer_share",
+               "passages"]
+    sides = []
+    for me, other in (("b", "a"), ("a", "b")):
+        side = shares.rename(columns={f"label_{me}": "reuser", f"label_{other}": "source",
+                                      f"report_{me}": "report_reuser", f"report_{other}": "report_source",
+                                      f"chars_{me}": "chars", f"reused_{me}": "reused", f"share_{me}": "share",
+                                      f"peer_share_{me}": "peer_share"})
+        sides.append(side[columns])
+    both = pd.concat(sides, ignore_index=True)
+    key = "peer_share" if peer else "share"
+    both = both.sort_values([key, "reuser", "source"], ascending=[False, True, True], kind="mergesort")
+    return (both if top_k is None else both.head(top_k)).reset_index(drop=True)

@@ -76,7 +76,10 @@ def test_html_has_no_errors_and_embeds_images(rendered):
         assert 'data-mime-type="application/vnd.jupyter.stderr"' not in html
         assert "Traceback" not in html
         if nb.name != "01_corpus_and_cleaning.ipynb":
-            assert html.count('src="data:image/png;base64,') >= 2, nb.name
+            # notebook 05 draws reuse between reports: with one report, only the formula figure
+            # (and the provincial figures where those reports lie beside the project)
+            least = 1 if nb.name == "05_text_reuse.ipynb" else 2
+            assert html.count('src="data:image/png;base64,') >= least, nb.name
         full = (out / "html" / f"{nb.stem}.html").read_text(encoding="utf-8")
         assert "load_corpus" in full and "load_corpus" not in html  # code hidden in the report variant
 
