@@ -699,7 +699,9 @@ def passages_html(passages: pd.DataFrame, *, rows: int | None = 20) -> str:
 
     shown = passages if rows is None else passages.head(rows)
     # a style element, as pandas' Styler writes for every table shown (no inline style attributes)
-    lines = ["<style>table.miyun-reuse td, table.miyun-reuse th {text-align: left; vertical-align: top;}</style>",
+    # the class twice: JupyterLab's own rule for table cells (right-aligned) is two classes strong
+    lines = ["<style>table.miyun-reuse.miyun-reuse td, table.miyun-reuse.miyun-reuse th "
+             "{text-align: left; vertical-align: top;}</style>",
              '<table class="miyun-reuse">', "<thead><tr><th>A</th><th>B</th><th>similarity</th><th>characters</th>"
              "<th>reports holding it</th></tr></thead>", "<tbody>"]
     for row in shown.itertuples(index=False):

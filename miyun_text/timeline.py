@@ -83,7 +83,12 @@ def _items(paragraphs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame([(t, s, k) for t, (s, k) in rows.items()], columns=["formula", "source", "kind"])
 
 
-def _per_report(paragraphs: pd.DataFrame, *, top_k: int | None, min_count: int) -> pd.DataFrame:
+# Forms a formula only ever takes: digits (5+2), a numeral and 个 (两个维护), an enumeration.
+_DISTINCT_FORMS = ("digits", "numeral-个", "enumeration")
+
+
+def _per_report(paragraphs: pd.DataFrame, *, top_k: int | None, min_count: int,
+                min_quoted_share: float) -> pd.DataFrame:
     reports = _reports(paragraphs)
     items = _items(paragraphs)
     rows = []
@@ -94,8 +99,11 @@ def _per_report(paragraphs: pd.DataFrame, *, top_k: int | None, min_count: int) 
                          report.year, len(pattern.findall(report.text)), report.text.count(quoted), report.chars, k))
     frame = pd.DataFrame(rows, columns=["formula", "source", "kind", "report_id", "label", "region", "year",
                                         "count", "quoted", "chars", "_report"])
-    totals = frame.groupby("formula", sort=False)["count"].sum()
-    keep = totals[totals >= max(min_count, 1)]
+    totals = frame.groupby("formula", sort=False)[["count", "quoted"]].sum()
+    # a word quoted once and written plainly a hundred times (人民, 融合, 五年) is a word, not a slogan
+    distinct = frame.drop_duplicates("formula").set_index("formula")["kind"].isin(_DISTINCT_FORMS)
+    slogan = distinct.reindex(totals.index) | (totals["quoted"] >= min_quoted_share * totals["count"])
+    keep = totals.loc[slogan & (totals["count"] >= max(min_count, 1)), "count"]
     order = sorted(keep.index, key=lambda t: (-int(keep[t]), t))
     if top_k is not None:
         order = order[:top_k]
@@ -115,12 +123,17 @@ def formula_timeline(
     by: str = "year",
     top_k: int | None = 10,
     min_count: int = 2,
+    min_quoted_share: float = 0.05,
 ) -> pd.DataFrame:
     """Each quoted term and numbered formula over the years (see the module docstring).
 
     ``corpus`` is a paragraph table with ``year`` (and ``region``, ``label`` where present)
     or an object with a ``.paragraphs`` table. Items seen fewer than ``min_count`` times
-    in the whole corpus are left out; ``top_k`` keeps the most frequent (None: all).
+    in the whole corpus are left out; ``top_k`` keeps the most frequent (None: all). An item
+    found only in quotation marks (a quoted term, or a quoted numeral form such as “两山”)
+    stays when at least ``min_quoted_share`` of its occurrences are quoted: a word quoted
+    once and written plainly hundreds of times (人民, 融合, 五年) is an ordinary word, not a
+    slogan. Digit formulas (5+2), numeral-个 formulas (两个维护) and enumerations always stay.
 
     ``by="year"`` (default): one row per item and year of the corpus, columns
     :data:`TIMELINE_COLUMNS`: ``count`` and ``quoted`` occurrences that year, ``chars``
@@ -144,7 +157,7 @@ def formula_timeline(
     paragraphs = _paragraph_table(corpus, "formula_timeline")
     if top_k is not None and (not isinstance(top_k, int) or top_k < 0):
         raise ValueError(f"formula_timeline: top_k={top_k!r} must be a whole number from 0 up, or None for all")
-    per_report = _per_report(paragraphs, top_k=top_k, min_count=min_count)
+    per_report = _per_report(paragraphs, top_k=top_k, min_count=min_count, min_quoted_share=min_quoted_share)
     if by == "report":
         out = per_report[REPORT_COLUMNS]
         return out.astype({"formula": "string", "source": "string", "kind": "string", "report_id": "string",

@@ -15,8 +15,8 @@ from miyun_text.build import notebook_paths, render_notebooks
 NOTEBOOKS = notebook_paths(ROOT / "notebooks")
 
 
-def test_four_numbered_notebooks():
-    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_"]
+def test_five_numbered_notebooks():
+    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_", "05_"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -98,3 +98,13 @@ def test_fixture_panel(tmp_path):
     assert t.groupby("year")["regions_total"].first().tolist() == [1, 2, 4]
     rule = t[t["formula"] == "放管服"].set_index("year")
     assert rule["n_regions"].tolist() == [0, 1, 2] and rule.loc[2023, "regions"] == "怀柔区、延庆区"  # manifest order
+
+
+def test_a_word_quoted_once_is_no_slogan():
+    plain = "坚持人民至上，为了人民，依靠人民，" * 7
+    paras = pd.DataFrame({"report_id": ["a", "b"], "region": ["甲区", "乙区"], "year": [2023, 2023],
+                          "text": [plain + "践行“人民”城市理念。", "推进“两个维护”，落实“5+2”体系。" + plain]})
+    kept = set(formula_timeline(paras, top_k=None, min_count=1)["formula"])
+    # 人民: 1 quoted of 43 occurrences (2 %); 两个维护 and 5+2 are formulas by their form
+    assert kept == {"两个维护", "5+2"}
+    assert "人民" in set(formula_timeline(paras, top_k=None, min_count=1, min_quoted_share=0.02)["formula"])
