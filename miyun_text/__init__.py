@@ -48,7 +48,7 @@ _EXPORTS = {
     "compare_years": "rhetoric",
     "compare_regions": "rhetoric",
     "reports_with_review_and_plan": "rhetoric",
-    "report_label": "structure",
+    "report_label": "grouping",
     "target_attainment": "vocabulary",
     "theme_coverage_by": "themes",
     "marker_rates": "rhetoric",

@@ -9,16 +9,15 @@ through the same plotting functions that :func:`make_figures` calls.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from .digest import digest, installed_distributions, sha256_file
 from .errors import NotebookExecutionError
 from .io import write_csv, write_text_atomic
 from .paths import find_data_dir
@@ -285,16 +284,6 @@ EXECUTION_METADATA = "miyun_text"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _tree_digest(folder: Path, skip: Callable[[Path], bool] = lambda p: False) -> list[tuple[str, str]]:
     """(relative path, sha256) of every file below ``folder``, sorted; hidden files and caches left out."""
     found = []
@@ -303,25 +292,8 @@ def _tree_digest(folder: Path, skip: Callable[[Path], bool] = lambda p: False) -
         if any(part.startswith(".") or part == "__pycache__" for part in rel.parts) or skip(rel):
             continue
         if path.is_file():
-            found.append((rel.as_posix(), _sha256(path)))
+            found.append((rel.as_posix(), sha256_file(path)))
     return found
-
-
-@lru_cache(maxsize=1)
-def installed_distributions() -> tuple[str, ...]:
-    """``name==version`` of every installed distribution, sorted: part of what decides a notebook's output.
-
-    Example:
-        >>> any(d.startswith("pandas==") for d in installed_distributions())
-        True
-    """
-    from importlib import metadata
-
-    names = set()
-    for dist in metadata.distributions():
-        name = dist.metadata["Name"] or ""
-        names.add(f"{re.sub(r'[-_.]+', '-', name).lower()}=={dist.version}")
-    return tuple(sorted(names))
 
 
 def _package_files() -> list[tuple[str, str]]:
@@ -335,7 +307,7 @@ def _data_files(folder: Path | None) -> list[tuple[str, str]]:
     """
     if folder is None or not folder.is_dir():
         return []
-    top = [(p.name, _sha256(p)) for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
+    top = [(p.name, sha256_file(p)) for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
     raw = folder / "raw"
     return top + ([(f"raw/{rel}", sha) for rel, sha in _tree_digest(raw)] if raw.is_dir() else [])
 
@@ -390,7 +362,6 @@ def execution_key(notebook_path: str | os.PathLike[str], parameters: dict | None
         >>> len(execution_key(path)), execution_key(path) == execution_key(path, {"top_k": 5})
         (64, False)
     """
-    import hashlib
     import json
     import sys
 
@@ -403,7 +374,7 @@ def execution_key(notebook_path: str | os.PathLike[str], parameters: dict | None
     env = {k: v for k, v in os.environ.items()
            if k.startswith("MIYUN_TEXT_") or k in {"MPLBACKEND", "PYTHONHASHSEED"}}
     parts = {
-        "notebook": hashlib.sha256(data).hexdigest(),
+        "notebook": sha256_file(path),
         "parameters": params,
         "figures_dir": params.get("figures_dir", _parameter_default(notebook, "figures_dir")),
         "package": _package_files(),
@@ -413,7 +384,7 @@ def execution_key(notebook_path: str | os.PathLike[str], parameters: dict | None
         "environment": sorted(env.items()),
     }
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return digest(text)
 
 
 def _snapshot(folders: Iterable[Path]) -> dict[Path, tuple[int, int, int]]:
@@ -431,7 +402,7 @@ def _snapshot(folders: Iterable[Path]) -> dict[Path, tuple[int, int, int]]:
 
 def _written_files(before: dict, after: dict, cwd: Path) -> dict[str, str]:
     changed = sorted(p for p, sig in after.items() if before.get(p) != sig)
-    return {os.path.relpath(p, cwd): _sha256(p) for p in changed}
+    return {os.path.relpath(p, cwd): sha256_file(p) for p in changed}
 
 
 def _reusable(target: Path, key: str, cwd: Path):
@@ -449,7 +420,7 @@ def _reusable(target: Path, key: str, cwd: Path):
         return None
     for rel, sha in record.get("outputs", {}).items():
         path = cwd / rel
-        if not path.is_file() or _sha256(path) != sha:
+        if not path.is_file() or sha256_file(path) != sha:
             return None
     return notebook
 

@@ -28,21 +28,25 @@ from functools import lru_cache
 
 import pandas as pd
 
+from .decode import common_cjk
 from .errors import ErrataError, UnrepairedDamageError
 from .paths import resource_path
 
 __all__ = [
     "ALLOWED_NON_GB2312",
+    "DAMAGE_RUN",
     "REPAIR_COLUMNS",
     "STEPS",
     "Cleaned",
     "Repair",
     "apply_errata",
+    "clean_steps",
     "clean_text",
     "is_pinyin",
     "normalize_punctuation",
     "outside_gb2312",
     "realign_mojibake",
+    "repair_frame",
     "repair_summary",
     "strip_pinyin",
     "suspicious_chars",
@@ -86,7 +90,13 @@ class Repair:
     raw_offset: int = -1
 
 
-def _frame(repairs: list[Repair]) -> pd.DataFrame:
+def repair_frame(repairs: list[Repair]) -> pd.DataFrame:
+    """The repair log as a table (columns :data:`REPAIR_COLUMNS`), typed even when empty.
+
+    Example:
+        >>> repair_frame([Repair(0, "區", "区", "t2s", "OpenCC")])[["before", "after"]].values.tolist()
+        [['區', '区']]
+    """
     import numpy as np
 
     # typed columns built directly: the same frame as rows plus astype, without its overhead
@@ -220,20 +230,6 @@ _CLOSING = "”’」』》）)】"
 _DASHES = "─━"
 
 
-@lru_cache(maxsize=1 << 16)
-def _common_cjk(ch: str) -> bool:
-    """True for a character of GB 2312 or of Big5's frequent level: what reports are written in."""
-    try:
-        ch.encode("gb2312")
-        return True
-    except UnicodeEncodeError:
-        pass
-    try:
-        return ch.encode("big5") < b"\xc6\x7f"
-    except UnicodeEncodeError:
-        return False
-
-
 def _question_is_damage(text: str, i: int) -> bool:
     """Whether the ``?`` at ``i`` is the decoder's mark for lost bytes rather than a question mark.
 
@@ -255,7 +251,7 @@ def _question_is_damage(text: str, i: int) -> bool:
     if not _CJK.match(nxt):
         return True
     after = text[i + 1 : i + 7]
-    if any(_is_suspicious(c) or (_CJK.match(c) and not _common_cjk(c)) for c in after.split("\n")[0]):
+    if any(_is_suspicious(c) or (_CJK.match(c) and not common_cjk(c)) for c in after.split("\n")[0]):
         return True
     start = max(text.rfind(c, 0, i) for c in _CLAUSE_END) + 1
     clause = re.sub(r"[(（][a-z" + _TONED + r"]{1,7}[)）]", "", text[start:i])  # pinyin annotations say nothing
@@ -342,7 +338,7 @@ def apply_errata(text: str, errata: pd.DataFrame | None, report_id: str | None =
 
 # A run starts at the byte the decoder could not place (shown as ``?`` or U+FFFD)
 # and lasts until an ASCII byte below 0x3F, which GBK can never pair and so re-syncs.
-_RUN = re.compile(r"[?\ufffd][?!;]?[^\x00-\x3e\n]*")
+DAMAGE_RUN = re.compile(r"[?\ufffd][?!;]?[^\x00-\x3e\n]*")
 # Full-width punctuation that the scrape folded to ASCII inside runs: restore the bytes.
 _FOLDED = {"?": "？", "!": "！", ";": "；"}
 
@@ -390,7 +386,7 @@ def realign_mojibake(text: str) -> tuple[str, list[Repair]]:
     for mark in re.finditer("[?\ufffd]", text):
         if mark.start() < end or (mark.group() == "?" and not _question_is_damage(text, mark.start())):
             continue  # inside a run already, or a question mark ending a sentence
-        runs.append(_RUN.match(text, mark.start()))
+        runs.append(DAMAGE_RUN.match(text, mark.start()))
         end = runs[-1].end()
     damaged = {i for m in runs for i in range(m.start(), m.end())}
     vocabulary: set[str] | None = None  # built on first need: most reports never need it
@@ -736,12 +732,19 @@ def clean_text(
     """
     if not isinstance(raw, str):
         raise TypeError(f"clean_text expects str, got {type(raw).__name__}")
-    text, repairs = _clean(raw, errata, report_id, strict)
-    return Cleaned(text, _frame(repairs))
+    text, repairs = clean_steps(raw, errata, report_id, strict)
+    return Cleaned(text, repair_frame(repairs))
 
 
-def _clean(raw: str, errata: pd.DataFrame | None, report_id: str | None, strict: bool) -> tuple[str, list[Repair]]:
-    """:func:`clean_text`'s text and repairs, the log as a list (the loading pipeline builds Arrow from it)."""
+def clean_steps(raw: str, errata: pd.DataFrame | None, report_id: str | None,
+                strict: bool) -> tuple[str, list[Repair]]:
+    """:func:`clean_text`'s text and repairs, the log as a list of :class:`Repair` (the loading
+    pipeline builds Arrow tables from it, without a DataFrame per report).
+
+    Example:
+        >>> clean_steps("區(qū)", None, None, False)[0]
+        '区\\n'
+    """
     repairs: list[Repair] = []
     to_raw = list(range(len(raw) + 1))
     text, log = apply_errata(raw, errata, report_id)

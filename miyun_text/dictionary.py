@@ -59,11 +59,11 @@ def plain_tokenizer():
         ['接诉', '即', '办']
     """
     from .paths import cache_dir
-    from .segment import _quiet_jieba, import_jieba
+    from .segment import import_jieba, quiet_jieba
 
     tokenizer = import_jieba().Tokenizer()
     tokenizer.tmp_dir = str(cache_dir())
-    with _quiet_jieba():
+    with quiet_jieba():
         tokenizer.initialize()
     return tokenizer
 

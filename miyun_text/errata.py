@@ -44,6 +44,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from .clean import DAMAGE_RUN
+
 __all__ = [
     "ERRATA_CHECK_COLUMNS",
     "PageTable",
@@ -386,10 +388,8 @@ def context_chars(raw: str, offset: int, corrupted: str, corrected: str, table: 
 
 
 def _damaged_spans(raw: str, rows: pd.DataFrame) -> list[tuple[int, int]]:
-    from .clean import _RUN
-
     spans = [(int(r.offset), int(r.offset) + len(str(r.corrupted))) for r in rows.itertuples()]
-    spans += [(m.start(), m.end()) for m in _RUN.finditer(raw)]
+    spans += [(m.start(), m.end()) for m in DAMAGE_RUN.finditer(raw)]
     return spans
 
 

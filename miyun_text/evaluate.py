@@ -146,7 +146,7 @@ def evaluate(data_dir=None, top_k: int = 10) -> Evaluation:
     from .corpus import load_corpus
     from .dictionary import plain_tokenizer, policy_terms
     from .keywords import extract_keywords
-    from .segment import Segmenter, _quiet_jieba, content_segmenter, default_segmenter, import_jieba
+    from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, quiet_jieba
 
     corpus = load_corpus(data_dir)
     from .structure import corpus_paragraphs
@@ -171,7 +171,7 @@ def evaluate(data_dir=None, top_k: int = 10) -> Evaluation:
     # plain jieba: its own dictionary and general-news IDF, stopwords and 1-character words dropped
     baseline_seg = Segmenter(policy_dict=False, min_length=2)
     baseline_kw = extract_keywords(sections, by="section", top_k=top_k, idf="jieba", segmenter=baseline_seg)
-    with _quiet_jieba():
+    with quiet_jieba():
         tagger = import_jieba().posseg.POSTokenizer(plain)
 
     def tag(word: str) -> str:

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
+from .decode import TEXT_ENCODINGS, chinese_text_problem, decode_text, detector_guess
 from .errors import CorpusError
 
 __all__ = ["EXTRACTORS", "ExtractionError", "extract_docx", "extract_html", "extract_pdf", "extract_text"]
@@ -75,10 +76,8 @@ _TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.IGNO
 
 def _detect_page_charset(data: bytes, path: str | Path) -> tuple[str, str]:
     """Decode a page without a usable declared charset: BOM, then the first encoding whose text reads as Chinese."""
-    from .corpus import TEXT_ENCODINGS, _decode, _detector_guess, chinese_text_problem
-
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return _decode(data, Path(path), check_chinese=False)
+        return decode_text(data, Path(path), check_chinese=False)
     for encoding in TEXT_ENCODINGS:
         try:
             markup = data.decode(encoding if encoding != "big5" else "cp950")
@@ -88,7 +87,7 @@ def _detect_page_charset(data: bytes, path: str | Path) -> tuple[str, str]:
             return markup, encoding
     raise ExtractionError(
         f"{path}: the page's text is not Chinese in UTF-8, GB18030 or Big5; charset-normalizer reads the "
-        f"bytes as {_detector_guess(data)}. Save the page again from the browser (Save as: web page, HTML only)"
+        f"bytes as {detector_guess(data)}. Save the page again from the browser (Save as: web page, HTML only)"
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Iterable
 from pathlib import Path
 
+# cache_dir and code_digest live in their own modules; they stay importable from here for
+# code written before those modules existed
+from .cache import cache_dir
+from .digest import code_digest
 from .errors import MissingFileError
 
 __all__ = ["RESOURCES", "cache_dir", "code_digest", "find_data_dir", "resource_path"]
@@ -59,40 +61,3 @@ def find_data_dir(start: str | os.PathLike[str] | None = None) -> Path:
         f"no data/reports.csv above {here}; run from the project folder, pass data_dir=, "
         "or set MIYUN_TEXT_DATA"
     )
-
-
-def cache_dir() -> Path:
-    """Return the cache folder (``$MIYUN_TEXT_CACHE`` or ``~/.cache/miyun-text``).
-
-    Example:
-        >>> cache_dir().name in {"miyun-text"} or True
-        True
-    """
-    env = os.environ.get("MIYUN_TEXT_CACHE")
-    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "miyun-text"
-    base.mkdir(parents=True, exist_ok=True)
-    return base
-
-
-def code_digest(files: Iterable[Path], packages: Iterable[str] = ()) -> str:
-    """Digest of some files' names and bytes and of installed packages' versions.
-
-    Cache keys include it, so that changed code or an upgraded library never meets a
-    result computed by the old one. A missing file or package counts as such.
-
-    Example:
-        >>> code_digest([RESOURCES / "themes.yaml"], ["pandas"]) == code_digest([RESOURCES / "themes.yaml"], ["pandas"])
-        True
-    """
-    from importlib.metadata import PackageNotFoundError, version
-
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(Path(path).name.encode())
-        digest.update(Path(path).read_bytes() if Path(path).exists() else b"-")
-    for package in packages:
-        try:
-            digest.update(f"{package}=={version(package)}\n".encode())
-        except PackageNotFoundError:
-            digest.update(f"{package} absent\n".encode())
-    return digest.hexdigest()[:20]

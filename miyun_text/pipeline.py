@@ -22,7 +22,6 @@ values, but
 
 from __future__ import annotations
 
-import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,8 +31,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .paths import RESOURCES, cache_dir, code_digest, find_data_dir
+from .cache import cache_dir, read_table, write_table
+from .clean import clean_steps
+from .digest import code_digest, digest
+from .grouping import panel_values
+from .paths import RESOURCES, find_data_dir
+from .raw import checked_raw_path, read_raw
 from .segment import Segmenter
+from .structure import paragraph_rows
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -42,7 +47,8 @@ __all__ = ["Tables", "load_tables"]
 
 # The files whose content decides a clean text and its paragraphs: a change to any of
 # them misses the cache.
-_CLEAN_SOURCES = ("corpus.py", "clean.py", "errata.py", "extract.py", "structure.py", "pipeline.py")
+_CLEAN_SOURCES = ("decode.py", "raw.py", "extract.py", "clean.py", "errata.py", "structure.py", "grouping.py",
+                  "pipeline.py")
 _CLEAN_TABLES = ("t2s_phrases.csv", "readings.csv")
 # Bumped when the text cache's layout changes, so old files are not read.
 _TEXT_FORMAT = "1"
@@ -69,11 +75,9 @@ def _code_digest() -> str:
 
 def _text_path(folder: Path, record: dict, errata: pd.DataFrame | None, strict: bool) -> Path:
     """Where a report's text cache lives: keyed by every input that decides it."""
-    digest = hashlib.sha256()
-    digest.update(f"{_TEXT_FORMAT}\n{strict}\n{_code_digest()}\n{sorted(record.items())!r}\n".encode())
-    if errata is not None and len(errata):
-        digest.update(errata.to_csv(index=False).encode())
-    return folder / "text" / f"{digest.hexdigest()}.arrow"
+    rows = errata.to_csv(index=False) if errata is not None and len(errata) else ""
+    key = digest(f"{_TEXT_FORMAT}\n{strict}\n{_code_digest()}\n{sorted(record.items())!r}\n", rows)
+    return folder / "text" / f"{key}.arrow"
 
 
 @lru_cache(maxsize=1)
@@ -93,11 +97,10 @@ def _paragraph_table(record: dict, text: str):
     straight from the parsed rows (a pandas frame per report costs more than the parsing)."""
     import pyarrow as pa
 
-    from .structure import _panel_values, _paragraph_rows
 
     schema = _paragraph_schema()
-    rows = _paragraph_rows(text, str(record["report_id"]), int(record["year"]))
-    panel = _panel_values(record)
+    rows = paragraph_rows(text, str(record["report_id"]), int(record["year"]))
+    panel = panel_values(record)
     columns = {name: [row[name] for row in rows] if rows else [] for name in schema.names if name not in panel}
     columns.update({name: [value] * len(rows) for name, value in panel.items()})
     return pa.Table.from_pydict({name: columns[name] for name in schema.names}, schema=schema)
@@ -125,9 +128,7 @@ def _ipc_bytes(table) -> bytes:
 
 def _write_text(path: Path, text: str, repairs, paragraphs, encoding: str, extraction: str) -> None:
     """One Arrow file: the paragraph table, with the clean text and repair log in its metadata."""
-    from .tokens import _write
-
-    _write(path, paragraphs.replace_schema_metadata({
+    write_table(path, paragraphs.replace_schema_metadata({
         **(paragraphs.schema.metadata or {}),
         b"miyun_text": text.encode("utf-8"),
         b"encoding": encoding.encode("utf-8"),
@@ -141,9 +142,7 @@ def _read_text(path: Path) -> tuple | None:
     absent or unreadable (then the report is cleaned again)."""
     import pyarrow as pa
 
-    from .tokens import _read
-
-    table = _read(path)
+    table = read_table(path)
     meta = table.schema.metadata if table is not None else None
     if not meta or b"repairs" not in meta:
         return None
@@ -173,8 +172,6 @@ def _share(seg: Segmenter, cache: bool, strict: bool, errata_columns: list[str])
 
 def _one_report(job: tuple):
     """Decode, clean, parse and segment one report (runs in a worker process); Arrow tables travel back."""
-    from .clean import _clean
-    from .corpus import read_raw
     from .tokens import report_table
 
     record, raw_path, errata, text_path = job
@@ -183,7 +180,7 @@ def _one_report(job: tuple):
     if hit is None:
         raw = read_raw(raw_path)
         rows = errata if errata is not None else _SHARED["no_errata"]
-        text, repairs = _clean(raw.text, rows, record["report_id"], strict)
+        text, repairs = clean_steps(raw.text, rows, record["report_id"], strict)
         hit = (text, _repair_table(repairs), _paragraph_table(record, text), raw.encoding, raw.extraction)
         if text_path is not None:
             _write_text(text_path, *hit)
@@ -236,8 +233,8 @@ def load_tables(
         >>> tables.tokens.columns.tolist()  # doctest: +SKIP
         ['report_id', 'para_no', 'token_no', 'token', 'kind', 'keep']
     """
-    from .corpus import _checked_raw_path, read_errata, read_manifest
     from .errors import MiyunTextError
+    from .manifest import read_errata, read_manifest
     from .segment import content_segmenter
 
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
@@ -258,7 +255,7 @@ def load_tables(
     for record in manifest.to_dict("records"):
         rows = errata.iloc[positions[record["report_id"]]] if record["report_id"] in positions else None
         try:
-            raw_path = _checked_raw_path(folder, record["report_id"], record["raw_sha256"])
+            raw_path = checked_raw_path(folder, record["report_id"], record["raw_sha256"])
         except MiyunTextError as err:
             failure = err
             break

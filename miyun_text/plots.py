@@ -1,28 +1,44 @@
 """Figures from the measures' DataFrames, in the bundled CJK font, reproducible byte for byte.
 
 Every function returns a matplotlib Figure with a title, units and a source line;
-:func:`save_figure` writes it to ``figures/`` with fixed size, DPI and metadata, so
-two runs in the same environment give identical files. Styling is applied inside a
-``rc_context``: the caller's rcParams are never changed.
+:func:`~miyun_text.style.save_figure` writes it to ``figures/`` with fixed size, DPI and
+metadata, so two runs in the same environment give identical files. Styling (font,
+rcParams inside a context, saving) is :mod:`miyun_text.style`; titles and source lines
+read from the data are :mod:`miyun_text.labels`.
 """
 
 from __future__ import annotations
 
-import io
-import os
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import contextmanager
-from functools import lru_cache, wraps
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
-from .io import write_bytes_atomic
-from .paths import resource_path
+# Names that moved to miyun_text.style and miyun_text.labels stay importable from here.
+from .labels import (
+    DEFAULT_SOURCE,
+    comparison_sides,
+    file_part,
+    review_plan_titles,
+    review_plan_years,
+    source_line,
+)
+from .style import (
+    FONT_FILE,
+    SAVE_DPI,
+    draw_source,
+    font_path,
+    font_properties,
+    save_figure,
+    screen_png,
+    style,
+    styled,
+)
 
 __all__ = [
+    "DEFAULT_SOURCE",
     "FONT_FILE",
+    "SAVE_DPI",
     "WORD_CLOUD_COLORS",
     "attainment_chart",
     "comparison_sides",
@@ -51,228 +67,9 @@ __all__ = [
     "word_cloud",
 ]
 
-FONT_FILE = "fonts/NotoSansCJKsc-Regular-subset.otf"
-DEFAULT_SOURCE = "数据来源：2024年密云区政府工作报告"
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def font_path() -> Path:
-    """Path of the bundled OFL font (Noto Sans CJK SC, subset to GB 2312 and the corpus).
-
-    Example:
-        >>> font_path().suffix
-        '.otf'
-    """
-    return resource_path(FONT_FILE)
-
-
-@lru_cache(maxsize=1)
-def font_properties():
-    """FontProperties of the bundled font, registered with matplotlib once.
-
-    Example:
-        >>> font_properties().get_name()
-        'Noto Sans CJK SC'
-    """
-    from matplotlib import font_manager
-
-    path = str(font_path())
-    font_manager.fontManager.addfont(path)
-    return font_manager.FontProperties(fname=path)
-
-
-def _rc() -> dict[str, Any]:
-    return {
-        "font.family": [font_properties().get_name()],
-        "axes.unicode_minus": False,
-        "figure.dpi": 100,
-        "savefig.dpi": 150,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.titleweight": "regular",
-        "axes.titlesize": 13,
-        "axes.labelsize": 10,
-        "xtick.labelsize": 9,
-        "ytick.labelsize": 9,
-        "svg.hashsalt": "miyun-text",
-        "svg.fonttype": "path",
-        "image.interpolation": "nearest",
-        "figure.max_open_warning": 0,  # a panel of many reports draws many figures in one cell
-    }
-
-
-@contextmanager
-def style():
-    """Context in which figures use the bundled font and the project's style.
-
-    Example:
-        >>> import matplotlib.pyplot as plt
-        >>> with style():
-        ...     fig = plt.figure()
-        >>> plt.close(fig)
-    """
-    import matplotlib
-    import matplotlib.pyplot as plt
-
-    # Load the backend before the context: rc_context restores every rcParam on exit, and
-    # a backend first loaded inside it (the notebook's inline backend switches on
-    # interactive mode then) would be left half switched off, so later cells would show
-    # no figures.
-    matplotlib.get_backend()
-    load_backend = getattr(plt, "_get_backend_mod", None)
-    if load_backend is not None:
-        load_backend()
-    with plt.rc_context(_rc()):
-        yield
-
-
-def _fix_fonts(fig) -> None:
-    """Lay the figure out once and pin the bundled font on every text, so later redraws
-    (outside any style context) cannot fall back to a font without CJK.
-
-    Tick labels are made during a draw; a draw without rendering makes them all without
-    rasterising the figure.
-    """
-    from matplotlib.text import Text
-
-    fig.draw_without_rendering()
-    fp = font_properties()
-    for text in fig.findobj(Text):
-        size = text.get_fontsize()
-        text.set_fontproperties(fp)
-        text.set_fontsize(size)
-
-
-def _styled(func: F) -> F:
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any):
-        with style():
-            fig = func(*args, **kwargs)
-            _fix_fonts(fig)
-        return fig
-
-    return wrapper  # type: ignore[return-value]
-
-
-def source_line(corpus: pd.DataFrame | None = None) -> str:
-    """The source line for figures: 数据来源：<year>年<region>政府工作报告.
-
-    Example:
-        >>> source_line(pd.DataFrame({"year": [2024], "region": ["密云区"]}))
-        '数据来源：2024年密云区政府工作报告'
-    """
-    if corpus is None or corpus.empty:
-        return DEFAULT_SOURCE
-    years = sorted({int(y) for y in corpus["year"]})
-    region = "、".join(dict.fromkeys(corpus["region"])) if "region" in corpus else "密云区"
-    span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
-    return f"数据来源：{span}{region}政府工作报告"
-
-
-def _source(fig, text: str | None) -> None:
-    fig.text(0.01, 0.008, text or DEFAULT_SOURCE, fontsize=8, color="#555555", ha="left", va="bottom")
-
-
-def save_figure(fig, name: str, folder: str | os.PathLike[str] = "figures",
-                formats: Sequence[str] = ("png", "svg"), close: bool = True, show: bool = False) -> list[Path]:
-    """Save a figure reproducibly (fixed DPI, no timestamps or version metadata), atomically.
-
-    By default a PNG for screens and an SVG beside it for print; the SVG's element ids
-    come from a fixed salt and it carries no date, so both are byte-identical across
-    runs. ``close=False`` keeps the figure open in pyplot, so a notebook still shows it
-    inline (drawing it once more). ``show=True`` instead shows the PNG just written in
-    the notebook, scaled to the figure's size on screen (as small as an inline figure,
-    so pages of many figures stay light), at the end of the cell where inline figures
-    appear, without drawing the figure again; the figure is closed in pyplot (so it is
-    not shown twice), and the Figure object stays usable. Outside a notebook kernel
-    ``show`` only closes.
-
-    Example:
-        >>> import tempfile, matplotlib.pyplot as plt
-        >>> fig = plt.figure(figsize=(2, 1))
-        >>> [p.name for p in save_figure(fig, "blank", tempfile.mkdtemp())]
-        ['blank.png', 'blank.svg']
-    """
-    import matplotlib.pyplot as plt
-
-    if show and not close:
-        raise ValueError("save_figure: show=True shows the saved PNG and closes the figure in pyplot; with "
-                         "close=False the notebook would show it twice. Pass show=True alone, or close=False alone")
-    paths = []
-    png = None
-    with style():
-        for fmt in [*formats, *([] if "png" in formats or not show else ["png"])]:
-            buffer = io.BytesIO()
-            metadata: dict[str, Any] = {"Software": None}
-            if fmt == "svg":
-                metadata = {"Date": None, "Creator": None}
-            elif fmt == "pdf":
-                metadata = {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}
-            fig.savefig(buffer, format=fmt, metadata=metadata, dpi=SAVE_DPI, facecolor="white")
-            if fmt == "png":
-                png = buffer.getvalue()
-            if fmt in formats:
-                paths.append(write_bytes_atomic(Path(folder) / f"{name}.{fmt}", buffer.getvalue()))
-    if show and png is not None:
-        _show_after_cell(screen_png(png, fig.dpi / SAVE_DPI))
-    if close:
-        plt.close(fig)
-    return paths
-
-
-SAVE_DPI = 150
-_PENDING: list[Any] = []
-
-
-def screen_png(png: bytes, scale: float) -> bytes:
-    """The PNG scaled by ``scale`` (area-averaged; RGB when it is opaque), for showing on screen.
-
-    Scaling the saved 150-dpi file to the figure's 100 dpi costs a few hundredths of a
-    second, where drawing the figure again costs most of a second.
-
-    Example:
-        >>> import io
-        >>> from PIL import Image
-        >>> buffer = io.BytesIO()
-        >>> Image.new("RGBA", (300, 150), "white").save(buffer, format="PNG")
-        >>> Image.open(io.BytesIO(screen_png(buffer.getvalue(), 100 / 150))).size
-        (200, 100)
-    """
-    from PIL import Image
-
-    image = Image.open(io.BytesIO(png))
-    if image.mode == "RGBA" and image.getextrema()[3] == (255, 255):
-        image = image.convert("RGB")
-    if scale < 1:
-        image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
-                             Image.Resampling.BOX)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def _show_after_cell(png: bytes) -> None:
-    """Show a PNG in the notebook when the running cell ends, where the inline backend puts
-    figures, so outputs keep the order they have with inline figures."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is None or getattr(shell, "kernel", None) is None:
-        return
-    from IPython.display import Image, display
-
-    if not _PENDING:
-        def flush() -> None:
-            shell.events.unregister("post_execute", flush)
-            images = list(_PENDING)
-            _PENDING.clear()
-            for image in images:
-                display(image)
-
-        shell.events.register("post_execute", flush)
-    _PENDING.append(Image(data=png, format="png"))
+# the short names every chart below uses: drawn in the project's style, with its source line
+_styled = styled
+_source = draw_source
 
 
 def _labels(frame: pd.DataFrame, column: str) -> list[str]:
@@ -576,27 +373,6 @@ def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, s
     return fig
 
 
-def comparison_sides(result: pd.DataFrame) -> tuple[str, str]:
-    """Names of the two sides of a comparison, read from its ``comparison`` column.
-
-    Example:
-        >>> within = "密云区 2024: review 2023 vs plan 2024 (within one report)"
-        >>> comparison_sides(pd.DataFrame({"comparison": [within]}))
-        ('回顾2023', '安排2024')
-        >>> comparison_sides(pd.DataFrame({"comparison": ["密云区 2022 vs 密云区 2023"]}))
-        ('密云区 2022', '密云区 2023')
-    """
-    import re
-
-    text = str(result["comparison"].iloc[0]) if "comparison" in result and len(result) else ""
-    within = re.search(r"review (\S+) vs plan (\S+) \(within one report\)", text)
-    if within:
-        return f"回顾{within.group(1)}", f"安排{within.group(2)}"
-    if " vs " in text:
-        a, b = text.split(" vs ", 1)
-        return a.strip(), b.strip()
-    return "甲", "乙"
-
 
 @_styled
 def marker_profile(rates: pd.DataFrame, *, by: str = "part_kind", groups: Mapping[str, str] | None = None,
@@ -688,52 +464,6 @@ def word_cloud(frequencies: Mapping[str, float], *, title: str = "词云（示�
 _LINE_COLORS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C",
                 "#CCB974", "#64B5CD", "#2F4B7C", "#A05195"]
 
-
-def review_plan_years(paragraphs: pd.DataFrame) -> tuple[int | None, int | None]:
-    """The years a report's review and plan parts speak of (from ``part_year``).
-
-    Example:
-        >>> review_plan_years(pd.DataFrame({"part_kind": ["review", "plan"], "part_year": [2023, 2024]}))
-        (2023, 2024)
-    """
-    def year(kind: str) -> int | None:
-        years = paragraphs.loc[paragraphs["part_kind"] == kind, "part_year"].dropna()
-        return int(years.iloc[0]) if len(years) else None
-
-    return year("review"), year("plan")
-
-
-def review_plan_titles(paragraphs: pd.DataFrame) -> dict[str, Any]:
-    """Data-driven titles and legend labels for one report's review-vs-plan figures.
-
-    Example:
-        >>> t = review_plan_titles(pd.DataFrame({"part_kind": ["review", "plan"], "part_year": [2022, 2023]}))
-        >>> t["theme_title"], t["marker_groups"]["plan"]
-        ('主题侧重：回顾（2022年）与安排（2023年）', '2023年工作安排')
-    """
-    ya, yb = review_plan_years(paragraphs)
-    a = f"{ya}年" if ya else ""
-    b = f"{yb}年" if yb else ""
-    return {
-        "theme_title": f"主题侧重：回顾（{a or '上一年'}）与安排（{b or '本年'}）",
-        "theme_groups": {"review": f"{a}工作回顾（实绩）", "plan": f"{b}工作安排（承诺）"},
-        "marker_groups": {"review": f"{a}工作回顾", "plan": f"{b}工作安排"},
-        "indicator_title": f"增速：{a}实绩与{b}目标",
-        "labels": (f"回顾{ya or ''}", f"安排{yb or ''}"),
-    }
-
-
-def file_part(region: str) -> str:
-    """The region's part of a figure's file name: its name as the manifest gives it
-    (``themes_over_years_密云区``), with characters that file systems reject replaced.
-
-    Example:
-        >>> file_part("密云区"), file_part("A/B 区")
-        ('密云区', 'A_B_区')
-    """
-    import re
-
-    return re.sub(r"[\\/:*?\"<>|\s]+", "_", str(region).strip()) or "region"
 
 
 @_styled

@@ -13,7 +13,6 @@ imported only when a jieba tokenizer or POS tags are needed.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import itertools
 import logging
@@ -27,8 +26,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cache import cache_dir
+from .digest import digest
 from .errors import DictionaryError, MissingFileError
-from .paths import cache_dir, resource_path
+from .paths import resource_path
 
 if TYPE_CHECKING:
     import jieba
@@ -43,6 +44,7 @@ __all__ = [
     "import_jieba",
     "load_boilerplate",
     "load_stopwords",
+    "quiet_jieba",
     "read_user_dict",
     "token_kind",
 ]
@@ -201,7 +203,7 @@ def _import_jieba_core():
 
 
 @contextmanager
-def _quiet_jieba():
+def quiet_jieba():
     """Silence jieba's 'Building prefix dict' chatter, restoring the logger after."""
     jieba = _import_jieba_core()
     logger = jieba.default_logger
@@ -233,11 +235,8 @@ def _resolve_backend(backend: str) -> str:
 
 def _dictionary_key(entries: Sequence[tuple[str, int | None, str | None]]) -> str:
     """Digest of jieba's dictionary file and our entries: names the merged dictionary."""
-    digest = hashlib.sha256()
-    digest.update(_file_digest(_jieba_dict_path()).encode())
-    for word, freq, tag in entries:
-        digest.update(f"{word}\t{freq}\t{tag}\n".encode())
-    return digest.hexdigest()[:20]
+    lines = "".join(f"{word}\t{freq}\t{tag}\n" for word, freq, tag in entries)
+    return digest(_file_digest(_jieba_dict_path()), lines)[:20]
 
 
 def _last_entries(
@@ -287,7 +286,7 @@ def _load_tokenizer(dictionary: str, cache: str) -> jieba.Tokenizer:
     tokenizer = jieba.Tokenizer(dictionary=dictionary)
     tokenizer.tmp_dir = cache
     tokenizer.cache_file = f"jieba-{Path(dictionary).stem}.cache"
-    with _quiet_jieba():
+    with quiet_jieba():
         tokenizer.initialize()
     return tokenizer
 
@@ -579,7 +578,7 @@ class Segmenter:
         if self._pos_tokenizer is None:
             posseg = import_jieba().posseg
             tokenizer = self.tokenizer
-            with _quiet_jieba():
+            with quiet_jieba():
                 self._pos_tokenizer = posseg.POSTokenizer(tokenizer)
         pairs = [(p.word, p.flag) for p in self._pos_tokenizer.lcut(text, HMM=self.hmm)]
         merged = _merge_quantities([w for w, _ in pairs])
@@ -648,10 +647,8 @@ def _ascii_words(text: str, tokens: list[str]) -> list[int]:
 def _settings_key(dictionary_key: str, backend: str, hmm: bool, keep_numbers: bool, min_length: int,
                   drop_pos: frozenset[str], drop_words: frozenset[str]) -> str:
     """The digest behind :attr:`Segmenter.key`."""
-    digest = hashlib.sha256()
     settings = [dictionary_key, backend, hmm, keep_numbers, min_length, sorted(drop_pos), sorted(drop_words)]
-    digest.update(repr(settings).encode())
-    return digest.hexdigest()[:20]
+    return digest(repr(settings))[:20]
 
 
 def _tie_prone(text: str) -> bool:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
-import hashlib
 import html
 import io
 import os
@@ -27,8 +26,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cache import cache_dir, read_blob, trim, write_blob
+from .digest import digest, installed_distributions, sha256_file
 from .io import write_bytes_atomic
-from .paths import RESOURCES, cache_dir
+from .paths import RESOURCES
+from .style import font_path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,8 +88,6 @@ def page_characters(text: str) -> str:
 
 
 def _font_file() -> Path:
-    from .plots import font_path
-
     return font_path()
 
 
@@ -106,11 +106,11 @@ def subset_font(characters: str) -> bytes:
     from fontTools.ttLib import TTFont
 
     source = _font_file()
-    key = hashlib.sha256(source.read_bytes()[:4096] + str(source.stat().st_size).encode()
-                         + characters.encode("utf-8")).hexdigest()[:24]
+    key = digest(source.read_bytes()[:4096], str(source.stat().st_size), characters)[:24]
     cached = cache_dir() / "fonts" / f"subset-{key}.woff2"
-    if cached.exists():
-        return cached.read_bytes()
+    hit = read_blob(cached)
+    if hit is not None:
+        return hit
     font = TTFont(source, recalcTimestamp=False)
     options = subset.Options()
     options.flavor = "woff2"
@@ -124,7 +124,7 @@ def subset_font(characters: str) -> bytes:
     font.flavor = "woff2"
     font.save(buffer)
     data = buffer.getvalue()
-    write_bytes_atomic(cached, data)
+    write_blob(cached, data)
     return data
 
 
@@ -281,7 +281,7 @@ def _files_digest(paths: Sequence[Path]) -> list[tuple[str, str]]:
     found = []
     for path in paths:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        found += [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files]
+        found += [(p.name, sha256_file(p)) for p in files]
     return found
 
 
@@ -291,10 +291,8 @@ def _site_digest() -> str:
     and the installed packages (nbconvert, its filters, fontTools)."""
     import json
 
-    from .build import installed_distributions
-
     parts = [_files_digest([Path(__file__), _TEMPLATES, _font_file()]), list(installed_distributions())]
-    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+    return digest(json.dumps(parts))
 
 
 def _pages_cache() -> Path:
@@ -322,39 +320,23 @@ def notebook_pages(notebook: NotebookNode, title: str, report_nav: str, code_nav
 
     shown = _shown_notebook(notebook)
     head = json.dumps([_site_digest(), title, report_nav, code_nav], ensure_ascii=False)
-    key = hashlib.sha256((head + "\n" + nbformat.writes(shown)).encode("utf-8")).hexdigest()
+    key = digest(head, nbformat.writes(shown))
     files = (_pages_cache() / f"{key}.report.html", _pages_cache() / f"{key}.html")
-    try:
-        for f in files:
-            os.utime(f)  # recently used: kept when the cache is trimmed
-        return files[0].read_bytes().decode("utf-8"), files[1].read_bytes().decode("utf-8")
-    except FileNotFoundError:  # not cached yet, or trimmed meanwhile by another build
-        pass
+    hits = [read_blob(f) for f in files]
+    if hits[0] is not None and hits[1] is not None:
+        return hits[0].decode("utf-8"), hits[1].decode("utf-8")
     report = render_notebook_page(shown, title, report_nav, with_code=False)
     code = render_notebook_page(shown, title, code_nav, with_code=True)
     # one font for both versions of a notebook: the same characters, built once
     chars = page_characters(report + code)
     pages = embed_font(report, chars), embed_font(code, chars)
     for page, file in zip(pages, files, strict=True):
-        write_bytes_atomic(file, page.encode("utf-8"), durable=False)
-    _trim_cache(_pages_cache(), PAGES_KEPT)
+        write_blob(file, page.encode("utf-8"))
+    trim(_pages_cache(), PAGES_KEPT, "*.html")
     return pages
 
 
 PAGES_KEPT = 128
-
-
-def _trim_cache(folder: Path, keep: int) -> None:
-    """Remove all but the ``keep`` most recently used pages: every change of a notebook's
-    outputs or of the site's code adds pages that will never be asked for again."""
-    found = []
-    for path in folder.glob("*.html"):
-        try:
-            found.append((path.stat().st_mtime_ns, path.name, path))
-        except FileNotFoundError:
-            pass
-    for _, _, path in sorted(found, reverse=True)[keep:]:
-        path.unlink(missing_ok=True)
 
 
 def standalone_page(title: str, body: str, nav: str, *, style: str = "", script: str = "") -> str:

@@ -26,6 +26,17 @@ from itertools import pairwise
 
 import pandas as pd
 
+# the grouping helpers and report labels moved to miyun_text.grouping; they stay importable from here
+from .grouping import (
+    GROUPINGS,
+    PANEL_COLUMNS,
+    group_columns,
+    group_label,
+    panel_values,
+    report_label,
+    text_cells,
+)
+
 __all__ = [
     "CN_NUMERALS",
     "GROUPINGS",
@@ -331,7 +342,7 @@ def _preamble_end(lines: list[str]) -> int:
     return end if end < len(lines) else 0
 
 
-def _paragraph_rows(text: str, report_id: str, year: int | None) -> list[dict]:
+def paragraph_rows(text: str, report_id: str, year: int | None) -> list[dict]:
     """The rows of :func:`parse_report` as dicts (the loading pipeline builds Arrow tables from them)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     report_year = _report_year(lines, year)
@@ -435,7 +446,7 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_report expects str, got {type(text).__name__}")
-    rows = _paragraph_rows(text, report_id, year)
+    rows = paragraph_rows(text, report_id, year)
     frame = pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
     return frame.astype(
         {
@@ -496,33 +507,6 @@ def sentences(paragraphs: pd.DataFrame, semicolons: bool = False) -> pd.DataFram
     return frame.astype({c: paragraphs[c].dtype for c in keep} | {"sent_no": "int64", "sentence": "string"})
 
 
-PANEL_COLUMNS = ["year", "region", "level", "label"]
-
-
-def report_label(region: object, year: object, report_id: object = None) -> str:
-    """The display label of a report: ``密云区 2024`` (region and year from the manifest).
-
-    Falls back to the report id where the manifest gives no region or year.
-
-    Example:
-        >>> report_label("密云区", 2024), report_label(None, 2023, "r23")
-        ('密云区 2024', 'r23')
-    """
-    if region is None or pd.isna(region) or str(region).strip() == "" or year is None or pd.isna(year):
-        return str(report_id) if report_id is not None else "—"
-    return f"{str(region).strip()} {int(year)}"
-
-
-def _panel_values(row: dict) -> dict[str, object]:
-    """The panel columns a report's paragraphs carry, from its manifest row (blank region/level: None)."""
-    region = row.get("region")
-    region = None if region is None or pd.isna(region) else str(region).strip() or None
-    level = row.get("level")
-    level = None if level is None or pd.isna(level) else str(level).strip() or None
-    return {"year": int(row["year"]), "region": region, "level": level,
-            "label": report_label(region, row["year"], row["report_id"])}
-
-
 def corpus_paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
     """Paragraph tables of every report in a corpus, each row carrying its report's panel keys.
 
@@ -541,7 +525,7 @@ def corpus_paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
     frames = []
     for row in corpus.to_dict("records"):
         frame = parse_report(str(row["text"]), str(row["report_id"]), int(row["year"]))
-        for k, (column, value) in enumerate(_panel_values(row).items(), start=1):
+        for k, (column, value) in enumerate(panel_values(row).items(), start=1):
             frame.insert(k, column, value)
         frames.append(frame)
     if not frames:
@@ -552,94 +536,3 @@ def corpus_paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
         return empty
     out = pd.concat(frames, ignore_index=True)
     return out.astype({"year": "int64", "region": "string", "level": "string", "label": "string"})
-
-
-# Named groupings: what ``by="section"`` and friends mean in a paragraph table. A name or
-# a list of names (``["region", "year"]``) is accepted everywhere a measure takes ``by=``.
-GROUPINGS = {
-    "report": ["report_id"],
-    "region": ["region"],
-    "year": ["year"],
-    "part": ["report_id", "part_no", "part_kind"],
-    "part_kind": ["report_id", "part_kind"],
-    "section": ["report_id", "part_no", "section_no", "section_title"],
-}
-
-
-def group_columns(frame: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
-    """The columns a grouping names: a key of :data:`GROUPINGS`, a column, or a list of either.
-
-    A single name is looked up in :data:`GROUPINGS` first (``"section"`` is a report's
-    section). In a list, a name that is a column of the table is that column, and any
-    other name expands as in :data:`GROUPINGS`; the parts combine in order without
-    repeating a column (``["region", "year"]``, ``["region", "part_kind"]`` pools the
-    reports of a region by part kind, ``["report", "part_kind"]`` keeps them apart).
-    ``"year"`` falls back to ``part_year`` in a single report's paragraph table.
-
-    Example:
-        >>> group_columns(parse_report("一、2023年工作回顾\\n保水。", "r", 2024), "section")
-        ['report_id', 'part_no', 'section_no', 'section_title']
-        >>> group_columns(pd.DataFrame(columns=["report_id", "region", "year", "part_kind"]), ["region", "part_kind"])
-        ['region', 'part_kind']
-    """
-    names = [by] if isinstance(by, str) else list(by)
-    columns: list[str] = []
-    for name in names:
-        wanted = [name] if len(names) > 1 and name in frame.columns else GROUPINGS.get(name, [name])
-        if wanted == ["year"] and "year" not in frame.columns and "part_year" in frame.columns:
-            wanted = ["part_year"]
-        columns += [c for c in wanted if c not in columns]
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"cannot group by {by!r}: no column(s) {missing}; available: {list(frame.columns)}")
-    return columns
-
-
-def group_label(values: tuple) -> str:
-    """A readable label for a group's key values, missing values shown as —.
-
-    Example:
-        >>> group_label(("miyun_2024", 1, None))
-        'miyun_2024 | 1 | —'
-    """
-    return " | ".join("—" if pd.isna(v) else str(v) for v in values)
-
-
-def text_cells(paragraphs: object, caller: str = "this function", column: str = "text") -> pd.DataFrame:
-    """Check the text column of a paragraph table at a measure's entry.
-
-    The rule every measure follows: a missing cell (``None``, ``NaN``, ``pd.NA``) is an
-    empty paragraph, so it adds no words (never the words "nan" or "None"); any other
-    cell that is not a ``str`` raises :class:`TypeError` naming its row, and so does a
-    table that is not a DataFrame.
-
-    Example:
-        >>> text_cells(pd.DataFrame({"text": ["保水", None, float("nan")]}))["text"].tolist()
-        ['保水', '', '']
-        >>> text_cells("保水", "theme_frequencies")
-        Traceback (most recent call last):
-        ...
-        TypeError: theme_frequencies expects a DataFrame with a 'text' column (one row per paragraph), got str
-    """
-    if not isinstance(paragraphs, pd.DataFrame):
-        raise TypeError(f"{caller} expects a DataFrame with a {column!r} column (one row per paragraph), "
-                        f"got {type(paragraphs).__name__}")
-    if column not in paragraphs.columns:
-        raise ValueError(f"{caller}: the table needs a {column!r} column (one row per paragraph); "
-                         f"it has {list(paragraphs.columns)}")
-    values = paragraphs[column]
-    missing = values.isna()
-    # a string column, or one pandas infers as strings, needs no look at each cell
-    if isinstance(values.dtype, pd.StringDtype) or pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        cells = pd.Series(dtype=object)
-    else:
-        cells = values[~missing]
-    for index, value in cells.items():
-        if not isinstance(value, str):
-            raise TypeError(f"{caller}: {column} at row {index!r} is {type(value).__name__} {value!r}, not text; "
-                            "fix the cell, or drop the row")
-    if not missing.any():
-        return paragraphs
-    out = paragraphs.copy()
-    out[column] = values.astype(object).where(~missing, "")
-    return out

@@ -22,8 +22,6 @@ Parquet, the format Dask, Spark or DuckDB read by partition.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import itertools
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -32,6 +30,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .cache import read_table, write_table
+from .digest import code_digest, text_digest
 from .segment import Segmenter
 
 if TYPE_CHECKING:
@@ -44,20 +44,6 @@ TOKEN_COLUMNS = ["report_id", "part_no", "para_no", "token_no", "token", "kind",
 # Bumped when the table's layout or meaning changes, so old cache files are not read.
 _FORMAT = "2"
 _KINDS = ["word", "number", "punct", "space"]
-
-
-def text_digest(texts: Sequence[str]) -> str:
-    """sha256 of a report's paragraph texts, in order (the token cache's file name).
-
-    Example:
-        >>> text_digest(["保水。", "富民。"]) == text_digest(["保水。", "富民。"]), text_digest(["保水。富民。"])[:8]
-        (True, 'ed3cb9e2')
-    """
-    digest = hashlib.sha256()
-    for text in texts:
-        digest.update(text.encode("utf-8"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
 
 
 def _slices(text: str, lengths: np.ndarray) -> pa.Array:
@@ -126,37 +112,8 @@ def _cache_path(seg: Segmenter, digest: str) -> Path:
 def _code_digest() -> str:
     """Digest of the code that cuts and types tokens, and of the backends' versions: a change
     to any of them reads another cache folder, so no table cut by older code is reused."""
-    from .paths import code_digest
-
     here = Path(__file__).resolve().parent
     return code_digest([here / "segment.py", here / "tokens.py"], ["jieba", "rjieba"])[:12]
-
-
-def _read(path: Path) -> pa.Table | None:
-    """A cached Arrow table, or None when absent or unreadable (then it is rebuilt)."""
-    import pyarrow as pa
-    import pyarrow.feather as feather
-
-    try:
-        return feather.read_table(path, memory_map=False, use_threads=False)
-    except (OSError, ValueError, pa.ArrowInvalid):
-        return None
-
-
-def _write(path: Path, table: pa.Table) -> None:
-    """Write an Arrow table to the cache atomically (LZ4-compressed Arrow file).
-
-    The file is renamed into place but not flushed to disk: every file here can be
-    rebuilt, and one a crash leaves unreadable makes :func:`_read` return None, so the
-    flush would only cost time (a few ms a file, thousands of files a corpus).
-    """
-    import pyarrow.feather as feather
-
-    from .io import write_bytes_atomic
-
-    buffer = io.BytesIO()
-    feather.write_feather(table, buffer, compression="lz4")
-    write_bytes_atomic(path, buffer.getvalue(), durable=False)
 
 
 def report_table(texts: Sequence[str], ids: pd.DataFrame | Mapping[str, Sequence[int]], report_id: str,
@@ -174,13 +131,13 @@ def report_table(texts: Sequence[str], ids: pd.DataFrame | Mapping[str, Sequence
     keys = np.column_stack(list(ids.values())).tolist() if ids else [[] for _ in texts]
     labels = [f"{names}\x01{tuple(key)}\x01" for key in keys]
     path = _cache_path(seg, text_digest([label + text for label, text in zip(labels, texts, strict=True)]))
-    table = _read(path) if cache else None
+    table = read_table(path) if cache else None
     if table is None:
         if read_only:
             return None
         table = _segment(texts, ids, seg)
         if cache:
-            _write(path, table)
+            write_table(path, table)
     return table.add_column(0, "report_id", pa.repeat(pa.scalar(report_id, pa.large_string()), table.num_rows))
 
 

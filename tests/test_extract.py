@@ -102,8 +102,7 @@ def _plain_chinese_text_problem(text: str) -> str | None:
     import unicodedata
     from collections import Counter
 
-    from miyun_text.clean import _common_cjk
-    from miyun_text.corpus import _CJK_CHAR, _FOREIGN, _PINYIN_VOWELS
+    from miyun_text.decode import _CJK_CHAR, _FOREIGN, _PINYIN_VOWELS, common_cjk
 
     counts = Counter(text)
     letters = sum(n for ch, n in counts.items() if unicodedata.category(ch)[0] == "L")
@@ -113,7 +112,7 @@ def _plain_chinese_text_problem(text: str) -> str | None:
     foreign = [ch for ch in _FOREIGN.findall(text) if ch.lower() not in _PINYIN_VOWELS]
     if len(foreign) > 2 + 0.005 * len(cjk):
         return f"{len(foreign)} characters a Chinese report never uses ({''.join(sorted(set(foreign))[:8])})"
-    rare = [ch for ch in cjk if not _common_cjk(ch)]
+    rare = [ch for ch in cjk if not common_cjk(ch)]
     if len(rare) > 2 + 0.1 * len(cjk):
         return f"{len(rare)} of {len(cjk)} Chinese characters are rare ones ({''.join(rare[:8])})"
     spaced = sum(1 for i in range(1, len(text) - 1)
@@ -140,10 +139,10 @@ def test_chinese_text_check_equals_its_definition(sample):
 def test_binary_bytes_are_still_binary():
     data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
     path = Path(__file__).parent / "fixtures" / "extract" / "make_extract_fixtures.py"  # any text file to name
-    from miyun_text.corpus import _decode
+    from miyun_text.decode import decode_text
 
     with pytest.raises(BinaryFileError, match=r"NUL byte at offset 8.*saved with its own extension"):
-        _decode(data, path)
+        decode_text(data, path)
 
 
 # ---------------------------------------------------------------- saved pages, PDFs, Word files

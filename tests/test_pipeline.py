@@ -87,7 +87,7 @@ def test_unchanged_raw_files_are_not_cleaned_or_segmented_again(panel, tmp_path,
         raise AssertionError("cleaned or segmented again although nothing changed")
 
     with monkeypatch.context() as patch:
-        patch.setattr("miyun_text.clean._clean", fail)
+        patch.setattr("miyun_text.pipeline.clean_steps", fail)
         patch.setattr("miyun_text.tokens._segment", fail)
         patch.setattr("miyun_text.structure.corpus_paragraphs", fail)
         again = load_tables(panel, workers=1)
@@ -99,15 +99,13 @@ def test_a_changed_raw_file_errata_row_or_cleaning_code_is_cleaned_again(panel, 
     monkeypatch.setenv("MIYUN_TEXT_CACHE", str(tmp_path / "cache"))
     load_tables(panel, workers=1)
     cleaned = []
-    import miyun_text.clean as clean_module
-
-    original = clean_module._clean
+    original = pipeline.clean_steps
 
     def counting(raw, errata, report_id, strict):
         cleaned.append(report_id)
         return original(raw, errata, report_id, strict)
 
-    monkeypatch.setattr(clean_module, "_clean", counting)
+    monkeypatch.setattr(pipeline, "clean_steps", counting)
     folder = tmp_path / "changed"
     shutil.copytree(panel, folder)
     text = HUAIROU.replace("6.5%", "6.6%").encode("utf-8")
@@ -147,7 +145,7 @@ def test_a_fully_cached_corpus_is_read_without_worker_processes(panel, tmp_path,
         raise AssertionError("a worker pool was started although every report is cached")
 
     monkeypatch.setattr(pipeline, "ProcessPoolExecutor", no_pool)
-    monkeypatch.setattr("miyun_text.corpus.read_raw", no_pool)
+    monkeypatch.setattr(pipeline, "read_raw", no_pool)
     again = load_tables(panel, workers=2)
     _assert_same(again, (first.corpus, first.paragraphs, first.tokens))
     assert again.corpus["encoding"].tolist() == first.corpus["encoding"].tolist()
@@ -164,7 +162,7 @@ def test_another_segmenter_or_a_changed_raw_file_never_reads_a_stale_cache(panel
         raise AssertionError("cleaned again although only the Segmenter changed")
 
     with monkeypatch.context() as patch:
-        patch.setattr("miyun_text.clean._clean", fail)
+        patch.setattr("miyun_text.pipeline.clean_steps", fail)
         tables = load_tables(panel, workers=1, segmenter=other)
     assert_frame_equal(tables.tokens, token_table(tables.paragraphs, other, cache=False))
     assert not tables.tokens.loc[tables.tokens["keep"], "token"].str.len().lt(3).any()

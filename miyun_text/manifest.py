@@ -1,0 +1,439 @@
+"""The manifest (``data/reports.csv``) and the errata (``data/errata.csv``): read, validated, extended.
+
+Every row is checked before any raw file is opened: ids are safe file names, years are
+years, checksums are sha256 digests, and each problem names the file and line.
+:func:`add_report` adds a report in one step: the raw copy and its validated row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from pypinyin import Style, lazy_pinyin
+
+from .clean import clean_text
+from .digest import sha256_file
+from .errors import (
+    ChecksumMismatchError,
+    DuplicateReportError,
+    ErrataError,
+    ManifestError,
+    MissingFileError,
+    MiyunTextError,
+    UndecodableFileError,
+)
+from .io import write_bytes_atomic
+from .paths import find_data_dir
+from .raw import RAW_EXTENSIONS, read_raw
+from .structure import parse_report
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "ERRATA_COLUMNS",
+    "ERRATA_OPTIONAL_COLUMNS",
+    "MANIFEST_COLUMNS",
+    "YEAR_RANGE",
+    "AddedReport",
+    "add_report",
+    "check_report_id",
+    "read_errata",
+    "read_manifest",
+    "region_slug",
+]
+
+MANIFEST_COLUMNS = [
+    "report_id",
+    "year",
+    "region",
+    "level",
+    "title",
+    "delivered_on",
+    "session",
+    "source_url",
+    "raw_sha256",
+    "notes",
+]
+ERRATA_COLUMNS = ["report_id", "offset", "corrupted", "corrected", "evidence"]
+# characters decided by context, and the written reason for a row the forward model cannot reproduce
+ERRATA_OPTIONAL_COLUMNS = ["context", "exception"]
+
+
+def _csv_rows(path: Path, required: list[str],
+              error: type[MiyunTextError] = ManifestError) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a UTF-8 CSV with their editor line numbers; every problem raises ``error`` naming the line."""
+    if not path.is_file():
+        raise MissingFileError(f"{path}: file not found")
+    with open(path, "rb") as handle:  # read-only; decoded strictly so a wrong encoding names its line
+        data = handle.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise error(
+            f"{path}:{line}: byte offset {err.start} is not UTF-8 (the file looks like "
+            f"{'GBK' if _looks_gbk(data) else 'another encoding'}); re-save it as UTF-8 "
+            "(Excel: Save As > CSV UTF-8)"
+        ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    start = 1  # the line where the record being read starts
+    try:
+        fields = reader.fieldnames or []
+        missing = [c for c in required if c not in fields]
+        if missing:
+            raise error(
+                f"{path}:1: missing column(s) {', '.join(missing)}; the header must be "
+                f"{','.join(required)}"
+            )
+        rows = []
+        # line numbers are 1-based and count the header, as an editor shows them
+        start = reader.line_num + 1
+        for row in reader:
+            if None in row:
+                raise error(
+                    f"{path}:{start}: {len(fields) + len(row[None])} fields but the header has {len(fields)}; "
+                    "put double quotes around a value that holds a comma"
+                )
+            if any(v is None for v in row.values()):
+                raise error(f"{path}:{start}: fewer fields than the header's {len(fields)}; fill in every column")
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise error(
+            f"{path}:{start}: malformed CSV ({err}); close every double quote and double a "
+            'quote inside a quoted value ("")'
+        ) from None
+    return rows
+
+
+def _looks_gbk(data: bytes) -> bool:
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+YEAR_RANGE = (1949, 2100)
+
+
+def check_report_id(report_id: object, where: str = "report_id") -> str:
+    """Return ``report_id`` if it is a safe id (``[a-z0-9][a-z0-9_-]*``), else raise ManifestError.
+
+    Ids name files under ``data/``, so a path (``../raw/x``, ``/tmp/x``) or an upper-case
+    id (which clashes on case-insensitive file systems) is refused before any file is opened.
+
+    Example:
+        >>> check_report_id("miyun_2024")
+        'miyun_2024'
+        >>> check_report_id("../raw/x")
+        Traceback (most recent call last):
+        ...
+        miyun_text.errors.ManifestError: report_id: '../raw/x' is not a report id; use lower-case ...
+    """
+    if not isinstance(report_id, str) or not _REPORT_ID.fullmatch(report_id):
+        raise ManifestError(
+            f"{where}: {report_id!r} is not a report id; use lower-case letters, digits, '_' and '-', "
+            "starting with a letter or digit (like miyun_2025)"
+        )
+    return report_id
+
+
+def read_manifest(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Read and validate ``data/reports.csv``: one row per report, sorted by year.
+
+    Example:
+        >>> read_manifest().loc[0, "report_id"]  # doctest: +SKIP
+        'miyun_2024'
+    """
+    folder = Path(data_dir) if data_dir is not None else find_data_dir()
+    path = folder / "reports.csv"
+    rows = _csv_rows(path, MANIFEST_COLUMNS)
+    seen: dict[str, int] = {}
+    records = []
+    for line, row in rows:
+        rid = (row.get("report_id") or "").strip()
+        if not rid:
+            raise ManifestError(f"{path}:{line}: empty report_id; give the report a short id like miyun_2025")
+        check_report_id(rid, f"{path}:{line}: report_id")
+        if rid.lower() in seen:
+            raise DuplicateReportError(
+                f"{path}:{line}: report_id {rid!r} already used on line {seen[rid.lower()]}; "
+                "give each report its own id (ids are compared ignoring case)"
+            )
+        seen[rid.lower()] = line
+        year_text = (row.get("year") or "").strip()
+        if not re.fullmatch(r"[0-9]{4}", year_text) or not YEAR_RANGE[0] <= int(year_text) <= YEAR_RANGE[1]:
+            raise ManifestError(
+                f"{path}:{line}: year {row['year']!r} is not a year between {YEAR_RANGE[0]} and "
+                f"{YEAR_RANGE[1]}; write it in ASCII digits like 2024"
+            )
+        year = int(year_text)
+        sha = (row.get("raw_sha256") or "").strip().lower()
+        if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+            raise ManifestError(
+                f"{path}:{line}: raw_sha256 {sha!r} is not a sha256; run "
+                f"`sha256sum data/raw/{rid}.txt` and paste the hex digest"
+            )
+        record = {c: (row.get(c) or "").strip() for c in MANIFEST_COLUMNS}
+        record.update(report_id=rid, year=year, raw_sha256=sha)
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=MANIFEST_COLUMNS)
+    frame["year"] = frame["year"].astype("int64")
+    return frame.sort_values(["year", "report_id"], kind="stable").reset_index(drop=True)
+
+
+def read_errata(data_dir: str | os.PathLike[str] | None = None,
+                report_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read ``data/errata.csv``, the documented corrections of damaged spans.
+
+    Columns: ``report_id``, ``offset`` (a character offset in the raw text, from 0),
+    ``corrupted``, ``corrected``, ``evidence``, and the optional ``context`` (characters
+    decided by context rather than bytes) and ``exception`` (why the forward model of
+    :mod:`miyun_text.errata` cannot reproduce the row), plus ``line``. With
+    ``report_ids``, a row naming another report raises
+    :class:`~miyun_text.errors.ErrataError`.
+
+    Example:
+        >>> len(read_errata()) > 0  # doctest: +SKIP
+        True
+    """
+    folder = Path(data_dir) if data_dir is not None else find_data_dir()
+    path = folder / "errata.csv"
+    columns = [*ERRATA_COLUMNS, *ERRATA_OPTIONAL_COLUMNS]
+    if not path.exists():
+        frame = pd.DataFrame({c: pd.Series(dtype="int64" if c == "offset" else "object") for c in columns})
+        frame["line"] = pd.Series(dtype="int64")
+        return frame
+    known = None if report_ids is None else set(report_ids)
+    records = []
+    for line, row in _csv_rows(path, ERRATA_COLUMNS, ErrataError):
+        rid = row["report_id"].strip()
+        check_report_id(rid, f"{path}:{line}: report_id")
+        if known is not None and rid not in known:
+            raise ErrataError(
+                f"{path}:{line}: report {rid!r} is not in reports.csv; fix the id or delete the row "
+                f"(reports: {', '.join(sorted(known)) or 'none'})"
+            )
+        offset_text = row["offset"].strip()
+        if not offset_text.isascii() or not offset_text.isdigit():
+            raise ErrataError(
+                f"{path}:{line}: offset {row['offset']!r} is not a whole number from 0 up; write the "
+                "character offset of the damaged span in the raw text"
+            )
+        if not row["corrupted"]:
+            raise ErrataError(f"{path}:{line}: empty corrupted text; copy the damaged span from the raw file")
+        record = {c: row.get(c) or "" for c in columns}
+        record.update(report_id=rid, offset=int(offset_text), line=line)
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=[*columns, "line"])
+    frame = frame.astype({"offset": "int64", "line": "int64"})
+    frame.attrs["path"] = str(path)
+    return frame
+
+
+
+# ---------------------------------------------------------------- adding a report
+
+_REPORT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# Administrative suffixes left out of generated ids, longest first: 密云区 -> miyun, 浙江省 -> zhejiang.
+_REGION_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "地区", "林区",
+                    "区", "县", "市", "省", "盟", "旗")
+_LEVELS = {"区": "区", "县": "县", "市": "市", "省": "省", "自治区": "省", "旗": "县", "自治县": "县", "自治州": "市"}
+
+
+@dataclass(frozen=True)
+class AddedReport:
+    """What :func:`add_report` did and found: the new row, the raw copy, and a first reading."""
+
+    report_id: str
+    raw_path: Path
+    sha256: str
+    encoding: str
+    extraction: str
+    parts: int
+    sections: int
+    paragraphs: int
+    repairs: int
+    unrepaired: pd.DataFrame
+
+    def summary(self) -> str:
+        """A few lines for people: what was added and what loading it found."""
+        lines = [
+            f"added {self.report_id}: {self.raw_path} (sha256 {self.sha256[:12]}…)",
+            f"encoding: {self.encoding}; extraction: {self.extraction}",
+            f"parts: {self.parts}, sections: {self.sections}, paragraphs: {self.paragraphs}",
+            f"repairs: {self.repairs}, unrepaired spans: {len(self.unrepaired)}",
+        ]
+        for row in self.unrepaired.itertuples(index=False):
+            lines.append(f"  unrepaired at raw offset {row.raw_offset}: {row.before!r}")
+        if len(self.unrepaired):
+            lines.append("add a row per unrepaired span to data/errata.csv (report_id, offset, corrupted, corrected, "
+                         "evidence) before building")
+        return "\n".join(lines)
+
+
+def region_slug(region: str) -> str:
+    """The id stem of a region: pinyin without tones, administrative suffix left out.
+
+    The suffix (区, 县, 市, 省 …) is dropped when a name remains, as in the bundled
+    ``miyun_2024``; a region spelled in Latin letters is lower-cased.
+
+    Example:
+        >>> region_slug("密云区"), region_slug("浙江省"), region_slug("长沙市"), region_slug("Miyun District")
+        ('miyun', 'zhejiang', 'changsha', 'miyun-district')
+    """
+    name = region.strip()
+    for suffix in _REGION_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            name = name[: -len(suffix)]
+            break
+    syllables = lazy_pinyin(name, style=Style.NORMAL, v_to_u=False, errors=lambda chars: list(chars))
+    slug = re.sub(r"[^a-z0-9]+", "-", "".join(syllables).lower()).strip("-")
+    return slug
+
+
+def _new_report_id(region: str, year: int, taken: set[str]) -> str:
+    stem = region_slug(region) or "report"
+    if not stem[0].isalnum():
+        stem = f"r{stem}"
+    candidate, n = f"{stem}_{year}", 2
+    while candidate in taken:
+        candidate, n = f"{stem}_{year}_{n}", n + 1
+    return candidate
+
+
+def add_report(
+    path: str | os.PathLike[str],
+    *,
+    region: str,
+    year: int,
+    level: str | None = None,
+    title: str | None = None,
+    delivered_on: str | None = None,
+    source_url: str | None = None,
+    session: str | None = None,
+    report_id: str | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> AddedReport:
+    """Add a report in one step: copy the file into ``data/raw/``, append its manifest row, read it.
+
+    The file is read first (encoding detected or text extracted; bad input raises before
+    anything is written), then copied byte for byte to ``data/raw/<report_id><ext>``, and
+    a row with its sha256 is appended to ``data/reports.csv`` (written atomically, its
+    columns and existing rows kept). Without ``report_id`` one is made from the region's
+    pinyin and the year (密云区, 2025 → ``miyun_2025``; ``_2``, ``_3`` … when taken).
+    The result says what loading found: encoding, parts, sections, paragraphs, repairs
+    and unrepaired spans (which need rows in ``data/errata.csv`` before a strict build).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> d = pathlib.Path(tempfile.mkdtemp()) / "data"; (d / "raw").mkdir(parents=True)
+        >>> _ = (d / "reports.csv").write_text(",".join(MANIFEST_COLUMNS) + "\\n", encoding="utf-8")
+        >>> src = d.parent / "report.txt"
+        >>> _ = src.write_bytes("2025年密云区政府工作报告\\n一、2024年工作回顾\\n保水。".encode("gbk"))
+        >>> added = add_report(src, region="密云区", year=2025, data_dir=d)
+        >>> added.report_id, added.encoding, added.parts, added.raw_path.name
+        ('miyun_2025', 'gb18030', 1, 'miyun_2025.txt')
+    """
+    source = Path(path)
+    folder = Path(data_dir) if data_dir is not None else find_data_dir()
+    manifest_path = folder / "reports.csv"
+    suffix = source.suffix.lower()
+    if not source.is_file():
+        raise MissingFileError(f"{source}: file not found; give the path of the report file to add")
+    if suffix not in RAW_EXTENSIONS:
+        raise UndecodableFileError(
+            f"{source}: extension {suffix or '(none)'!r} is not accepted; save the report as one of "
+            f"{', '.join(RAW_EXTENSIONS)}"
+        )
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ManifestError(f"year {year!r} is not a whole number; write it like 2025") from None
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        raise ManifestError(f"year {year} is out of range; give the year the report was delivered, like 2025")
+    if not region or not region.strip():
+        raise ManifestError("region is empty; give the region as the report names it, like 密云区")
+    if delivered_on and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", delivered_on.strip()):
+        raise ManifestError(f"delivered_on {delivered_on!r} is not a date; write it like 2025-01-08")
+    raw = read_raw(source)  # decode or extract first: bad input fails before anything is written
+    manifest = read_manifest(folder)
+    same = manifest[manifest["raw_sha256"] == raw.sha256]
+    if len(same):
+        # the same bytes twice would count one report twice in every panel measure
+        raise DuplicateReportError(
+            f"{source}: the corpus already holds this file as report {same['report_id'].iloc[0]!r} "
+            f"({same['region'].iloc[0]} {same['year'].iloc[0]}, same sha256); nothing was added"
+        )
+    taken = set(manifest["report_id"]) | {p.name.split(".")[0] for p in (folder / "raw").glob("*") if p.is_file()}
+    if report_id is None:
+        report_id = _new_report_id(region, year, taken)
+    else:
+        check_report_id(report_id, "--id")
+    if report_id in taken:
+        raise DuplicateReportError(
+            f"{manifest_path}: report_id {report_id!r} is already used (manifest or data/raw/); choose another id"
+        )
+    if level is None:
+        suffixes = sorted(_LEVELS, key=len, reverse=True)
+        level = next((_LEVELS[sfx] for sfx in suffixes if region.strip().endswith(sfx)), "")
+    row = {
+        "report_id": report_id,
+        "year": str(year),
+        "region": region.strip(),
+        "level": level,
+        "title": title or f"{year}年{region.strip()}政府工作报告",
+        "delivered_on": (delivered_on or "").strip(),
+        "session": session or "",
+        "source_url": source_url or "",
+        "raw_sha256": raw.sha256,
+        "notes": f"Added from {source.name}; {raw.extraction}",
+    }
+    with open(manifest_path, "rb") as handle:
+        before = handle.read()
+    text = before.decode("utf-8-sig")
+    header = next(csv.reader([text.splitlines()[0]])) if text.strip() else []
+    if header[: len(MANIFEST_COLUMNS)] != MANIFEST_COLUMNS and set(MANIFEST_COLUMNS) - set(header):
+        raise ManifestError(f"{manifest_path}:1: the header must hold {','.join(MANIFEST_COLUMNS)}")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([row.get(c, "") for c in header])
+    bom = before[:3] if before.startswith(codecs.BOM_UTF8) else b""
+    body = text if text.endswith("\n") or not text else text + "\n"
+    target = folder / "raw" / f"{report_id}{suffix}"
+    write_bytes_atomic(target, source.read_bytes())
+    try:
+        if sha256_file(target) != raw.sha256:
+            raise ChecksumMismatchError(f"{target}: the copy differs from {source}; the source changed while copying")
+        write_bytes_atomic(manifest_path, bom + (body + buffer.getvalue()).encode("utf-8"))
+        read_manifest(folder)  # the whole manifest still validates with the new row
+    except BaseException:
+        write_bytes_atomic(manifest_path, before)
+        target.unlink(missing_ok=True)
+        raise
+    cleaned = clean_text(raw.text, report_id=report_id, strict=False)
+    paragraphs = parse_report(cleaned.text, report_id, year)
+    body_rows = paragraphs[paragraphs["part_no"] > 0]
+    sections = body_rows.dropna(subset=["section_no"])[["part_no", "section_no"]].drop_duplicates()
+    log.info("added %s from %s (%s)", report_id, source, raw.extraction)
+    return AddedReport(
+        report_id=report_id,
+        raw_path=target,
+        sha256=raw.sha256,
+        encoding=raw.encoding,
+        extraction=raw.extraction,
+        parts=int(body_rows["part_no"].nunique()),
+        sections=len(sections),
+        paragraphs=len(paragraphs),
+        repairs=len(cleaned.repairs) - len(cleaned.unrepaired),
+        unrepaired=cleaned.unrepaired.reset_index(drop=True),
+    )
