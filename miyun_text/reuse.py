@@ -52,7 +52,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import PanelError
-from .structure import split_sentences, text_cells
+from .grouping import text_cells
+from .structure import split_sentences
 
 __all__ = [
     "DEFAULT_N",

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import PanelError
-from .structure import text_cells
+from .grouping import text_cells
 
 __all__ = ["SPREAD_COLUMNS", "TIMELINE_COLUMNS", "formula_findings", "formula_spread", "formula_timeline"]
 
