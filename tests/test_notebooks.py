@@ -51,7 +51,8 @@ def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("render")
     figures = out / "figures"
     paths = render_notebooks(NOTEBOOKS, html_dir=out / "html", executed_dir=out / "executed",
-                             parameters={"figures_dir": str(figures)}, progress=False)
+                             # the provincial part of notebook 05 costs half a minute; its calls are tested on their own
+                             parameters={"figures_dir": str(figures), "provinces_dir": None}, progress=False)
     return out, paths
 
 
@@ -77,7 +78,6 @@ def test_html_has_no_errors_and_embeds_images(rendered):
         assert "Traceback" not in html
         if nb.name != "01_corpus_and_cleaning.ipynb":
             # notebook 05 draws reuse between reports: with one report, only the formula figure
-            # (and the provincial figures where those reports lie beside the project)
             least = 1 if nb.name == "05_text_reuse.ipynb" else 2
             assert html.count('src="data:image/png;base64,') >= least, nb.name
         full = (out / "html" / f"{nb.stem}.html").read_text(encoding="utf-8")
