@@ -57,7 +57,9 @@ from .structure import split_sentences
 
 __all__ = [
     "DEFAULT_N",
+    "MAX_UNIT",
     "MIN_UNIT",
+    "REORDER_REACH",
     "REUSE_COLUMNS",
     "SHARE_COLUMNS",
     "marked_texts",
@@ -482,8 +484,8 @@ def _reuse(corpus: object, a: object, b: object, *, pairs: str | None, n: int, t
     aligned: dict[tuple[int, int], list[list[_Segment]]] = {}
     cover: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # (report, partner) -> spans
     for pair in sorted(needed):
-        groups = [g for g in _passages(segments.get(pair, []), max_gap, len(reports[pair[1]].text))
-                  if _keep(reports, g, min_length, min_similarity)]
+        groups = _kept(reports, _passages(segments.get(pair, []), max_gap, len(reports[pair[1]].text)),
+                       min_length, min_similarity, max_gap)
         aligned[pair] = groups
         i, j = pair
         for g in groups:
@@ -525,9 +527,13 @@ def _reuse(corpus: object, a: object, b: object, *, pairs: str | None, n: int, t
 
 
 def _similarity(reports: list[_Report], group: list[_Segment]) -> tuple[float, int]:
-    """(similarity, characters of B) of a passage: 2·M over the characters of both sides' aligned pieces."""
+    """(similarity, characters of B) of a passage: 2·M over the characters of both sides' spans.
+
+    A's span runs from its first aligned piece to its last, so text of A that B left out
+    between two copied pieces lowers the similarity, as text B added does.
+    """
     a, b = reports[group[0].a], reports[group[0].b]
-    len_a = sum(a.chars(s, e) for s, e in _covered([(s.a_start, s.a_end) for s in group]))
+    len_a = a.chars(min(s.a_start for s in group), max(s.a_end for s in group))
     len_b = b.chars(group[0].b_start, group[-1].b_end)
     return min(1.0, 2 * sum(s.matches for s in group) / (len_a + len_b)), len_b
 
@@ -535,6 +541,28 @@ def _similarity(reports: list[_Report], group: list[_Segment]) -> tuple[float, i
 def _keep(reports: list[_Report], group: list[_Segment], min_length: int, min_similarity: float) -> bool:
     similarity, length = _similarity(reports, group)
     return length >= min_length and similarity >= min_similarity
+
+
+def _kept(reports: list[_Report], groups: list[list[_Segment]], min_length: int, min_similarity: float,
+          max_gap: int) -> list[list[_Segment]]:
+    """The passages kept; a passage that fails as a whole is tried as its runs of pieces in A's order.
+
+    Two sentences B copied from A with other text of A between them fail together on
+    similarity (A's span holds the text left out); each may still be a passage of its own.
+    """
+    out = []
+    for group in groups:
+        if _keep(reports, group, min_length, min_similarity):
+            out.append(group)
+            continue
+        runs = [[group[0]]]
+        for seg in group[1:]:
+            if 0 <= seg.a_start - runs[-1][-1].a_end <= max_gap:
+                runs[-1].append(seg)
+            else:
+                runs.append([seg])
+        out += [run for run in runs if _keep(reports, run, min_length, min_similarity)]
+    return out
 
 
 def text_reuse(
