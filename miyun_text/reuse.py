@@ -18,14 +18,18 @@ candidates first, then an exact local alignment of each candidate.
    against (``make evaluate``), and affordable for a few reports.
 3. **Alignment.** Each candidate pair is aligned with Smith-Waterman local alignment
    (Biopython's ``PairwiseAligner`` in local mode, which takes Chinese strings as they
-   are; match 1, mismatch −1, gap open −2, gap extend −1). The aligned span must hold at
-   least :data:`MIN_UNIT` identical characters.
-4. **Passages.** Each character of B is given to at most one aligned span (the one with
-   most identical characters), so a sentence A states twice is not counted twice; spans
-   that follow each other in both reports (at most ``max_gap`` characters apart: the
-   punctuation and line break between sentences) join into one passage, so a copied
-   paragraph is one row. A passage is kept when B's side holds at least ``min_length``
-   characters and its ``similarity`` is at least ``min_similarity``.
+   are; match 1, mismatch −1, gap open −2, gap extend −1). The alignment is cut where more
+   than ``max_gap`` characters of either side go unmatched, and what is left of B on either
+   side is aligned again (clauses copied in another order); a piece must hold at least
+   :data:`MIN_UNIT` identical characters.
+4. **Passages.** Each character of B is given to at most one aligned piece (the one with
+   most identical characters), so a sentence A states twice is not counted twice. Pieces
+   that follow each other in B (at most ``max_gap`` characters apart: the punctuation and
+   line break between sentences) and lie within :data:`REORDER_REACH` characters of each
+   other in A join into one passage, so a copied paragraph is one row, and so are sentences
+   copied in another order. A passage is kept when B's side holds at least ``min_length``
+   characters and its ``similarity`` is at least ``min_similarity``; one that fails is
+   tried again as its runs of pieces in A's order.
 
 **Formulaic language.** Work reports share much text on purpose: the guiding thought,
 the Party congress, the year's tasks set from above. Such a passage is real shared text,
@@ -36,8 +40,9 @@ least half of it), and ``formulaic`` is true when that is at least ``formulaic_r
 ``formulaic_reports`` no passage can be judged, and ``formulaic`` is missing (``<NA>``).
 
 ``similarity`` is ``2·M / (len_a + len_b)``, where M counts identical aligned characters
-and the lengths count the passage's characters other than whitespace: 1.0 for an exact
-copy. ``length`` is the number of characters of B's passage (whitespace not counted).
+and the lengths count the characters of each side's span other than whitespace (A's span
+runs from its first aligned piece to its last, so text B left out counts against it): 1.0
+for an exact copy. ``length`` is the number of characters of B's passage (whitespace not counted).
 """
 
 from __future__ import annotations
