@@ -17,6 +17,10 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "open_corpus": "corpus",
+    "Corpus": "corpus",
+    "Tokens": "tokens",
+    "count": "counting",
     "load_corpus": "corpus",
     "load_reports": "corpus",
     "read_manifest": "corpus",
@@ -30,6 +34,7 @@ _EXPORTS = {
     "Segmenter": "segment",
     "default_segmenter": "segment",
     "content_segmenter": "segment",
+    "rhetoric_segmenter": "segment",
     "token_table": "tokens",
     "load_tables": "pipeline",
     "extract_keywords": "keywords",

@@ -11,16 +11,26 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from . import panel, plots
+from .clean import repair_summary
+from .corpus import open_corpus
 from .digest import digest, installed_distributions, sha256_file
-from .errors import NotebookExecutionError
+from .errors import MissingFileError, NotebookExecutionError
+from .grouping import narrow
 from .io import write_csv, write_text_atomic
+from .keywords import extract_keywords
 from .paths import find_data_dir
+from .pipeline import load
+from .rhetoric import marker_rates, reports_with_review_and_plan, review_vs_plan
+from .themes import theme_frequencies
+from .vocabulary import extract_indicators, quoted_terms
 
 __all__ = ["build_processed", "execution_key", "installed_distributions", "make_figures", "notebook_paths",
            "render_notebooks", "section_table", "standard_figures"]
@@ -40,15 +50,11 @@ def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bo
         >>> sorted(build_processed())  # doctest: +SKIP
         ['miyun_2024', 'paragraphs', 'repair_summary', 'repairs']
     """
-    from .clean import repair_summary
-    from .corpus import load_corpus
-    from .structure import corpus_paragraphs
-
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
     out = folder / "processed"
-    corpus = load_corpus(folder, progress=progress)
-    paragraphs = corpus_paragraphs(corpus)
-    repairs = corpus.attrs["repairs"]
+    # the processed data needs no tokens: the corpus is loaded without segmenting
+    loaded = load(folder, tokens=False, progress=progress)
+    corpus, paragraphs, repairs = loaded.reports, loaded.paragraphs, loaded.repairs
     summaries = []
     for rid in corpus["report_id"]:
         summary = repair_summary(repairs[repairs["report_id"] == rid])
@@ -92,7 +98,7 @@ def _swap_folder(new: Path, target: Path) -> None:
 
 
 def make_figures(data_dir: str | os.PathLike[str] | None = None, folder: str | os.PathLike[str] = "figures",
-                 top_k: int = 8) -> list[Path]:
+                 top_k: int | None = 10) -> list[Path]:
     """Build every standard figure from the corpus into ``folder`` (PNG), as the notebooks do.
 
     The within-report figures (sections, keywords, vocabulary, review against plan,
@@ -107,75 +113,68 @@ def make_figures(data_dir: str | os.PathLike[str] | None = None, folder: str | o
         >>> [p.name for p in make_figures(folder="/tmp/figs")][:1]  # doctest: +SKIP
         ['themes_by_section.png']
     """
-    from .corpus import load_corpus
-    from .structure import corpus_paragraphs
-
-    corpus = load_corpus(data_dir)
-    body = corpus_paragraphs(corpus)
-    body = body[body["part_no"] > 0]
+    body = open_corpus(data_dir).body
     paths: list[Path] = []
     for name, fig in standard_figures(body, top_k=top_k):
         paths += save_figure(fig, name, folder)
     return paths
 
 
-def save_figure(fig, name: str, folder: str | os.PathLike[str]) -> list[Path]:
-    from . import plots
-
+def save_figure(fig: Any, name: str, folder: str | os.PathLike[str]) -> list[Path]:
     return plots.save_figure(fig, name, folder)
 
 
-def standard_figures(body: pd.DataFrame, top_k: int = 8):
-    """Yield ``(file name, Figure)`` for every standard figure of a paragraph table, one at a time.
+def standard_figures(body: pd.DataFrame | Any, top_k: int | None = 10) -> Iterator[tuple[str, Any]]:
+    """Yield ``(file name, Figure)`` for every standard figure of a corpus, one at a time.
+
+    ``top_k`` is the number of keywords computed per section (the figure shows eight).
+    The counts below which terms are left out are the figures' own choices, stated here:
+    keywords and the word cloud keep terms seen once, review-against-plan terms need
+    three occurrences.
 
     Example:
         >>> next(iter(standard_figures(body)))[0]  # doctest: +SKIP
         'themes_by_section'
     """
-    from . import panel, plots
-    from .keywords import extract_keywords
-    from .rhetoric import marker_rates, reports_with_review_and_plan, review_vs_plan
-    from .themes import theme_frequencies
-    from .vocabulary import extract_indicators, quoted_terms
-
     view = panel.focus(body)
     one, source, titles, about = view["paragraphs"], view["source"], view["titles"], view["about"]
     sections = section_table(one)
-    tf = theme_frequencies(sections, by=["report_id", "part_no", "section_no", "section"])
-    yield "themes_by_section", plots.theme_heatmap(tf, row="section", title=f"各节主题分布（每万内容词）{about}",
+    tf = theme_frequencies(sections, by=["report_id", "part_no", "section_no", "section_label"])
+    yield "themes_by_section", plots.theme_heatmap(tf, row="section_label", title=f"各节主题分布（每万内容词）{about}",
                                                    source=source)
     if view["review_and_plan"]:
         profile = theme_frequencies(one, by="part_kind")
         yield "themes_review_vs_plan", plots.theme_profile(profile, groups=titles["theme_groups"],
                                                            title=titles["theme_title"] + about, source=source)
-    kw = extract_keywords(sections, by="section", top_k=top_k)
-    yield "keywords_by_section", plots.keyword_panels(kw, title=f"各节关键词（TF-IDF，语料内IDF）{about}",
+    kw = extract_keywords(sections, by="section_label", top_k=top_k, min_count=1)
+    yield "keywords_by_section", plots.keyword_panels(kw, top_k=8, title=f"各节关键词（TF-IDF，语料内IDF）{about}",
                                                       source=source)
-    yield "policy_vocabulary", plots.vocabulary_bars(quoted_terms(one), title=f"引号中的政策话语（出现次数）{about}",
-                                                     source=source)
+    yield "policy_vocabulary", plots.vocabulary_bars(quoted_terms(one), top_k=25,
+                                                     title=f"引号中的政策话语（出现次数）{about}", source=source)
     indicators = extract_indicators(one)
     # the headline results and targets stand in the parts' opening paragraphs, before any section
     headline = indicators[indicators["section_no"].isna()]
     yield "results_vs_targets", plots.indicator_chart(headline, title=titles["indicator_title"] + about, source=source)
-    labels = body[["report_id", "label"]].drop_duplicates()
+    table = body if isinstance(body, pd.DataFrame) else body.paragraphs
+    labels = table[["report_id", "label"]].drop_duplicates()
     names = {str(rid): str(label) for rid, label in labels.itertuples(index=False)}
     for rid in reports_with_review_and_plan(body):
-        result = review_vs_plan(body, report_id=rid)
-        yield f"distinctive_terms_{rid}", plots.distinctive_terms(result, source=panel.report_source(body, rid),
-                                                                   names=names)
+        result = review_vs_plan(body, report_id=rid, min_count=3)
+        yield f"distinctive_terms_{rid}", plots.distinctive_terms(result, top_k=15,
+                                                                   source=panel.report_source(body, rid), names=names)
     if view["review_and_plan"]:
         yield "rhetoric_markers", plots.marker_profile(marker_rates(one), groups=titles["marker_groups"],
                                                        title=f"修辞标记：回顾与安排{about}", source=source)
-    weights = extract_keywords(one, top_k=150)
+    weights = extract_keywords(one, top_k=150, min_count=1)
     frequencies = dict(zip(weights["term"], weights["score"], strict=True))
     yield "wordcloud", plots.word_cloud(frequencies, source=source)
-    if body["report_id"].nunique() > 1:
+    if table["report_id"].nunique() > 1:
         for figures in (panel.theme_figures, panel.rhetoric_figures, panel.attainment_figures):
             yield from figures(body).items()
     yield from reuse_figures(body)
 
 
-def reuse_figures(body: pd.DataFrame):
+def reuse_figures(body: pd.DataFrame | Any) -> Iterator[tuple[str, Any]]:
     """Yield the figures of notebook 05: reuse between the reports (with two or more) and formula spread.
 
     Example:
@@ -183,10 +182,11 @@ def reuse_figures(body: pd.DataFrame):
         'formula_spread'
     """
     from . import plots
+    from .grouping import paragraphs_of
     from .reuse import reuse_shares
     from .timeline import formula_timeline
 
-    corpus = body.drop_duplicates("report_id")
+    corpus = paragraphs_of(body, "reuse_figures").drop_duplicates("report_id")
     source = plots.source_line(corpus)
     timeline = formula_timeline(body, top_k=None)
     if len(timeline):
@@ -195,26 +195,34 @@ def reuse_figures(body: pd.DataFrame):
         yield "text_reuse", plots.reuse_heatmap(reuse_shares(body), source=source)
 
 
-def section_table(paragraphs: pd.DataFrame) -> pd.DataFrame:
-    """The paragraphs inside numbered sections with a readable ``section`` label; a report
+def section_table(paragraphs: pd.DataFrame | Any) -> pd.DataFrame | Any:
+    """The paragraphs inside numbered sections with a readable ``section_label``; a report
     without sections gives its parts instead (``一、2023年工作回顾``), so section views never
-    come out empty.
+    come out empty. Given a :class:`~miyun_text.corpus.Corpus`, a Corpus narrowed to them.
+    (The column is not called ``section``: that name is the grouping of
+    :data:`~miyun_text.grouping.GROUPINGS`.)
 
     Example:
         >>> from miyun_text.structure import parse_report
-        >>> section_table(parse_report("一、2023年工作回顾\\n保水。", "r", 2024))["section"].tolist()
+        >>> section_table(parse_report("一、2023年工作回顾\\n保水。", "r", 2024))["section_label"].tolist()
         ['一、2023年工作回顾']
     """
-    sections = paragraphs.dropna(subset=["section_no"]).copy()
-    if len(sections):
-        sections["section"] = section_labels(sections)
-        return sections
-    numerals = "〇一二三四五六七八九十"
-    parts = paragraphs[paragraphs["part_no"] > 0].copy()
-    parts["section"] = [f"{numerals[n] if n <= 10 else n}、{str(t).split('，')[0]}"
-                        for n, t in zip(parts["part_no"], parts["part_title"], strict=True)]
-    parts["section"] = parts["section"].astype("string")
-    return parts
+    table = paragraphs if isinstance(paragraphs, pd.DataFrame) else paragraphs.paragraphs
+    in_sections = table["section_no"].notna()
+    if in_sections.any():
+        labels = section_labels(table[in_sections]).to_numpy()
+    else:
+        in_sections = table["part_no"] > 0
+        numerals = "〇一二三四五六七八九十"
+        parts = table[in_sections]
+        labels = pd.array([f"{numerals[n] if n <= 10 else n}、{str(t).split('，')[0]}"
+                           for n, t in zip(parts["part_no"], parts["part_title"], strict=True)], dtype="string")
+    selected = narrow(paragraphs, in_sections)
+    if isinstance(selected, pd.DataFrame):
+        selected = selected.copy()
+        selected["section_label"] = pd.array(labels, dtype="string")
+        return selected
+    return selected.assign(section_label=pd.array(labels, dtype="string"))
 
 
 def section_labels(paragraphs: pd.DataFrame) -> pd.Series:
@@ -335,8 +343,6 @@ def _parameter_default(notebook, name: str) -> object:
 def _kernel_data_dir(cwd: Path, parameters: dict) -> Path | None:
     """The data folder the notebook's kernel will read: its ``data_dir`` parameter, else the one
     found from its folder as the kernel finds it (None when there is none)."""
-    from .errors import MissingFileError
-
     chosen = parameters.get("data_dir")
     if chosen:
         return (cwd / chosen).resolve()

@@ -29,7 +29,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .decode import common_cjk
-from .errors import ErrataError, UnrepairedDamageError
+from .errors import DataTypeError, ErrataError, UnrepairedDamageError
 from .paths import resource_path
 
 __all__ = [
@@ -731,7 +731,7 @@ def clean_text(
         '现在，我代表区政府（试行）\\n'
     """
     if not isinstance(raw, str):
-        raise TypeError(f"clean_text expects str, got {type(raw).__name__}")
+        raise DataTypeError(f"clean_text expects str, got {type(raw).__name__}")
     text, repairs = clean_steps(raw, errata, report_id, strict)
     return Cleaned(text, repair_frame(repairs))
 

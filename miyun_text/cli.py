@@ -18,6 +18,8 @@ from .errors import MiyunTextError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .corpus import Corpus
+
 __all__ = ["build_parser", "main"]
 
 
@@ -43,13 +45,12 @@ def _only(reports: pd.DataFrame, ids: list[str] | None) -> pd.DataFrame:
     return reports[reports["report_id"].isin(ids)]
 
 
-def _paragraphs(args: argparse.Namespace) -> pd.DataFrame:
-    from .corpus import load_corpus
-    from .structure import corpus_paragraphs
+def _corpus(args: argparse.Namespace) -> Corpus:
+    """The corpus the subcommand reads (the reports of --report, or all): the parts of each
+    report, without the preamble."""
+    from .corpus import open_corpus
 
-    corpus = _only(load_corpus(args.data), args.report)
-    paragraphs = corpus_paragraphs(corpus)
-    return paragraphs[paragraphs["part_no"] > 0]
+    return open_corpus(args.data, report_ids=args.report).body
 
 
 def _cmd_clean(args: argparse.Namespace) -> None:
@@ -80,12 +81,15 @@ def _cmd_keywords(args: argparse.Namespace) -> None:
     from .build import section_labels
     from .keywords import extract_keywords
 
-    paragraphs = _paragraphs(args)
-    by = None if args.by == "all" else args.by
+    corpus = _corpus(args)
+    by = None if args.by == ["all"] else args.by[0] if len(args.by) == 1 else args.by
     if by == "section":
-        paragraphs = paragraphs.dropna(subset=["section_no"]).copy()
-        paragraphs["section"] = section_labels(paragraphs)
-    _emit(extract_keywords(paragraphs, args.method, args.top_k, by=by, idf=args.idf), args.out, args.rows)
+        # the sections, each named by its readable label (一（一）高规格保水保生态)
+        corpus = corpus.where(corpus.paragraphs["section_no"].notna())
+        corpus = corpus.assign(section_label=section_labels(corpus.paragraphs).to_numpy())
+        by = "section_label"
+    _emit(extract_keywords(corpus, by=by, method=args.method, top_k=args.top_k, min_count=args.min_count,
+                           idf=args.idf), args.out, args.rows)
 
 
 def _cmd_themes(args: argparse.Namespace) -> None:
@@ -94,9 +98,9 @@ def _cmd_themes(args: argparse.Namespace) -> None:
     by = args.by[0] if len(args.by) == 1 else args.by
     if args.coverage:
         by = "report" if args.by == ["section"] else by
-        _emit(theme_coverage_by(_paragraphs(args), by=by), args.out, args.rows)
+        _emit(theme_coverage_by(_corpus(args), by=by), args.out, args.rows)
     else:
-        _emit(theme_frequencies(_paragraphs(args), by=by), args.out, args.rows)
+        _emit(theme_frequencies(_corpus(args), by=by), args.out, args.rows)
 
 
 def _cmd_vocab(args: argparse.Namespace) -> None:
@@ -109,17 +113,17 @@ def _cmd_vocab(args: argparse.Namespace) -> None:
                "indicators": {"sentence": "indicator"},
                "attainment": {"target_sentence": "indicator", "actual_sentence": "indicator"},
                "timeline": None}[args.kind]
-    _emit(table(_paragraphs(args)), args.out, args.rows, context)
+    _emit(table(_corpus(args)), args.out, args.rows, context)
 
 
 def _cmd_reuse(args: argparse.Namespace) -> None:
     from .reuse import reuse_shares, text_reuse
 
     options = {"n": args.n, "min_length": args.min_length, "formulaic_reports": args.formulaic_reports or None}
-    paragraphs = _paragraphs(args)
-    passages = text_reuse(paragraphs, args.a, args.b, pairs=args.pairs, **options)
+    corpus = _corpus(args)
+    passages = text_reuse(corpus, args.a, args.b, pairs=args.pairs, **options)
     if args.shares:
-        shares = reuse_shares(paragraphs, args.a, args.b, pairs=args.pairs, passages=passages, **options)
+        shares = reuse_shares(corpus, args.a, args.b, pairs=args.pairs, passages=passages, **options)
         _emit(shares, args.out, args.rows)
         return
     if not args.out:
@@ -131,17 +135,15 @@ def _cmd_compare(args: argparse.Namespace) -> None:
     from .panel import focus_report
     from .rhetoric import compare_regions, compare_years, review_vs_plan
 
-    paragraphs = _paragraphs(args)
+    corpus = _corpus(args)
     if args.regions:
-        if args.year is None:
-            raise MiyunTextError("compare --regions A B needs --year Y (regions are compared within one year)")
-        result = compare_regions(paragraphs, args.year, args.regions[0], args.regions[1], args.method,
+        result = compare_regions(corpus, args.regions[0], args.regions[1], year=args.year, method=args.method,
                                  min_count=args.min_count)
     elif args.years:
-        result = compare_years(paragraphs, args.years[0], args.years[1], args.method, min_count=args.min_count,
-                               region=args.region)
+        result = compare_years(corpus, args.years[0], args.years[1], region=args.region, method=args.method,
+                               min_count=args.min_count)
     else:
-        result = review_vs_plan(paragraphs, args.method, report_id=focus_report(paragraphs),
+        result = review_vs_plan(corpus, report_id=focus_report(corpus), method=args.method,
                                 min_count=args.min_count)
     if args.out:
         _emit(result, args.out, args.rows)
@@ -327,10 +329,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("keywords", "keywords per group (TF-IDF with corpus IDF, or TextRank)",
             "Prints the top keywords of each group of paragraphs: term, score, count and document frequency.")
     p.add_argument("--method", choices=["tfidf", "textrank"], default="tfidf", help="how terms are scored")
-    p.add_argument("--by", default="section", help="grouping: section, part_no, part_kind, report_id, year or all")
+    p.add_argument("--by", nargs="+", default=["section"],
+                   help="grouping: report, region, year, part, part_kind, section, a column, or several "
+                        "(--by region year); all: the whole corpus as one group")
     p.add_argument("--idf", choices=["corpus", "jieba"], default="corpus",
                    help="IDF from the corpus's own paragraphs or jieba's general table")
     p.add_argument("--top-k", type=int, default=10, help="keywords per group")
+    p.add_argument("--min-count", type=int, default=2, help="leave out terms seen fewer times in the group")
     table_options(p)
     p.set_defaults(func=_cmd_keywords)
 
@@ -384,8 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="compare the reports of two years (default: review vs plan within one report)")
     p.add_argument("--region", help="the region whose years are compared (needed when the corpus holds several)")
     p.add_argument("--regions", nargs=2, metavar=("A", "B"), help="compare two regions' reports of --year")
-    p.add_argument("--year", type=int, help="the year in which --regions are compared")
-    p.add_argument("--min-count", type=int, default=3, help="leave out terms seen fewer times in both groups")
+    p.add_argument("--year", type=int, help="the year in which --regions are compared (needed when they share "
+                                            "several report years)")
+    p.add_argument("--min-count", type=int, default=2, help="leave out terms seen fewer times in both groups")
     table_options(p)
     p.set_defaults(func=_cmd_compare)
 

@@ -88,6 +88,32 @@ class NotebookExecutionError(MiyunTextError):
     """A notebook cell failed while the report was being built."""
 
 
+class ArgumentError(MiyunTextError, ValueError):
+    """An argument has a value the function cannot use (an unknown method, a count below 1 …).
+
+    Example:
+        >>> issubclass(ArgumentError, ValueError)
+        True
+    """
+
+
+class DataTypeError(MiyunTextError, TypeError):
+    """An argument or a table cell has a type the function cannot use (a str where a table is needed …).
+
+    Example:
+        >>> issubclass(DataTypeError, TypeError)
+        True
+    """
+
+
+class GroupingError(ArgumentError):
+    """``by=`` names a grouping or column the table does not have."""
+
+
+class TokensMismatchError(ArgumentError):
+    """A token table does not belong to the paragraphs or the Segmenter it is used with."""
+
+
 class PanelError(MiyunTextError, ValueError):
     """A region or year the corpus does not hold was asked for, or a question needs one region."""
 
@@ -96,4 +122,5 @@ class AmbiguousRegionError(PanelError):
     """A year-over-year question was asked of paragraphs from several regions without naming one."""
 
 
-__all__ += ["AmbiguousRegionError", "PanelError"]
+__all__ += ["AmbiguousRegionError", "ArgumentError", "DataTypeError", "GroupingError", "PanelError",
+            "TokensMismatchError"]

@@ -143,15 +143,13 @@ def evaluate(data_dir=None, top_k: int = 10) -> Evaluation:
         >>> evaluate().summary()  # doctest: +SKIP
     """
     from .build import section_labels
-    from .corpus import load_corpus
+    from .corpus import open_corpus
     from .dictionary import plain_tokenizer, policy_terms
     from .keywords import extract_keywords
     from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, quiet_jieba
 
-    corpus = load_corpus(data_dir)
-    from .structure import corpus_paragraphs
-
-    paragraphs = corpus_paragraphs(corpus)
+    loaded = open_corpus(data_dir)
+    corpus, paragraphs = loaded.reports, loaded.paragraphs
     terms = policy_terms()["term"].tolist()
     plain = plain_tokenizer()
     tuned_cut = default_segmenter().cut
@@ -167,10 +165,13 @@ def evaluate(data_dir=None, top_k: int = 10) -> Evaluation:
         # both methods are judged by the same yardstick: the heading's content words
         return content.tokenize(title)
 
-    tuned_kw = extract_keywords(sections, by="section", top_k=top_k)
+    # keywords per readable section label (the grouping named "section" is report, part and section)
+    labelled = sections.rename(columns={"section": "section_label"})
+    tuned_kw = extract_keywords(labelled, by="section_label", top_k=top_k, min_count=1)
     # plain jieba: its own dictionary and general-news IDF, stopwords and 1-character words dropped
     baseline_seg = Segmenter(policy_dict=False, min_length=2)
-    baseline_kw = extract_keywords(sections, by="section", top_k=top_k, idf="jieba", segmenter=baseline_seg)
+    baseline_kw = extract_keywords(labelled, by="section_label", top_k=top_k, min_count=1, idf="jieba",
+                                   segmenter=baseline_seg)
     with quiet_jieba():
         tagger = import_jieba().posseg.POSTokenizer(plain)
 

@@ -49,7 +49,7 @@ def _year_pairs(years: list[int]) -> list[tuple[int, int]]:
     return [*itertools.pairwise(years), (years[0], years[-1])]
 
 
-def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: int = 3) -> dict[str, Any]:
+def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: int = 2) -> dict[str, Any]:
     """The explorer's data: reports, paragraphs (with part and section labels) and comparisons.
 
     Comparisons: each report's review against its plan (within one report), and pairs

@@ -13,12 +13,18 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from .corpus import open_corpus
+from .errors import ArgumentError
 from .io import write_bytes_atomic, write_csv, write_text_atomic
-
-if TYPE_CHECKING:
-    import pandas as pd
+from .reuse import reuse_shares, text_reuse
+from .structure import sentences
+from .themes import theme_frequencies
+from .timeline import formula_timeline
+from .tokens import Tokens
+from .vocabulary import extract_indicators, target_attainment
 
 __all__ = [
     "COLUMNS",
@@ -35,15 +41,15 @@ FORMATS = ("csv", "parquet")
 
 # What each table is and which function makes it.
 TABLES: dict[str, str] = {
-    "reports": "One row per report: the manifest (data/reports.csv) with the detected encoding and counts. "
-               "Made by `miyun_text.load_corpus`.",
+    "reports": "One row per report: the manifest (data/reports.csv) with the report's label, the detected "
+               "encoding and counts. Made by `miyun_text.open_corpus` (`Corpus.reports`).",
     "paragraphs": "One row per paragraph, in document order, with its part and section. "
-                  "Made by `miyun_text.corpus_paragraphs` (the parser `miyun_text.parse_report`).",
+                  "Made by `miyun_text.open_corpus` (`Corpus.paragraphs`; the parser `miyun_text.parse_report`).",
     "sentences": "One row per sentence (split at 。！？). Made by `miyun_text.sentences`.",
     "tokens": "One row per token of every paragraph, lossless (the tokens of a paragraph join to its text). "
-              "Made by `miyun_text.default_segmenter().cut`; `content` marks the tokens "
-              "`miyun_text.content_segmenter().tokenize` keeps (no stopwords, boilerplate, punctuation or single "
-              "characters).",
+              "Made by `miyun_text.open_corpus` (`Corpus.tokens`, the cut of `miyun_text.default_segmenter().cut`); "
+              "`content` marks the tokens `miyun_text.content_segmenter().tokenize` keeps (no stopwords, "
+              "boilerplate, punctuation or single characters).",
     "indicators": "One row per quantified statement (a result or a target). Made by `miyun_text.extract_indicators` "
                   "on the report body (parts after the preamble).",
     "targets": "Targets a report's plan set for its year beside the results the same region's next report states "
@@ -124,6 +130,7 @@ COLUMNS: dict[str, str] = {
              "可比口径, "
              "年均 (an average over several years, not one year's growth), 预计 (an estimate); blank if none.",
     "theme": "Theme key from themes.yaml.",
+    "theme_name": "Theme name in Chinese, from themes.yaml.",
     "count": "Occurrences of the theme's terms.",
     "n_tokens": "Content tokens in the group (the denominator).",
     "per_10k": "count per 10,000 content tokens.",
@@ -181,7 +188,6 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "count": "Occurrences of the item in the report, quoted or not.",
         "per_10k": "count per 10,000 characters of the report.",
     },
-    "themes": {"label": "Theme name in Chinese."},
 }
 
 
@@ -189,34 +195,23 @@ def column_meaning(table: str, column: str) -> str:
     """What a column of an export table means (the table's own meaning first, then :data:`COLUMNS`).
 
     Example:
-        >>> column_meaning("themes", "label"), column_meaning("paragraphs", "label")[:12]
-        ('Theme name in Chinese.', 'Report label')
+        >>> column_meaning("tokens", "kind"), column_meaning("paragraphs", "label")[:12]
+        ('word, number, punct or space.', 'Report label')
     """
     return TABLE_COLUMNS.get(table, {}).get(column, COLUMNS.get(column, ""))
 
 
-def _tokens(paragraphs: pd.DataFrame) -> pd.DataFrame:
-    import pandas as pd
-
-    from .segment import content_segmenter, default_segmenter, token_kind
-
-    seg, content = default_segmenter(), content_segmenter()
-    rows = []
-    for p in paragraphs.itertuples(index=False):
-        text = str(p.text)
-        kept = content.tokenize(text)
-        k = 0
-        for n, token in enumerate(seg.cut(text), start=1):
-            is_content = k < len(kept) and kept[k] == token
-            k += is_content
-            rows.append((p.report_id, p.year, p.region, p.part_no, p.part_kind, p.section_no, p.para_no, n, token,
-                         token_kind(token), is_content))
+def _tokens(paragraphs: pd.DataFrame, tokens: Tokens) -> pd.DataFrame:
+    """The corpus's token table with each token's panel and part columns, for people."""
+    keys = [c for c in ("report_id", "part_no", "para_no") if c in tokens.frame.columns]
+    where = paragraphs[[*keys, "year", "region", "part_kind", "section_no"]].astype({"report_id": "string"})
+    frame = tokens.frame[[*keys, "token_no", "token", "kind", "content"]].astype({"report_id": "string"})
+    frame = frame.merge(where, on=keys, how="left", validate="many_to_one")
     columns = ["report_id", "year", "region", "part_no", "part_kind", "section_no", "para_no", "token_no", "token",
                "kind", "content"]
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({"report_id": "string", "year": "int64", "region": "string", "part_no": "int64",
-                         "part_kind": "string", "section_no": "Int64", "para_no": "int64", "token_no": "int64",
-                         "token": "string", "kind": "string", "content": "bool"})
+    return frame[columns].astype({"report_id": "string", "year": "int64", "region": "string", "part_no": "int64",
+                                  "part_kind": "string", "section_no": "Int64", "para_no": "int64",
+                                  "token_no": "int64", "token": "string", "kind": "string", "content": "bool"})
 
 
 def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.DataFrame]:
@@ -226,21 +221,13 @@ def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.
         >>> sorted(tidy_tables())  # doctest: +SKIP
         ['indicators', 'paragraphs', 'reports', 'sentences', 'targets', 'themes', 'tokens']
     """
-    from .corpus import load_corpus
-    from .reuse import reuse_shares, text_reuse
-    from .structure import corpus_paragraphs, sentences
-    from .themes import theme_frequencies
-    from .timeline import formula_timeline
-    from .vocabulary import extract_indicators, target_attainment
-
-    corpus = load_corpus(data_dir)
-    paragraphs = corpus_paragraphs(corpus)
-    body = paragraphs[paragraphs["part_no"] > 0]
+    loaded = open_corpus(data_dir)
+    corpus, paragraphs = loaded.reports, loaded.paragraphs
+    body = loaded.body
     reports = corpus.drop(columns=["text"]).copy()
     reports["n_characters"] = corpus["text"].str.len().astype("int64")
     reports["n_paragraphs"] = reports["report_id"].map(paragraphs["report_id"].value_counts()).fillna(0).astype(
         "int64")
-    reports.attrs = {}
     found = extract_indicators(body)
     indicators = found.rename(columns={"sentence": "sentence_text"})
     front = ["report_id", "year", "region", "label", "part_no", "section_no"]
@@ -258,7 +245,7 @@ def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.
         "reports": reports.sort_values(["region", "year", "report_id"]),
         "paragraphs": paragraphs,
         "sentences": sentences(paragraphs).drop(columns=["part_title", "section_title", "lead"]),
-        "tokens": _tokens(paragraphs),
+        "tokens": _tokens(paragraphs, loaded.tokens),
         "indicators": indicators,
         "targets": target_attainment(body, indicators=found),
         "themes": themes[front + [c for c in themes.columns if c not in front]],
@@ -325,7 +312,7 @@ def export_tables(data_dir: str | os.PathLike[str] | None = None, out: str | os.
         'codebook.md'
     """
     if fmt not in FORMATS:
-        raise ValueError(f"format {fmt!r} is not one of {list(FORMATS)}")
+        raise ArgumentError(f"export: format {fmt!r} is not one of {list(FORMATS)}")
     if fmt == "parquet":
         try:
             import pyarrow  # noqa: F401

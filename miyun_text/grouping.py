@@ -9,18 +9,45 @@ measure checks its paragraph table's text cells with :func:`text_cells`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
+import numpy as np
 import pandas as pd
+
+from .errors import ArgumentError, DataTypeError, GroupingError
 
 __all__ = [
     "GROUPINGS",
     "PANEL_COLUMNS",
+    "By",
+    "HasParagraphs",
+    "check_top_k",
+    "group_codes",
     "group_columns",
     "group_label",
+    "narrow",
     "panel_values",
+    "paragraphs_of",
     "report_label",
     "text_cells",
 ]
+
+# What ``by=`` takes: a grouping name or column, a list of them, or None for one group.
+By = str | Sequence[str] | None
+
+
+@runtime_checkable
+class HasParagraphs(Protocol):
+    """Anything measures accept besides a plain paragraph table: an object with a ``.paragraphs``
+    table (a :class:`~miyun_text.corpus.Corpus`), narrowed with ``where(mask)``."""
+
+    @property
+    def paragraphs(self) -> pd.DataFrame: ...
+
+    def where(self, mask: Any) -> Any: ...
+
+
+D = TypeVar("D", pd.DataFrame, HasParagraphs)
 
 PANEL_COLUMNS = ["year", "region", "level", "label"]
 
@@ -61,6 +88,7 @@ GROUPINGS = {
     "report": ["report_id"],
     "region": ["region"],
     "year": ["year"],
+    "level": ["level"],
     "part": ["report_id", "part_no", "part_kind"],
     "part_kind": ["report_id", "part_kind"],
     "section": ["report_id", "part_no", "section_no", "section_title"],
@@ -92,8 +120,46 @@ def group_columns(frame: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
         columns += [c for c in wanted if c not in columns]
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"cannot group by {by!r}: no column(s) {missing}; available: {list(frame.columns)}")
+        raise GroupingError(f"cannot group by {by!r}: no column(s) {missing}; available: {list(frame.columns)}; "
+                            f"groupings: {', '.join(GROUPINGS)}")
     return columns
+
+
+def check_top_k(top_k: object, caller: str) -> int | None:
+    """``top_k`` as every function takes it: a whole number from 1 up, or None for all.
+
+    Example:
+        >>> check_top_k(5, "f"), check_top_k(None, "f")
+        (5, None)
+    """
+    if top_k is None:
+        return None
+    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 1:
+        raise ArgumentError(f"{caller}: top_k must be a whole number from 1 up, or None for all; got {top_k!r}")
+    return int(top_k)
+
+
+def group_codes(frame: pd.DataFrame, by: By) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's group number (0, 1, … in order of first appearance) and the groups' key values.
+
+    ``by`` follows :func:`group_columns`; ``None`` puts every row in one group (with no
+    key columns). Missing key values form groups of their own.
+
+    Example:
+        >>> frame = pd.DataFrame({"report_id": ["b", "a", "b"], "text": ["", "", ""]})
+        >>> codes, keys = group_codes(frame, "report")
+        >>> codes.tolist(), keys["report_id"].tolist()
+        ([0, 1, 0], ['b', 'a'])
+    """
+    if by is None:
+        return np.zeros(len(frame), dtype="int64"), pd.DataFrame(index=range(1 if len(frame) else 0))
+    columns = group_columns(frame, by)
+    grouped = frame.groupby(columns, sort=False, dropna=False)
+    codes = grouped.ngroup().to_numpy(dtype="int64")
+    keys = grouped.size().index.to_frame(index=False)
+    # the keys keep the table's dtypes (the index would make an Int64 column float or object)
+    keys = keys.astype({c: frame[c].dtype for c in columns})
+    return codes, keys
 
 
 def group_label(values: tuple) -> str:
@@ -106,13 +172,40 @@ def group_label(values: tuple) -> str:
     return " | ".join("—" if pd.isna(v) else str(v) for v in values)
 
 
+def paragraphs_of(data: object, caller: str = "this function") -> pd.DataFrame:
+    """The checked paragraph table of what a measure was given: a paragraph table, or a
+    :class:`~miyun_text.corpus.Corpus` (any object with a ``.paragraphs`` table).
+
+    Example:
+        >>> paragraphs_of(pd.DataFrame({"text": ["保水", None]}))["text"].tolist()
+        ['保水', '']
+    """
+    if not isinstance(data, pd.DataFrame) and isinstance(getattr(data, "paragraphs", None), pd.DataFrame):
+        data = data.paragraphs  # type: ignore[union-attr]
+    return text_cells(data, caller)
+
+
+def narrow(data: D, mask: Any) -> D:
+    """The paragraphs of ``data`` where ``mask`` holds, of the same kind as ``data``: a table's
+    rows, or a :class:`~miyun_text.corpus.Corpus` narrowed with every table it holds.
+
+    Example:
+        >>> frame = pd.DataFrame({"year": [2023, 2024], "text": ["甲", "乙"]})
+        >>> narrow(frame, frame["year"] == 2024)["text"].tolist()
+        ['乙']
+    """
+    if isinstance(data, pd.DataFrame):
+        return data[mask]
+    return data.where(mask)
+
+
 def text_cells(paragraphs: object, caller: str = "this function", column: str = "text") -> pd.DataFrame:
     """Check the text column of a paragraph table at a measure's entry.
 
     The rule every measure follows: a missing cell (``None``, ``NaN``, ``pd.NA``) is an
     empty paragraph, so it adds no words (never the words "nan" or "None"); any other
-    cell that is not a ``str`` raises :class:`TypeError` naming its row, and so does a
-    table that is not a DataFrame.
+    cell that is not a ``str`` raises :class:`~miyun_text.errors.DataTypeError` (a
+    ``TypeError``) naming its row, and so does a table that is not a DataFrame.
 
     Example:
         >>> text_cells(pd.DataFrame({"text": ["保水", None, float("nan")]}))["text"].tolist()
@@ -120,14 +213,14 @@ def text_cells(paragraphs: object, caller: str = "this function", column: str = 
         >>> text_cells("保水", "theme_frequencies")
         Traceback (most recent call last):
         ...
-        TypeError: theme_frequencies expects a DataFrame with a 'text' column (one row per paragraph), got str
+        miyun_text.errors.DataTypeError: theme_frequencies expects a Corpus or a DataFrame with a 'text' column ...
     """
     if not isinstance(paragraphs, pd.DataFrame):
-        raise TypeError(f"{caller} expects a DataFrame with a {column!r} column (one row per paragraph), "
-                        f"got {type(paragraphs).__name__}")
+        raise DataTypeError(f"{caller} expects a Corpus or a DataFrame with a {column!r} column (one row per "
+                            f"paragraph), got {type(paragraphs).__name__}")
     if column not in paragraphs.columns:
-        raise ValueError(f"{caller}: the table needs a {column!r} column (one row per paragraph); "
-                         f"it has {list(paragraphs.columns)}")
+        raise ArgumentError(f"{caller}: the table needs a {column!r} column (one row per paragraph); "
+                            f"it has {list(paragraphs.columns)}")
     values = paragraphs[column]
     missing = values.isna()
     # a string column, or one pandas infers as strings, needs no look at each cell
@@ -137,8 +230,8 @@ def text_cells(paragraphs: object, caller: str = "this function", column: str = 
         cells = values[~missing]
     for index, value in cells.items():
         if not isinstance(value, str):
-            raise TypeError(f"{caller}: {column} at row {index!r} is {type(value).__name__} {value!r}, not text; "
-                            "fix the cell, or drop the row")
+            raise DataTypeError(f"{caller}: {column} at row {index!r} is {type(value).__name__} {value!r}, not "
+                                "text; fix the cell, or drop the row")
     if not missing.any():
         return paragraphs
     out = paragraphs.copy()

@@ -7,18 +7,23 @@ jieba's general-news IDF is available as ``idf="jieba"`` for comparison.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, token_kind
-from .structure import group_columns, group_label, text_cells
-from .tokens import _positions, paragraph_tokens
+from .counting import group_counts
+from .errors import ArgumentError, DataTypeError
+from .grouping import By, check_top_k, group_columns, group_label, paragraphs_of
+from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba
+from .tokens import KINDS, TokenView, token_view
 
 __all__ = [
     "COLLOCATION_COLUMNS",
@@ -35,37 +40,31 @@ KEYWORD_COLUMNS = ["group", "term", "score", "count", "doc_freq"]
 KWIC_COLUMNS = ["report_id", "part_no", "section_no", "para_no", "left", "term", "right"]
 COLLOCATION_COLUMNS = ["w1", "w2", "count", "pmi", "llr"]
 
-Docs = str | Sequence[str] | pd.Series | pd.DataFrame
+Docs = str | Sequence[str] | pd.Series | pd.DataFrame | Any
 
 
-def _as_frame(docs: Docs) -> pd.DataFrame:
+def _as_data(docs: Docs, caller: str) -> tuple[pd.DataFrame | Any, pd.DataFrame]:
+    """What a keyword measure was given (a Corpus, a paragraph table, a str or a sequence of
+    texts) as data to read tokens from, and its checked paragraph table."""
     if isinstance(docs, str):
-        return pd.DataFrame({"text": [docs]})
-    if isinstance(docs, pd.DataFrame):
-        if "text" not in docs.columns:
-            raise ValueError("a DataFrame of documents needs a 'text' column (one row per paragraph)")
-        return text_cells(docs, "documents")
-    if isinstance(docs, (pd.Series, list, tuple)):
+        docs = pd.DataFrame({"text": [docs]})
+    elif isinstance(docs, (pd.Series, list, tuple)):
         # missing documents (None, NaN) are empty text, as in a paragraph table
         values = ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in docs]
         bad = [type(v).__name__ for v in values if not isinstance(v, str)]
         if bad:
-            raise TypeError(f"documents must be str, got {bad[0]}")
-        return pd.DataFrame({"text": values})
-    raise TypeError(f"expected str, a sequence of str or a DataFrame, got {type(docs).__name__}")
+            raise DataTypeError(f"{caller}: documents must be str, got {bad[0]}")
+        docs = pd.DataFrame({"text": values})
+    elif not isinstance(docs, pd.DataFrame) and not isinstance(getattr(docs, "paragraphs", None), pd.DataFrame):
+        raise DataTypeError(f"{caller} expects a Corpus, a paragraph table, a str or a sequence of str, "
+                            f"got {type(docs).__name__}")
+    return docs, paragraphs_of(docs, caller)
 
 
-def _group_labels(frame: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
+def _group_labels(frame: pd.DataFrame, by: By) -> list[str]:
     if by is None:
         return ["all"] * len(frame)
-    if isinstance(by, str) and by in frame.columns:
-        columns = [by]  # a column of readable labels (section_labels) names its groups itself
-    else:
-        try:
-            columns = group_columns(frame, by)
-        except ValueError:
-            missing = [c for c in ([by] if isinstance(by, str) else by) if c not in frame.columns]
-            raise ValueError(f"no column(s) {missing} to group by; available: {list(frame.columns)}") from None
+    columns = group_columns(frame, by)
     keys = frame[columns]
     if "report_id" in columns and "label" in frame.columns and "label" not in columns:
         # tables show a report by its manifest label (密云区 2024), never its id; where two
@@ -143,28 +142,26 @@ def textrank(tokens: Sequence[str], window: int = 5, damping: float = 0.85, iter
 
 
 def extract_keywords(
-    docs: Docs,
-    method: str = "tfidf",
-    top_k: int = 20,
+    corpus: Docs,
     *,
-    by: str | Sequence[str] | None = None,
+    by: By = None,
+    method: str = "tfidf",
+    top_k: int | None = 10,
+    min_count: int = 2,
     idf: str = "corpus",
     segmenter: Segmenter | None = None,
-    min_count: int = 1,
-    tokens: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Top keywords per group, by TF-IDF or TextRank.
+    """The ``top_k`` keywords of each group, by TF-IDF or TextRank, among terms seen at least ``min_count`` times.
 
-    ``docs`` is a string, a list of strings, or the paragraph table of
-    :func:`miyun_text.structure.parse_report` (one row per unit). ``by`` names the
-    column(s) to group by (``"section_title"``, ``["part_no", "section_no"]``,
-    ``"year"``); without it the whole input is one group. A group keyed by report is
-    named by the report's ``label`` (密云区 2024) where the table has one, not its id. TF-IDF scores are the term's
-    share of the group's tokens times its IDF, fitted on the rows (``idf="corpus"``) or
-    taken from jieba's general table (``idf="jieba"``). ``count`` is the term's count in
-    the group, ``doc_freq`` the number of rows holding it. Ties break on count, then term.
-    ``tokens`` is an optional :func:`~miyun_text.tokens.token_table` of the same rows
-    and Segmenter: the result is the same, without segmenting again.
+    ``corpus`` is a :class:`~miyun_text.corpus.Corpus`, a paragraph table (one row per
+    unit), a string or a list of strings. ``by`` is a grouping (``"report"``,
+    ``"section"``, ``"year"``, a column such as ``"section_title"``, or a list); without
+    it the whole input is one group. A group keyed by report is named by the report's
+    ``label`` (密云区 2024) where the table has one, not its id. TF-IDF scores are the
+    term's share of the group's tokens times its IDF, fitted on the rows
+    (``idf="corpus"``) or taken from jieba's general table (``idf="jieba"``). ``count``
+    is the term's count in the group, ``doc_freq`` the number of rows holding it. Ties
+    break on count, then term; ``top_k=None`` keeps every term.
 
     Example:
         >>> docs = ["保水，守护密云水库", "招商引资，发展产业", "守护密云水库，保水"]
@@ -172,38 +169,26 @@ def extract_keywords(
         ['保水', '守护']
     """
     if method not in ("tfidf", "textrank"):
-        raise ValueError(f"method must be 'tfidf' or 'textrank', not {method!r}")
+        raise ArgumentError(f"method must be 'tfidf' or 'textrank', not {method!r}")
     if idf not in ("corpus", "jieba"):
-        raise ValueError(f"idf must be 'corpus' or 'jieba', not {idf!r}")
-    if top_k < 1:
-        raise ValueError(f"top_k must be at least 1, not {top_k}")
-    frame = _as_frame(docs)
-    seg = segmenter or content_segmenter()
-    if tokens is not None and method == "tfidf":
-        return _table_tfidf(frame, by, seg, tokens, idf, top_k, min_count)
-    units = paragraph_tokens(frame, seg, tokens)
+        raise ArgumentError(f"idf must be 'corpus' or 'jieba', not {idf!r}")
+    top_k = check_top_k(top_k, "extract_keywords")
+    data, frame = _as_data(corpus, "extract_keywords")
+    view = token_view(data, segmenter or content_segmenter(), caller="extract_keywords").kept()
+    if method == "tfidf":
+        return _tfidf(frame, by, view, idf, top_k, min_count)
     labels = _group_labels(frame, by)
-    doc_freq: Counter[str] = Counter()
-    for tokens in units:
-        doc_freq.update(set(tokens))
-    if idf == "corpus":
-        weights = corpus_idf(units)
-        fallback = max(weights.values(), default=1.0)
-    else:
-        weights, fallback = _jieba_idf()
     grouped: dict[str, list[str]] = {}
-    for tokens, label in zip(units, labels, strict=True):
+    doc_freq: Counter[str] = Counter()
+    for tokens, label in zip(view.by_row(), labels, strict=True):
+        doc_freq.update(set(tokens))
         grouped.setdefault(label, []).extend(tokens)
     rows = []
     for label, tokens in grouped.items():
         counts = Counter(tokens)
         if not counts:
             continue
-        if method == "tfidf":
-            total = sum(counts.values())
-            scores = {t: c / total * weights.get(t, fallback) for t, c in counts.items()}
-        else:
-            scores = textrank(tokens)
+        scores = textrank(tokens)
         ranked = sorted(
             (t for t in scores if counts[t] >= min_count), key=lambda t: (-scores[t], -counts[t], t)
         )
@@ -216,31 +201,14 @@ def extract_keywords(
     return out.astype({"group": "string", "term": "string", "score": "float64", "count": "int64", "doc_freq": "int64"})
 
 
-def _table_tfidf(frame: pd.DataFrame, by: str | Sequence[str] | None, seg: Segmenter, tokens: pd.DataFrame,
-                 idf: str, top_k: int, min_count: int) -> pd.DataFrame:
-    """TF-IDF keywords counted on a token table with array operations: the same numbers as
-    the loop over paragraphs in :func:`extract_keywords`, without a Python step per token."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    pos, words = _positions(frame, seg, tokens)
+def _tfidf(frame: pd.DataFrame, by: By, view: TokenView, idf: str, top_k: int | None,
+           min_count: int) -> pd.DataFrame:
+    """TF-IDF keywords counted with array operations (the counting kernel), not a Python step per token."""
     label_codes, label_names = pd.factorize(pd.Series(_group_labels(frame, by), dtype=object), sort=False)
-    # sorted vocabulary: token codes then order as the terms do, for the tie-break on term
-    # (Arrow sorts strings by their UTF-8 bytes, which is code point order, as Python does)
-    encoded = pa.chunked_array([words]) if isinstance(words, pa.Array) else words
-    # one memo table for all chunks: they share one dictionary
-    encoded = encoded.dictionary_encode().unify_dictionaries()
-    dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], type=words.type)
-    indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks], type=pa.int32())
-    order = pc.array_sort_indices(dictionary).to_numpy()
-    rank = np.empty(len(order), dtype="int64")
-    rank[order] = np.arange(len(order))
-    token_codes = rank[indices.to_numpy()]
-    terms = dictionary.take(pa.array(order, type=pa.int64())).to_pylist()
+    per_row = group_counts(view, np.arange(len(frame), dtype="int64"), len(frame))
+    terms = per_row.terms
     n_terms = len(terms)
-    in_rows = np.unique(pos.astype("int64") * n_terms + token_codes)
-    doc_freq = np.bincount(in_rows % n_terms, minlength=n_terms)
+    doc_freq = np.bincount(per_row.term, minlength=n_terms)
     if idf == "corpus":
         n = len(frame)
         weights = np.array([math.log((1 + n) / (1 + int(d))) + 1 for d in doc_freq], dtype="float64")
@@ -248,75 +216,87 @@ def _table_tfidf(frame: pd.DataFrame, by: str | Sequence[str] | None, seg: Segme
     else:
         table, fallback = _jieba_idf()
         weights = np.array([table.get(t, fallback) for t in terms], dtype="float64")
-    cells, counts = np.unique(label_codes[pos].astype("int64") * n_terms + token_codes, return_counts=True)
-    group, term = cells // n_terms, cells % n_terms
-    totals = np.bincount(group, weights=counts).astype("int64")
-    scores = counts / totals[group] * weights[term]
-    order = np.lexsort((term, -counts, -scores, group))
-    order = order[counts[order] >= min_count]
+    counts = group_counts(view, np.asarray(label_codes, dtype="int64"), len(label_names))
+    group, term, n = counts.group, counts.term, counts.count
+    totals = counts.totals
+    scores = n / totals[group] * weights[term]
+    order = np.lexsort((term, -n, -scores, group))
+    order = order[n[order] >= min_count]
     group_sorted = group[order]
     first = np.r_[0, np.flatnonzero(group_sorted[1:] != group_sorted[:-1]) + 1] if len(order) else np.zeros(0, int)
     rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
-    top = order[rank < top_k]
+    top = order[rank < top_k] if top_k is not None else order
     out = pd.DataFrame({
         "group": [label_names[g] for g in group[top]],
         "term": [terms[t] for t in term[top]],
         "score": scores[top],
-        "count": counts[top],
+        "count": n[top],
         "doc_freq": doc_freq[term[top]],
     }, columns=KEYWORD_COLUMNS)
     return out.astype({"group": "string", "term": "string", "score": "float64", "count": "int64", "doc_freq": "int64"})
 
 
-def kwic(term: str, docs: Docs, window: int = 15, *, whole_token: bool = False,
-         segmenter: Segmenter | None = None, tokens: pd.DataFrame | None = None) -> pd.DataFrame:
+def kwic(corpus: Docs, term: str, *, window: int = 15, whole_token: bool = False,
+         segmenter: Segmenter | None = None) -> pd.DataFrame:
     """Keyword in context: each occurrence of ``term`` with ``window`` characters each side.
 
-    With ``whole_token=True`` an occurrence counts only where the Segmenter cuts it as
-    one token (保水 in 加强保水, not in 确保水质); ``tokens``, a
-    :func:`~miyun_text.tokens.token_table` of the same rows and Segmenter, then saves
-    segmenting again.
+    ``corpus`` is a :class:`~miyun_text.corpus.Corpus`, a paragraph table, a string or
+    a list of strings. With ``whole_token=True`` an occurrence counts only where the
+    Segmenter cuts it as one token (保水 in 加强保水, not in 确保水质); a Corpus then
+    gives its token table rather than cutting again.
 
     Example:
-        >>> kwic("保水", "加强保水，确保水质安全。", window=3)[["left", "term", "right"]].values.tolist()
+        >>> kwic("加强保水，确保水质安全。", "保水", window=3)[["left", "term", "right"]].values.tolist()
         [['加强', '保水', '，确保'], ['水，确', '保水', '质安全']]
-        >>> len(kwic("保水", "加强保水，确保水质安全。", whole_token=True))
+        >>> len(kwic("加强保水，确保水质安全。", "保水", whole_token=True))
         1
     """
     if not isinstance(term, str) or not term:
-        raise ValueError("term must be a non-empty string")
-    frame = _as_frame(docs)
-    seg = segmenter or (default_segmenter() if whole_token else None)
-    cuts = paragraph_tokens(frame, seg, tokens, kept=False) if whole_token and seg is not None else None
-    rows = []
-    for n, record in enumerate(frame.to_dict("records")):
-        text = str(record["text"])
-        starts = []
-        if cuts is not None:
-            pos = 0
-            for token in cuts[n]:
-                if token == term:
-                    starts.append(pos)
-                pos += len(token)
-        else:
-            start = text.find(term)
-            while start >= 0:
-                starts.append(start)
-                start = text.find(term, start + 1)
-        for start in starts:
-            end = start + len(term)
-            rows.append({
-                "report_id": record.get("report_id"),
-                "part_no": record.get("part_no"),
-                "section_no": record.get("section_no"),
-                "para_no": record.get("para_no"),
-                "left": text[max(0, start - window) : start],
-                "term": term,
-                "right": text[end : end + window],
-            })
-    out = pd.DataFrame(rows, columns=KWIC_COLUMNS)
+        raise ArgumentError(f"kwic: term must be a non-empty string, got {term!r}")
+    data, frame = _as_data(corpus, "kwic")
+    texts = frame["text"].astype(str).tolist()
+    if whole_token:
+        rows, starts = _token_starts(token_view(data, segmenter or default_segmenter(), caller="kwic"), term)
+    else:
+        found = [(n, start) for n, text in enumerate(texts) for start in _find_all(text, term)]
+        rows, starts = [r for r, _ in found], [s for _, s in found]
+    records = frame.to_dict("records") if rows else []
+    out = pd.DataFrame([{
+        "report_id": records[row].get("report_id"),
+        "part_no": records[row].get("part_no"),
+        "section_no": records[row].get("section_no"),
+        "para_no": records[row].get("para_no"),
+        "left": texts[row][max(0, start - window) : start],
+        "term": term,
+        "right": texts[row][start + len(term) : start + len(term) + window],
+    } for row, start in zip(rows, starts, strict=True)], columns=KWIC_COLUMNS)
     return out.astype({"report_id": "string", "part_no": "Int64", "section_no": "Int64", "para_no": "Int64",
                        "left": "string", "term": "string", "right": "string"})
+
+
+def _find_all(text: str, term: str) -> list[int]:
+    starts = []
+    start = text.find(term)
+    while start >= 0:
+        starts.append(start)
+        start = text.find(term, start + 1)
+    return starts
+
+
+def _token_starts(view: TokenView, term: str) -> tuple[list[int], list[int]]:
+    """Row and character offset of every token equal to ``term``, in row order, then text order."""
+    if not len(view.row):
+        return [], []
+    lengths = pc.utf8_length(view.token).to_numpy().astype("int64")
+    ends = np.cumsum(lengths)
+    # a paragraph's tokens are consecutive and in text order: offsets restart where the row changes
+    run_start = np.r_[0, np.flatnonzero(view.row[1:] != view.row[:-1]) + 1]
+    before = np.repeat(ends[run_start] - lengths[run_start], np.diff(np.r_[run_start, len(view.row)]))
+    offsets = ends - lengths - before
+    hit = pc.equal(view.token, pa.scalar(term, view.token.type)).to_numpy(zero_copy_only=False)
+    rows, starts = view.row[hit], offsets[hit]
+    order = np.lexsort((starts, rows))
+    return rows[order].tolist(), starts[order].tolist()
 
 
 def _llr(k11: int, k12: int, k21: int, k22: int) -> float:
@@ -328,34 +308,39 @@ def _llr(k11: int, k12: int, k21: int, k22: int) -> float:
     return 2 * (h(k11, k12, k21, k22) - h(k11 + k12, k21 + k22) - h(k11 + k21, k12 + k22))
 
 
-def collocations(docs: Docs, min_count: int = 3, *, segmenter: Segmenter | None = None,
-                 sort: str = "llr") -> pd.DataFrame:
-    """Adjacent content-token bigrams with PMI and log-likelihood (G²), at least ``min_count``.
+def collocations(corpus: Docs, *, top_k: int | None = 10, min_count: int = 2, sort: str = "llr",
+                 segmenter: Segmenter | None = None) -> pd.DataFrame:
+    """The ``top_k`` adjacent content-token bigrams seen at least ``min_count`` times, with PMI
+    and log-likelihood (G²), sorted by ``sort`` (``llr``, ``pmi`` or ``count``).
 
-    Bigrams never cross punctuation. PMI is ``log2(p(w1 w2) / (p(w1) p(w2)))``; G² is
+    Bigrams never cross punctuation or paragraphs; numbers, white space and words the
+    Segmenter drops are skipped over. PMI is ``log2(p(w1 w2) / (p(w1) p(w2)))``; G² is
     Dunning's log-likelihood on the 2×2 table of w1-first and w2-second bigram counts.
+    ``top_k=None`` keeps every bigram.
 
     Example:
         >>> docs = ["密云水库 守护。密云水库 守护。生态 涵养。"] * 2
-        >>> top = collocations(docs, min_count=2).iloc[0]
+        >>> top = collocations(docs).iloc[0]
         >>> top["w1"], top["w2"], int(top["count"])
         ('密云水库', '守护', 4)
     """
     if sort not in ("llr", "pmi", "count"):
-        raise ValueError("sort must be 'llr', 'pmi' or 'count'")
-    frame = _as_frame(docs)
-    seg = segmenter or default_segmenter()
-    pairs: Counter[tuple[str, str]] = Counter()
-    for text in frame["text"].astype(str):
-        run: list[str] = []
-        for token in [*seg.cut(text), "。"]:
-            kind = token_kind(token)
-            if kind == "punct":
-                for a, b in itertools.pairwise(run):
-                    pairs[(a, b)] += 1
-                run = []
-            elif kind == "word" and seg._keep(token):
-                run.append(token)
+        raise ArgumentError(f"collocations: sort must be 'llr', 'pmi' or 'count', not {sort!r}")
+    top_k = check_top_k(top_k, "collocations")
+    data, _ = _as_data(corpus, "collocations")
+    view = token_view(data, segmenter or default_segmenter(), caller="collocations")
+    punct, word = KINDS.index("punct"), KINDS.index("word")
+    # the sequence bigrams are read from: kept words, and the punctuation that breaks runs
+    chosen = (view.kind == punct) | ((view.kind == word) & view.keep)
+    seq = view.take(chosen)
+    is_word = seq.kind == word
+    pair = is_word[:-1] & is_word[1:] & (seq.row[:-1] == seq.row[1:]) if len(seq.row) else np.zeros(0, bool)
+    codes = pd.factorize(seq.token.to_numpy(zero_copy_only=False), sort=False)
+    names = codes[1]
+    first_codes, second_codes = codes[0][:-1][pair], codes[0][1:][pair]
+    cells, counts = np.unique(first_codes.astype("int64") * max(len(names), 1) + second_codes, return_counts=True)
+    pairs = {(names[c // max(len(names), 1)], names[c % max(len(names), 1)]): int(n)
+             for c, n in zip(cells, counts, strict=True)}
     n = sum(pairs.values())
     first: Counter[str] = Counter()
     second: Counter[str] = Counter()
@@ -371,6 +356,6 @@ def collocations(docs: Docs, min_count: int = 3, *, segmenter: Segmenter | None 
         rows.append({"w1": a, "w2": b, "count": c, "pmi": pmi, "llr": llr})
     out = pd.DataFrame(rows, columns=COLLOCATION_COLUMNS)
     if len(out):
-        out = out.sort_values([sort, "count", "w1", "w2"], ascending=[False, False, True, True])
+        out = out.sort_values([sort, "count", "w1", "w2"], ascending=[False, False, True, True]).head(top_k)
     return out.reset_index(drop=True).astype({"w1": "string", "w2": "string", "count": "int64",
                                               "pmi": "float64", "llr": "float64"})

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from pypinyin import Style, lazy_pinyin
 
 from .clean import clean_text
 from .digest import sha256_file
@@ -292,6 +291,10 @@ def region_slug(region: str) -> str:
         >>> region_slug("密云区"), region_slug("浙江省"), region_slug("长沙市"), region_slug("Miyun District")
         ('miyun', 'zhejiang', 'changsha', 'miyun-district')
     """
+    # imported here, not at the top: pypinyin loads its phrase dictionary on import (about
+    # 0.5 s), and only adding a report needs it, not every load of the corpus
+    from pypinyin import Style, lazy_pinyin
+
     name = region.strip()
     for suffix in _REGION_SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:

@@ -13,8 +13,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
+
+from . import plots
+from .errors import ArgumentError
+from .grouping import narrow
+from .labels import review_plan_titles, source_line
+from .rhetoric import compare_years, marker_rates, new_and_gone
+from .themes import theme_frequencies
+from .vocabulary import target_attainment
 
 __all__ = [
     "attainment_figures",
@@ -32,13 +41,20 @@ __all__ = [
 ]
 
 
-def _regions(paragraphs: pd.DataFrame) -> pd.DataFrame:
+def _table(data: pd.DataFrame | Any) -> pd.DataFrame:
+    """The paragraph table of a Corpus, or the table itself (the panel views read its columns only)."""
+    paragraphs = getattr(data, "paragraphs", None)
+    return paragraphs if isinstance(paragraphs, pd.DataFrame) and not isinstance(data, pd.DataFrame) else data
+
+
+def _regions(corpus: pd.DataFrame | Any) -> pd.DataFrame:
+    paragraphs = _table(corpus)
     if "region" not in paragraphs.columns:
-        raise ValueError("the paragraph table needs 'region' and 'year'; use miyun_text.corpus_paragraphs()")
+        raise ArgumentError("the paragraph table needs 'region' and 'year'; use miyun_text.open_corpus()")
     return paragraphs[["report_id", "region", "year"]].drop_duplicates("report_id").dropna(subset=["region"])
 
 
-def panel_overview(paragraphs: pd.DataFrame) -> pd.DataFrame:
+def panel_overview(corpus: pd.DataFrame | Any) -> pd.DataFrame:
     """One row per region: its level, report years, number of reports and labels.
 
     Example:
@@ -47,18 +63,19 @@ def panel_overview(paragraphs: pd.DataFrame) -> pd.DataFrame:
         >>> panel_overview(paras)[["region", "years", "n_reports"]].values.tolist()
         [['乙区', '2023', 1], ['甲区', '2022、2023', 2]]
     """
-    reports = _regions(paragraphs)
+    reports = _regions(corpus)
+    corpus = _table(corpus)
     rows = []
     for region, part in reports.groupby("region", sort=True):
         years = sorted(int(y) for y in part["year"])
-        level = paragraphs.loc[paragraphs["region"] == region, "level"] if "level" in paragraphs else pd.Series()
+        level = corpus.loc[corpus["region"] == region, "level"] if "level" in corpus else pd.Series()
         rows.append({"region": region, "level": level.dropna().iloc[0] if len(level.dropna()) else None,
                      "years": "、".join(map(str, years)), "n_reports": len(years),
                      "reports": "、".join(part.sort_values("year")["report_id"].astype(str))})
     return pd.DataFrame(rows, columns=["region", "level", "years", "n_reports", "reports"])
 
 
-def multi_year_regions(paragraphs: pd.DataFrame) -> list[str]:
+def multi_year_regions(corpus: pd.DataFrame | Any) -> list[str]:
     """Regions with reports of at least two years (sorted).
 
     Example:
@@ -66,11 +83,11 @@ def multi_year_regions(paragraphs: pd.DataFrame) -> list[str]:
         ...                                  "year": [2022, 2023, 2023]}))
         ['甲区']
     """
-    counts = _regions(paragraphs).groupby("region")["year"].nunique()
+    counts = _regions(corpus).groupby("region")["year"].nunique()
     return sorted(counts[counts >= 2].index.astype(str))
 
 
-def multi_region_years(paragraphs: pd.DataFrame) -> list[int]:
+def multi_region_years(corpus: pd.DataFrame | Any) -> list[int]:
     """Years with reports of at least two regions (sorted).
 
     Example:
@@ -78,38 +95,37 @@ def multi_region_years(paragraphs: pd.DataFrame) -> list[int]:
         ...                                  "year": [2022, 2023, 2023]}))
         [2023]
     """
-    counts = _regions(paragraphs).groupby("year")["region"].nunique()
+    counts = _regions(corpus).groupby("year")["region"].nunique()
     return sorted(int(y) for y in counts[counts >= 2].index)
 
 
-def focus_report(paragraphs: pd.DataFrame) -> str:
+def focus_report(corpus: pd.DataFrame | Any) -> str:
     """The report the within-report figures describe: the latest year's, last by id on a tie.
 
     Example:
         >>> focus_report(pd.DataFrame({"report_id": ["a_2023", "b_2024", "c_2024"], "year": [2023, 2024, 2024]}))
         'c_2024'
     """
-    reports = paragraphs[["report_id", "year"]].drop_duplicates("report_id")
+    reports = _table(corpus)[["report_id", "year"]].drop_duplicates("report_id")
     if reports.empty:
-        raise ValueError("no reports in the paragraph table")
+        raise ArgumentError("no reports in the paragraph table")
     return str(reports.sort_values(["year", "report_id"], kind="mergesort").iloc[-1]["report_id"])
 
 
-def _by_report(paragraphs: pd.DataFrame) -> pd.DataFrame:
+def _by_report(data: pd.DataFrame | Any) -> pd.DataFrame:
     """Theme frequencies per report, with the report's display label in ``report`` (and ``group``)."""
-    from .themes import theme_frequencies
-
-    tf = theme_frequencies(paragraphs, by="report")
-    labels = paragraphs.drop_duplicates("report_id").set_index("report_id")["label"].astype(str)
+    tf = theme_frequencies(data, by="report")
+    labels = _table(data).drop_duplicates("report_id").set_index("report_id")["label"].astype(str)
     tf.insert(1, "report", tf["report_id"].map(labels).astype("string"))
     tf["group"] = tf["report"]
     return tf
 
 
-def focus(paragraphs: pd.DataFrame) -> dict:
+def focus(corpus: pd.DataFrame | Any) -> dict:
     """What the within-report figures need about the focus report (:func:`focus_report`):
-    ``report_id``, its ``paragraphs``, ``source`` line, data-driven ``titles``
-    (:func:`miyun_text.plots.review_plan_titles`), ``about`` (`` （密云区 2024）`` to
+    ``report_id``, its ``paragraphs`` (a Corpus narrowed to it when given a Corpus),
+    ``source`` line, data-driven ``titles``
+    (:func:`miyun_text.labels.review_plan_titles`), ``about`` (`` （密云区 2024）`` to
     append to titles when the corpus holds several reports, else empty) and
     ``review_and_plan`` (whether it has both parts).
 
@@ -121,39 +137,44 @@ def focus(paragraphs: pd.DataFrame) -> dict:
         >>> f["report_id"], f["source"], f["about"], f["titles"]["theme_title"]
         ('a', '数据来源：2024年甲区政府工作报告', '', '主题侧重：回顾（2023年）与安排（2024年）')
     """
-    from .plots import review_plan_titles
-
-    rid = focus_report(paragraphs)
-    one = paragraphs[paragraphs["report_id"] == rid]
-    several = paragraphs["report_id"].nunique() > 1
+    rid = focus_report(corpus)
+    table = _table(corpus)
+    selected = narrow(corpus, table["report_id"] == rid)
+    one = _table(selected)
+    several = table["report_id"].nunique() > 1
     about = f"（{one['label'].iloc[0]}）" if several and "label" in one.columns else ""
-    return {"report_id": rid, "paragraphs": one, "source": _source(one) if "region" in one.columns else None,
+    return {"report_id": rid, "paragraphs": selected, "source": _source(one) if "region" in one.columns else None,
             "titles": review_plan_titles(one), "about": about,
             "review_and_plan": {"review", "plan"} <= set(one["part_kind"].dropna())}
 
 
-def report_source(paragraphs: pd.DataFrame, report_id: str) -> str:
+def report_source(corpus: pd.DataFrame | Any, report_id: str) -> str:
     """The source line of one report of the table (数据来源：2023年怀柔区政府工作报告).
 
     Example:
         >>> report_source(pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023]}), "a")
         '数据来源：2023年甲区政府工作报告'
     """
-    return _source(paragraphs[paragraphs["report_id"] == report_id])
+    table = _table(corpus)
+    return _source(table[table["report_id"] == report_id])
 
 
-def _source(part: pd.DataFrame) -> str:
-    from .plots import source_line
-
-    return source_line(part[["year", "region"]].drop_duplicates())
+def _source(part: pd.DataFrame | Any) -> str:
+    return source_line(_table(part)[["year", "region"]].drop_duplicates())
 
 
-def _pairs(paragraphs: pd.DataFrame, region: str) -> list[tuple[int, int]]:
-    years = sorted(int(y) for y in paragraphs.loc[paragraphs["region"] == region, "year"].unique())
+def _pairs(corpus: pd.DataFrame | Any, region: str) -> list[tuple[int, int]]:
+    table = _table(corpus)
+    years = sorted(int(y) for y in table.loc[table["region"] == region, "year"].unique())
     return list(itertools.pairwise(years))
 
 
-def theme_figures(paragraphs: pd.DataFrame) -> dict:
+def _where(data: pd.DataFrame | Any, column: str, value: object) -> Any:
+    """The part of the corpus whose paragraphs have ``column == value`` (same kind as ``data``)."""
+    return narrow(data, _table(data)[column] == value)
+
+
+def theme_figures(corpus: pd.DataFrame | Any) -> dict:
     """Theme shares over the years of each region (small multiples) and, for each year with
     two or more regions, a region-by-theme heatmap.
 
@@ -163,23 +184,20 @@ def theme_figures(paragraphs: pd.DataFrame) -> dict:
         >>> theme_figures(pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023], "text": ["保水"]}))
         {}
     """
-    from . import plots
-    from .themes import theme_frequencies
-
     figures: dict = {}
-    for region in multi_year_regions(paragraphs):
-        part = paragraphs[paragraphs["region"] == region]
+    for region in multi_year_regions(corpus):
+        part = _where(corpus, "region", region)
         tf = theme_frequencies(part, by="year")
         figures[f"themes_over_years_{plots.file_part(region)}"] = plots.themes_over_years(
             tf, region=region, source=_source(part))
-    for year in multi_region_years(paragraphs):
-        part = paragraphs[paragraphs["year"] == year]
+    for year in multi_region_years(corpus):
+        part = _where(corpus, "year", year)
         figures[f"themes_by_region_{year}"] = plots.theme_heatmap(
             _by_report(part), row="report", title=f"{year}年各地区报告的主题分布（每万内容词）", source=_source(part))
     return figures
 
 
-def rhetoric_figures(paragraphs: pd.DataFrame, *, min_count: int = 2) -> dict:
+def rhetoric_figures(corpus: pd.DataFrame | Any, *, min_count: int = 2) -> dict:
     """For each region with two or more years: marker trajectories, and for each pair of
     consecutive reports the distinctive terms (log-odds) and the new and faded terms.
 
@@ -190,31 +208,29 @@ def rhetoric_figures(paragraphs: pd.DataFrame, *, min_count: int = 2) -> dict:
         >>> rhetoric_figures(pd.DataFrame({"report_id": ["a"], "region": ["甲区"], "year": [2023], "text": ["推进"]}))
         {}
     """
-    from . import plots
-    from .rhetoric import compare_years, marker_rates, new_and_gone
-
     figures: dict = {}
-    for region in multi_year_regions(paragraphs):
-        part = paragraphs[paragraphs["region"] == region]
+    for region in multi_year_regions(corpus):
+        part = _where(corpus, "region", region)
         slug = plots.file_part(region)
         source = _source(part)
         figures[f"markers_over_years_{slug}"] = plots.marker_trajectories(
             marker_rates(part, by="year"), region=region, source=source)
         changes = new_and_gone(part, region=region, min_count=min_count)
-        for ya, yb in _pairs(paragraphs, region):
-            pair = part[part["year"].isin([ya, yb])]
+        for ya, yb in _pairs(corpus, region):
+            pair = narrow(part, _table(part)["year"].isin([ya, yb]))
             result = compare_years(pair, ya, yb, region=region, min_count=min_count)
             figures[f"distinctive_terms_{slug}_{ya}_{yb}"] = plots.distinctive_terms(
-                result, n=15, source=_source(pair))
+                result, top_k=15, source=_source(pair))
             step = changes[(changes["year_from"] == ya) & (changes["year_to"] == yb)]
             if step.empty:
                 step = pd.DataFrame({"region": [region], "year_from": [ya], "year_to": [yb], "term": [""],
                                      "status": ["none"], "count_from": [0], "count_to": [0]})
-            figures[f"new_and_gone_{slug}_{ya}_{yb}"] = plots.new_and_gone_terms(step, source=_source(pair))
+            figures[f"new_and_gone_{slug}_{ya}_{yb}"] = plots.new_and_gone_terms(step, top_k=12,
+                                                                                       source=_source(pair))
     return figures
 
 
-def attainment_figures(paragraphs: pd.DataFrame, attainment: pd.DataFrame | None = None) -> dict:
+def attainment_figures(corpus: pd.DataFrame | Any, attainment: pd.DataFrame | None = None) -> dict:
     """A targets-vs-results chart per region with consecutive reports: ``targets_vs_results_<region>``.
 
     Example:
@@ -222,17 +238,15 @@ def attainment_figures(paragraphs: pd.DataFrame, attainment: pd.DataFrame | None
         ...                                  "text": ["增长5%"]}))
         {}
     """
-    from . import plots
-    from .vocabulary import target_attainment
-
-    att = attainment if attainment is not None else target_attainment(paragraphs)
+    att = attainment if attainment is not None else target_attainment(corpus)
+    table = _table(corpus)
     figures: dict = {}
     for region in sorted(att["region"].dropna().unique()):
         rows = att[att["region"] == region]
         if not rows["unit"].isin(["%", "百分点"]).any():
             continue
-        part = paragraphs[(paragraphs["region"] == region)
-                          & paragraphs["year"].isin(set(rows["year"]) | {y + 1 for y in rows["year"]})]
+        part = table[(table["region"] == region)
+                     & table["year"].isin(set(rows["year"]) | {y + 1 for y in rows["year"]})]
         figures[f"targets_vs_results_{plots.file_part(region)}"] = plots.attainment_chart(
             rows, region=region, source=_source(part))
     return figures
@@ -242,7 +256,7 @@ def _pct(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def theme_findings(paragraphs: pd.DataFrame) -> str:
+def theme_findings(corpus: pd.DataFrame | Any) -> str:
     """Markdown findings on themes, written from the numbers: each report's leading themes,
     the largest shifts within each region, and the leader of each theme in a shared year.
 
@@ -252,39 +266,36 @@ def theme_findings(paragraphs: pd.DataFrame) -> str:
         >>> print(theme_findings(paras).splitlines()[0])
         - **甲区 2023**：笔墨最多的主题是生态环境（66.7%）、文化旅游（16.7%）、乡村振兴（16.7%）。
     """
-    from .themes import theme_frequencies
-
     lines: list[str] = []
-    by_report = _by_report(paragraphs)
+    by_report = _by_report(corpus)
     for label, part in by_report.groupby("report", sort=False):
         top = part.sort_values(["share", "theme"], ascending=[False, True]).head(3)
         lines.append(f"- **{label}**：笔墨最多的主题是"
-                     + "、".join(f"{r.label_}（{_pct(r.share)}）" for r in top.rename(columns={"label": "label_"})
-                                 .itertuples(index=False)) + "。")
-    for region in multi_year_regions(paragraphs):
-        tf = theme_frequencies(paragraphs[paragraphs["region"] == region], by="year")
+                     + "、".join(f"{r.theme_name}（{_pct(r.share)}）" for r in top.itertuples(index=False)) + "。")
+    for region in multi_year_regions(corpus):
+        tf = theme_frequencies(_where(corpus, "region", region), by="year")
         years = sorted(int(y) for y in tf["year"].unique())
         first = tf[tf["year"] == years[0]].set_index("theme")
         last = tf[tf["year"] == years[-1]].set_index("theme")
         change = (last["share"] - first["share"]).sort_values(kind="mergesort")
         up, down = change.index[-1], change.index[0]
-        rise = f"{last.loc[up, 'label']}（{_pct(first.loc[up, 'share'])} → {_pct(last.loc[up, 'share'])}）"
-        fall = f"{last.loc[down, 'label']}（{_pct(first.loc[down, 'share'])} → {_pct(last.loc[down, 'share'])}）"
+        rise = f"{last.loc[up, 'theme_name']}（{_pct(first.loc[up, 'share'])} → {_pct(last.loc[up, 'share'])}）"
+        fall = f"{last.loc[down, 'theme_name']}（{_pct(first.loc[down, 'share'])} → {_pct(last.loc[down, 'share'])}）"
         lines.append(f"- **{region} {years[0]}—{years[-1]}年**：占比上升最多的是{rise}，下降最多的是{fall}。")
-    for year in multi_region_years(paragraphs):
-        tf = _by_report(paragraphs[paragraphs["year"] == year])
+    for year in multi_region_years(corpus):
+        tf = _by_report(_where(corpus, "year", year))
         leaders = []
-        for theme, part in tf.groupby("label", sort=False):
+        for theme, part in tf.groupby("theme_name", sort=False):
             best = part.sort_values(["per_10k", "group"], ascending=[False, True]).iloc[0]
             leaders.append(f"{theme}：{best['group'].split(' ')[0]}")
         lines.append(f"- **{year}年各地区**：各主题每万词频次最高的地区 —— " + "；".join(leaders) + "。")
-    if not multi_year_regions(paragraphs) and not multi_region_years(paragraphs):
+    if not multi_year_regions(corpus) and not multi_region_years(corpus):
         lines.append("- 语料只有单一地区的单一年份：加入同一地区另一年份的报告后显示主题的逐年变化，"
                      "加入同一年份其他地区的报告后显示地区间比较。")
     return "\n".join(lines)
 
 
-def rhetoric_findings(paragraphs: pd.DataFrame, *, top: int = 5, min_count: int = 2) -> str:
+def rhetoric_findings(corpus: pd.DataFrame | Any, *, top_k: int = 10, min_count: int = 2) -> str:
     """Markdown findings on rhetoric across years: for each pair of consecutive reports of a
     region, the most distinctive terms on each side and the counts of new and faded terms.
 
@@ -294,16 +305,14 @@ def rhetoric_findings(paragraphs: pd.DataFrame, *, top: int = 5, min_count: int 
         >>> theme.startswith("- 语料中没有")
         True
     """
-    from .rhetoric import compare_years, new_and_gone
-
     lines: list[str] = []
-    for region in multi_year_regions(paragraphs):
-        part = paragraphs[paragraphs["region"] == region]
+    for region in multi_year_regions(corpus):
+        part = _where(corpus, "region", region)
         changes = new_and_gone(part, region=region, min_count=min_count)
-        for ya, yb in _pairs(paragraphs, region):
+        for ya, yb in _pairs(corpus, region):
             result = compare_years(part, ya, yb, region=region, min_count=min_count)
-            a = "、".join(result[result["score"] > 0].head(top)["term"])
-            b = "、".join(result[result["score"] < 0].tail(top).iloc[::-1]["term"])
+            a = "、".join(result[result["score"] > 0].head(top_k)["term"])
+            b = "、".join(result[result["score"] < 0].tail(top_k).iloc[::-1]["term"])
             step = changes[(changes["year_from"] == ya) & (changes["year_to"] == yb)]
             n_new, n_gone = int((step["status"] == "new").sum()), int((step["status"] == "gone").sum())
             lines.append(f"- **{region} {ya} → {yb}**：{ya}年报告更多使用 {a or '（无）'}；{yb}年报告更多使用 "

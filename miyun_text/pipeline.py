@@ -1,6 +1,6 @@
-"""A corpus in one call, report by report across processes: clean text, paragraphs, tokens.
+"""The loading engine behind :func:`miyun_text.open_corpus`: report by report across processes.
 
-:func:`load_tables` gives what :func:`~miyun_text.corpus.load_corpus`,
+:func:`load` gives what reading each raw file, :func:`~miyun_text.clean.clean_text`,
 :func:`~miyun_text.structure.corpus_paragraphs` and
 :func:`~miyun_text.tokens.token_table` give one after the other, with the same
 values, but
@@ -23,27 +23,31 @@ values, but
 from __future__ import annotations
 
 import os
+import warnings
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+from tqdm import tqdm
 
 from .cache import cache_dir, read_table, write_table
-from .clean import clean_steps
+from .clean import REPAIR_COLUMNS, clean_steps, repair_frame
 from .digest import code_digest, digest
-from .grouping import panel_values
+from .errors import ArgumentError, MiyunTextError
+from .grouping import panel_values, report_label
+from .manifest import read_errata, read_manifest
 from .paths import RESOURCES, find_data_dir
 from .raw import checked_raw_path, read_raw
-from .segment import Segmenter
-from .structure import paragraph_rows
+from .segment import Segmenter, content_segmenter
+from .structure import corpus_paragraphs, paragraph_rows
+from .tokens import Tokens, report_table, to_frame, token_table
 
-if TYPE_CHECKING:
-    import pyarrow as pa
-
-__all__ = ["Tables", "load_tables"]
+__all__ = ["REPORT_COLUMNS", "Loaded", "Tables", "load", "load_tables"]
 
 # The files whose content decides a clean text and its paragraphs: a change to any of
 # them misses the cache.
@@ -55,12 +59,23 @@ _TEXT_FORMAT = "1"
 
 
 @dataclass(frozen=True)
+class Loaded:
+    """What :func:`load` returns: reports (one row each), paragraphs, the repair log, and the
+    token table (None when tokens were not asked for)."""
+
+    reports: pd.DataFrame
+    paragraphs: pd.DataFrame
+    repairs: pd.DataFrame
+    tokens: Tokens | None
+
+
+@dataclass(frozen=True)
 class Tables:
-    """A loaded corpus: one row per report, per paragraph and per token."""
+    """What the former ``load_tables`` returned: reports, paragraphs and tokens."""
 
     corpus: pd.DataFrame
     paragraphs: pd.DataFrame
-    tokens: pd.DataFrame
+    tokens: Tokens
 
 
 @lru_cache(maxsize=1)
@@ -81,23 +96,16 @@ def _text_path(folder: Path, record: dict, errata: pd.DataFrame | None, strict: 
 
 
 @lru_cache(maxsize=1)
-def _paragraph_schema():
+def _paragraph_schema() -> pa.Schema:
     """The Arrow schema of a paragraph table (with pandas' dtypes in its metadata)."""
-    import pyarrow as pa
-
-    from .structure import corpus_paragraphs
-
     example = pd.DataFrame([{"report_id": "r", "year": 2024, "region": "区", "level": "区",
                              "text": "一、2023年工作回顾\n（一）保水\n保水。"}])
     return pa.Table.from_pandas(corpus_paragraphs(example), preserve_index=False).schema
 
 
-def _paragraph_table(record: dict, text: str):
+def _paragraph_table(record: dict, text: str) -> pa.Table:
     """:func:`~miyun_text.structure.corpus_paragraphs` of one report, built as an Arrow table
     straight from the parsed rows (a pandas frame per report costs more than the parsing)."""
-    import pyarrow as pa
-
-
     schema = _paragraph_schema()
     rows = paragraph_rows(text, str(record["report_id"]), int(record["year"]))
     panel = panel_values(record)
@@ -108,25 +116,20 @@ def _paragraph_table(record: dict, text: str):
 
 def _repair_table(repairs: list) -> pa.Table:
     """A report's repair log (:class:`~miyun_text.clean.Repair` rows) as an Arrow table."""
-    import pyarrow as pa
-
-    from .clean import REPAIR_COLUMNS
-
     return pa.table({column: pa.array([getattr(r, column) for r in repairs],
                                       type=pa.int64() if column.endswith("offset") else pa.string())
                      for column in REPAIR_COLUMNS})
 
 
-def _ipc_bytes(table) -> bytes:
-    import pyarrow as pa
-
+def _ipc_bytes(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
 
 
-def _write_text(path: Path, text: str, repairs, paragraphs, encoding: str, extraction: str) -> None:
+def _write_text(path: Path, text: str, repairs: pa.Table, paragraphs: pa.Table, encoding: str,
+                extraction: str) -> None:
     """One Arrow file: the paragraph table, with the clean text and repair log in its metadata."""
     write_table(path, paragraphs.replace_schema_metadata({
         **(paragraphs.schema.metadata or {}),
@@ -140,8 +143,6 @@ def _write_text(path: Path, text: str, repairs, paragraphs, encoding: str, extra
 def _read_text(path: Path) -> tuple | None:
     """(text, repairs, paragraphs, encoding, extraction) from a text cache file, or None when
     absent or unreadable (then the report is cleaned again)."""
-    import pyarrow as pa
-
     table = read_table(path)
     meta = table.schema.metadata if table is not None else None
     if not meta or b"repairs" not in meta:
@@ -165,15 +166,13 @@ def _token_inputs(paragraphs: pa.Table) -> tuple[list[str], dict]:
 _SHARED: dict[str, object] = {}
 
 
-def _share(seg: Segmenter, cache: bool, strict: bool, errata_columns: list[str]) -> None:
+def _share(seg: Segmenter | None, cache: bool, strict: bool, errata_columns: list[str]) -> None:
     _SHARED.update(seg=seg, cache=cache, strict=strict,
                    no_errata=pd.DataFrame({c: pd.Series(dtype="object") for c in errata_columns}))
 
 
-def _one_report(job: tuple):
+def _one_report(job: tuple) -> tuple:
     """Decode, clean, parse and segment one report (runs in a worker process); Arrow tables travel back."""
-    from .tokens import report_table
-
     record, raw_path, errata, text_path = job
     seg, cache, strict = _SHARED["seg"], _SHARED["cache"], _SHARED["strict"]
     hit = _read_text(text_path) if text_path is not None else None
@@ -185,69 +184,76 @@ def _one_report(job: tuple):
         if text_path is not None:
             _write_text(text_path, *hit)
     text, repairs, paragraphs, encoding, extraction = hit
+    if seg is None:
+        return text, repairs, paragraphs, None, encoding, extraction
     tokens = report_table(*_token_inputs(paragraphs), record["report_id"], seg, cache=cache)
     # the report id column is the one value repeated: it is put back where the results arrive
+    assert tokens is not None
     return text, repairs, paragraphs, tokens.drop_columns(["report_id"]), encoding, extraction
 
 
-def _with_report_id(tokens: pa.Table, report_id: str) -> pa.Table:
-    """A report's token table with its ``report_id`` column first (added where it is missing)."""
-    import pyarrow as pa
-
-    if "report_id" in tokens.column_names:
-        return tokens
-    return tokens.add_column(0, "report_id", pa.repeat(pa.scalar(report_id, pa.large_string()), tokens.num_rows))
-
-
-def _cached_report(record: dict, text_path: Path, seg: Segmenter) -> tuple | None:
-    """A report wholly from the cache (text and tokens), or None when either is missing."""
-    from .tokens import report_table
-
+def _cached_report(record: dict, text_path: Path, seg: Segmenter | None) -> tuple | None:
+    """A report wholly from the cache (text, and tokens when ``seg`` is given), or None when
+    something is missing."""
     hit = _read_text(text_path)
     if hit is None:
         return None
     text, repairs, paragraphs, encoding, extraction = hit
+    if seg is None:
+        return text, repairs, paragraphs, None, encoding, extraction
     tokens = report_table(*_token_inputs(paragraphs), record["report_id"], seg, cache=True, read_only=True)
     return None if tokens is None else (text, repairs, paragraphs, tokens, encoding, extraction)
 
 
-def load_tables(
+REPORT_COLUMNS = ["label", "encoding", "extraction", "text", "n_repairs"]
+
+
+def load(
     data_dir: str | os.PathLike[str] | None = None,
     *,
+    report_ids: Iterable[str] | None = None,
     segmenter: Segmenter | None = None,
+    tokens: bool = True,
     workers: int | None = None,
     strict: bool = True,
     cache: bool = True,
-) -> Tables:
-    """Load, clean, parse and segment every report of the manifest, in parallel and cached.
+    progress: bool = False,
+) -> Loaded:
+    """Load, clean, parse and (with ``tokens``) segment the reports of the manifest, in parallel and cached.
 
-    ``corpus`` equals :func:`~miyun_text.corpus.load_corpus` (repair log in
-    ``.attrs["repairs"]``), ``paragraphs`` equals
-    :func:`~miyun_text.structure.corpus_paragraphs` of it, and ``tokens`` equals
-    :func:`~miyun_text.tokens.token_table` of those paragraphs with ``segmenter``
-    (default :func:`~miyun_text.segment.content_segmenter`). ``workers=1`` runs in
-    this process; ``cache=False`` neither reads nor writes the clean-text and token caches.
+    ``reports`` holds the manifest columns plus :data:`REPORT_COLUMNS` (``label`` such as
+    ``密云区 2024``, the detected ``encoding``, ``extraction``, the clean ``text`` and
+    ``n_repairs``); ``paragraphs`` equals :func:`~miyun_text.structure.corpus_paragraphs`
+    of it, ``repairs`` is the repair log (``report_id`` and the columns of
+    :data:`~miyun_text.clean.REPAIR_COLUMNS`), and ``tokens`` equals
+    :func:`~miyun_text.tokens.token_table` of the paragraphs with ``segmenter`` (default
+    :func:`~miyun_text.segment.content_segmenter`). ``report_ids`` loads those reports
+    only (the whole manifest and errata are still validated). ``workers=1`` runs in this
+    process; ``cache=False`` neither reads nor writes the clean-text and token caches.
 
     Example:
-        >>> tables = load_tables(workers=1)  # doctest: +SKIP
-        >>> tables.tokens.columns.tolist()  # doctest: +SKIP
-        ['report_id', 'para_no', 'token_no', 'token', 'kind', 'keep']
+        >>> loaded = load(workers=1)  # doctest: +SKIP
+        >>> loaded.tokens.frame.columns.tolist()[:6]  # doctest: +SKIP
+        ['report_id', 'part_no', 'para_no', 'token_no', 'token', 'kind']
     """
-    from .errors import MiyunTextError
-    from .manifest import read_errata, read_manifest
-    from .segment import content_segmenter
-
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
-    seg = segmenter or content_segmenter()
+    seg = (segmenter or content_segmenter()) if tokens else None
     manifest = read_manifest(folder)
-    # the manifest and the errata are validated before any raw file is opened, as in load_corpus
-    errata = read_errata(folder)
+    # the manifest and the errata are validated before any raw file is opened
+    errata = read_errata(folder, manifest["report_id"])
+    if report_ids is not None:
+        wanted = list(dict.fromkeys(report_ids))
+        unknown = [r for r in wanted if r not in set(manifest["report_id"])]
+        if unknown:
+            raise ArgumentError(f"unknown report id(s) {unknown}; {folder / 'reports.csv'} lists: "
+                                f"{', '.join(manifest['report_id'])}")
+        manifest = manifest[manifest["report_id"].isin(wanted)].reset_index(drop=True)
     folder_cache = cache_dir() if cache else None
     # positions rather than a mask per report: the same rows, index and attrs, in one pass
     positions = errata.groupby("report_id", sort=False).indices if len(errata) else {}
 
-    # Every raw file's sha256 is checked here, in manifest order; a report whose text and
-    # tokens are cached is read here, the others go to the workers. A bad file stops the
+    # Every raw file's sha256 is checked here, in manifest order; a report whose text (and
+    # tokens) are cached is read here, the others go to the workers. A bad file stops the
     # scan, but the reports before it are processed first, so the first error in manifest
     # order is raised.
     checked: list[tuple] = []
@@ -271,47 +277,73 @@ def load_tables(
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     shared = (seg, cache, strict, list(errata.columns))
+    bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress or not jobs)
     if n_workers == 1:
         _share(*shared)
-        done = [_one_report(job) for _, job in jobs]
+        done = []
+        for _, job in jobs:
+            done.append(_one_report(job))
+            bar.update()
     else:
         # map keeps manifest order; chunks of a few reports keep the workers busy without
         # holding the whole corpus in flight
         with ProcessPoolExecutor(max_workers=n_workers, initializer=_share, initargs=shared) as pool:
-            done = list(pool.map(_one_report, [job for _, job in jobs], chunksize=4))
+            done = []
+            for result in pool.map(_one_report, [job for _, job in jobs], chunksize=4):
+                done.append(result)
+                bar.update()
+    bar.close()
     for (index, _), result in zip(jobs, done, strict=True):
         results[index] = result
     if failure is not None:
         raise failure
+    found = [r for r in results if r is not None]
 
-    corpus = manifest.copy()
-    corpus["encoding"] = [r[4] for r in results]
-    corpus["extraction"] = [r[5] for r in results]
-    corpus["text"] = [r[0] for r in results]
-    corpus["n_repairs"] = [len(r[1]) for r in results]
-    if results:
-        import numpy as np
-        import pyarrow as pa
-
+    reports = manifest.copy()
+    reports["label"] = [report_label(r["region"], r["year"], r["report_id"]) for r in manifest.to_dict("records")]
+    reports["encoding"] = [r[4] for r in found]
+    reports["extraction"] = [r[5] for r in found]
+    reports["text"] = [r[0] for r in found]
+    reports["n_repairs"] = pd.Series([r[1].num_rows for r in found], dtype="int64")
+    empty_log = repair_frame([])
+    empty_log.insert(0, "report_id", pd.Series(dtype="object"))
+    if found:
         # one conversion to pandas for the whole log rather than one per report
-        log = pa.concat_tables([r[1] for r in results]).to_pandas()
-        log.insert(0, "report_id", np.repeat(corpus["report_id"].to_numpy(dtype=object),
-                                             corpus["n_repairs"].to_numpy()))
-        corpus.attrs["repairs"] = log
+        log = pa.concat_tables([r[1] for r in found]).to_pandas()
+        log.insert(0, "report_id", np.repeat(reports["report_id"].to_numpy(dtype=object),
+                                             reports["n_repairs"].to_numpy()))
+        repairs = log.astype(empty_log.dtypes.to_dict())
+        paragraphs = pa.concat_tables([r[2] for r in found]).to_pandas()
     else:
-        corpus.attrs["repairs"] = pd.DataFrame()
-    if results:
-        import pyarrow as pa
+        repairs = empty_log
+        paragraphs = corpus_paragraphs(reports)
+    token_frame = None
+    if seg is not None:
+        if found:
+            token_frame = Tokens(to_frame([r[3] for r in found], reports["report_id"].tolist()), seg)
+        else:
+            token_frame = token_table(paragraphs, seg, cache=False)
+    return Loaded(reports, paragraphs, repairs[["report_id", *REPAIR_COLUMNS]], token_frame)
 
-        from .tokens import to_frame
 
-        paragraphs = pa.concat_tables([r[2] for r in results]).to_pandas()
-        tokens = to_frame([_with_report_id(r[3], report_id) for r, report_id in zip(results, corpus["report_id"],
-                                                                                   strict=True)], seg)
-    else:
-        from .structure import corpus_paragraphs
-        from .tokens import token_table
+def load_tables(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    segmenter: Segmenter | None = None,
+    workers: int | None = None,
+    strict: bool = True,
+    cache: bool = True,
+) -> Tables:
+    """Deprecated: use :func:`miyun_text.open_corpus`, whose Corpus holds the same tables.
 
-        paragraphs = corpus_paragraphs(corpus)
-        tokens = token_table(paragraphs, seg, cache=False)
-    return Tables(corpus, paragraphs, tokens)
+    Returns ``Tables(corpus, paragraphs, tokens)``: the reports, their paragraphs and their
+    :class:`~miyun_text.tokens.Tokens`.
+
+    Example:
+        >>> tables = load_tables(workers=1)  # doctest: +SKIP
+    """
+    warnings.warn("load_tables is deprecated; use miyun_text.open_corpus(), whose Corpus holds reports, "
+                  "paragraphs, repairs and tokens", DeprecationWarning, stacklevel=2)
+    loaded = load(data_dir, segmenter=segmenter, workers=workers, strict=strict, cache=cache)
+    assert loaded.tokens is not None
+    return Tables(loaded.reports, loaded.paragraphs, loaded.tokens)

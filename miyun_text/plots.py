@@ -85,14 +85,14 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     column that labels rows.
 
     Example:
-        >>> tf = pd.DataFrame({"group": ["甲", "甲"], "label": ["保水生态", "经济产业"], "per_10k": [10.0, 5.0]})
+        >>> tf = pd.DataFrame({"group": ["甲", "甲"], "theme_name": ["保水生态", "经济产业"], "per_10k": [10.0, 5.0]})
         >>> theme_heatmap(tf).axes[0].get_title()
         '各部分主题分布'
     """
     import matplotlib.pyplot as plt
 
-    rows, cols = _labels(tf, row), _labels(tf, "label")
-    grid = tf.pivot_table(index=row, columns="label", values=value, aggfunc="sum", sort=False)
+    rows, cols = _labels(tf, row), _labels(tf, "theme_name")
+    grid = tf.pivot_table(index=row, columns="theme_name", values=value, aggfunc="sum", sort=False)
     grid = grid.reindex(index=rows, columns=cols).fillna(0.0)
     height = max(4.8, 0.42 * len(rows) + 1.8)  # room for the colour bar label beside a few rows
     fig, ax = plt.subplots(figsize=(11, height))
@@ -118,18 +118,18 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
 _GROUP_COLORS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52"]
 
 
-def _pooled_rates(part: pd.DataFrame) -> pd.Series:
-    """Rate per 10,000 per label; rows of several reports under one label are pooled
-    (summed counts over summed tokens), never indexed twice."""
-    if not part["label"].duplicated().any():
-        return part.set_index("label")["per_10k"]
+def _pooled_rates(part: pd.DataFrame, name: str) -> pd.Series:
+    """Rate per 10,000 per item (its ``name`` column); rows of several reports under one item
+    are pooled (summed counts over summed tokens), never indexed twice."""
+    if not part[name].duplicated().any():
+        return part.set_index(name)["per_10k"]
     if {"count", "n_tokens"} <= set(part.columns):
-        sums = part.groupby("label", sort=False)[["count", "n_tokens"]].sum()
+        sums = part.groupby(name, sort=False)[["count", "n_tokens"]].sum()
         return (sums["count"] / sums["n_tokens"].where(sums["n_tokens"] > 0) * 10_000).fillna(0.0)
-    return part.groupby("label", sort=False)["per_10k"].mean()
+    return part.groupby(name, sort=False)["per_10k"].mean()
 
 
-def _grouped_bars(ax, data: pd.DataFrame, by: str, groups: Mapping[str, str], categories: list[str],
+def _grouped_bars(ax, data: pd.DataFrame, by: str, groups: Mapping[str, str], name: str, categories: list[str],
                   horizontal: bool):
     """Draw ``per_10k`` of each group side by side per category; return the category positions."""
     import numpy as np
@@ -137,7 +137,7 @@ def _grouped_bars(ax, data: pd.DataFrame, by: str, groups: Mapping[str, str], ca
     positions = np.arange(len(categories))
     size = 0.8 / len(groups)
     for k, (key, label) in enumerate(groups.items()):
-        values = _pooled_rates(data[data[by] == key]).reindex(categories).fillna(0.0).to_numpy()
+        values = _pooled_rates(data[data[by] == key], name).reindex(categories).fillna(0.0).to_numpy()
         offsets = positions + (k - (len(groups) - 1) / 2) * size
         color = _GROUP_COLORS[k % len(_GROUP_COLORS)]
         if horizontal:
@@ -157,7 +157,7 @@ def theme_profile(tf: pd.DataFrame, *, by: str = "part_kind", groups: Mapping[st
     ``groups`` maps values of ``by`` to legend labels, in drawing order.
 
     Example:
-        >>> tf = pd.DataFrame({"part_kind": ["review", "plan"], "label": ["保水生态"] * 2, "per_10k": [5.0, 9.0]})
+        >>> tf = pd.DataFrame({"part_kind": ["review", "plan"], "theme_name": ["保水生态"] * 2, "per_10k": [5.0, 9.0]})
         >>> len(theme_profile(tf).axes[0].patches)
         2
     """
@@ -165,9 +165,9 @@ def theme_profile(tf: pd.DataFrame, *, by: str = "part_kind", groups: Mapping[st
 
     groups = dict(groups or {"review": "2023年工作回顾（实绩）", "plan": "2024年工作安排（承诺）"})
     data = tf[tf[by].isin(groups)]
-    themes = _labels(data, "label")
+    themes = _labels(data, "theme_name")
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(themes) + 1.8))
-    y = _grouped_bars(ax, data, by, groups, themes, horizontal=True)
+    y = _grouped_bars(ax, data, by, groups, "theme_name", themes, horizontal=True)
     ax.set_yticks(y, themes)
     ax.invert_yaxis()
     ax.set_xlabel("每万内容词频次 (per 10,000 content tokens)")
@@ -179,9 +179,9 @@ def theme_profile(tf: pd.DataFrame, *, by: str = "part_kind", groups: Mapping[st
 
 
 @_styled
-def keyword_panels(kw: pd.DataFrame, *, ncols: int = 3, top: int = 8, title: str = "各节关键词（TF-IDF，语料内IDF）",
+def keyword_panels(kw: pd.DataFrame, *, ncols: int = 3, top_k: int = 10, title: str = "各节关键词（TF-IDF，语料内IDF）",
                    source: str | None = None):
-    """Small multiples of keyword bars, one panel per group of :func:`extract_keywords` output.
+    """Small multiples of keyword bars, one panel per group of :func:`extract_keywords` output, ``top_k`` bars each.
 
     Example:
         >>> kw = pd.DataFrame({"group": ["甲", "乙"], "term": ["保水", "招商"], "score": [0.2, 0.1]})
@@ -196,7 +196,7 @@ def keyword_panels(kw: pd.DataFrame, *, ncols: int = 3, top: int = 8, title: str
     nrows = max(1, math.ceil(len(groups) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.6 * nrows + 0.8), squeeze=False)
     for ax, group in zip(axes.flat, groups, strict=False):
-        part = kw[kw["group"].astype(str) == group].head(top)
+        part = kw[kw["group"].astype(str) == group].head(top_k)
         ax.barh(range(len(part)), part["score"].to_numpy(), color="#4C72B0")
         ax.set_yticks(range(len(part)), part["term"].astype(str).tolist())
         ax.invert_yaxis()
@@ -218,9 +218,9 @@ _KIND_LABELS = {
 
 
 @_styled
-def vocabulary_bars(quoted: pd.DataFrame, *, top: int = 25, title: str = "引号中的政策话语（出现次数）",
+def vocabulary_bars(quoted: pd.DataFrame, *, top_k: int = 10, title: str = "引号中的政策话语（出现次数）",
                     source: str | None = None):
-    """Dot plot of the most frequent quoted expressions, coloured by kind, each with its count.
+    """Dot plot of the ``top_k`` most frequent quoted expressions, coloured by kind, each with its count.
 
     Counts are small and often tied, so each term is a dot labelled with its count
     rather than a bar whose length suggests differences; the subtitle says how many of
@@ -235,7 +235,7 @@ def vocabulary_bars(quoted: pd.DataFrame, *, top: int = 25, title: str = "引号
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    part = quoted.head(top)
+    part = quoted.head(top_k)
     counts = part["count"].to_numpy()
     fig, ax = plt.subplots(figsize=(8.5, 0.3 * len(part) + 1.9))
     terms = [t if len(t) <= 16 else t[:15] + "…" for t in part["term"].astype(str)]
@@ -326,10 +326,10 @@ def _named(text: str, names: Mapping[str, str] | None) -> str:
 
 
 @_styled
-def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, str] | None = None,
+def distinctive_terms(result: pd.DataFrame, *, top_k: int = 10, labels: tuple[str, str] | None = None,
                       title: str | None = None, source: str | None = None,
                       names: Mapping[str, str] | None = None):
-    """Diverging bars of the ``n`` most distinctive terms on each side of :func:`compare` output.
+    """Diverging bars of the ``top_k`` most distinctive terms on each side of :func:`compare` output.
 
     Dashed lines mark the 5 % significance level: |z| = 1.96 for log-odds z scores, or
     G² = 3.84 for keyness. ``names`` maps report ids in the comparison label to the
@@ -346,8 +346,8 @@ def distinctive_terms(result: pd.DataFrame, *, n: int = 15, labels: tuple[str, s
     import matplotlib.pyplot as plt
 
     labels = labels or comparison_sides(result)
-    top = result[result["score"] > 0].head(n)
-    bottom = result[result["score"] < 0].tail(n)
+    top = result[result["score"] > 0].head(top_k)
+    bottom = result[result["score"] < 0].tail(top_k)
     data = pd.concat([top, bottom.iloc[::-1]])
     fig, ax = plt.subplots(figsize=(8, 0.28 * len(data) + 2.0))
     colors = ["#4C72B0" if s > 0 else "#DD8452" for s in data["score"]]
@@ -380,7 +380,7 @@ def marker_profile(rates: pd.DataFrame, *, by: str = "part_kind", groups: Mappin
     """Grouped bars of rhetorical-marker rates per group (:func:`marker_rates` output).
 
     Example:
-        >>> r = pd.DataFrame({"part_kind": ["review", "plan"], "label": ["成就语"] * 2, "per_10k": [400.0, 90.0]})
+        >>> r = pd.DataFrame({"part_kind": ["review", "plan"], "marker_name": ["成就语"] * 2, "per_10k": [400.0, 90.0]})
         >>> len(marker_profile(r).axes[0].patches)
         2
     """
@@ -388,9 +388,9 @@ def marker_profile(rates: pd.DataFrame, *, by: str = "part_kind", groups: Mappin
 
     groups = dict(groups or {"review": "2023年工作回顾", "plan": "2024年工作安排"})
     data = rates[rates[by].isin(groups)]
-    classes = _labels(data, "label")
+    classes = _labels(data, "marker_name")
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
-    x = _grouped_bars(ax, data, by, groups, classes, horizontal=False)
+    x = _grouped_bars(ax, data, by, groups, "marker_name", classes, horizontal=False)
     ax.set_xticks(x, classes)
     ax.set_ylabel("每万词频次 (per 10,000 tokens)")
     ax.set_title(title + "\n报告内比较，并非两份报告", fontsize=12)
@@ -475,7 +475,7 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
     (one region's paragraphs).
 
     Example:
-        >>> tf = pd.DataFrame({"year": [2022, 2023] * 2, "label": ["经济发展"] * 2 + ["生态环境"] * 2,
+        >>> tf = pd.DataFrame({"year": [2022, 2023] * 2, "theme_name": ["经济发展"] * 2 + ["生态环境"] * 2,
         ...                    "share": [0.3, 0.4, 0.2, 0.1]})
         >>> themes_over_years(tf, region="甲区").axes[0].get_title()
         '经济发展'
@@ -484,14 +484,14 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
 
     import matplotlib.pyplot as plt
 
-    labels = _labels(tf, "label")
+    labels = _labels(tf, "theme_name")
     years = sorted(int(y) for y in tf["year"].unique())
     nrows = max(1, math.ceil(len(labels) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.1 * ncols, 2.1 * nrows + 1.0), squeeze=False, sharey=True)
     scale = 100 if value == "share" else 1
     top = float(tf[value].max()) * scale if len(tf) else 1.0
     for ax, label in zip(axes.flat, labels, strict=False):
-        part = tf[tf["label"].astype(str) == label].sort_values("year")
+        part = tf[tf["theme_name"].astype(str) == label].sort_values("year")
         ax.plot(part["year"].astype(int), part[value] * scale, marker="o", color="#4C72B0", linewidth=1.6)
         ax.set_title(label, fontsize=10)
         ax.set_xticks(years, [str(y) for y in years])
@@ -515,7 +515,7 @@ def marker_trajectories(rates: pd.DataFrame, *, region: str, source: str | None 
     ``rates`` is :func:`miyun_text.rhetoric.marker_rates` output grouped by ``year``.
 
     Example:
-        >>> r = pd.DataFrame({"year": [2022, 2023], "label": ["成就语"] * 2, "per_10k": [300.0, 250.0]})
+        >>> r = pd.DataFrame({"year": [2022, 2023], "marker_name": ["成就语"] * 2, "per_10k": [300.0, 250.0]})
         >>> len(marker_trajectories(r, region="甲区").axes[0].lines)
         1
     """
@@ -523,8 +523,8 @@ def marker_trajectories(rates: pd.DataFrame, *, region: str, source: str | None 
 
     years = sorted(int(y) for y in rates["year"].unique())
     fig, ax = plt.subplots(figsize=(7.5, 4.4))
-    for k, label in enumerate(_labels(rates, "label")):
-        part = rates[rates["label"].astype(str) == label].sort_values("year")
+    for k, label in enumerate(_labels(rates, "marker_name")):
+        part = rates[rates["marker_name"].astype(str) == label].sort_values("year")
         ax.plot(part["year"].astype(int), part["per_10k"], marker="o", label=label,
                 color=_LINE_COLORS[k % len(_LINE_COLORS)], linewidth=1.8)
     ax.set_xticks(years, [str(y) for y in years])
@@ -538,7 +538,7 @@ def marker_trajectories(rates: pd.DataFrame, *, region: str, source: str | None 
 
 
 @_styled
-def new_and_gone_terms(changes: pd.DataFrame, *, n: int = 12, title: str | None = None,
+def new_and_gone_terms(changes: pd.DataFrame, *, top_k: int = 10, title: str | None = None,
                        source: str | None = None):
     """Two panels: the terms new in a year (by count that year) and those gone (by count the year before).
 
@@ -554,8 +554,9 @@ def new_and_gone_terms(changes: pd.DataFrame, *, n: int = 12, title: str | None 
     import matplotlib.pyplot as plt
 
     ya, yb = int(changes["year_from"].iloc[0]), int(changes["year_to"].iloc[0])
-    new = changes[changes["status"] == "new"].sort_values(["count_to", "term"], ascending=[False, True]).head(n)
-    gone = changes[changes["status"] == "gone"].sort_values(["count_from", "term"], ascending=[False, True]).head(n)
+    new = changes[changes["status"] == "new"].sort_values(["count_to", "term"], ascending=[False, True]).head(top_k)
+    gone = changes[changes["status"] == "gone"].sort_values(["count_from", "term"], ascending=[False, True]).head(
+        top_k)
     rows = max(len(new), len(gone), 1)
     fig, axes = plt.subplots(1, 2, figsize=(9, 0.32 * rows + 2.0))
     for ax, part, column, color, label in ((axes[0], new, "count_to", "#55A868", f"{yb}年新出现"),

@@ -56,8 +56,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import PanelError
-from .grouping import text_cells
+from .errors import ArgumentError, PanelError
+from .grouping import paragraphs_of
 from .structure import split_sentences
 
 __all__ = [
@@ -127,8 +127,7 @@ class _Segment:
 
 def _paragraph_table(corpus: object, caller: str) -> pd.DataFrame:
     """The paragraph table of a corpus object (``.paragraphs``) or the table itself."""
-    table = getattr(corpus, "paragraphs", corpus)
-    return text_cells(table, caller)
+    return paragraphs_of(corpus, caller)
 
 
 def _optional(value: object) -> object:
@@ -460,11 +459,11 @@ def _reuse(corpus: object, a: object, b: object, *, pairs: str | None, n: int, t
            min_length: int, min_similarity: float, max_gap: int, formulaic_reports: int | None,
            candidates: str, num_perm: int, seed: int, caller: str) -> _Reuse:
     if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{caller}: n={n!r} must be a whole number of characters, 1 or more (default {DEFAULT_N})")
+        raise ArgumentError(f"{caller}: n={n!r} must be a whole number of characters, 1 or more (default {DEFAULT_N})")
     if not 0 < threshold <= 1:
-        raise ValueError(f"{caller}: threshold={threshold!r} must be a Jaccard similarity in (0, 1]")
+        raise ArgumentError(f"{caller}: threshold={threshold!r} must be a Jaccard similarity in (0, 1]")
     if not 0 <= min_similarity <= 1:
-        raise ValueError(f"{caller}: min_similarity={min_similarity!r} must lie in [0, 1]")
+        raise ArgumentError(f"{caller}: min_similarity={min_similarity!r} must lie in [0, 1]")
     reports = _reports(_paragraph_table(corpus, caller))
     for report in reports:
         _cut_units(report)

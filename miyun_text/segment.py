@@ -13,6 +13,7 @@ imported only when a jieba tokenizer or POS tags are needed.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import itertools
 import logging
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cache import cache_dir
 from .digest import digest
-from .errors import DictionaryError, MissingFileError
+from .errors import ArgumentError, DataTypeError, DictionaryError, MissingFileError
 from .paths import resource_path
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ __all__ = [
     "load_stopwords",
     "quiet_jieba",
     "read_user_dict",
+    "rhetoric_segmenter",
     "token_kind",
 ]
 
@@ -225,11 +227,11 @@ def _jieba_dict_path() -> Path:
 
 def _resolve_backend(backend: str) -> str:
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        raise ArgumentError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     if backend == "auto":
         return "rjieba" if importlib.util.find_spec("rjieba") is not None else "jieba"
     if backend == "rjieba" and importlib.util.find_spec("rjieba") is None:
-        raise ValueError("backend='rjieba' needs the rjieba package: pip install rjieba (or use backend='jieba')")
+        raise ArgumentError("backend='rjieba' needs the rjieba package: pip install rjieba (or use backend='jieba')")
     return backend
 
 
@@ -412,6 +414,48 @@ class Segmenter:
         return _settings_key(self.dictionary_key, self.backend, self.hmm, self.keep_numbers, self.min_length,
                              frozenset(self.drop_pos), frozenset(self.drop_words))
 
+    @property
+    def cut_key(self) -> str:
+        """Digest of what decides this Segmenter's cut (:meth:`cut`), without its filters:
+        dictionary, HMM, backend, and whether words come from jieba.posseg. Segmenters
+        with the same ``cut_key`` cut every text alike and differ only in what
+        :meth:`tokenize` keeps, so one token table serves them all.
+
+        Example:
+            >>> Segmenter().cut_key == Segmenter(min_length=2, boilerplate=True).cut_key
+            True
+            >>> Segmenter().cut_key == Segmenter(hmm=False).cut_key
+            False
+        """
+        # a subclass may cut in its own way: its name is part of the key
+        kind = {"posseg"} if self.drop_pos else set()
+        if type(self) is not Segmenter:
+            kind.add(f"{type(self).__module__}.{type(self).__qualname__}")
+        return _settings_key(self.dictionary_key, self.backend, self.hmm, False, 0, frozenset(kind), frozenset())
+
+    def refilter(self, *, stopwords: bool = True, boilerplate: bool = False, keep_numbers: bool = False,
+                 min_length: int = 1, extra_stopwords: Iterable[str] = ()) -> Segmenter:
+        """A Segmenter with this one's dictionary, backend and HMM (so the same cut) and other filters.
+
+        Example:
+            >>> seg = Segmenter()
+            >>> seg.refilter(boilerplate=True, min_length=2).key == content_segmenter().key
+            True
+        """
+        other = copy.copy(self)
+        drop: set[str] = set(extra_stopwords)
+        if stopwords:
+            drop |= load_stopwords()
+        if boilerplate:
+            drop |= load_boilerplate()
+        drop -= {word for word, _, _ in self.entries}
+        other.drop_words = frozenset(drop)
+        other.keep_numbers = keep_numbers
+        other.min_length = min_length
+        other.drop_pos = frozenset()
+        other._kinds = {}
+        return other
+
     def cut_raw(self, text: str) -> list[str]:
         """The backend's own tokens, before numbers are merged with their units."""
         if self.backend == "rjieba":
@@ -457,7 +501,7 @@ class Segmenter:
     @staticmethod
     def _check(text: object) -> str:
         if not isinstance(text, str):
-            raise TypeError(f"Segmenter expects str, got {type(text).__name__}")
+            raise DataTypeError(f"Segmenter expects str, got {type(text).__name__}")
         return text
 
     def _fast_cut(self, text: str) -> list[str]:
@@ -491,24 +535,29 @@ class Segmenter:
             return []
         return _merge_quantities(self.cut_raw(text))
 
-    def _cut_flat(self, texts: Sequence[str]) -> tuple[list[str], list[int]]:
+    def cut_flat(self, texts: Sequence[str]) -> tuple[list[str], list[int]]:
         """:meth:`cut` of every text, as one flat list and the number of tokens of each text.
 
         Example:
-            >>> Segmenter()._cut_flat(["增长4.5%", "", "保水"])
+            >>> Segmenter().cut_flat(["增长4.5%", "", "保水"])
             (['增长', '4.5%', '保水'], [2, 0, 1])
         """
-        text, lengths, counts = self._cut_lengths(texts)
+        text, lengths, counts = self.cut_many(texts)
         ends = itertools.accumulate(lengths.tolist())
         return [text[a:b] for a, b in itertools.pairwise(itertools.chain([0], ends))], counts
 
-    def _cut_lengths(self, texts: Sequence[str]) -> tuple[str, np.ndarray, list[int]]:
+    def cut_many(self, texts: Sequence[str]) -> tuple[str, np.ndarray, list[int]]:
         """:meth:`cut` of every text as the texts joined, each token's length in characters
         and the number of tokens of each text: the tokens are consecutive slices of the join.
 
         The texts are cut in one backend call, joined by line breaks: jieba never joins a
         line break to its neighbours, so the tokens are those of each text cut alone (texts
         holding line breaks of their own are each cut alone).
+
+        Example:
+            >>> text, lengths, counts = Segmenter().cut_many(["增长4.5%", "保水"])
+            >>> text, lengths.tolist(), counts
+            ('增长4.5%保水', [2, 4, 2], [2, 1])
         """
         import numpy as np
 
@@ -534,16 +583,27 @@ class Segmenter:
         counts = np.bincount(text_of_token[keep], minlength=len(texts)).tolist()
         return "".join(texts), lengths[keep], counts
 
-    def _kind_and_keep(self, token: str) -> tuple[str, bool]:
-        """:func:`token_kind` and the filters' verdict, remembered per token."""
+    def verdict(self, token: str) -> tuple[str, bool]:
+        """:func:`token_kind` and whether the filters keep the token, remembered per token.
+
+        Example:
+            >>> Segmenter().verdict("保水"), Segmenter().verdict("，"), Segmenter().verdict("的")
+            (('word', True), ('punct', False), ('word', False))
+        """
         known = self._kinds.get(token)
         if known is None:
             kind = token_kind(token)
             known = self._kinds[token] = (kind, self._decide(token, kind))
         return known
 
-    def _keep(self, token: str) -> bool:
-        return self._kind_and_keep(token)[1]
+    def keeps(self, token: str) -> bool:
+        """Whether :meth:`tokenize` keeps ``token`` (its part of speech aside).
+
+        Example:
+            >>> Segmenter().keeps("保水"), Segmenter(min_length=3).keeps("保水")
+            (True, False)
+        """
+        return self.verdict(token)[1]
 
     def _decide(self, token: str, kind: str) -> bool:
         if kind in ("space", "punct"):
@@ -562,8 +622,8 @@ class Segmenter:
             ['完成', '固定资产投资', '100亿元']
         """
         if self.drop_pos:
-            return [word for word, flag in self.pos(text) if flag not in self.drop_pos and self._keep(word)]
-        return [token for token in self.cut(text) if self._keep(token)]
+            return [word for word, flag in self.pos(text) if flag not in self.drop_pos and self.keeps(word)]
+        return [token for token in self.cut(text) if self.keeps(token)]
 
     def pos(self, text: str) -> list[tuple[str, str]]:
         """(word, flag) pairs from jieba.posseg on this tokenizer; quantities get flag ``m``.
@@ -686,6 +746,17 @@ def default_segmenter() -> Segmenter:
         True
     """
     return Segmenter()
+
+
+@lru_cache(maxsize=1)
+def rhetoric_segmenter() -> Segmenter:
+    """A shared Segmenter for rhetoric: stopwords, numbers and single characters dropped, boilerplate kept.
+
+    Example:
+        >>> rhetoric_segmenter().tokenize("全力推进乡村振兴，增长4.5%")
+        ['全力', '推进', '乡村振兴', '增长']
+    """
+    return Segmenter(min_length=2)
 
 
 @lru_cache(maxsize=1)

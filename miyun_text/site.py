@@ -435,11 +435,10 @@ def _corpus_table(corpus: pd.DataFrame, repairs: pd.DataFrame, paragraphs: pd.Da
 
 
 def _index_body(corpus: pd.DataFrame, paragraphs: pd.DataFrame, entries: list[dict], version: str,
-                tables: list[str]) -> str:
+                tables: list[str], repairs: pd.DataFrame | None = None) -> str:
     regions = list(dict.fromkeys(corpus.sort_values(["region"])["region"].astype(str)))
     years = sorted({int(y) for y in corpus["year"]})
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-    repairs = corpus.attrs.get("repairs")
     import pandas as pd
 
     repairs = repairs if isinstance(repairs, pd.DataFrame) and len(repairs) else pd.DataFrame(
@@ -547,12 +546,11 @@ def write_site(
     """
     import miyun_text
 
-    from .corpus import load_corpus
-    from .structure import corpus_paragraphs
+    from .corpus import open_corpus
 
     folder = Path(html_dir)
-    corpus = load_corpus(data_dir)
-    paragraphs = corpus_paragraphs(corpus)
+    loaded = open_corpus(data_dir)
+    corpus, paragraphs = loaded.reports, loaded.paragraphs
     index = Page("index.html", "目录")
     entries = []
     for path, notebook in notebooks:
@@ -576,7 +574,7 @@ def write_site(
         nav = navigation(index, previous, None)
         written.append(_finish(embed_font(explorer_page(corpus, paragraphs, nav)), folder / "explorer.html"))
     tables = sorted(p.name for p in (folder / "tables").glob("*.csv")) if (folder / "tables").is_dir() else []
-    body = _index_body(corpus, paragraphs, entries, miyun_text.__version__, tables)
+    body = _index_body(corpus, paragraphs, entries, miyun_text.__version__, tables, loaded.repairs)
     nav = navigation(index, None, reports[0] if reports else None)
     page = standalone_page("政府工作报告文本分析 · miyun-text", body, nav, style=INDEX_CSS)
     written.append(_finish(embed_font(page), folder / "index.html"))

@@ -26,6 +26,8 @@ from itertools import pairwise
 
 import pandas as pd
 
+from .errors import ArgumentError, DataTypeError
+
 # the grouping helpers and report labels moved to miyun_text.grouping; they stay importable from here
 from .grouping import (
     GROUPINGS,
@@ -129,7 +131,7 @@ def chinese_numeral(text: str) -> int:
         (7, 12, 20)
     """
     if not isinstance(text, str) or not re.fullmatch(_CN, text):
-        raise ValueError(f"not a Chinese numeral: {text!r}")
+        raise ArgumentError(f"not a Chinese numeral: {text!r}")
     if "十" not in text:
         return CN_NUMERALS[text]
     tens, _, ones = text.partition("十")
@@ -445,7 +447,7 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
         (1, 'review', 2023, 1, '水库守护全面提质')
     """
     if not isinstance(text, str):
-        raise TypeError(f"parse_report expects str, got {type(text).__name__}")
+        raise DataTypeError(f"parse_report expects str, got {type(text).__name__}")
     rows = paragraph_rows(text, report_id, year)
     frame = pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
     return frame.astype(
@@ -482,7 +484,7 @@ def split_sentences(text: str, semicolons: bool = False) -> list[str]:
         ['增长4.5%。', '他说：“好！”', '然后呢']
     """
     if not isinstance(text, str):
-        raise TypeError(f"split_sentences expects str, got {type(text).__name__}")
+        raise DataTypeError(f"split_sentences expects str, got {type(text).__name__}")
     pattern = _SENTENCE
     if semicolons:
         pattern = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』）)]*|$)")

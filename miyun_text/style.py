@@ -15,6 +15,7 @@ from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .errors import ArgumentError
 from .io import write_bytes_atomic
 from .labels import DEFAULT_SOURCE
 from .paths import resource_path
@@ -163,7 +164,7 @@ def save_figure(fig, name: str, folder: str | os.PathLike[str] = "figures",
     import matplotlib.pyplot as plt
 
     if show and not close:
-        raise ValueError("save_figure: show=True shows the saved PNG and closes the figure in pyplot; with "
+        raise ArgumentError("save_figure: show=True shows the saved PNG and closes the figure in pyplot; with "
                          "close=False the notebook would show it twice. Pass show=True alone, or close=False alone")
     paths = []
     png = None

@@ -23,6 +23,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import ArgumentError
+
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
@@ -156,7 +158,7 @@ def _flat_columns(frame: pd.DataFrame) -> pd.DataFrame:
     else:
         flat = pd.Index([str(c) for c in columns], name=columns.name)
     if flat.has_duplicates:
-        raise ValueError(f"columns {list(columns)} read the same as text; rename them before showing the table")
+        raise ArgumentError(f"columns {list(columns)} read the same as text; rename them before showing the table")
     out = frame.copy()
     out.columns = flat
     return out
@@ -166,7 +168,7 @@ def _prepare(frame: pd.DataFrame, context: Mapping[str, str] | None, width: int)
     shown = frame.copy()
     for column, term_column in (context or {}).items():
         if column not in shown.columns:
-            raise ValueError(f"context column {column!r} is not in the table (columns: {list(shown.columns)})")
+            raise ArgumentError(f"context column {column!r} is not in the table (columns: {list(shown.columns)})")
         terms = shown[term_column] if term_column in shown.columns else [term_column] * len(shown)
         shown[column] = [
             "" if _is_missing(text) else centre_context(str(text), "" if _is_missing(t) else str(t), width)
@@ -207,7 +209,7 @@ def show_table(
     from .io import write_csv
 
     if name is not None and not _NAME.match(name):
-        raise ValueError(f"table name {name!r}: use letters, digits, '_', '-' or '.' (it becomes a file name)")
+        raise ArgumentError(f"table name {name!r}: use letters, digits, '_', '-' or '.' (it becomes a file name)")
     frame = _flat_columns(frame)
     total = len(frame)
     shown = _prepare(frame.head(rows), context, width)

@@ -11,19 +11,20 @@ locality's programme brands are no evidence of a theme. Counts are of content to
 from __future__ import annotations
 
 import os
-from collections import Counter
-from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from .counting import group_counts
 from .errors import ResourceError
+from .grouping import GROUPINGS, By, check_top_k, group_codes, group_columns, group_label, paragraphs_of
 from .io import read_yaml
 from .paths import resource_path
 from .segment import Segmenter, content_segmenter
-from .structure import GROUPINGS, group_columns, group_label, text_cells
-from .tokens import _positions
+from .tokens import token_view
 
 __all__ = [
     "GROUPINGS",
@@ -36,7 +37,7 @@ __all__ = [
     "uncovered_terms",
 ]
 
-THEME_COLUMNS = ["group", "theme", "label", "count", "n_tokens", "per_10k", "share"]
+THEME_COLUMNS = ["group", "theme", "theme_name", "count", "n_tokens", "per_10k", "share"]
 
 
 @lru_cache(maxsize=4)
@@ -58,23 +59,24 @@ def _load(path: str) -> pd.DataFrame:
                     "or list it under 'shared:' with both themes"
                 )
             owner.setdefault(term, theme)
-            rows.append({"theme": theme, "label": spec["label"], "definition": spec["definition"], "term": term})
+            rows.append({"theme": theme, "theme_name": spec["label"], "definition": spec["definition"], "term": term})
     for term, themes in shared.items():
         for theme in themes:
             if theme not in data["themes"]:
                 raise ResourceError(f"{path}: shared term {term!r} names unknown theme {theme!r}")
             if not any(r["term"] == term and r["theme"] == theme for r in rows):
                 spec = data["themes"][theme]
-                rows.append({"theme": theme, "label": spec["label"], "definition": spec["definition"], "term": term})
-    return pd.DataFrame(rows, columns=["theme", "label", "definition", "term"])
+                rows.append({"theme": theme, "theme_name": spec["label"], "definition": spec["definition"],
+                             "term": term})
+    return pd.DataFrame(rows, columns=["theme", "theme_name", "definition", "term"])
 
 
 def load_themes(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """The theme lexicon, one row per (theme, term): theme, label, definition, term.
+    """The theme lexicon, one row per (theme, term): theme, theme_name (its Chinese name), definition, term.
 
     Example:
         >>> lex = load_themes()
-        >>> lex["theme"].nunique(), lex.query("term == '保水'")["label"].item()
+        >>> lex["theme"].nunique(), lex.query("term == '保水'")["theme_name"].item()
         (11, '生态环境')
     """
     target = Path(path) if path else resource_path("themes.yaml")
@@ -92,22 +94,28 @@ def theme_of(term: str, lexicon: pd.DataFrame | None = None) -> list[str]:
     return sorted(lex.loc[lex["term"] == term, "theme"].unique().tolist())
 
 
+def _kept(corpus: pd.DataFrame | Any, segmenter: Segmenter | None, caller: str):
+    """The checked paragraph table and its kept content tokens."""
+    paragraphs = paragraphs_of(corpus, caller)
+    return paragraphs, token_view(corpus, segmenter or content_segmenter(), caller=caller).kept()
+
+
 def theme_frequencies(
-    paragraphs: pd.DataFrame,
-    by: str | Sequence[str] = "section",
+    corpus: pd.DataFrame | Any,
+    by: By = "section",
     *,
     lexicon: pd.DataFrame | None = None,
     segmenter: Segmenter | None = None,
-    tokens: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Theme counts per group: count, rate per 10,000 content tokens and share of theme hits.
 
-    ``paragraphs`` is the table of :func:`miyun_text.structure.parse_report` (or any
+    ``corpus`` is a :class:`~miyun_text.corpus.Corpus` or a paragraph table (any
     table with a ``text`` column); ``by`` is ``"report"``, ``"region"``, ``"year"``,
     ``"part"``, ``"part_kind"``, ``"section"``, a column name, or a list
     of these (``["region", "year"]``). Every group gets a row for every theme
     (zeros included), in the order groups first appear, then lexicon order. The group
-    columns are kept beside ``group``, a readable label.
+    columns are kept beside ``group``, a readable label; ``theme`` is the theme's key,
+    ``theme_name`` its Chinese name. A term held by two themes counts for each.
 
     Example:
         >>> paras = pd.DataFrame({"report_id": ["r"], "text": ["守护水源，发展乡村旅游。"]})
@@ -115,82 +123,37 @@ def theme_frequencies(
         >>> [int(v) for v in tf.set_index("theme").loc["ecology", ["count", "n_tokens"]]]
         [1, 4]
     """
-    paragraphs = text_cells(paragraphs, "theme_frequencies")
+    paragraphs, view = _kept(corpus, segmenter, "theme_frequencies")
     lex = lexicon if lexicon is not None else load_themes()
-    seg = segmenter or content_segmenter()
-    columns = group_columns(paragraphs, by)
-    term_themes: dict[str, list[str]] = {}
-    for row in lex.itertuples(index=False):
-        term_themes.setdefault(row.term, []).append(row.theme)
+    codes, keys = group_codes(paragraphs, by)
     themes = list(dict.fromkeys(lex["theme"]))
-    labels = dict(zip(lex["theme"], lex["label"], strict=True))
-    rows = []
-    grouped = paragraphs.groupby(columns, sort=False, dropna=False)
-    if tokens is not None:
-        group_counts = _table_counts(paragraphs, grouped.ngroup().to_numpy(), seg, tokens, term_themes, themes)
-        # the group keys alone, in the same order as iterating the groups, without a frame per group
-        groups = [(keys, None) for keys in grouped.size().index]
-    else:
-        groups = grouped
-    for n, (keys, part) in enumerate(groups):
-        keys = keys if isinstance(keys, tuple) else (keys,)
-        if tokens is None:
-            words = [t for text in part["text"].astype(str) for t in seg.tokenize(text)]
-            counts: Counter[str] = Counter()
-            for token in words:
-                for theme in term_themes.get(token, ()):
-                    counts[theme] += 1
-            n_tokens = len(words)
-        else:
-            counts, n_tokens = group_counts[n]
-        hits = sum(counts.values())
-        for theme in themes:
-            count = counts[theme]
-            rows.append({
-                **dict(zip(columns, keys, strict=True)),
-                "group": group_label(keys),
-                "theme": theme,
-                "label": labels[theme],
-                "count": count,
-                "n_tokens": n_tokens,
-                "per_10k": count / n_tokens * 10_000 if n_tokens else 0.0,
-                "share": count / hits if hits else 0.0,
-            })
-    out = pd.DataFrame(rows, columns=[*columns, *THEME_COLUMNS])
-    return out.astype({"group": "string", "theme": "string", "label": "string", "count": "int64",
+    names = dict(zip(lex["theme"], lex["theme_name"], strict=True))
+    counts = group_counts(view, codes, len(keys), terms=lex["term"].tolist())
+    # term × theme incidence: a term counts once for each theme that holds it
+    incidence = np.zeros((len(counts.terms), len(themes)), dtype="int64")
+    position = {term: n for n, term in enumerate(counts.terms)}
+    for term, theme in zip(lex["term"], lex["theme"], strict=True):
+        incidence[position[term], themes.index(theme)] = 1
+    grid = counts.grid() @ incidence  # groups × themes
+    hits = grid.sum(axis=1)
+    n_groups, n_themes = grid.shape
+    n_tokens = np.repeat(counts.totals, n_themes)
+    count = grid.reshape(-1)
+    share_of = np.repeat(hits, n_themes)
+    out = keys.iloc[np.repeat(np.arange(n_groups), n_themes)].reset_index(drop=True)
+    out["group"] = np.repeat([group_label(tuple(k)) for k in keys.itertuples(index=False, name=None)], n_themes)
+    out["theme"] = np.tile(themes, n_groups)
+    out["theme_name"] = np.tile([names[t] for t in themes], n_groups)
+    out["count"] = count
+    out["n_tokens"] = n_tokens
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["per_10k"] = np.where(n_tokens > 0, count / np.maximum(n_tokens, 1) * 10_000, 0.0)
+        out["share"] = np.where(share_of > 0, count / np.maximum(share_of, 1), 0.0)
+    return out.astype({"group": "string", "theme": "string", "theme_name": "string", "count": "int64",
                        "n_tokens": "int64", "per_10k": "float64", "share": "float64"})
 
 
-def _table_counts(paragraphs: pd.DataFrame, group_of_row, seg: Segmenter, tokens: pd.DataFrame,
-                  term_themes: dict[str, list[str]], themes: list[str]) -> list[tuple[Counter[str], int]]:
-    """Theme counts and token totals per group, counted on a token table without a loop over tokens."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    pos, words = _positions(paragraphs, seg, tokens)
-    n_groups = int(group_of_row.max()) + 1 if len(group_of_row) else 0
-    group = group_of_row[pos]
-    totals = np.bincount(group, minlength=n_groups)
-    terms = list(term_themes)
-    # term × theme incidence: a term counts once for each theme that holds it
-    incidence = np.zeros((len(terms), len(themes)), dtype="int64")
-    for n, term in enumerate(terms):
-        for theme in term_themes[term]:
-            incidence[n, themes.index(theme)] += 1
-    found = pc.index_in(words, value_set=pa.array(terms, type=words.type))
-    term = found.fill_null(-1).to_numpy(zero_copy_only=False)
-    hit = term >= 0
-    cell, count = np.unique(group[hit].astype("int64") * len(terms) + term[hit], return_counts=True)
-    cell_group, cell_term = cell // len(terms), cell % len(terms)
-    cells = np.column_stack([
-        np.bincount(cell_group, weights=count * incidence[cell_term, k], minlength=n_groups)
-        for k in range(len(themes))]).astype("int64") if len(themes) else np.zeros((n_groups, 0), dtype="int64")
-    return [(Counter({theme: int(c) for theme, c in zip(themes, cells[g], strict=True) if c}), int(totals[g]))
-            for g in range(n_groups)]
-
-
-def theme_coverage(paragraphs: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
+def theme_coverage(corpus: pd.DataFrame | Any, *, lexicon: pd.DataFrame | None = None,
                    segmenter: Segmenter | None = None) -> float:
     """Share of content tokens that some theme holds.
 
@@ -198,15 +161,14 @@ def theme_coverage(paragraphs: pd.DataFrame, *, lexicon: pd.DataFrame | None = N
         >>> round(theme_coverage(pd.DataFrame({"text": ["守护水源，发展乡村旅游。"]})), 3)
         0.75
     """
+    paragraphs, view = _kept(corpus, segmenter, "theme_coverage")
     lex = lexicon if lexicon is not None else load_themes()
-    seg = segmenter or content_segmenter()
-    paragraphs = text_cells(paragraphs, "theme_coverage")
-    tokens = [t for text in paragraphs["text"].astype(str) for t in seg.tokenize(text)]
-    terms = set(lex["term"])
-    return sum(t in terms for t in tokens) / len(tokens) if tokens else 0.0
+    counts = group_counts(view, np.zeros(len(paragraphs), dtype="int64"), 1, terms=lex["term"].tolist())
+    total = int(counts.totals[0]) if len(counts.totals) else 0
+    return int(counts.count.sum()) / total if total else 0.0
 
 
-def theme_coverage_by(paragraphs: pd.DataFrame, by: str | Sequence[str] = "report", *,
+def theme_coverage_by(corpus: pd.DataFrame | Any, by: By = "report", *,
                       lexicon: pd.DataFrame | None = None, segmenter: Segmenter | None = None) -> pd.DataFrame:
     """Theme coverage per group (per report by default): the group columns, ``label``
     (``密云区 2024`` where the table has one), ``n_tokens``, ``covered`` and ``coverage``.
@@ -216,38 +178,42 @@ def theme_coverage_by(paragraphs: pd.DataFrame, by: str | Sequence[str] = "repor
         >>> theme_coverage_by(paras)[["report_id", "covered", "n_tokens", "coverage"]].values.tolist()
         [['a', 3, 4, 0.75], ['b', 0, 2, 0.0]]
     """
+    paragraphs, view = _kept(corpus, segmenter, "theme_coverage_by")
     lex = lexicon if lexicon is not None else load_themes()
-    seg = segmenter or content_segmenter()
     columns = group_columns(paragraphs, by)
-    extra = ["label"] if "label" in paragraphs.columns and "label" not in columns else []
-    terms = set(lex["term"])
-    rows = []
-    for keys, part in paragraphs.groupby(columns, sort=False, dropna=False):
-        keys = keys if isinstance(keys, tuple) else (keys,)
-        tokens = [t for text in part["text"].astype(str) for t in seg.tokenize(text)]
-        covered = sum(t in terms for t in tokens)
-        labels = {"label": " / ".join(dict.fromkeys(part["label"].astype(str)))} if extra else {}
-        rows.append({**dict(zip(columns, keys, strict=True)), **labels, "n_tokens": len(tokens),
-                     "covered": covered, "coverage": covered / len(tokens) if tokens else 0.0})
-    return pd.DataFrame(rows, columns=[*columns, *extra, "n_tokens", "covered", "coverage"]).astype(
-        {"n_tokens": "int64", "covered": "int64", "coverage": "float64"})
+    codes, keys = group_codes(paragraphs, by)
+    counts = group_counts(view, codes, len(keys), terms=lex["term"].tolist())
+    covered = np.bincount(counts.group, weights=counts.count, minlength=len(keys)).astype("int64")
+    out = keys.copy()
+    if "label" in paragraphs.columns and "label" not in columns:
+        labels = pd.Series(paragraphs["label"].astype(str).to_numpy()).groupby(codes).agg(
+            lambda values: " / ".join(dict.fromkeys(values)))
+        out["label"] = labels.reindex(range(len(keys))).to_numpy()
+    out["n_tokens"] = counts.totals
+    out["covered"] = covered
+    out["coverage"] = np.where(counts.totals > 0, covered / np.maximum(counts.totals, 1), 0.0)
+    return out.astype({"n_tokens": "int64", "covered": "int64", "coverage": "float64"})
 
 
-def uncovered_terms(paragraphs: pd.DataFrame, top: int = 50, *, lexicon: pd.DataFrame | None = None,
-                    segmenter: Segmenter | None = None) -> pd.DataFrame:
-    """The most frequent content tokens no theme holds: evidence for improving the lexicon.
+def uncovered_terms(corpus: pd.DataFrame | Any, *, top_k: int | None = 10, min_count: int = 2,
+                    lexicon: pd.DataFrame | None = None, segmenter: Segmenter | None = None) -> pd.DataFrame:
+    """The ``top_k`` most frequent content tokens no theme holds, seen at least ``min_count``
+    times: evidence for improving the lexicon. ``share`` is of all tokens no theme holds.
 
     Example:
-        >>> uncovered_terms(pd.DataFrame({"text": ["守护密云水库，推进垃圾分类，垃圾分类。"]}))["term"].tolist()
-        ['分类', '守护', '密云水库']
+        >>> paras = pd.DataFrame({"text": ["守护密云水库，推进垃圾分类，垃圾分类。"]})
+        >>> uncovered_terms(paras, min_count=1)["term"].tolist(), uncovered_terms(paras)["term"].tolist()
+        (['分类', '守护', '密云水库'], ['分类'])
     """
+    top_k = check_top_k(top_k, "uncovered_terms")
+    paragraphs, view = _kept(corpus, segmenter, "uncovered_terms")
     lex = lexicon if lexicon is not None else load_themes()
-    seg = segmenter or content_segmenter()
+    counts = group_counts(view, np.zeros(len(paragraphs), dtype="int64"), 1)
     terms = set(lex["term"])
-    paragraphs = text_cells(paragraphs, "uncovered_terms")
-    counts = Counter(t for text in paragraphs["text"].astype(str) for t in seg.tokenize(text) if t not in terms)
-    total = sum(counts.values()) or 1
-    rows = [{"term": t, "count": c, "share": c / total}
-            for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+    pairs = [(counts.terms[t], int(c)) for t, c in zip(counts.term, counts.count, strict=True)
+             if counts.terms[t] not in terms]
+    total = sum(c for _, c in pairs) or 1
+    ranked = [(t, c) for t, c in sorted(pairs, key=lambda kv: (-kv[1], kv[0])) if c >= min_count][:top_k]
+    rows = [{"term": t, "count": c, "share": c / total} for t, c in ranked]
     return pd.DataFrame(rows, columns=["term", "count", "share"]).astype(
         {"term": "string", "count": "int64", "share": "float64"})

@@ -21,8 +21,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .errors import PanelError
-from .grouping import text_cells
+from .errors import ArgumentError, PanelError
+from .grouping import paragraphs_of
 
 __all__ = ["SPREAD_COLUMNS", "TIMELINE_COLUMNS", "formula_findings", "formula_spread", "formula_timeline"]
 
@@ -41,7 +41,7 @@ SPREAD_COLUMNS = [
 
 
 def _paragraph_table(corpus: object, caller: str) -> pd.DataFrame:
-    table = text_cells(getattr(corpus, "paragraphs", corpus), caller)
+    table = paragraphs_of(corpus, caller)
     if "year" not in table.columns:
         raise PanelError(f"{caller}: the paragraph table has no 'year' column; a timeline needs each report's year "
                          "(build the table with corpus_paragraphs or open_corpus)")
@@ -156,7 +156,7 @@ def formula_timeline(
     """
     paragraphs = _paragraph_table(corpus, "formula_timeline")
     if top_k is not None and (not isinstance(top_k, int) or top_k < 0):
-        raise ValueError(f"formula_timeline: top_k={top_k!r} must be a whole number from 0 up, or None for all")
+        raise ArgumentError(f"formula_timeline: top_k={top_k!r} must be a whole number from 0 up, or None for all")
     per_report = _per_report(paragraphs, top_k=top_k, min_count=min_count, min_quoted_share=min_quoted_share)
     if by == "report":
         out = per_report[REPORT_COLUMNS]
@@ -165,7 +165,7 @@ def formula_timeline(
                            "quoted": "int64", "chars": "int64", "per_10k": "float64", "first_year": "int64",
                            "last_year": "int64"})
     if by != "year":
-        raise ValueError(f"formula_timeline: by={by!r} is not 'year' or 'report'")
+        raise ArgumentError(f"formula_timeline: by={by!r} is not 'year' or 'report'")
     rows = []
     for (formula, year), part in per_report.groupby(["formula", "year"], sort=False):
         users = part.loc[part["count"] > 0, "region"]

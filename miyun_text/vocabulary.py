@@ -12,11 +12,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
+from .errors import ArgumentError, DataTypeError
+from .grouping import paragraphs_of, text_cells
 from .paths import resource_path
-from .structure import split_sentences, text_cells
+from .structure import split_sentences
 
 __all__ = [
     "ATTAINMENT_COLUMNS",
@@ -188,16 +191,18 @@ def _quantity(match: re.Match[str]) -> Quantity:
     return Quantity(value, unit, qualifier, value * factor, base_unit)
 
 
-def _paragraphs(data: str | pd.Series | pd.DataFrame) -> pd.DataFrame:
-    """Accept a string, a Series of texts or a paragraph table; return a paragraph table."""
+def _paragraphs(data: str | pd.Series | pd.DataFrame | Any) -> pd.DataFrame:
+    """Accept a string, a Series of texts, a paragraph table or a Corpus; return a paragraph table."""
+    if isinstance(getattr(data, "paragraphs", None), pd.DataFrame):
+        return paragraphs_of(data, "a Corpus")
     if isinstance(data, str):
         return pd.DataFrame({"text": [data]})
     if isinstance(data, pd.Series):
         return text_cells(pd.DataFrame({"text": data.tolist()}), "a Series of texts")
     if isinstance(data, pd.DataFrame) and "text" in data.columns:
         return text_cells(data, "a paragraph table")
-    raise TypeError(
-        f"expected a str, a Series of texts or a DataFrame with a 'text' column, got {type(data).__name__}"
+    raise DataTypeError(
+        f"expected a Corpus, a str, a Series of texts or a DataFrame with a 'text' column, got {type(data).__name__}"
     )
 
 
@@ -230,14 +235,14 @@ def quote_kind(term: str) -> str:
     return "other"
 
 
-def quoted_terms(data: str | pd.Series | pd.DataFrame) -> pd.DataFrame:
+def quoted_terms(corpus: str | pd.Series | pd.DataFrame | Any) -> pd.DataFrame:
     """Every “…” expression with its count, first context and kind, most frequent first.
 
     Example:
         >>> quoted_terms("坚持“两山”理论。践行“两山”理念，打造“三好生”。")[["term", "count", "kind"]].values.tolist()
         [['两山', 2, 'slogan'], ['三好生', 1, 'honour']]
     """
-    paragraphs = _paragraphs(data)
+    paragraphs = _paragraphs(corpus)
     counts: Counter[str] = Counter()
     first: dict[str, str] = {}
     for text in paragraphs["text"].astype(str):
@@ -266,14 +271,14 @@ _FORMULA_PATTERNS = [
 ]
 
 
-def formulas(data: str | pd.Series | pd.DataFrame) -> pd.DataFrame:
+def formulas(corpus: str | pd.Series | pd.DataFrame | Any) -> pd.DataFrame:
     """Numbered formulas and abbreviations (两山, 七有, 五好两宜, “5+2”, 1+9+N, 两个确立, 一条…四条…).
 
     Example:
         >>> formulas("坚持“两山”理论，完善“5+2”体系，深化1+9+N机制。")[["formula", "form"]].values.tolist()
         [['1+9+N', 'digits'], ['5+2', 'digits'], ['两山', 'numbered']]
     """
-    paragraphs = _paragraphs(data)
+    paragraphs = _paragraphs(corpus)
     counts: Counter[tuple[str, str]] = Counter()
     first: dict[str, str] = {}
     for text in paragraphs["text"].astype(str):
@@ -377,7 +382,7 @@ def _statement_year(kind: str, part_year: object, report_year: object, fallback:
     return py if py is not None else ry
 
 
-def extract_indicators(data: str | pd.Series | pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+def extract_indicators(data: str | pd.Series | pd.DataFrame | Any, year: int | None = None) -> pd.DataFrame:
     """Quantified results and targets, one row per quantity.
 
     Each clause (split at 。；) is scanned for numbers with units. The indicator is the
@@ -626,7 +631,7 @@ def _measures(ind: pd.DataFrame, kind: str) -> pd.DataFrame:
     return both.drop_duplicates(keys).reset_index(drop=True)
 
 
-def target_attainment(paragraphs: pd.DataFrame, *, tolerance: float = 0.5,
+def target_attainment(paragraphs: pd.DataFrame | Any, *, tolerance: float = 0.5,
                       indicators: pd.DataFrame | None = None) -> pd.DataFrame:
     """Targets for year Y (a region's report of Y) against the results for Y (its report of Y+1).
 
@@ -662,9 +667,10 @@ def target_attainment(paragraphs: pd.DataFrame, *, tolerance: float = 0.5,
         >>> t[["indicator", "target_value", "target_qualifier", "actual_value", "met"]].values.tolist()
         [['地区生产总值', 5.0, '左右', 5.3, True], ['失业率', 5.0, '以内', 3.9, True]]
     """
+    paragraphs = paragraphs_of(paragraphs, "target_attainment")
     for column in ("report_id", "year", "text"):
         if column not in paragraphs.columns:
-            raise ValueError(f"target_attainment needs a '{column}' column; use miyun_text.corpus_paragraphs()")
+            raise ArgumentError(f"target_attainment needs a '{column}' column; use miyun_text.open_corpus()")
     paras = paragraphs if "region" in paragraphs.columns else paragraphs.assign(region=pd.NA)
     ind = indicators if indicators is not None else extract_indicators(paras)
     reports = paras[["report_id", "region", "year"]].drop_duplicates("report_id")

@@ -28,6 +28,14 @@ def corpus():
 
 
 @pytest.fixture(scope="session")
+def opened():
+    """The bundled corpus as a Corpus: reports, paragraphs, repairs and tokens."""
+    from miyun_text.corpus import open_corpus
+
+    return open_corpus(DATA)
+
+
+@pytest.fixture(scope="session")
 def text(corpus):
     return corpus.loc[0, "text"]
 

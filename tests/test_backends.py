@@ -104,7 +104,7 @@ _LINE = st.text(_ALPHABET.filter(lambda ch: ch not in "\r\n"), max_size=30)
 def test_a_report_cut_in_one_call_equals_its_paragraphs_cut_alone(text, backend):
     seg = _SEGMENTERS[backend]
     paragraphs = [line for line in text.split("\n") if line]
-    words, counts = seg._cut_flat(paragraphs)
+    words, counts = seg.cut_flat(paragraphs)
     alone = [seg.cut(p) for p in paragraphs]
     assert counts == [len(tokens) for tokens in alone]
     assert words == [token for tokens in alone for token in tokens]
@@ -115,7 +115,7 @@ def test_a_report_cut_in_one_call_equals_its_paragraphs_cut_alone(text, backend)
 @given(texts=st.lists(st.one_of(_LINE, st.text(_ALPHABET, max_size=20)), max_size=6))
 def test_any_paragraphs_cut_in_one_call_equal_each_cut_alone(backend, texts):
     seg = _SEGMENTERS[backend]
-    words, counts = seg._cut_flat(texts)
+    words, counts = seg.cut_flat(texts)
     alone = [seg.cut(t) for t in texts]
     assert counts == [len(tokens) for tokens in alone], texts
     assert words == [token for tokens in alone for token in tokens], texts

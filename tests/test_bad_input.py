@@ -236,7 +236,7 @@ def test_missing_text_cells_are_empty_paragraphs_not_words(missing):
 
     texts = pd.Series(["守护密云水库。", missing, "推进“两山”转化。"], dtype=object)
     paragraphs = pd.DataFrame({"report_id": ["r"] * 3, "text": texts})
-    terms = extract_keywords(paragraphs, top_k=20)["term"].tolist()
+    terms = extract_keywords(paragraphs, top_k=20, min_count=1)["term"].tolist()
     assert not {"nan", "None", "NA", "<NA>"} & set(terms)
     assert "密云水库" in terms
     assert theme_frequencies(paragraphs, by="report")["n_tokens"].iloc[0] == 4
@@ -257,7 +257,7 @@ def test_other_non_text_cells_are_refused_naming_the_row():
 def test_theme_frequencies_of_a_string_is_a_type_error():
     from miyun_text.themes import theme_frequencies
 
-    with pytest.raises(TypeError, match="theme_frequencies expects a DataFrame"):
+    with pytest.raises(TypeError, match="theme_frequencies expects a Corpus or a DataFrame"):
         theme_frequencies("text")
 
 
@@ -266,9 +266,9 @@ def test_compare_accepts_the_packages_own_series():
 
     a = pd.Series(["保水", "保水", "发展", None], dtype="string")
     b = pd.Series(["发展", "发展", "保水"], dtype="string")
-    result = compare(a, b, "g2")
+    result = compare(a, b, method="g2")
     assert result[["term", "count_a", "count_b"]].values.tolist() == [["保水", 2, 1], ["发展", 1, 2]]
-    counts = compare(a.value_counts(), b.value_counts(), "g2")
+    counts = compare(a.value_counts(), b.value_counts(), method="g2")
     assert counts["term"].tolist() == result["term"].tolist()
 
 

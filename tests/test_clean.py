@@ -60,8 +60,8 @@ def test_every_character_is_gb2312_or_allowlisted(text):
     assert outside <= ALLOWED_NON_GB2312
 
 
-def test_every_repaired_span_is_logged(corpus, raw_text):
-    repairs = corpus.attrs["repairs"]
+def test_every_repaired_span_is_logged(opened, raw_text):
+    repairs = opened.repairs
     errata = pd.read_csv(__import__("conftest").DATA / "errata.csv", encoding="utf-8")
     logged = repairs[repairs["step"] == "errata"]
     assert logged["raw_offset"].tolist() == errata["offset"].tolist()
@@ -76,8 +76,8 @@ def test_every_repaired_span_is_logged(corpus, raw_text):
         assert any(a <= match.start() < b for a, b in spans), match.start()
 
 
-def test_repair_counts(corpus):
-    summary = repair_summary(corpus.attrs["repairs"]).set_index("step")["repairs"]
+def test_repair_counts(opened):
+    summary = repair_summary(opened.repairs).set_index("step")["repairs"]
     assert summary["errata"] == 23
     assert summary["realign"] == 1
     assert summary["unrepaired"] == 0

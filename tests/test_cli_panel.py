@@ -23,15 +23,19 @@ def test_compare_years_without_a_region_names_the_regions(capsys):
 def test_compare_regions_within_a_year(capsys):
     assert main(["--data", PANEL, "compare", "--regions", "平谷区", "延庆区", "--year", "2023", "--rows", "3"]) == 0
     assert "平谷区 2023 vs 延庆区 2023" in capsys.readouterr().out
-    assert main(["--data", PANEL, "compare", "--regions", "平谷区", "延庆区"]) == 1
-    assert "needs --year" in capsys.readouterr().err
+    # one report year shared: --year may be left out; several shared years must be named
+    assert main(["--data", PANEL, "compare", "--regions", "平谷区", "延庆区", "--rows", "3"]) == 0
+    assert "平谷区 2023 vs 延庆区 2023" in capsys.readouterr().out
+    assert main(["--data", PANEL, "compare", "--regions", "怀柔区", "密云区"]) == 1
+    err = capsys.readouterr().err
+    assert "share the report years [2022, 2023]" in err and "--year" in err and "Traceback" not in err
 
 
 def test_themes_by_region_and_year_and_coverage(tmp_path, capsys):
     out = tmp_path / "themes.csv"
     assert main(["--data", PANEL, "themes", "--by", "region", "year", "--out", str(out)]) == 0
     header = out.read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header.startswith("region,year,group,theme,label")
+    assert header.startswith("region,year,group,theme,theme_name")
     assert main(["--data", PANEL, "themes", "--coverage"]) == 0
     printed = capsys.readouterr().out
     assert "平谷区 2023" in printed and "coverage" in printed
@@ -49,10 +53,14 @@ def test_keywords_by_report_name_the_reports_by_label(capsys):
     printed = capsys.readouterr().out
     assert "怀柔区 2022" in printed and "延庆区 2023" in printed
     assert "huairou_2022" not in printed and "yanqing_2023" not in printed
+    # --by takes the same groupings as everywhere, several at once; --min-count the same minimum
+    assert main(["--data", PANEL, "keywords", "--by", "region", "part_kind", "--top-k", "1", "--min-count", "1"]) == 0
+    assert "怀柔区 | review" in capsys.readouterr().out
 
 
 def test_compare_prints_both_sides_and_says_what_the_columns_mean(capsys):
-    assert main(["--data", PANEL, "compare", "--region", "密云区", "--years", "2022", "2023", "--rows", "6"]) == 0
+    assert main(["--data", PANEL, "compare", "--region", "密云区", "--years", "2022", "2023", "--rows", "6",
+                 "--min-count", "3"]) == 0
     printed = capsys.readouterr().out
     assert "A = 密云区 2022, B = 密云区 2023" in printed and "score: z of the log-odds ratio" in printed
     assert "effect: the log-odds ratio; variance: its variance" in printed

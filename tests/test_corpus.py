@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, FIXTURES
+from pandas.testing import assert_frame_equal
 
-from miyun_text.corpus import load_corpus, load_reports, read_manifest, read_raw
+from miyun_text.corpus import load_corpus, load_reports, open_corpus, read_manifest, read_raw
 from miyun_text.errors import (
     BinaryFileError,
     ChecksumMismatchError,
@@ -55,11 +56,13 @@ def test_manifest_row_of_the_bundled_report():
     assert row["raw_sha256"] == RAW_SHA
 
 
-def test_load_corpus_returns_manifest_columns_encoding_and_clean_text(corpus):
+def test_load_corpus_returns_manifest_columns_encoding_and_clean_text(corpus, opened):
     assert list(corpus["report_id"]) == ["miyun_2024"]
     assert corpus.loc[0, "encoding"] == "utf-8"
     assert corpus.loc[0, "text"].startswith("2024年北京市密云区政府工作报告—全文\n政府工作报告\n")
-    assert corpus.loc[0, "n_repairs"] == len(corpus.attrs["repairs"])
+    assert corpus.loc[0, "n_repairs"] == len(opened.repairs)
+    assert corpus.loc[0, "label"] == "密云区 2024"
+    assert_frame_equal(corpus, opened.reports)
 
 
 def test_loading_never_writes_the_raw_file():
@@ -165,7 +168,7 @@ def test_missing_errata_row_raises_unrepaired_damage(tmp_path):
     (data / "errata.csv").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     with pytest.raises(UnrepairedDamageError, match=r"raw offset 32664: '\?\?v深推進'.*data/errata\.csv"):
         load_corpus(data)
-    flagged = load_corpus(data, strict=False).attrs["repairs"]
+    flagged = open_corpus(data, strict=False).repairs
     assert flagged[flagged["step"] == "unrepaired"]["raw_offset"].tolist() == [32664]
 
 

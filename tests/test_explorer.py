@@ -114,7 +114,7 @@ def test_search_counts_match_kwic_and_filters_apply(browser, explorer_file, pane
     page.on("request", lambda r: requests.append(r.url))
     page.goto(explorer_file.as_uri())
     page.fill("#q", "保水")
-    expected = kwic("保水", paragraphs)
+    expected = kwic(paragraphs, "保水")
     assert int(page.inner_text("#total")) == len(expected) > 20
     labels = dict(zip(frame["report_id"], frame["region"] + " " + frame["year"].astype(str), strict=True))
     by_report = expected["report_id"].map(labels).value_counts().to_dict()
@@ -125,9 +125,9 @@ def test_search_counts_match_kwic_and_filters_apply(browser, explorer_file, pane
     # filters: plan parts of one year
     page.select_option("#part", "plan")
     plan = paragraphs[paragraphs["part_kind"] == "plan"]
-    assert int(page.inner_text("#total")) == len(kwic("保水", plan))
+    assert int(page.inner_text("#total")) == len(kwic(plan, "保水"))
     page.select_option("#year", "2024")
-    assert int(page.inner_text("#total")) == len(kwic("保水", plan[plan["year"] == 2024]))
+    assert int(page.inner_text("#total")) == len(kwic(plan[plan["year"] == 2024], "保水"))
     page.select_option("#region", "怀柔区")
     assert int(page.inner_text("#total")) == 0
     assert page.url.endswith("#q=" + "%E4%BF%9D%E6%B0%B4")
@@ -140,7 +140,7 @@ def test_hash_opens_a_query_and_views_switch(browser, explorer_file, panel):
     page = browser.new_page()
     page.goto(explorer_file.as_uri() + "#q=" + "密云水库")
     assert page.input_value("#q") == "密云水库"
-    assert int(page.inner_text("#total")) == len(kwic("密云水库", paragraphs))
+    assert int(page.inner_text("#total")) == len(kwic(paragraphs, "密云水库"))
     page.click("#tab-compare")
     assert page.is_hidden("#view-search") and page.is_visible("#view-compare")
     comparisons = explorer_data(*panel)["comparisons"]
@@ -155,7 +155,7 @@ def test_hash_opens_a_query_and_views_switch(browser, explorer_file, panel):
     term = page.locator("#top-a li a").first.inner_text()
     page.locator("#top-a li a").first.click()
     assert page.is_visible("#view-search") and page.input_value("#q") == term
-    assert int(page.inner_text("#total")) == len(kwic(term, paragraphs))
+    assert int(page.inner_text("#total")) == len(kwic(paragraphs, term))
     page.close()
 
 

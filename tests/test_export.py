@@ -86,7 +86,7 @@ def test_codebook_describes_every_column(panel_export):
             assert f"| `{column}` |" in section and f" | {column_meaning(name, column)} |" in section
     assert "| `year` | integer |" in book and "| `text` | string |" in book and "| `content` | boolean |" in book
     # a column that means something else in one table says so there
-    assert "| `label` | string | Theme name in Chinese. |" in book.split("## themes.csv")[1]
+    assert "| `theme_name` | string | Theme name in Chinese, from themes.yaml. |" in book.split("## themes.csv")[1]
     assert "| `label` | string | Report label" in book.split("## paragraphs.csv")[1].split("\n## ")[0]
     assert "| `year` | integer | Year the targets are for" in book.split("## targets.csv")[1]
     assert "| `met` | boolean |" in book and "| `gap` | float |" in book

@@ -26,7 +26,7 @@ class WordSplitter(Segmenter):
 
 def test_tfidf_scores_by_hand():
     docs = ["保水 保水 生态", "生态 招商", "招商 企业"]
-    out = extract_keywords(docs, top_k=10, segmenter=WordSplitter())
+    out = extract_keywords(docs, top_k=10, min_count=1, segmenter=WordSplitter())
     idf = {"保水": math.log(4 / 2) + 1, "生态": math.log(4 / 3) + 1, "招商": math.log(4 / 3) + 1,
            "企业": math.log(4 / 2) + 1}
     total = 7
@@ -41,7 +41,7 @@ def test_keywords_per_group_in_one_call():
     import pandas as pd
 
     frame = pd.DataFrame({"g": ["a", "a", "b"], "text": ["保水 生态", "保水", "招商 企业"]})
-    out = extract_keywords(frame, by="g", top_k=1, segmenter=WordSplitter())
+    out = extract_keywords(frame, by="g", top_k=1, min_count=1, segmenter=WordSplitter())
     assert out[["group", "term"]].values.tolist() == [["a", "保水"], ["b", "企业"]]
 
 
@@ -78,7 +78,7 @@ def test_collocations_by_hand():
 
 
 def test_kwic_rows_carry_structure(body):
-    rows = kwic("接诉即办", body, window=6)
+    rows = kwic(body, "接诉即办", window=6)
     assert len(rows) >= 1
     assert set(rows.columns) == {"report_id", "part_no", "section_no", "para_no", "left", "term", "right"}
     assert (rows["term"] == "接诉即办").all()
@@ -89,8 +89,8 @@ def test_section_keywords_name_the_sections_subject(body):
     from miyun_text.build import section_labels
 
     sections = body.dropna(subset=["section_no"]).copy()
-    sections["section"] = section_labels(sections)
-    kw = extract_keywords(sections, by="section", top_k=5)
+    sections["section_label"] = section_labels(sections)
+    kw = extract_keywords(sections, by="section_label", top_k=5, min_count=1)
     top = kw.groupby("group", sort=False)["term"].apply(list).to_dict()
     assert {"密云水库", "保水"} <= set(top["一（一）高规格保水保生态"])
     assert "乡村振兴" in top["一（三）高站位推进乡村振兴"]
@@ -102,16 +102,27 @@ def test_section_keywords_name_the_sections_subject(body):
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="method"):
+    from miyun_text.errors import ArgumentError, DataTypeError, GroupingError
+
+    with pytest.raises(ArgumentError, match="method"):
         extract_keywords(["保水"], method="lda")
-    with pytest.raises(ValueError, match="idf"):
+    with pytest.raises(ArgumentError, match="idf"):
         extract_keywords(["保水"], idf="web")
-    with pytest.raises(TypeError, match="bytes"):
+    with pytest.raises(ArgumentError, match="top_k must be a whole number from 1 up, or None"):
+        extract_keywords(["保水"], top_k=0)
+    with pytest.raises(DataTypeError, match="bytes"):
         extract_keywords([b"x"])  # type: ignore[list-item]
+    with pytest.raises(GroupingError, match="cannot group by 'chapter'"):
+        extract_keywords(["保水"], by="chapter")
     assert extract_keywords([""]).empty
+    # top_k=None keeps every term; min_count leaves out the rare ones
+    docs = ["保水 保水 生态", "生态 招商", "招商 企业"]
+    assert len(extract_keywords(docs, top_k=None, min_count=1, segmenter=WordSplitter())) == 4
+    assert extract_keywords(docs, top_k=None, segmenter=WordSplitter())["term"].tolist() == ["保水", "招商", "生态"]
 
 
 def test_groups_by_report_show_the_manifest_label_not_the_id():
+    from miyun_text.corpus import Corpus
     from miyun_text.tokens import token_table
 
     frame = pd.DataFrame({"report_id": ["binhai_2022", "binhai_2022", "anji_2023", "anji_2023b"],
@@ -120,8 +131,10 @@ def test_groups_by_report_show_the_manifest_label_not_the_id():
                           "part_no": [1, 2, 1, 1], "para_no": [1, 1, 1, 1],
                           "text": ["港口 航运 港口", "港口 海洋", "竹林 白茶 竹林", "白茶 旅游"]})
     for tokens in (None, token_table(frame, WordSplitter(), cache=False)):
-        kw = extract_keywords(frame, by="report", top_k=1, segmenter=WordSplitter(), tokens=tokens)
+        data = frame if tokens is None else Corpus(frame[["report_id", "label", "region", "year"]], frame,
+                                                    pd.DataFrame(columns=["report_id"]), tokens)
+        kw = extract_keywords(data, by="report", top_k=1, min_count=1, segmenter=WordSplitter())
         # two reports with one label keep their ids beside it, so their groups stay apart
         assert kw["group"].tolist() == ["滨海新区 2022", "安吉县 2023（anji_2023）", "安吉县 2023（anji_2023b）"]
-    by_part = extract_keywords(frame, by=["report", "part_no"], top_k=1, segmenter=WordSplitter())
+    by_part = extract_keywords(frame, by=["report", "part_no"], top_k=1, min_count=1, segmenter=WordSplitter())
     assert by_part["group"].iloc[0] == "滨海新区 2022 | 1"

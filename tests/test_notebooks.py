@@ -81,7 +81,7 @@ def test_html_has_no_errors_and_embeds_images(rendered):
             least = 1 if nb.name == "05_text_reuse.ipynb" else 2
             assert html.count('src="data:image/png;base64,') >= least, nb.name
         full = (out / "html" / f"{nb.stem}.html").read_text(encoding="utf-8")
-        assert "load_corpus" in full and "load_corpus" not in html  # code hidden in the report variant
+        assert "open_corpus" in full and "open_corpus" not in html  # code hidden in the report variant
 
 
 def test_notebooks_show_the_figure_files_without_drawing_them_again(rendered):

@@ -131,7 +131,7 @@ def test_tied_counts_become_a_dot_plot_with_each_count_printed(body):
     from miyun_text.vocabulary import quoted_terms
 
     quoted = quoted_terms(body)
-    fig = plots.vocabulary_bars(quoted, top=25)
+    fig = plots.vocabulary_bars(quoted, top_k=25)
     ax = fig.axes[0]
     assert len(ax.patches) == 0  # dots, not bars
     assert [int(t.get_text()) for t in ax.texts] == quoted["count"].head(25).tolist()
@@ -157,7 +157,7 @@ def test_word_cloud_palette_is_readable_on_white_and_labelled_an_illustration():
 
 def test_heatmap_writes_zeros_and_growth_legend_covers_no_bar():
     tf = pd.DataFrame({"group": ["甲区 2024", "甲区 2024", "乙县 2024", "乙县 2024"],
-                       "label": ["生态环境", "文化旅游"] * 2, "per_10k": [120.0, 0.0, 35.0, 60.0]})
+                       "theme_name": ["生态环境", "文化旅游"] * 2, "per_10k": [120.0, 0.0, 35.0, 60.0]})
     heat = plots.theme_heatmap(tf)
     cells = sorted(t.get_text() for t in heat.axes[0].texts)
     assert cells == ["0", "120", "35", "60"]  # a zero is a number, not a blank that reads as missing
@@ -181,7 +181,7 @@ def test_every_text_keeps_the_bundled_font_when_drawn_outside_the_style():
     keywords = pd.DataFrame({"group": ["一（一）保水"] * 3 + ["一（二）治水"] * 3,
                              "term": ["保水", "护水", "治水", "兴水", "节水", "水库"],
                              "score": [0.9, 0.5, 0.3, 0.8, 0.4, 0.2], "rank": [1, 2, 3, 1, 2, 3]})
-    fig = plots.keyword_panels(keywords, top=3)
+    fig = plots.keyword_panels(keywords, top_k=3)
     before = len(fig.findobj(matplotlib.text.Text))
     fig.set_size_inches(16, 12)
     for ax in fig.axes:

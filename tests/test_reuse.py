@@ -164,7 +164,7 @@ def test_bad_arguments_are_refused():
         text_reuse(table, n=0)
     with pytest.raises(ValueError, match=r"threshold=1\.5"):
         text_reuse(table, threshold=1.5)
-    with pytest.raises(TypeError, match="text_reuse expects a DataFrame"):
+    with pytest.raises(TypeError, match="text_reuse expects a Corpus or a DataFrame"):
         text_reuse("甲乙")
     with pytest.raises(PanelError, match="candidates='all'"):
         text_reuse(table, candidates="all")

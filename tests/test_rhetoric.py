@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
 
+from miyun_text.errors import PanelError
 from miyun_text.rhetoric import (
     compare,
     compare_years,
@@ -31,7 +33,7 @@ def test_log_odds_by_hand():
     n_a = n_b = 20
     alpha = {w: 0.1 * (A[w] + B[w]) for w in A}
     alpha0 = sum(alpha.values())
-    out = compare(A, B, "log_odds").set_index("term")
+    out = compare(A, B, method="log_odds").set_index("term")
     for w in A:
         ya, yb, al = A[w], B[w], alpha[w]
         delta = math.log((ya + al) / (n_a + alpha0 - ya - al)) - math.log((yb + al) / (n_b + alpha0 - yb - al))
@@ -43,7 +45,7 @@ def test_log_odds_by_hand():
 
 
 def test_g2_by_hand():
-    out = compare(A, B, "g2").set_index("term")
+    out = compare(A, B, method="g2").set_index("term")
     ya, yb = 10, 2
     e = 20 * 12 / 40
     g2 = 2 * (ya * math.log(ya / e) + yb * math.log(yb / e))
@@ -61,26 +63,26 @@ counts = st.dictionaries(st.sampled_from(list("甲乙丙丁戊己庚辛")), st.i
 @settings(max_examples=60, deadline=None)
 @given(counts, counts, st.sampled_from(["log_odds", "g2"]))
 def test_swapping_sides_negates_scores(a, b, method):
-    ab = compare(a, b, method).set_index("term")["score"]
-    ba = compare(b, a, method).set_index("term")["score"]
+    ab = compare(a, b, method=method, min_count=1).set_index("term")["score"]
+    ba = compare(b, a, method=method, min_count=1).set_index("term")["score"]
     assert ab.sort_index().to_numpy() == pytest.approx(-ba.sort_index().to_numpy(), abs=1e-9)
 
 
 @settings(max_examples=60, deadline=None)
 @given(counts, st.sampled_from(["log_odds", "g2"]))
 def test_identical_inputs_score_zero(a, method):
-    assert compare(a, a, method)["score"].abs().max() == pytest.approx(0.0, abs=1e-12)
+    assert compare(a, a, method=method)["score"].abs().max() == pytest.approx(0.0, abs=1e-12)
 
 
 @settings(max_examples=60, deadline=None)
 @given(counts, counts)
 def test_a_shared_term_keeps_the_others_direction(a, b):
     """A term both sides use at the same rate leaves every other term's direction alone."""
-    before = compare(a, b, "g2").set_index("term")["score"]
+    before = compare(a, b, method="g2", min_count=1).set_index("term")["score"]
     a2, b2 = Counter(a), Counter(b)
     a2["共享"] += 3 * sum(a.values())
     b2["共享"] += 3 * sum(b.values())
-    after = compare(a2, b2, "g2").set_index("term")["score"].drop("共享")
+    after = compare(a2, b2, method="g2", min_count=1).set_index("term")["score"].drop("共享")
     for term, score in before.items():
         if abs(score) > 1e-9:
             assert math.copysign(1, score) == math.copysign(1, after[term])
@@ -95,26 +97,27 @@ def test_empty_group_is_an_error():
     with pytest.raises(ValueError, match="empty group"):
         compare([], ["保水"])
     with pytest.raises(ValueError, match="method"):
-        compare(["a"], ["b"], "tfidf")
+        compare(["a"], ["b"], method="tfidf")
 
 
 def test_markers_have_definitions_and_are_tokens():
     markers = load_markers()
-    assert set(markers["marker_class"]) == {"intensifier", "commitment", "achievement", "hedge"}
-    assert markers.drop_duplicates("marker_class")["definition"].str.len().min() > 20
+    assert markers.columns.tolist() == ["marker", "marker_name", "definition", "term"]
+    assert set(markers["marker"]) == {"intensifier", "commitment", "achievement", "hedge"}
+    assert markers.drop_duplicates("marker")["definition"].str.len().min() > 20
     seg = default_segmenter()
-    assert [w for w in markers["word"].unique() if len(seg.cut(w)) != 1] == []
+    assert [w for w in markers["term"].unique() if len(seg.cut(w)) != 1] == []
 
 
 def test_review_speaks_of_achievement_and_plan_of_commitment(body):
-    rates = marker_rates(body, by="part_kind").pivot_table(index="marker_class", columns="part_kind",
+    rates = marker_rates(body, by="part_kind").pivot_table(index="marker", columns="part_kind",
                                                            values="per_10k")
     assert rates.loc["achievement", "review"] > 3 * rates.loc["achievement", "plan"]
     assert rates.loc["commitment", "plan"] > 1.5 * rates.loc["commitment", "review"]
 
 
 def test_review_vs_plan_reads_as_policy_language(body):
-    result = review_vs_plan(body)
+    result = review_vs_plan(body, min_count=3)
     assert result["comparison"].iloc[0] == "密云区 2024: review 2023 vs plan 2024 (within one report)"
     top = result.head(15)["term"].tolist()
     bottom = result.tail(15)["term"].tolist()
@@ -132,10 +135,12 @@ def test_multi_year_path_on_the_fixture_corpus(fixture_corpus):
     themes = year_table(body, "theme")
     assert sorted(themes["year"].unique()) == [2021, 2022, 2023]
     markers = year_table(body, "marker")
-    assert set(markers["item"]) == {"intensifier", "commitment", "achievement", "hedge"}
+    assert set(markers["marker"]) == {"intensifier", "commitment", "achievement", "hedge"}
+    assert themes.columns.tolist() == ["region", "year", "theme", "theme_name", "count", "n_tokens", "per_10k"]
     terms = year_table(body, items=["疫情", "乡村振兴"])
-    assert terms[terms["item"] == "疫情"]["count"].tolist() == [4, 0, 0]
-    assert terms[terms["item"] == "乡村振兴"]["count"].tolist() == [1, 2, 3]
+    assert terms[terms["term"] == "疫情"]["count"].tolist() == [4, 0, 0]
+    assert terms[terms["term"] == "乡村振兴"]["count"].tolist() == [1, 2, 3]
+    assert year_table(body)["term"].nunique() == 10  # top_k: ten terms by default
     changes = new_and_gone(body, min_count=2)
     gone = changes[(changes["status"] == "gone") & (changes["year_to"] == 2022)]["term"].tolist()
     assert gone == ["疫情", "防控", "常态"]
@@ -202,6 +207,18 @@ def test_year_over_year_within_one_region(panel):
         year_table(panel, region="海淀区")
 
 
+def test_by_groups_within_regions_and_never_by_year(panel):
+    from miyun_text.errors import AmbiguousRegionError, GroupingError
+
+    table = year_table(panel, "marker", by=["region", "level"])
+    assert table.columns.tolist()[:3] == ["region", "level", "year"]
+    assert_frame_equal(table.drop(columns="level"), year_table(panel, "marker", by="region"))
+    with pytest.raises(AmbiguousRegionError):
+        year_table(panel, "marker", by="level")  # levels pool regions under a year
+    with pytest.raises(GroupingError, match="holds the year"):
+        new_and_gone(panel, by=["region", "year"])
+
+
 def test_by_region_computes_each_region_in_turn(panel):
     table = year_table(panel, "theme", by="region")
     assert sorted(table["region"].unique()) == ["密云区", "平谷区", "延庆区", "怀柔区"]
@@ -215,14 +232,18 @@ def test_by_region_computes_each_region_in_turn(panel):
 def test_compare_regions_within_a_year(panel):
     from miyun_text.rhetoric import compare_regions
 
-    result = compare_regions(panel, 2023, "怀柔区", "平谷区", min_count=2)
+    result = compare_regions(panel, "怀柔区", "平谷区", year=2023)
+    # the two regions share one report year: it need not be named
+    assert_frame_equal(compare_regions(panel, "怀柔区", "平谷区"), result)
     assert result["comparison"].iloc[0] == "怀柔区 2023 vs 平谷区 2023"
     top = result.head(5)["term"].tolist()
     bottom = result.tail(5)["term"].tolist()
     assert "怀柔" in top and "政务服务" in top
     assert result["term"].iloc[-1] == "平谷" and "农业" in bottom
     with pytest.raises(ValueError, match=r"region '怀柔区' for year 2021; regions with a 2021 report: \[\]"):
-        compare_regions(panel, 2021, "怀柔区", "平谷区")
+        compare_regions(panel, "怀柔区", "平谷区", year=2021)
+    with pytest.raises(PanelError, match=r"share the report years \[2022, 2023\]; .* year="):
+        compare_regions(panel, "怀柔区", "密云区")
 
 
 def test_labels_not_ids_in_comparisons(panel):

@@ -72,7 +72,7 @@ def test_pivot_of_regions_and_years_reads_as_labels_and_its_csv_keeps_the_rows(t
 def test_kwic_table_lines_up_on_the_term(body, tmp_path):
     from miyun_text.keywords import kwic
 
-    html = show_table(kwic("保水", body), "kwic", rows=5, folder=tmp_path).to_html()
+    html = show_table(kwic(body, "保水"), "kwic", rows=5, folder=tmp_path).to_html()
     assert re.search(r"#T_kwic_row\d_col\d[^}]*text-align: right", html)  # left context
     assert "showing 5 of 22 rows" in html
 

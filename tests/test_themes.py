@@ -36,7 +36,7 @@ def test_lexicon_shape():
     assert 8 <= lex["theme"].nunique() <= 14
     per_theme = lex.drop_duplicates("theme")
     assert per_theme["definition"].str.len().min() > 60
-    assert per_theme["label"].is_unique
+    assert per_theme["theme_name"].is_unique
     assert {"economy", "innovation", "rural", "ecology", "urban", "livelihood", "safety", "culture_tourism",
             "reform_opening", "regional", "government"} == set(lex["theme"])
 
@@ -101,7 +101,7 @@ def test_bundled_report_puts_ecology_first_in_the_water_section_and_rural_in_the
 def test_coverage_and_uncovered_terms(body):
     coverage = theme_coverage(body)
     assert coverage == pytest.approx(0.242, abs=0.001)
-    uncovered = uncovered_terms(body, top=10)
+    uncovered = uncovered_terms(body)
     assert len(uncovered) == 10
     assert not set(uncovered["term"]) & set(load_themes()["term"])
     assert uncovered["term"].iloc[0] == "密云"  # a place name: no theme's evidence

@@ -1,145 +1,113 @@
-"""Token tables: one segmentation per text and Segmenter, cached, and the same measures as paragraphs."""
+"""Tokens: one cut per text and dictionary, cached, carrying every filter, never mismatched."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from miyun_text.keywords import extract_keywords, kwic
-from miyun_text.pipeline import load_tables
-from miyun_text.rhetoric import compare_years, marker_rates, review_vs_plan, rhetoric_segmenter
-from miyun_text.segment import Segmenter, content_segmenter, default_segmenter
-from miyun_text.structure import corpus_paragraphs
+from miyun_text.corpus import Corpus
+from miyun_text.errors import ArgumentError, TokensMismatchError
+from miyun_text.rhetoric import marker_rates
+from miyun_text.segment import Segmenter, content_segmenter, default_segmenter, rhetoric_segmenter
 from miyun_text.themes import theme_frequencies
-from miyun_text.tokens import TOKEN_COLUMNS, paragraph_tokens, token_table
+from miyun_text.tokens import FILTERS, TOKEN_COLUMNS, Tokens, paragraph_tokens, token_table, token_view
 
 
-@pytest.fixture(scope="module")
-def panel_paragraphs(corpus, fixture_corpus):
-    """The bundled report and the three fixture years: four reports, four years."""
-    import pandas as pd
-
-    frames = [fixture_corpus.copy(), corpus.copy()]
-    for frame in frames:
-        frame.attrs = {}  # the repair logs: not needed here, and concat would compare them
-    return corpus_paragraphs(pd.concat(frames, ignore_index=True))
-
-
-def test_token_table_columns_and_kept_tokens_are_tokenize(paragraphs):
-    seg = content_segmenter()
-    table = token_table(paragraphs, seg)
-    assert table.columns.tolist() == TOKEN_COLUMNS
-    assert table.attrs["segmenter"] == seg.key
+def test_token_table_columns_and_every_filter_is_its_segmenters_tokenize(paragraphs):
+    tokens = token_table(paragraphs)
+    table = tokens.frame
+    assert isinstance(tokens, Tokens) and table.columns.tolist() == TOKEN_COLUMNS
+    assert list(FILTERS) == ["content", "rhetoric", "default"]
     assert str(table["token"].dtype) == "string" and table["kind"].cat.categories.tolist() == [
         "word", "number", "punct", "space"]
     first = paragraphs.iloc[0]
     rows = table[(table["part_no"] == first["part_no"]) & (table["para_no"] == first["para_no"])]
-    assert rows["token"].tolist() == seg.cut(first["text"]) and rows["token_no"].tolist() == list(
-        range(1, len(rows) + 1))
-    # every paragraph: all tokens rebuild the text; kept tokens are exactly Segmenter.tokenize
-    cuts = paragraph_tokens(paragraphs, seg, table, kept=False)
-    assert ["".join(c) for c in cuts] == paragraphs["text"].tolist()
-    assert paragraph_tokens(paragraphs, seg, table) == [seg.tokenize(t) for t in paragraphs["text"]]
+    assert rows["token"].tolist() == content_segmenter().cut(first["text"])
+    assert rows["token_no"].tolist() == list(range(1, len(rows) + 1))
+    # every paragraph: all tokens rebuild the text; each flag column is exactly its Segmenter's tokenize
+    view = tokens.view(paragraphs, default_segmenter())
+    assert ["".join(c) for c in view.by_row()] == paragraphs["text"].tolist()
+    for seg in (content_segmenter(), rhetoric_segmenter(), default_segmenter()):
+        assert tokens.view(paragraphs, seg).kept().by_row() == [seg.tokenize(t) for t in paragraphs["text"]]
+    # a filter of the same cut that no column holds is decided per distinct token
+    stricter = Segmenter(min_length=3, boilerplate=True)
+    assert tokens.view(paragraphs, stricter).kept().by_row() == [stricter.tokenize(t) for t in paragraphs["text"]]
     assert set(table.loc[table["token"] == "380亿元", "kind"]) == {"number"}
 
 
-def test_tokens_are_computed_once_then_read_from_the_cache(paragraphs, tmp_path, monkeypatch):
+def test_tokens_are_cut_once_then_read_from_the_cache(paragraphs, tmp_path, monkeypatch):
     seg = Segmenter(cache=tmp_path, boilerplate=True, min_length=2)
     first = token_table(paragraphs, seg)
     files = sorted((tmp_path / "tokens").rglob("*.arrow"))
-    assert len(files) == 1 and files[0].parent.name.startswith(seg.key)
+    assert len(files) == 1 and files[0].parent.name.startswith(seg.cut_key)
 
     def fail(*args, **kwargs):
         raise AssertionError("segmented again")
 
     monkeypatch.setattr("miyun_text.tokens._segment", fail)
-    assert_frame_equal(token_table(paragraphs, seg), first)
+    assert_frame_equal(token_table(paragraphs, seg).frame, first.frame)
+    # another filter on the same dictionary is the same cut: the same file serves it
+    assert_frame_equal(token_table(paragraphs, Segmenter(cache=tmp_path, min_length=3)).frame, first.frame)
 
 
-def test_a_changed_dictionary_filter_or_text_never_meets_a_stale_cache(tmp_path):
-    import pandas as pd
-
+def test_a_changed_dictionary_or_text_never_meets_a_stale_cache(tmp_path):
     paras = pd.DataFrame({"report_id": ["r"], "part_no": [1], "para_no": [1],
                           "text": ["建设星河保水站，抓好新的工作。"]})
     user = tmp_path / "user.txt"
     user.write_text("密云水库鱼 80 nz\n", encoding="utf-8")
     before = token_table(paras, Segmenter([user], cache=tmp_path))
-    assert "星河保水站" not in before["token"].tolist()
+    assert "星河保水站" not in before.frame["token"].tolist()
     user.write_text("密云水库鱼 80 nz\n星河保水站 50000 nz\n", encoding="utf-8")
     after = token_table(paras, Segmenter([user], cache=tmp_path))
-    assert "星河保水站" in after["token"].tolist()
-    # a filter changes which tokens are kept, and reads another cache folder
-    loose = token_table(paras, Segmenter([user], cache=tmp_path, stopwords=False))
-    strict = token_table(paras, Segmenter([user], cache=tmp_path, min_length=2, extra_stopwords={"工作"}))
-    assert "新" in loose.loc[loose["keep"], "token"].tolist()
-    assert not {"新", "工作"} & set(strict.loc[strict["keep"], "token"])
-    assert len({p.parent for p in (tmp_path / "tokens").rglob("*.arrow")}) == 4
+    assert "星河保水站" in after.frame["token"].tolist()
+    # a filter changes which tokens are kept, read from the same table
+    loose = Segmenter([user], cache=tmp_path, stopwords=False)
+    strict = Segmenter([user], cache=tmp_path, min_length=2, extra_stopwords={"工作"})
+    assert "新" in after.frame.loc[after.keep(loose), "token"].tolist()
+    assert not {"新", "工作"} & set(after.frame.loc[after.keep(strict), "token"])
+    assert len({p.parent for p in (tmp_path / "tokens").rglob("*.arrow")}) == 2
     # a changed text is a new file, never the old tokens
     changed = token_table(paras.assign(text="守护密云水库。"), Segmenter([user], cache=tmp_path))
-    assert changed["token"].tolist() == ["守护", "密云水库", "。"]
+    assert changed.frame["token"].tolist() == ["守护", "密云水库", "。"]
 
 
-def test_part_of_speech_filters_keep_a_pos_column(tmp_path):
-    import pandas as pd
-
+def test_part_of_speech_filters_cut_the_text_themselves(tmp_path):
     seg = Segmenter(drop_pos={"v"}, cache=tmp_path)
     paras = pd.DataFrame({"report_id": ["r"], "para_no": [1], "text": ["抓好工作，守护密云水库"]})
-    table = token_table(paras, seg)
-    assert "pos" in table.columns and table.loc[table["token"] == "抓好", "pos"].item() == "v"
-    assert table.loc[table["keep"], "token"].tolist() == seg.tokenize(paras.loc[0, "text"])
+    with pytest.raises(ArgumentError, match="part of speech"):
+        token_table(paras, seg)
+    corpus = Corpus(paras.assign(year=2024), paras, pd.DataFrame(columns=["report_id"]), token_table(paras))
+    assert token_view(corpus, seg).kept().by_row() == [seg.tokenize(paras.loc[0, "text"])]
+    assert paragraph_tokens(paras, seg) == [seg.tokenize(paras.loc[0, "text"])]
 
 
-def test_a_table_from_another_segmenter_or_other_paragraphs_is_refused(paragraphs):
-    rhetoric = token_table(paragraphs, rhetoric_segmenter())
-    with pytest.raises(ValueError, match="another Segmenter configuration"):
-        theme_frequencies(paragraphs, by="section", tokens=rhetoric)
-    partial = token_table(paragraphs.iloc[:10], content_segmenter())
-    with pytest.raises(ValueError, match="no tokens for paragraph"):
-        theme_frequencies(paragraphs, by="section", tokens=partial)
+def test_tokens_of_another_cut_or_of_other_paragraphs_are_refused(paragraphs):
+    tokens = token_table(paragraphs)
+    with pytest.raises(TokensMismatchError, match="another dictionary, backend or HMM"):
+        tokens.view(paragraphs, Segmenter(hmm=False))
+    partial = token_table(paragraphs.iloc[:10])
+    with pytest.raises(TokensMismatchError, match="no tokens for paragraph"):
+        partial.view(paragraphs, content_segmenter())
 
 
-@pytest.mark.parametrize("by", ["report", "section", "part_kind", "year"])
-def test_themes_from_tokens_equal_themes_from_paragraphs(panel_paragraphs, by):
-    tokens = token_table(panel_paragraphs, content_segmenter())
-    expected = theme_frequencies(panel_paragraphs, by=by)
-    assert expected["group"].nunique() > 1
-    assert_frame_equal(theme_frequencies(panel_paragraphs, by=by, tokens=tokens), expected)
-
-
-@pytest.mark.parametrize(("by", "method", "idf", "min_count"), [
-    ("report_id", "tfidf", "corpus", 1), ("section_title", "tfidf", "jieba", 2), (None, "tfidf", "corpus", 3),
-    (["year", "part_kind"], "textrank", "corpus", 1)])
-def test_keywords_from_tokens_equal_keywords_from_paragraphs(panel_paragraphs, by, method, idf, min_count):
-    tokens = token_table(panel_paragraphs, content_segmenter())
-    expected = extract_keywords(panel_paragraphs, method, 15, by=by, idf=idf, min_count=min_count)
-    assert len(expected) > 10
-    got = extract_keywords(panel_paragraphs, method, 15, by=by, idf=idf, min_count=min_count, tokens=tokens)
-    assert_frame_equal(got, expected)
-
-
-def test_rhetoric_and_kwic_from_tokens_equal_the_paragraph_route(panel_paragraphs):
-    tokens = token_table(panel_paragraphs, rhetoric_segmenter())
-    assert_frame_equal(marker_rates(panel_paragraphs, by="report", tokens=tokens), marker_rates(panel_paragraphs,
-                                                                                                by="report"))
-    assert_frame_equal(compare_years(panel_paragraphs, 2021, 2024, tokens=tokens),
-                       compare_years(panel_paragraphs, 2021, 2024))
-    assert_frame_equal(review_vs_plan(panel_paragraphs, report_id="miyun_2024", tokens=tokens),
-                       review_vs_plan(panel_paragraphs, report_id="miyun_2024"))
-    cut = token_table(panel_paragraphs, default_segmenter())
-    expected = kwic("保水", panel_paragraphs, whole_token=True)
-    assert len(expected) > 5 and expected["report_id"].nunique() > 1
-    assert_frame_equal(kwic("保水", panel_paragraphs, whole_token=True, tokens=cut), expected)
-
-
-def test_measures_on_a_loaded_corpus_use_its_token_table(tmp_path, monkeypatch):
-    from conftest import FIXTURES
-
-    monkeypatch.setenv("MIYUN_TEXT_CACHE", str(tmp_path))
-    tables = load_tables(FIXTURES / "corpus", workers=1)
-    assert_frame_equal(theme_frequencies(tables.paragraphs, by="report", tokens=tables.tokens),
-                       theme_frequencies(tables.paragraphs, by="report"))
+def test_a_corpus_measures_rhetoric_and_themes_from_one_table_with_another_cut_cut_again(paragraphs):
+    """One token table serves the content and the rhetoric measures; a Segmenter that cuts
+    otherwise is never given the table's tokens."""
+    corpus = Corpus(pd.DataFrame({"report_id": ["miyun_2024"]}), paragraphs, pd.DataFrame(columns=["report_id"]),
+                    token_table(paragraphs))
+    assert_frame_equal(marker_rates(corpus, by="report"), marker_rates(paragraphs, by="report"))
+    assert_frame_equal(theme_frequencies(corpus, by="section"), theme_frequencies(paragraphs, by="section"))
+    plain = Segmenter(hmm=False, boilerplate=True, min_length=2)
+    assert_frame_equal(theme_frequencies(corpus, by="report", segmenter=plain),
+                       theme_frequencies(paragraphs, by="report", segmenter=plain))
+    # the rhetoric filter keeps boilerplate (全面, 深入 …); the content filter, wrongly applied, counts 33
+    counts = marker_rates(corpus, by="report").set_index("marker")["count"]
+    assert counts["intensifier"] == 190
+    assert marker_rates(corpus, by="report", segmenter=content_segmenter()).set_index(
+        "marker").loc["intensifier", "count"] == 33
 
 
 _CHARS = st.sampled_from([*"保水密云增长亿元，。 \u3000\t\n0123456789.%abcé", "𠀀", "𝄞", "😀", "ǖ", "\u3400"])
@@ -149,13 +117,12 @@ _CHARS = st.sampled_from([*"保水密云增长亿元，。 \u3000\t\n0123456789.
 @given(texts=st.lists(st.text(_CHARS, max_size=25), min_size=1, max_size=5))
 def test_token_rows_are_each_paragraphs_cut_whatever_the_characters(texts):
     """Token strings are cut out of the report's UTF-8 bytes: one to four bytes a character, line breaks and all."""
-    import pandas as pd
-
     seg = content_segmenter()
     paras = pd.DataFrame({"report_id": "r", "para_no": range(1, len(texts) + 1), "text": texts})
-    table = token_table(paras, seg, cache=False)
+    table = token_table(paras, seg, cache=False).frame
     got = [table.loc[table["para_no"] == n, "token"].tolist() for n in range(1, len(texts) + 1)]
     assert got == [seg.cut(text) for text in texts]
+    assert token_view(paras, seg).by_row() == [seg.cut(text) for text in texts]
 
 
 def test_changed_segmentation_code_never_meets_a_stale_cache(paragraphs, tmp_path, monkeypatch):
