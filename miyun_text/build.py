@@ -190,7 +190,7 @@ def reuse_figures(body: pd.DataFrame | Any) -> Iterator[tuple[str, Any]]:
     source = plots.source_line(corpus)
     timeline = formula_timeline(body, top_k=None)
     if len(timeline):
-        yield "formula_spread", plots.formula_spread_chart(timeline, top=15, source=source)
+        yield "formula_spread", plots.formula_spread_chart(timeline, top_k=15, source=source)
     if len(corpus) > 1:
         yield "text_reuse", plots.reuse_heatmap(reuse_shares(body), source=source)
 

@@ -718,12 +718,12 @@ def reuse_heatmap(shares: pd.DataFrame, *, value: str = "share", title: str | No
 
 
 @_styled
-def formula_spread_chart(timeline: pd.DataFrame, *, top: int = 15, title: str | None = None,
+def formula_spread_chart(timeline: pd.DataFrame, *, top_k: int = 10, title: str | None = None,
                          source: str | None = None):
     """Which regions use each formula in each year: a grid of formulas by years, shaded by share of regions.
 
     ``timeline`` is :func:`miyun_text.timeline.formula_timeline` output (``by="year"``); the
-    ``top`` formulas of :func:`miyun_text.timeline.formula_spread`'s order (fastest-spreading
+    ``top_k`` formulas of :func:`miyun_text.timeline.formula_spread`'s order (fastest-spreading
     first, then the newest, then the most used) are drawn, each cell written as regions
     using it / regions reporting that year.
 
@@ -739,7 +739,7 @@ def formula_spread_chart(timeline: pd.DataFrame, *, top: int = 15, title: str | 
 
     from .timeline import formula_spread
 
-    order = formula_spread(timeline)["formula"].astype(str).tolist()[:top] if len(timeline) else []
+    order = formula_spread(timeline)["formula"].astype(str).tolist()[:top_k] if len(timeline) else []
     years = sorted(int(y) for y in timeline["year"].unique())
     grid = np.zeros((len(order), len(years)))
     notes = [["" for _ in years] for _ in order]

@@ -155,8 +155,8 @@ def formula_timeline(
         [[2022, 0, 2023], [2023, 2, 2023]]
     """
     paragraphs = _paragraph_table(corpus, "formula_timeline")
-    if top_k is not None and (not isinstance(top_k, int) or top_k < 0):
-        raise ArgumentError(f"formula_timeline: top_k={top_k!r} must be a whole number from 0 up, or None for all")
+    if top_k is not None and (not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1):
+        raise ArgumentError(f"formula_timeline: top_k={top_k!r} must be a whole number from 1 up, or None for all")
     per_report = _per_report(paragraphs, top_k=top_k, min_count=min_count, min_quoted_share=min_quoted_share)
     if by == "report":
         out = per_report[REPORT_COLUMNS]
@@ -241,7 +241,7 @@ def formula_spread(corpus_or_timeline: object, *, top_k: int | None = 10, min_co
         "new": "bool"})
 
 
-def formula_findings(corpus_or_timeline: object, *, top_k: int = 5, min_count: int = 2) -> str:
+def formula_findings(corpus_or_timeline: object, *, top_k: int = 10, min_count: int = 2) -> str:
     """Markdown findings: the newest formulas and the fastest-spreading ones, from the numbers.
 
     Example:
