@@ -69,6 +69,7 @@ _EXPORTS = {
     "reuse_texts": "reuse",
     "most_reused": "reuse",
     "formula_timeline": "timeline",
+    "compare_themes": "themes",
     "formula_spread": "timeline",
     "formula_findings": "timeline",
 }

@@ -98,9 +98,9 @@ def _cmd_themes(args: argparse.Namespace) -> None:
     by = args.by[0] if len(args.by) == 1 else args.by
     if args.coverage:
         by = "report" if args.by == ["section"] else by
-        _emit(theme_coverage_by(_corpus(args), by=by), args.out, args.rows)
+        _emit(theme_coverage_by(_corpus(args), by=by, ci=args.ci, n_boot=args.n_boot), args.out, args.rows)
     else:
-        _emit(theme_frequencies(_corpus(args), by=by), args.out, args.rows)
+        _emit(theme_frequencies(_corpus(args), by=by, ci=args.ci, n_boot=args.n_boot), args.out, args.rows)
 
 
 def _cmd_vocab(args: argparse.Namespace) -> None:
@@ -346,6 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="grouping: report, region, year, part, part_kind, section, or several (--by region year)")
     p.add_argument("--coverage", action="store_true",
                    help="theme coverage (share of content tokens a theme holds) per report, or per --by group")
+    p.add_argument("--ci", type=float, default=None,
+                   help="add bootstrap intervals of this coverage, e.g. 0.95 (paragraphs resampled, seed 0)")
+    p.add_argument("--n-boot", type=int, default=1000, help="bootstrap replicates with --ci")
     table_options(p)
     p.set_defaults(func=_cmd_themes)
 

@@ -82,7 +82,8 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     """Heatmap of theme rates (rows: groups such as sections; columns: themes).
 
     ``tf`` is :func:`miyun_text.themes.theme_frequencies` output; ``row`` names the
-    column that labels rows.
+    column that labels rows. Where ``tf`` holds bootstrap intervals (``theme_frequencies``
+    with ``ci``), each cell gives its interval under the value, and the colour bar says so.
 
     Example:
         >>> tf = pd.DataFrame({"group": ["甲", "甲"], "theme_name": ["保水生态", "经济产业"], "per_10k": [10.0, 5.0]})
@@ -100,14 +101,21 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     ax.set_xticks(range(len(cols)), cols, rotation=35, ha="right")
     ax.set_yticks(range(len(rows)), rows)
     top = grid.to_numpy().max() if grid.size else 0
+    bounds = None
+    if f"{value}_low" in tf.columns:
+        bounds = [tf.pivot_table(index=row, columns="theme_name", values=f"{value}_{end}", aggfunc="sum", sort=False)
+                  .reindex(index=rows, columns=cols).fillna(0.0) for end in ("low", "high")]
     for i in range(len(rows)):
         for j in range(len(cols)):
             v = grid.iat[i, j]
             # a zero is written out: a blank cell would read as missing data
-            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
+            text = f"{v:.0f}" if bounds is None else f"{v:.0f}\n{bounds[0].iat[i, j]:.0f}–{bounds[1].iat[i, j]:.0f}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=7 if bounds is None else 6, linespacing=1.1,
                     color="white" if v > 0.6 * top else "#222222" if v > 0 else "#8C8C8C")
     bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.015)
     bar.set_label("每万内容词频次 (per 10,000 content tokens)")
+    if bounds is not None:
+        ax.set_xlabel(f"格中下行为{_ci_name(tf)}", fontsize=8)
     ax.set_title(title)
     ax.spines[:].set_visible(False)
     fig.subplots_adjust(left=0.24, right=0.9, top=0.93, bottom=max(0.2, 1.6 / height))
@@ -116,6 +124,13 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
 
 
 _GROUP_COLORS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52"]
+
+
+def _ci_name(tf: pd.DataFrame) -> str:
+    """How a figure names the intervals of ``tf``: 95% 自助法区间（段落重抽样）."""
+    ci = tf.attrs.get("ci")
+    level = f"{ci * 100:g}% " if isinstance(ci, float) else ""
+    return f"{level}自助法区间（段落重抽样）"
 
 
 def _pooled_rates(part: pd.DataFrame, name: str) -> pd.Series:
@@ -472,7 +487,8 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
     """Small multiples, one panel per theme: its share of theme words in each year of one region.
 
     ``tf`` is :func:`miyun_text.themes.theme_frequencies` output grouped by ``year``
-    (one region's paragraphs).
+    (one region's paragraphs); with its bootstrap intervals (``ci``) each panel shades the
+    interval around the line.
 
     Example:
         >>> tf = pd.DataFrame({"year": [2022, 2023] * 2, "theme_name": ["经济发展"] * 2 + ["生态环境"] * 2,
@@ -490,8 +506,14 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.1 * ncols, 2.1 * nrows + 1.0), squeeze=False, sharey=True)
     scale = 100 if value == "share" else 1
     top = float(tf[value].max()) * scale if len(tf) else 1.0
+    banded = f"{value}_low" in tf.columns
+    if banded:
+        top = max(top, float(tf[f"{value}_high"].max()) * scale)
     for ax, label in zip(axes.flat, labels, strict=False):
         part = tf[tf["theme_name"].astype(str) == label].sort_values("year")
+        if banded:
+            ax.fill_between(part["year"].astype(int), part[f"{value}_low"] * scale, part[f"{value}_high"] * scale,
+                            color="#4C72B0", alpha=0.18, linewidth=0)
         ax.plot(part["year"].astype(int), part[value] * scale, marker="o", color="#4C72B0", linewidth=1.6)
         ax.set_title(label, fontsize=10)
         ax.set_xticks(years, [str(y) for y in years])
@@ -502,7 +524,8 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
     unit = "占主题词比例 (%, share of theme words)" if value == "share" else "每万内容词 (per 10,000 content tokens)"
     for ax in axes[:, 0]:
         ax.set_ylabel(unit if ax is axes[0, 0] else "", fontsize=8)
-    fig.suptitle(f"{region}：各主题占比的逐年变化（{years[0]}—{years[-1]}年）", fontsize=13)
+    note = f"；阴影为{_ci_name(tf)}" if banded else ""
+    fig.suptitle(f"{region}：各主题占比的逐年变化（{years[0]}—{years[-1]}年）{note}", fontsize=13)
     fig.tight_layout(rect=(0, 0.03, 1, 0.96))
     _source(fig, source)
     return fig
