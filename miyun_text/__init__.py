@@ -70,6 +70,7 @@ _EXPORTS = {
     "most_reused": "reuse",
     "formula_timeline": "timeline",
     "compare_themes": "themes",
+    "document_term_matrix": "dtm",
     "formula_spread": "timeline",
     "formula_findings": "timeline",
 }

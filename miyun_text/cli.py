@@ -265,7 +265,9 @@ def _counts_are_non_negative(parser: argparse.ArgumentParser) -> None:
 def _cmd_export(args: argparse.Namespace) -> None:
     from .export import export_tables
 
-    for path in export_tables(args.data, args.out, fmt=args.format):
+    by = args.by[0] if len(args.by) == 1 else args.by
+    for path in export_tables(args.data, args.out, fmt=args.format, by=None if by == "all" else by,
+                              weighting=args.weighting):
         print(path)
 
 
@@ -415,10 +417,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_render)
 
     p = add("export", "write tidy tables and a codebook for R, Stata or Excel",
-            "Writes reports, paragraphs, sentences, tokens, indicators, targets vs results and theme counts, "
-            "one\nfile per table, plus codebook.md describing every column.")
-    p.add_argument("--format", choices=["csv", "parquet"], default="csv",
-                   help="csv: UTF-8 with BOM; parquet: Apache Parquet through pyarrow")
+            "Writes reports, paragraphs, sentences, tokens, indicators, targets vs results, theme counts, text\n"
+            "reuse and formulas, one file per table, plus codebook.md describing every column; or, with\n"
+            "--format dtm, a document-term matrix with its codebook.")
+    p.add_argument("--format", choices=["csv", "parquet", "dtm"], default="csv",
+                   help="csv: UTF-8 with BOM; parquet: Apache Parquet through pyarrow; dtm: a document-term matrix "
+                        "(Matrix Market dtm.mtx, documents.csv, vocabulary.csv) for R's Matrix and quanteda or "
+                        "scikit-learn")
+    p.add_argument("--by", nargs="+", default=["report"],
+                   help="with --format dtm: what a document is (report, section, part, region year …; all: one)")
+    p.add_argument("--weighting", choices=["count", "binary", "proportion", "tfidf"], default="count",
+                   help="with --format dtm: the matrix's cells")
     p.add_argument("--out", default="build/export", metavar="DIR", help="folder to write the tables into")
     p.set_defaults(func=_cmd_export)
 

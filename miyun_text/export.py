@@ -18,6 +18,7 @@ import pandas as pd
 
 from .corpus import open_corpus
 from .errors import ArgumentError
+from .grouping import By
 from .io import write_bytes_atomic, write_csv, write_text_atomic
 from .reuse import reuse_shares, text_reuse
 from .structure import sentences
@@ -37,7 +38,7 @@ __all__ = [
     "tidy_tables",
 ]
 
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "parquet", "dtm")
 
 # What each table is and which function makes it.
 TABLES: dict[str, str] = {
@@ -304,8 +305,12 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def export_tables(data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] = "build/export",
-                  *, fmt: str = "csv") -> list[Path]:
+                  *, fmt: str = "csv", by: By = "report", weighting: str = "count") -> list[Path]:
     """Write the tidy tables and ``codebook.md`` into ``out``; returns the paths written.
+
+    ``fmt="dtm"`` writes a document-term matrix of the report bodies instead
+    (:func:`miyun_text.dtm.document_term_matrix` with ``by`` and ``weighting``): ``dtm.mtx``,
+    ``documents.csv``, ``vocabulary.csv`` and a ``codebook.md`` with R and Python examples.
 
     Example:
         >>> [p.name for p in export_tables(out="/tmp/export")][-1]  # doctest: +SKIP
@@ -321,6 +326,11 @@ def export_tables(data_dir: str | os.PathLike[str] | None = None, out: str | os.
 
             raise MiyunTextError("Parquet export needs pyarrow: pip install pyarrow (or use --format csv)") from None
     folder = Path(out)
+    if fmt == "dtm":
+        from .dtm import document_term_matrix, dtm_codebook
+
+        dtm = document_term_matrix(open_corpus(data_dir).body, by=by, weighting=weighting)
+        return [*dtm.write(folder), write_text_atomic(folder / "codebook.md", dtm_codebook(dtm))]
     tables = tidy_tables(data_dir)
     written = []
     for name, frame in tables.items():
