@@ -524,9 +524,10 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
     unit = "占主题词比例 (%, share of theme words)" if value == "share" else "每万内容词 (per 10,000 content tokens)"
     for ax in axes[:, 0]:
         ax.set_ylabel(unit if ax is axes[0, 0] else "", fontsize=8)
-    note = f"；阴影为{_ci_name(tf)}" if banded else ""
-    fig.suptitle(f"{region}：各主题占比的逐年变化（{years[0]}—{years[-1]}年）{note}", fontsize=13)
+    fig.suptitle(f"{region}：各主题占比的逐年变化（{years[0]}—{years[-1]}年）", fontsize=13)
     fig.tight_layout(rect=(0, 0.03, 1, 0.96))
+    if banded:
+        fig.text(0.99, 0.008, f"阴影：{_ci_name(tf)}", fontsize=8, color="#555555", ha="right", va="bottom")
     _source(fig, source)
     return fig
 
