@@ -24,13 +24,14 @@ from .corpus import open_corpus
 from .digest import digest, installed_distributions, sha256_file
 from .errors import MissingFileError, NotebookExecutionError
 from .grouping import narrow
+from .indicators import extract_indicators
 from .io import write_csv, write_text_atomic
 from .keywords import extract_keywords
 from .paths import find_data_dir
 from .pipeline import load
 from .rhetoric import marker_rates, reports_with_review_and_plan, review_vs_plan
 from .themes import theme_frequencies
-from .vocabulary import extract_indicators, quoted_terms
+from .vocabulary import quoted_terms
 
 __all__ = ["build_processed", "execution_key", "installed_distributions", "make_figures", "notebook_paths",
            "render_notebooks", "section_table", "standard_figures"]
@@ -151,10 +152,9 @@ def standard_figures(body: pd.DataFrame | Any, top_k: int | None = 10) -> Iterat
                                                       source=source)
     yield "policy_vocabulary", plots.vocabulary_bars(quoted_terms(one), top_k=25,
                                                      title=f"引号中的政策话语（出现次数）{about}", source=source)
-    indicators = extract_indicators(one)
-    # the headline results and targets stand in the parts' opening paragraphs, before any section
-    headline = indicators[indicators["section_no"].isna()]
-    yield "results_vs_targets", plots.indicator_chart(headline, title=titles["indicator_title"] + about, source=source)
+    # annual growth rates of canonical indicators: five-year figures and unnamed rows never drawn
+    yield "results_vs_targets", plots.indicator_chart(extract_indicators(one), title=titles["indicator_title"] + about,
+                                                      source=source)
     table = body if isinstance(body, pd.DataFrame) else body.paragraphs
     labels = table[["report_id", "label"]].drop_duplicates()
     names = {str(rid): str(label) for rid, label in labels.itertuples(index=False)}

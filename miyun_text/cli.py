@@ -357,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("vocab", "quoted terms, numbered formulas, quantified results and targets, or target attainment",
             "quoted: every “…” expression with count, kind and its first context;\n"
             "formulas: numbered formulas such as 两山 or “5+2”;\n"
-            "indicators: quantities with value, unit, change and whether a result or a target;\n"
+            "indicators: quantities with period, basis, value, unit, qualifier and whether a result or a target;\n"
             "attainment: each region's targets for a year against the results its next report states;\n"
             "timeline: each quoted term and formula per year: count, rate per 10,000 characters, regions using it.")
     p.add_argument("kind", choices=["quoted", "formulas", "indicators", "attainment", "timeline"],

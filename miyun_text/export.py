@@ -16,16 +16,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from .attainment import target_attainment
 from .corpus import open_corpus
 from .errors import ArgumentError
 from .grouping import By
+from .indicators import extract_indicators
 from .io import write_bytes_atomic, write_csv, write_text_atomic
 from .reuse import reuse_shares, text_reuse
 from .structure import sentences
 from .themes import theme_frequencies
 from .timeline import formula_timeline
 from .tokens import Tokens
-from .vocabulary import extract_indicators, target_attainment
 
 __all__ = [
     "COLUMNS",
@@ -51,14 +52,16 @@ TABLES: dict[str, str] = {
               "Made by `miyun_text.open_corpus` (`Corpus.tokens`, the cut of `miyun_text.default_segmenter().cut`); "
               "`content` marks the tokens `miyun_text.content_segmenter().tokenize` keeps (no stopwords, "
               "boilerplate, punctuation or single characters).",
-    "indicators": "One row per quantified statement (a result or a target). Made by `miyun_text.extract_indicators` "
-                  "on the report body (parts after the preamble).",
-    "targets": "Targets a report's plan set for its year beside the results the same region's next report states "
-               "for that year, per indicator and measure (growth or level), with rows for a target without a result "
-               "and for a headline result without a target. Made by `miyun_text.target_attainment` on the report "
-               "body (qualifiers decide `met`: 以内 and 以下 are ceilings, 以上 and a bare target floors (a "
-               "ceiling for a decline), 左右 within ±0.5 points (above it: status exceeded), 同步 the economy's "
-               "growth).",
+    "indicators": "One row per quantity stated (a result or a target), with the years and basis it is stated on. "
+                  "Made by `miyun_text.extract_indicators` on the report body (parts after the preamble); names "
+                  "are canonical where miyun_text/resources/indicators.csv knows the indicator.",
+    "targets": "Annual targets a report's plan set for its year beside the results the same region's next report "
+               "states for that year, per indicator and measure. Made by `miyun_text.target_attainment`. Coding "
+               "(`miyun_text.attainment_status`), as in Li, Liu, Weng and Zhou (2019), Economic Journal 129(623), "
+               "2894–2930: where more is better, a result above a floor (以上, a bare target, the top of a range) "
+               "or above the band of a 左右 target (±0.5 points) is exceeded, within it met, below it missed; where "
+               "less is better (CPI, unemployment, energy and carbon intensity, PM2.5) a result at or below the "
+               "ceiling (within a 左右 band) is met, above it missed.",
     "themes": "Theme term counts per part of each report. Made by "
               "`miyun_text.theme_frequencies(body, by=[\"region\", \"year\", \"part\"])` "
               "with the lexicon in miyun_text/resources/themes.yaml.",
@@ -106,30 +109,44 @@ COLUMNS: dict[str, str] = {
     "sentence": "Sentence text.",
     "token_no": "Position of the token within its paragraph, from 1.",
     "token": "The token as cut by the Segmenter (jieba with the policy dictionary; numbers keep their unit).",
-    "kind": "Kind of the row: for tokens word, number, punct or space; for indicators actual or target.",
+    "kind": "Kind of the row: for tokens word, number, punct or space; for indicators actual, expected or target.",
     "content": "True where the token counts as content (kept by content_segmenter().tokenize).",
-    "indicator": "Name of the measured thing, e.g. 地区生产总值.",
-    "value": "Number stated (in the unit given, 万 and 亿 kept in the unit).",
-    "unit": "Unit of the value, e.g. 亿元, %, 万户.",
-    "change_pct": "Growth or change in percent, where stated.",
-    "qualifier": "Qualifier of the number: 左右, 以内, 以上, 余 … (blank if none).",
+    "indicator": "Name of the measured thing, canonical where the indicator table knows it, e.g. 地区生产总值.",
+    "value": "Number stated (in the unit given, 万 and 亿 kept in the unit; 下降3% is 3 with direction 下降).",
+    "unit": "Unit of the value, whole: 亿元, %, 个百分点, 万元/人, 微克/立方米.",
+    "qualifier": "Qualifier of the number: 左右, 以上, 以内, 以下, 不低于, 力争, 同步, range, 约, 近, 超过, 余.",
+    "period_start": "First year of the period the row (or paragraph) speaks of.",
+    "period_end": "Last year of the period the row (or paragraph) speaks of.",
+    "formula": "True for a paragraph that is a formula of the genre (title lines, salutation, closing call).",
+    "name": "Words before the number, as written.",
+    "direction": "Change the number measures: 增长, 下降, 提高, 降低, 上涨, 增加, 减少; 控制在 or 稳定在 for a bound.",
+    "value_high": "Upper end of a range (5%—5.5%: 5.5).",
+    "value_text": "The number as written (555.68): the precision the report used.",
+    "value_high_text": "The upper end of a range as written.",
+    "headline": "True for an indicator a report's 主要预期目标 commonly sets (from the indicator table).",
+    "canonical": "True where the name is an indicator of miyun_text/resources/indicators.csv.",
+    "basis_words": "Wording of the price or coverage basis: 按不变价计算, 同口径, 预计 … (blank if none).",
+    "better": "Which way is better for the indicator: higher, or lower (CPI, unemployment, intensities).",
+    "target_high": "Upper end of a target range.",
+    "target_text": "The target as the plan words it (增长5%左右).",
+    "actual_qualifier": "Qualifier of the result as stated (增长4.5%左右).",
+    "actual_text": "The result as the review words it.",
+    "evidence": "How the result was read: number, or words (完成预期目标, 主要目标任务全面完成).",
     "sentence_text": "Sentence the indicator was read from.",
-    "measure": "What is compared: growth (a rate in %) or level (a value in its unit).",
+    "measure": "growth (a change in %), change (in points or units) or level (a value in its unit).",
     "target_value": "Target stated in the plan (for 同步, the economy's actual growth that year).",
     "target_qualifier": "Qualifier of the target as stated: 左右, 以内, 以下, 以上, 同步 … (blank for a bare target).",
     "actual_value": "Result the next report states for the target year (blank where it states none).",
     "gap": "actual_value − target_value, in the unit of the measure.",
-    "met": "True where the result meets the target as its qualifier reads it; blank where either is missing.",
-    "status": "met, missed, exceeded (a growth result above the band of a 左右 target; met is False), "
-              "no result stated or no target stated.",
+    "met": "True where the status is met or exceeded, False where missed; blank where either is missing.",
+    "status": "exceeded, met, missed (see the targets table for the rule), no result stated, or no target stated "
+              "(a headline result the plan set no target for).",
     "target_report": "Report whose plan set the target (the region's report of the target year).",
     "actual_report": "Report whose review states the result (the region's report of the next year).",
     "target_sentence": "Sentence the target was read from.",
     "actual_sentence": "Sentence the result was read from.",
-    "start_value": "Starting value of a change from one level to another (从2280亿元增长到3200亿元: 2280).",
-    "basis": "Basis wording of the figures, in text order joined by 、: 按不变价计算, 按可比价格计算, 同口径, "
-             "可比口径, "
-             "年均 (an average over several years, not one year's growth), 预计 (an estimate); blank if none.",
+    "basis": "annual (one year's figure), period_cumulative (a change over the period), period_average (年均) "
+             "or period_end (a level at the end of the period).",
     "theme": "Theme key from themes.yaml.",
     "theme_name": "Theme name in Chinese, from themes.yaml.",
     "count": "Occurrences of the theme's terms.",
@@ -162,7 +179,6 @@ COLUMNS: dict[str, str] = {
     "peer_share_b": "share_b without formulaic passages; blank when formulaic passages cannot be judged.",
     "passages": "Passages found between the two reports.",
     "formulaic_passages": "Of these, passages found in 5 or more reports.",
-    "formula": "A quoted term (“…”) or numbered formula (两山, 5+2, 四个意识) found in the corpus.",
     "source": "How the item was found: formula (a numbered formula) or quoted (a quoted term).",
     "quoted": "Occurrences written in quotation marks (“…”).",
     "chars": "Characters of the report (whitespace not counted): the denominator of per_10k.",
@@ -173,9 +189,9 @@ COLUMNS: dict[str, str] = {
 # Where a column means something particular in one table, that table's meaning wins.
 TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "indicators": {
-        "year": "Year the number is for: as a rule the year before the report for results in its review, the "
-                "report's year for targets in its plan.",
-        "kind": "actual (a result) or target.",
+        "year": "Last year of the period the number is for: the year before the report for results of its "
+                "review, the report's year for its plan's targets, 2030 for a target to 2030.",
+        "kind": "actual (a result), expected (an estimate: 预计, 初步统计) or target.",
         "label": "Label of the report the indicator was read from (密云区 2024).",
     },
     "targets": {
@@ -184,6 +200,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
     },
     "tokens": {"kind": "word, number, punct or space."},
     "formulas": {
+        "formula": "A quoted term (“…”) or numbered formula (两山, 5+2, 四个意识) found in the corpus.",
         "kind": "Form of a numbered formula (numbered, digits, numeral-个, enumeration) or kind of a quoted term "
                 "(slogan, programme, honour, metaphor, other).",
         "count": "Occurrences of the item in the report, quoted or not.",

@@ -12,18 +12,17 @@ report the figure sets are empty and the findings say what a second report would
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from . import plots
+from .attainment import target_attainment
 from .errors import ArgumentError
 from .grouping import narrow
 from .labels import review_plan_titles, source_line
 from .rhetoric import compare_years, marker_rates, new_and_gone
 from .themes import theme_frequencies
-from .vocabulary import target_attainment
 
 __all__ = [
     "attainment_figures",
@@ -245,7 +244,7 @@ def attainment_figures(corpus: pd.DataFrame | Any, attainment: pd.DataFrame | No
     figures: dict = {}
     for region in sorted(att["region"].dropna().unique()):
         rows = att[att["region"] == region]
-        if not rows["unit"].isin(["%", "百分点"]).any():
+        if not rows["unit"].isin(["%", "个百分点", "百分点"]).any():
             continue
         part = table[(table["region"] == region)
                      & table["year"].isin(set(rows["year"]) | {y + 1 for y in rows["year"]})]
@@ -325,45 +324,74 @@ def rhetoric_findings(corpus: pd.DataFrame | Any, *, top_k: int = 10, min_count:
     return "\n".join(lines)
 
 
-def _qualifier(value: object) -> str:
+def _words(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def attainment_findings(attainment: pd.DataFrame) -> str:
+def _listing(rows: pd.DataFrame) -> str:
+    return "；".join(f"{r.indicator}：目标{_words(r.target_text)}，实绩{_words(r.actual_text) or '（据文字表述）'}"
+                    for r in rows.itertuples(index=False))
+
+
+def attainment_findings(attainment: pd.DataFrame, *, corpus: object = None) -> str:
     """Markdown findings on targets against results, one line per region and year.
 
+    ``attainment`` is :func:`miyun_text.target_attainment` output (annual figures of
+    canonical indicators, coded exceeded, met, missed as its codebook says). Given the
+    ``corpus`` (a paragraph table or a ``Corpus``), a region whose report of year Y set
+    no annual targets is said to have none, never "0 targets".
+
     Example:
-        >>> att = pd.DataFrame({"region": ["甲区"] * 2, "year": [2022] * 2, "indicator": ["地区生产总值", "失业率"],
-        ...     "target_value": [5.0, 5.0], "target_qualifier": ["左右", "以内"], "actual_value": [5.3, 6.0],
-        ...     "unit": ["%", "%"], "status": ["met", "missed"]})
-        >>> print(attainment_findings(att))
-        - **甲区 2022年**：报告提出目标 2 项，次年报告中达到 1 项、未达到 1 项（失业率：目标5%以内，实绩6%）。
+        >>> att = pd.DataFrame({"region": ["甲区"] * 3, "year": [2022] * 3,
+        ...     "indicator": ["地区生产总值", "城镇调查失业率", "社会消费品零售总额"],
+        ...     "target_text": ["增长5%左右", "控制在5%以内", None], "actual_text": ["增长6.1%", "5.3%", "增长6%"],
+        ...     "status": ["exceeded", "missed", "no target stated"]})
+        >>> for part in attainment_findings(att).replace("（", "；（").split("；"):
+        ...     print(part)
+        - **甲区 2022年**：年度目标 2 项，次年报告中超过 1 项、达到 0 项、未达到 1 项
+        （城镇调查失业率：目标控制在5%以内，实绩5.3%）
+        超过目标的是地区生产总值：目标增长5%左右，实绩增长6.1%
+        另有 1 项主要指标的实绩未设目标
+        （社会消费品零售总额）。
     """
-    if attainment.empty:
-        return ("- 没有可对照的目标与实绩：需要同一地区相邻两年的报告（Y 年报告提出目标，Y+1 年报告回顾实绩）。")
     lines = []
-    fmt: Callable[[float, str], str] = lambda v, unit: f"{v:g}{'个百分点' if unit == '百分点' else unit}"  # noqa: E731
-    for (region, year), part in attainment.groupby(["region", "year"], sort=True):
+    for (region, year), part in (attainment.groupby(["region", "year"], sort=True) if len(attainment) else []):
         targets = part[part["status"] != "no target stated"]
-        met = part[part["status"] == "met"]
-        missed = part[part["status"] == "missed"]
-        exceeded = part[part["status"] == "exceeded"]
-        silent = part[part["status"] == "no result stated"]
+        exceeded, met = part[part["status"] == "exceeded"], part[part["status"] == "met"]
+        missed, silent = part[part["status"] == "missed"], part[part["status"] == "no result stated"]
         extra = part[part["status"] == "no target stated"]
-        text = (f"- **{region} {year}年**：报告提出目标 {len(targets)} 项，次年报告中达到 {len(met)} 项、"
-                f"未达到 {len(missed)} 项")
+        text = (f"- **{region} {year}年**：年度目标 {len(targets)} 项，次年报告中超过 {len(exceeded)} 项、"
+                f"达到 {len(met)} 项、未达到 {len(missed)} 项")
         if len(missed):
-            text += "（" + "；".join(
-                f"{r.indicator}：目标{fmt(r.target_value, r.unit)}{_qualifier(r.target_qualifier)}，"
-                f"实绩{fmt(r.actual_value, r.unit)}" for r in missed.itertuples(index=False)) + "）"
+            text += f"（{_listing(missed)}）"
         if len(exceeded):
-            # above a 左右 band: outside the target as stated, but not a shortfall
-            text += f"，高于目标区间 {len(exceeded)} 项（" + "；".join(
-                f"{r.indicator}：目标{fmt(r.target_value, r.unit)}{_qualifier(r.target_qualifier)}，"
-                f"实绩{fmt(r.actual_value, r.unit)}" for r in exceeded.itertuples(index=False)) + "）"
+            text += f"；超过目标的是{_listing(exceeded)}"
         if len(silent):
-            text += "，未报告结果 " + f"{len(silent)} 项（" + "、".join(silent["indicator"]) + "）"
+            text += f"；未报告结果 {len(silent)} 项（" + "、".join(silent["indicator"]) + "）"
         if len(extra):
-            text += "；另有 " + f"{len(extra)} 项实绩未设目标（" + "、".join(extra["indicator"]) + "）"
-        lines.append(text + "。")
-    return "\n".join(lines)
+            text += f"；另有 {len(extra)} 项主要指标的实绩未设目标（" + "、".join(extra["indicator"]) + "）"
+        lines.append((str(region), int(str(year)), text + "。"))
+    lines += _without_targets(attainment, corpus)
+    if not lines:
+        return "- 没有可对照的目标与实绩：需要同一地区相邻两年的报告（Y 年报告提出目标，Y+1 年报告回顾实绩）。"
+    return "\n".join(line for _, _, line in sorted(lines))
+
+
+def _without_targets(attainment: pd.DataFrame, corpus: object) -> list[tuple[str, int, str]]:
+    """Lines for regions whose report of a year set no annual targets that its next report could meet."""
+    if corpus is None:
+        return []
+    paragraphs = getattr(corpus, "paragraphs", corpus)
+    if not isinstance(paragraphs, pd.DataFrame) or not {"region", "year", "report_id"} <= set(paragraphs.columns):
+        return []
+    reports = _regions(paragraphs)
+    have = set(zip(attainment["region"].astype(str), attainment["year"].astype(int), strict=True)) \
+        if len(attainment) else set()
+    lines = []
+    for region, part in reports.groupby("region", sort=True):
+        years = sorted(int(y) for y in part["year"])
+        for year in years:
+            if year + 1 in years and (str(region), year) not in have:
+                lines.append((str(region), year, f"- **{region} {year}年**：{year}年报告没有提出可量化的年度目标"
+                              "（或没有年度安排部分），无从与次年报告的实绩对照。"))
+    return lines

@@ -282,50 +282,62 @@ def vocabulary_bars(quoted: pd.DataFrame, *, top_k: int = 10, title: str = "引�
 @_styled
 def indicator_chart(indicators: pd.DataFrame, *, title: str | None = None,
                     source: str | None = None):
-    """Growth rates reported for last year beside the targets set for this year.
+    """Growth rates stated for the year under review beside the targets set for the plan's year.
 
-    Rows of :func:`extract_indicators` with a ``change_pct`` are drawn; an indicator
-    with only one side shows one bar, and qualifiers (左右, 以内) are printed on it.
+    ``indicators`` is :func:`miyun_text.extract_indicators` output. Drawn are its annual
+    growth rates of canonical indicators (:func:`miyun_text.indicators.annual_figures`):
+    a five-year figure, a goal for 2030 or a row named by words the indicator table does
+    not know is never drawn. A fall is drawn below zero; a range is a bar to its lower end
+    with a line to its upper end; each bar carries the figure as the report words it
+    (增长5%—5.5%; 与经济增长同步, a target without a number, is written without a bar).
+    With several reports, one row per indicator and report.
 
     Example:
-        >>> ind = pd.DataFrame({"indicator": ["地区生产总值", "地区生产总值"], "change_pct": [4.5, 4.0],
-        ...                     "kind": ["actual", "target"], "qualifier": [None, "左右"]})
+        >>> from miyun_text.indicators import extract_indicators
+        >>> ind = extract_indicators("全年地区生产总值增长4.5%。今年主要预期目标是：地区生产总值增长4%左右。", 2023)
         >>> len(indicator_chart(ind).axes[0].patches)
         2
     """
     import matplotlib.pyplot as plt
     import numpy as np
 
-    data = indicators.dropna(subset=["change_pct"])
+    from .indicators import annual_figures, figure_text, signed_value
+
+    data = annual_figures(indicators)
+    data = data[(data["measure"] == "growth") & ((data["unit"] == "%") | (data["qualifier"] == "同步"))]
+    data = data.assign(side=data["kind"].replace({"expected": "actual"}))
     if "label" in data and data["label"].nunique() > 1:
         # several reports: one row per indicator and report, never one report standing for all
         data = data.assign(indicator=data["indicator"].astype(str) + "（" + data["label"].astype(str) + "）")
-    data = data[data["kind"].isin(["actual", "target"])].drop_duplicates(["indicator", "kind"])
+    data = data.assign(number=signed_value(data), high=signed_value(data, "value_high"),
+                       words=[figure_text(r) for _, r in data.iterrows()])
     names = _labels(data, "indicator")
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(names) + 1.9))
     y = np.arange(len(names))
-    years = {kind: "、".join(f"{int(y)}年" for y in sorted(data.loc[data["kind"] == kind, "year"].dropna().unique()))
-             if "year" in data else "" for kind in ("actual", "target")}
+    years = {side: "、".join(f"{int(v)}年" for v in sorted(data.loc[data["side"] == side, "year"].dropna().unique()))
+             for side in ("actual", "target")}
     title = title or f"增速：{years['actual']}实绩与{years['target']}目标"
-    for k, (kind, label, color) in enumerate(
-        [("actual", f"{years['actual']}实绩（同比增长）", "#4C72B0"),
-         ("target", f"{years['target']}预期目标", "#DD8452")]
-    ):
-        part = data[data["kind"] == kind].set_index("indicator")
-        values = part["change_pct"].reindex(names)
-        quals = part["qualifier"].reindex(names) if "qualifier" in part else pd.Series(index=names, dtype=object)
+    estimated = (data.loc[data["side"] == "actual", "kind"] == "expected").all() and (data["side"] == "actual").any()
+    sides = [("actual", f"{years['actual']}实绩（{'预计，' if estimated else ''}同比增长）", "#4C72B0"),
+             ("target", f"{years['target']}预期目标", "#DD8452")]
+    for k, (side, label, color) in enumerate(sides):
+        part = data[data["side"] == side].set_index("indicator").reindex(names)
         offs = y + (k - 0.5) * 0.38
-        ax.barh(offs, values.fillna(0).to_numpy(), height=0.38, color=color, label=label)
-        for off, v, q in zip(offs, values, quals, strict=True):
-            if pd.notna(v):
-                ax.text(v, off, f" {v:g}%{q if isinstance(q, str) else ''}", va="center", fontsize=8)
+        ax.barh(offs, part["number"].fillna(0).to_numpy(), height=0.38, color=color, label=label)
+        for off, v, high, words in zip(offs, part["number"], part["high"], part["words"], strict=True):
+            if pd.notna(high):
+                ax.plot([v, high], [off, off], color=color, linewidth=2.5, solid_capstyle="butt")
+            if isinstance(words, str) and words:
+                end = high if pd.notna(high) else (v if pd.notna(v) else 0)
+                ax.text(end, off, f" {words}", va="center", fontsize=8, ha="left" if end >= 0 else "right")
     ax.set_yticks(y, names)
     ax.invert_yaxis()
+    ax.axvline(0, color="#333333", linewidth=0.6)
     ax.set_xlabel("增长率 (%, growth rate)")
     ax.set_title(title)
     # the legend sits under the axis, where it covers no bar and no label
     fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.3 / fig.get_figheight()), ncol=2, frameon=False)
-    ax.margins(x=0.15)
+    ax.margins(x=0.25)
     fig.tight_layout(rect=(0, 0.65 / fig.get_figheight(), 1, 1))
     _source(fig, source)
     return fig
@@ -600,33 +612,33 @@ def new_and_gone_terms(changes: pd.DataFrame, *, top_k: int = 10, title: str | N
     return fig
 
 
-def _unit(unit: object) -> str:
-    return "个百分点" if unit == "百分点" else "%" if unit == "%" else ""
-
-
-_STATUS_COLORS = {"met": "#55A868", "exceeded": "#4C72B0", "missed": "#C44E52", "no target stated": "#8C8C8C"}
-_STATUS_LABELS = {"met": "实绩（达到目标）", "exceeded": "实绩（高于“左右”目标区间）", "missed": "实绩（未达目标）",
+_RATE_UNITS = ("%", "个百分点", "百分点")
+_STATUS_COLORS = {"exceeded": "#4C72B0", "met": "#55A868", "missed": "#C44E52", "no target stated": "#8C8C8C"}
+_STATUS_LABELS = {"exceeded": "实绩（超过目标）", "met": "实绩（达到目标）", "missed": "实绩（未达目标）",
                   "no target stated": "实绩（未提出目标）"}
-_STATUS_WORDS = {"met": "达到", "exceeded": "超出", "missed": "未达到", "no result stated": "未报告结果",
+_STATUS_WORDS = {"met": "达到", "exceeded": "超过", "missed": "未达到", "no result stated": "未报告结果",
                  "no target stated": "未提出目标"}
 
 
 @_styled
 def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, source: str | None = None):
-    """Targets against results for one region: actual as a bar, target as a marker with its qualifier.
+    """Targets against results for one region: the result as a bar, the target as a marker.
 
-    ``attainment`` is :func:`miyun_text.vocabulary.target_attainment` output. Rows in
-    percent (growth rates, and levels such as an unemployment rate) are drawn, one
-    per year and indicator; a result with no target says 未提出目标, a target with no
-    result 未报告结果 — neither is drawn as a gap. A result above the band of a 左右
-    growth target (status ``exceeded``) has a colour of its own. Rows in other units
-    (实际利用外资 in 亿美元) share no axis with rates: they are listed under the chart
-    with target, result and status, and the note says only rates are drawn.
+    ``attainment`` is :func:`miyun_text.target_attainment` output: annual figures of
+    canonical indicators only. Rows in percent (growth rates, and rates such as
+    unemployment) are drawn, one per year and indicator, each labelled with the figures
+    as the reports word them; the bar's colour says the status (超过, 达到, 未达到 as
+    the export codebook codes them). A result with no target says 未提出目标, a target
+    with no result 未报告结果, a result read from words (完成预期目标) says so — none is
+    drawn as a gap. Rows in other units (城镇新增就业 in 万人) share no axis with rates:
+    they are listed under the chart.
 
     Example:
-        >>> att = pd.DataFrame({"region": ["甲区"] * 2, "year": [2022] * 2, "indicator": ["地区生产总值", "失业率"],
-        ...     "unit": ["%", "%"], "target_value": [5.0, float("nan")], "target_qualifier": ["左右", None],
-        ...     "actual_value": [5.3, 3.9], "status": ["met", "no target stated"]})
+        >>> att = pd.DataFrame({"region": ["甲区"] * 2, "year": [2022] * 2,
+        ...     "indicator": ["地区生产总值", "城镇调查失业率"], "unit": ["%", "%"],
+        ...     "target_value": [5.0, float("nan")], "target_high": [float("nan")] * 2,
+        ...     "target_text": ["增长5%左右", None], "actual_value": [5.3, 3.9],
+        ...     "actual_text": ["增长5.3%", "3.9%"], "status": ["met", "no target stated"]})
         >>> len(attainment_chart(att).axes[0].patches)
         2
     """
@@ -634,29 +646,43 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    def words(value: object) -> str:
+        return value if isinstance(value, str) else ""
+
+    def number(value: object) -> float | None:
+        if not isinstance(value, (int, float)) or value != value:  # missing: None, NA or NaN
+            return None
+        return float(value)
+
     if region is not None:
         attainment = attainment[attainment["region"] == region]
-    data = attainment[attainment["unit"].isin(["%", "百分点"])]
-    others = attainment[~attainment["unit"].isin(["%", "百分点"])].sort_values(["year", "indicator"],
-                                                                              kind="mergesort")
+    rate = attainment["unit"].isin(_RATE_UNITS)
+    data, others = attainment[rate], attainment[~rate].sort_values(["year", "indicator"], kind="mergesort")
     region = region or "、".join(dict.fromkeys(data["region"].dropna().astype(str)))
     data = data.sort_values(["year", "indicator"], kind="mergesort").reset_index(drop=True)
-    names = [f"{int(r.year)}年 {r.indicator}" for r in data.itertuples(index=False)]
+    rows = data.to_dict("records")
+    names = [f"{int(str(r['year']))}年 {r['indicator']}" for r in rows]
     fig, ax = plt.subplots(figsize=(9.5, max(3.6, 0.5 * len(data) + 2.2)))
-    for i, r in enumerate(data.itertuples(index=False)):
-        if pd.notna(r.actual_value):
-            ax.barh(i, r.actual_value, height=0.55, color=_STATUS_COLORS.get(r.status, "#8C8C8C"))
-            ax.text(r.actual_value, i + 0.32, f" {r.actual_value:g}{_unit(r.unit)}", va="center", fontsize=7.5,
+    for i, r in enumerate(rows):
+        status = str(r["status"])
+        actual, target, high = number(r["actual_value"]), number(r["target_value"]), number(r.get("target_high"))
+        if actual is not None:
+            ax.barh(i, actual, height=0.55, color=_STATUS_COLORS.get(status, "#8C8C8C"))
+            ax.text(max(actual, 0), i + 0.32, f" 实绩{words(r['actual_text'])}", va="center", fontsize=7.5,
                     color="#333333")
-        qualifier = r.target_qualifier if isinstance(r.target_qualifier, str) else ""
-        if pd.notna(r.target_value):
-            ax.plot([r.target_value], [i], marker="D", color="#222222", markersize=6, linestyle="none")
-            ax.text(r.target_value, i - 0.32, f" 目标{r.target_value:g}{_unit(r.unit)}{qualifier}", va="center",
-                    fontsize=7.5)
-        elif r.status == "no target stated":
-            ax.text(max(r.actual_value, 0), i - 0.32, " 未提出目标", va="center", fontsize=7.5, color="#555555")
-        if pd.isna(r.actual_value):
-            ax.text(0, i, " 未报告结果", va="center", fontsize=8, color="#555555")
+        elif status in ("met", "missed", "exceeded"):  # read from the review's words
+            ax.text(0, i + 0.32, f" 实绩：{_STATUS_WORDS[status]}（据文字表述）", va="center", fontsize=7.5,
+                    color="#333333")
+        else:
+            ax.text(0, i + 0.32, " 未报告结果", va="center", fontsize=7.5, color="#555555")
+        if target is not None:
+            ax.plot([target], [i], marker="D", color="#222222", markersize=6, linestyle="none")
+            if high is not None:
+                ax.plot([target, high], [i, i], color="#222222", linewidth=1.5)
+            ax.text(max(target, 0), i - 0.32, f" 目标{words(r['target_text'])}", va="center", fontsize=7.5)
+        elif status == "no target stated":
+            ax.text(max(actual, 0) if actual is not None else 0, i - 0.32, " 未提出目标",
+                    va="center", fontsize=7.5, color="#555555")
     ax.set_yticks(range(len(data)), names)
     ax.set_ylim(len(data) - 0.5, -0.5)  # top to bottom, and room for the notes of a lone row
     ax.axvline(0, color="#333333", linewidth=0.6)
@@ -664,20 +690,16 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     years = sorted(int(y) for y in data["year"].unique())
     span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年" if years else ""
     ax.set_title(f"{region}：{span}目标与实绩（目标见当年报告，实绩见次年报告）", fontsize=12)
-    handles = [Patch(color=c, label=_STATUS_LABELS[s])
-               for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
+    handles: list[Patch | Line2D] = [Patch(color=c, label=_STATUS_LABELS[s])
+                                     for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
     handles.append(Line2D([], [], marker="D", color="#222222", linestyle="none", label="目标（含限定语）"))
-    ax.margins(x=0.2)
+    ax.margins(x=0.25)
     notes = 0.0  # inches of notes under the legend
     if len(others):
-        def number(value: float, unit: object) -> str:
-            return f"{value:g}{unit}" if pd.notna(value) else "—"
-
         lines = ["图中只画增长率与比率（%、百分点）；以其他单位计的指标如下："] + [
-            f"{int(r.year)}年 {r.indicator}：目标{number(r.target_value, r.unit)}"
-            f"{r.target_qualifier if isinstance(r.target_qualifier, str) else ''}，"
-            f"实绩{number(r.actual_value, r.unit)}（{_STATUS_WORDS.get(r.status, r.status)}）"
-            for r in others.itertuples(index=False)]
+            f"{int(str(r['year']))}年 {r['indicator']}：目标{words(r['target_text']) or '—'}，"
+            f"实绩{words(r['actual_text']) or '—'}（{_STATUS_WORDS.get(str(r['status']), str(r['status']))}）"
+            for r in others.to_dict("records")]
         notes = 0.17 * len(lines) + 0.1
         fig.set_figheight(fig.get_figheight() + notes)
         fig.text(0.02, 0.3 / fig.get_figheight(), "\n".join(lines), fontsize=8, color="#333333",

@@ -35,6 +35,7 @@ from .grouping import GROUPINGS, By, check_top_k, group_codes, group_columns, gr
 from .io import read_yaml
 from .paths import resource_path
 from .segment import Segmenter, content_segmenter
+from .structure import without_formulas
 from .tokens import token_view
 
 __all__ = [
@@ -121,7 +122,9 @@ def theme_of(term: str, lexicon: pd.DataFrame | None = None) -> list[str]:
 
 
 def _kept(corpus: pd.DataFrame | Any, segmenter: Segmenter | None, caller: str):
-    """The checked paragraph table and its kept content tokens."""
+    """The checked paragraph table and its kept content tokens; formula paragraphs (the
+    salutation, 请予审议, the closing call) are no evidence of a theme and are left out."""
+    corpus = without_formulas(corpus)
     paragraphs = paragraphs_of(corpus, caller)
     return paragraphs, token_view(corpus, segmenter or content_segmenter(), caller=caller).kept()
 

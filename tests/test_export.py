@@ -55,10 +55,13 @@ def test_tables_are_tidy_and_carry_the_panel_identifiers(panel_export):
 def test_targets_meet_the_next_reports_results_within_a_region(panel_export):
     targets = pd.read_csv(panel_export / "targets.csv", encoding="utf-8-sig")
     # the fixture's reviews restate none of the growth targets its plans set
-    assert targets[["year", "indicator", "target_report", "actual_report", "target_value", "met", "status"]
-                   ].fillna({"met": ""}).values.tolist() == [
+    got = targets[["year", "indicator", "target_report", "actual_report", "target_value", "met", "status"]
+                  ].fillna({"met": ""}).astype(object)
+    assert got.where(got.notna(), None).values.tolist() == [
         [2021, "地区生产总值", "fixture_2021", "fixture_2022", 6.0, "", "no result stated"],
         [2021, "一般公共预算收入", "fixture_2021", "fixture_2022", 3.0, "", "no result stated"],
+        # a headline result its plan set no target for
+        [2021, "农村居民人均可支配收入", "fixture_2021", "fixture_2022", None, "", "no target stated"],
         [2022, "地区生产总值", "fixture_2022", "fixture_2023", 5.0, "", "no result stated"],
         [2022, "城镇调查失业率", "fixture_2022", "fixture_2023", 5.0, "", "no result stated"],
     ]
@@ -100,8 +103,9 @@ def test_parquet_keeps_types_and_equals_the_csv(tmp_path):
     assert str(tokens["content"].dtype) == "bool" and str(tokens["year"].dtype) == "int64"
     assert len(tokens) == len(tables["tokens"]) > 8000
     indicators = pd.read_parquet(tmp_path / "indicators.parquet")
-    row = indicators[(indicators["indicator"] == "地区生产总值") & (indicators["kind"] == "actual")].iloc[0]
-    assert (row["value"], row["unit"], row["change_pct"], row["region"]) == (380.0, "亿元", 4.5, "密云区")
+    gdp = indicators[(indicators["indicator"] == "地区生产总值") & (indicators["kind"] == "expected")]
+    assert gdp[["value_text", "unit", "direction", "basis", "region"]].fillna("").values.tolist() == [
+        ["380", "亿元", "", "annual", "密云区"], ["4.5", "%", "增长", "annual", "密云区"]]
     assert "## tokens.parquet" in (tmp_path / "codebook.md").read_text(encoding="utf-8")
 
 

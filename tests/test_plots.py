@@ -161,10 +161,12 @@ def test_heatmap_writes_zeros_and_growth_legend_covers_no_bar():
     heat = plots.theme_heatmap(tf)
     cells = sorted(t.get_text() for t in heat.axes[0].texts)
     assert cells == ["0", "120", "35", "60"]  # a zero is a number, not a blank that reads as missing
-    ind = pd.DataFrame({"indicator": ["城镇居民人均可支配收入", "农村居民人均可支配收入"] * 2,
-                        "change_pct": [4.9, 6.5, 5.0, 6.0], "kind": ["actual"] * 2 + ["target"] * 2,
-                        "qualifier": [None, None, "左右", None], "year": [2023, 2023, 2024, 2024]})
+    from miyun_text.indicators import extract_indicators
+
+    ind = pd.concat([extract_indicators("全年城镇、农村居民人均可支配收入分别增长4.9%和6.5%。", 2023),
+                     extract_indicators("主要预期目标：城镇、农村居民人均可支配收入分别增长5%左右、6%。", 2024)])
     fig = plots.indicator_chart(ind)
+    assert [t.get_text() for t in fig.axes[0].texts] == [" 增长4.9%", " 增长6.5%", " 增长5%左右", " 增长6%"]
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     legend = fig.legends[0].get_window_extent(renderer)

@@ -100,7 +100,7 @@ def test_bundled_report_puts_ecology_first_in_the_water_section_and_rural_in_the
 
 def test_coverage_and_uncovered_terms(body):
     coverage = theme_coverage(body)
-    assert coverage == pytest.approx(0.242, abs=0.001)
+    assert coverage == pytest.approx(0.263, abs=0.001)
     uncovered = uncovered_terms(body)
     assert len(uncovered) == 10
     assert not set(uncovered["term"]) & set(load_themes()["term"])
