@@ -49,6 +49,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_reuse.py
+	$(BIN)/python benchmarks/bench_memory.py
 
 benchmark-scale: $(STAMP)
 	$(BIN)/python benchmarks/bench_scale.py --update-readme

@@ -22,11 +22,12 @@ from . import panel, plots
 from .clean import repair_summary
 from .corpus import open_corpus
 from .digest import digest, installed_distributions, sha256_file
-from .errors import MissingFileError, NotebookExecutionError
+from .errors import MissingFileError, MiyunTextError, NotebookExecutionError
 from .grouping import narrow
 from .indicators import extract_indicators
-from .io import write_csv, write_text_atomic
+from .io import write_csv, write_text_atomic, write_text_blocks
 from .keywords import extract_keywords
+from .lock import data_lock
 from .paths import find_data_dir
 from .pipeline import load
 from .rhetoric import marker_rates, reports_with_review_and_plan, review_vs_plan
@@ -45,14 +46,30 @@ def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bo
     built in a temporary folder beside it and swapped in only when complete, so files
     of reports no longer in the manifest disappear and a failed build leaves the old
     folder as it was. An empty manifest gives the three tables with their columns and
-    no rows. Output is deterministic: the same inputs give byte-identical files.
+    no rows. Output is deterministic: the same inputs give byte-identical files. The build
+    holds the data folder's write lock (:func:`miyun_text.lock.data_lock`), and a
+    ``processed`` that is a symbolic link is refused before anything is read: the folder is
+    replaced as a whole, which would replace the link, not fill the folder it points to.
 
     Example:
         >>> sorted(build_processed())  # doctest: +SKIP
         ['miyun_2024', 'paragraphs', 'repair_summary', 'repairs']
     """
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
+    with data_lock(folder, what="clean"):
+        return _build_processed(folder, progress)
+
+
+def _build_processed(folder: Path, progress: bool) -> dict[str, Path]:
     out = folder / "processed"
+    if out.is_symlink():
+        raise MiyunTextError(
+            f"{out}: is a symbolic link (to {os.readlink(out)}); the build replaces this folder as a whole, so it "
+            f"must be a real folder: remove the link (rm {out}) and run clean again"
+        )
+    for leftover in folder.glob(".processed-*"):  # from a build that was killed; no one else writes here now
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
     # the processed data needs no tokens: the corpus is loaded without segmenting
     loaded = load(folder, tokens=False, progress=progress)
     corpus, paragraphs, repairs = loaded.reports, loaded.paragraphs, loaded.repairs
@@ -67,7 +84,7 @@ def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bo
     names: dict[str, str] = {}
     try:
         for row in corpus.itertuples(index=False):
-            write_text_atomic(staging / f"{row.report_id}.txt", row.text)
+            write_text_blocks(staging / f"{row.report_id}.txt", row.text)
             names[row.report_id] = f"{row.report_id}.txt"
         write_csv(paragraphs, staging / "paragraphs.csv")
         write_csv(repairs, staging / "repairs.csv")
@@ -256,9 +273,14 @@ def notebook_paths(folder: str | os.PathLike[str] = "notebooks") -> list[Path]:
     return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
 
 
-def _local_kernel_manager(folder: str):
+def _local_kernel_manager(folder: str, log: str | None = None):
     """A kernel manager whose kernels talk over Unix sockets in ``folder``: nothing listens
-    on the network, and ipykernel has no unencrypted TCP to warn about on every run."""
+    on the network, and ipykernel has no unencrypted TCP to warn about on every run.
+
+    With ``log``, the kernel process writes its own output there (appended) instead of to
+    this terminal: what a notebook prints is in the notebook, and a kernel stopped by Ctrl-C
+    would otherwise print its tracebacks under the one line the command line gives.
+    """
     from jupyter_client.manager import AsyncKernelManager
 
     class LocalKernelManager(AsyncKernelManager):
@@ -266,6 +288,13 @@ def _local_kernel_manager(folder: str):
             super().__init__(**kwargs)
             self.transport = "ipc"
             self.ip = os.path.join(folder, "kernel")
+
+        async def start_kernel(self, **kw):
+            if log is not None and "stderr" not in kw:
+                with open(log, "ab") as handle:  # the kernel keeps its own copy of the descriptor
+                    kw.update(stdout=handle, stderr=handle)
+                    return await super().start_kernel(**kw)
+            return await super().start_kernel(**kw)
 
     return LocalKernelManager
 
@@ -455,10 +484,32 @@ def render_notebooks(
     the same and those files are all still there unchanged. ``force=True`` executes
     every notebook. With ``progress`` one line per notebook says which happened.
 
+    It holds the write lock of the data folder the notebooks read
+    (:func:`miyun_text.lock.data_lock`), so no report is added or cleaned while they run.
+
     Example:
         >>> render_notebooks(["notebooks/01_corpus_and_cleaning.ipynb"])  # doctest: +SKIP
         01_corpus_and_cleaning.ipynb: executed in 3.4 s
     """
+    from contextlib import nullcontext
+
+    paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
+    folder = Path(data_dir) if data_dir is not None else (
+        _kernel_data_dir(paths[0].parent, dict(parameters or {})) if paths else None)
+    with data_lock(folder, what="render") if folder is not None else nullcontext():
+        return _render_notebooks(paths, html_dir, executed_dir, parameters, progress, data_dir, force)
+
+
+def _render_notebooks(
+    notebooks: Iterable[str | os.PathLike[str]] | None = None,
+    html_dir: str | os.PathLike[str] = "build/html",
+    executed_dir: str | os.PathLike[str] = "build/executed",
+    parameters: dict | None = None,
+    progress: bool = True,
+    data_dir: str | os.PathLike[str] | None = None,
+    force: bool = False,
+) -> list[Path]:
+    """The work of :func:`render_notebooks`, done under its lock."""
     import sys
     import time
     from concurrent.futures import ThreadPoolExecutor
@@ -484,7 +535,10 @@ def render_notebooks(
             _kernel_env("MPLBACKEND", "module://matplotlib_inline.backend_inline"), \
             _kernel_env("MIYUN_TEXT_TABLES", str(tables)), \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="miyun-pages") as pages:
-        engine_options = {} if os.name == "nt" else {"kernel_manager_class": _local_kernel_manager(sockets)}
+        kernel_log = (executed_folder / "kernels.log").resolve()  # papermill runs from the notebook folder
+        kernel_log.write_bytes(b"")
+        engine_options = {} if os.name == "nt" else {"kernel_manager_class": _local_kernel_manager(sockets,
+                                                                                                   str(kernel_log))}
         for path, source, (report_nav, code_nav) in zip(paths, sources, headers, strict=True):
             target = executed_folder / path.name
             cwd = path.parent
@@ -519,4 +573,5 @@ def render_notebooks(
                 print(f"{path.name}: executed in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
             executed.append((path, notebook))
             pages.submit(notebook_pages, notebook, notebook_title(notebook, path.stem), report_nav, code_nav)
-    return write_site(executed, html_folder, data_dir)
+    # the index and the explorer describe the data the notebooks read
+    return write_site(executed, html_folder, data_dir if data_dir is not None else params.get("data_dir"))

@@ -26,7 +26,6 @@ version that wrote it.
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -81,9 +80,10 @@ def write_table(path: Path, table: pa.Table) -> Path:
     """
     import pyarrow.feather as feather
 
-    buffer = io.BytesIO()
-    feather.write_feather(table, buffer, compression="lz4")
-    return write_bytes_atomic(path, buffer.getvalue(), durable=False)
+    from .io import write_atomic
+
+    # written straight into the file: a long report's table is not copied into memory twice more
+    return write_atomic(path, lambda handle: feather.write_feather(table, handle, compression="lz4"), durable=False)
 
 
 def read_blob(path: Path) -> bytes | None:

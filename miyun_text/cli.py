@@ -23,16 +23,19 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 
-def _emit(frame: pd.DataFrame, out: str | None, rows: int, context: dict[str, str] | None = None) -> None:
-    if out:
+def _emit(frame: pd.DataFrame, args: argparse.Namespace, context: dict[str, str] | None = None) -> None:
+    """Print the table, or write it whole to --out (UTF-8 CSV with BOM)."""
+    if args.out:
+        from .escape import spreadsheet_cells
         from .io import write_csv
 
-        path = write_csv(frame, out)
+        # opened in spreadsheets: a cell such as =HYPERLINK(…) is written as text unless --raw-cells
+        path = write_csv(frame if args.raw_cells else spreadsheet_cells(frame), args.out)
         print(f"wrote {len(frame)} rows to {path}")
     else:
         from .tables import text_table
 
-        print(text_table(frame, rows=rows, context=context))
+        print(text_table(frame, rows=args.rows, context=context))
 
 
 def _only(reports: pd.DataFrame, ids: list[str] | None) -> pd.DataFrame:
@@ -73,6 +76,7 @@ def _cmd_add(args: argparse.Namespace) -> None:
         source_url=args.source_url,
         report_id=args.id,
         data_dir=args.data,
+        large=args.large,
     )
     print(added.summary())
 
@@ -89,7 +93,7 @@ def _cmd_keywords(args: argparse.Namespace) -> None:
         corpus = corpus.assign(section_label=section_labels(corpus.paragraphs).to_numpy())
         by = "section_label"
     _emit(extract_keywords(corpus, by=by, method=args.method, top_k=args.top_k, min_count=args.min_count,
-                           idf=args.idf), args.out, args.rows)
+                           idf=args.idf), args)
 
 
 def _cmd_themes(args: argparse.Namespace) -> None:
@@ -98,9 +102,9 @@ def _cmd_themes(args: argparse.Namespace) -> None:
     by = args.by[0] if len(args.by) == 1 else args.by
     if args.coverage:
         by = "report" if args.by == ["section"] else by
-        _emit(theme_coverage_by(_corpus(args), by=by, ci=args.ci, n_boot=args.n_boot), args.out, args.rows)
+        _emit(theme_coverage_by(_corpus(args), by=by, ci=args.ci, n_boot=args.n_boot), args)
     else:
-        _emit(theme_frequencies(_corpus(args), by=by, ci=args.ci, n_boot=args.n_boot), args.out, args.rows)
+        _emit(theme_frequencies(_corpus(args), by=by, ci=args.ci, n_boot=args.n_boot), args)
 
 
 def _cmd_vocab(args: argparse.Namespace) -> None:
@@ -113,7 +117,7 @@ def _cmd_vocab(args: argparse.Namespace) -> None:
                "indicators": {"sentence": "indicator"},
                "attainment": {"target_sentence": "indicator", "actual_sentence": "indicator"},
                "timeline": None}[args.kind]
-    _emit(table(_corpus(args)), args.out, args.rows, context)
+    _emit(table(_corpus(args)), args, context)
 
 
 def _cmd_reuse(args: argparse.Namespace) -> None:
@@ -124,11 +128,11 @@ def _cmd_reuse(args: argparse.Namespace) -> None:
     passages = text_reuse(corpus, args.a, args.b, pairs=args.pairs, **options)
     if args.shares:
         shares = reuse_shares(corpus, args.a, args.b, pairs=args.pairs, passages=passages, **options)
-        _emit(shares, args.out, args.rows)
+        _emit(shares, args)
         return
     if not args.out:
         passages = passages.drop(columns=["report_a", "report_b", "span_a"])
-    _emit(passages, args.out, args.rows)
+    _emit(passages, args)
 
 
 def _cmd_compare(args: argparse.Namespace) -> None:
@@ -146,7 +150,7 @@ def _cmd_compare(args: argparse.Namespace) -> None:
         result = review_vs_plan(corpus, report_id=focus_report(corpus), method=args.method,
                                 min_count=args.min_count)
     if args.out:
-        _emit(result, args.out, args.rows)
+        _emit(result, args)
     else:
         print(comparison_text(result, args.rows, args.method))
 
@@ -266,8 +270,8 @@ def _cmd_export(args: argparse.Namespace) -> None:
     from .export import export_tables
 
     by = args.by[0] if len(args.by) == 1 else args.by
-    for path in export_tables(args.data, args.out, fmt=args.format, by=None if by == "all" else by,
-                              weighting=args.weighting):
+    for path in export_tables(args.data, args.out, fmt=args.format, raw_cells=args.raw_cells,
+                              by=None if by == "all" else by, weighting=args.weighting):
         print(path)
 
 
@@ -308,6 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", metavar="FILE", help="write the whole table here as UTF-8 CSV with BOM "
                                                      "(default: print it)")
         p.add_argument("--rows", type=int, default=40, help="rows to print without --out")
+        p.add_argument("--raw-cells", action="store_true",
+                       help="with --out: write text cells beginning with = + - @ as they are (default: with a "
+                            "leading ' so that spreadsheets show them as text, not formulas)")
 
     p = add("clean", "verify checksums, repair the raw reports, write data/processed/",
             "Reads data/reports.csv and data/raw/, repairs each report (errata, mojibake, pinyin, "
@@ -326,6 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--delivered-on", help="date delivered, YYYY-MM-DD")
     p.add_argument("--source-url", help="where the report was found")
     p.add_argument("--id", help="report id, [a-z0-9][a-z0-9_-]* (default: region pinyin and year, e.g. miyun_2025)")
+    p.add_argument("--large", action="store_true",
+                   help="accept a file over the size limits (20 MB of text, 100 MB of PDF or Word file)")
     p.set_defaults(func=_cmd_add)
 
     p = add("keywords", "keywords per group (TF-IDF with corpus IDF, or TextRank)",
@@ -429,6 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weighting", choices=["count", "binary", "proportion", "tfidf"], default="count",
                    help="with --format dtm: the matrix's cells")
     p.add_argument("--out", default="build/export", metavar="DIR", help="folder to write the tables into")
+    p.add_argument("--raw-cells", action="store_true",
+                   help="CSV: write text cells beginning with = + - @ as they are (default: with a leading ' so "
+                        "that spreadsheets show them as text, not formulas)")
     p.set_defaults(func=_cmd_export)
 
     p = add("errata", "check every errata row with the forward model of the damage",
@@ -444,18 +456,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _TerminalStream:
+    """A text stream that writes to ``stream`` without escape sequences or control characters.
+
+    Everything the command line prints may hold text from reports or the manifest; a
+    region such as ``\x1b]0;…\x07\x1b[2J`` must not retitle or clear the terminal.
+    """
+
+    def __init__(self, stream, *, keep_cr: bool = False) -> None:
+        self._stream = stream
+        self._keep_cr = keep_cr  # progress bars redraw their line with \r
+
+    def write(self, text: str) -> int:
+        from .escape import terminal_text
+
+        self._stream.write(terminal_text(text, keep_cr=self._keep_cr))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (1 with a clear message on bad input).
+
+    What it prints is stripped of terminal escape sequences and control characters.
 
     Example:
         >>> main(["vocab", "formulas", "--rows", "1"])  # doctest: +SKIP
     """
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _TerminalStream(out), _TerminalStream(err, keep_cr=True)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """The command line's work: parse, run the subcommand, turn errors into one line and a status."""
     args = None
     try:
         args = build_parser().parse_args(argv)
         args.func(args)
-    except KeyboardInterrupt:
-        print("miyun-text: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as err:  # an interrupt may say what was done before it (add: the report is in)
+        print(f"miyun-text: {str(err) or 'interrupted'}", file=sys.stderr)
         return 130
     except MiyunTextError as err:
         print(f"miyun-text: {err}", file=sys.stderr)

@@ -69,8 +69,11 @@ class DocumentTermMatrix:
         return pd.DataFrame(self.matrix.toarray(), index=self.documents["label"].astype(str).tolist(),
                             columns=self.vocabulary["term"].astype(str).tolist())
 
-    def write(self, folder: str | os.PathLike[str]) -> list[Path]:
+    def write(self, folder: str | os.PathLike[str], *, raw_cells: bool = False) -> list[Path]:
         """Write ``dtm.mtx`` (Matrix Market), ``documents.csv`` and ``vocabulary.csv`` (UTF-8 with BOM) atomically.
+
+        As every CSV of the export, a text cell opening with ``=``, ``+``, ``-`` or ``@`` gets a
+        leading ``'`` (spreadsheets would run it) unless ``raw_cells``.
 
         Example:
             >>> import tempfile
@@ -80,6 +83,7 @@ class DocumentTermMatrix:
         """
         from scipy.io import mmwrite
 
+        from .escape import spreadsheet_cells
         from .io import write_bytes_atomic, write_csv
 
         folder = Path(folder)
@@ -88,8 +92,9 @@ class DocumentTermMatrix:
         mmwrite(buffer, self.matrix.tocoo(), comment=f"miyun-text document-term matrix, weighting {self.weighting}",
                 field=field)
         return [write_bytes_atomic(folder / "dtm.mtx", buffer.getvalue()),
-                write_csv(self.documents, folder / "documents.csv"),
-                write_csv(self.vocabulary, folder / "vocabulary.csv")]
+                write_csv(self.documents if raw_cells else spreadsheet_cells(self.documents), folder / "documents.csv"),
+                write_csv(self.vocabulary if raw_cells else spreadsheet_cells(self.vocabulary),
+                          folder / "vocabulary.csv")]
 
 
 def document_term_matrix(

@@ -11,9 +11,9 @@ of :func:`~miyun_text.structure.corpus_paragraphs` (searched exactly as
 from __future__ import annotations
 
 import itertools
-import json
 from typing import TYPE_CHECKING, Any
 
+from .escape import script_json
 from .paths import resource_path
 
 if TYPE_CHECKING:
@@ -147,12 +147,6 @@ _CSS = (
 )
 
 
-def _json_for_script(data: dict[str, Any]) -> str:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    # inside <script> only "</" could end the element early
-    return text.replace("</", "<\\/")
-
-
 def explorer_page(corpus: pd.DataFrame, paragraphs: pd.DataFrame, nav: str = "") -> str:
     """The explorer as one HTML page (data and script embedded; the site embeds the font).
 
@@ -168,6 +162,7 @@ def explorer_page(corpus: pd.DataFrame, paragraphs: pd.DataFrame, nav: str = "")
     from .site import standalone_page
 
     script = resource_path("explorer.js").read_text(encoding="utf-8")
-    data = _json_for_script(explorer_data(corpus, paragraphs))
+    # < > & and U+2028/9 as \u escapes: no "</script>" or "<!--" in the data can end or bend the element
+    data = script_json(explorer_data(corpus, paragraphs))
     body = f'{_BODY}\n<script type="application/json" id="explorer-data">{data}</script>'
     return standalone_page("检索与比较 · miyun-text", body, nav, style=_CSS, script=script)

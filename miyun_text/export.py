@@ -19,6 +19,7 @@ import pandas as pd
 from .attainment import target_attainment
 from .corpus import open_corpus
 from .errors import ArgumentError
+from .escape import spreadsheet_cells
 from .grouping import By
 from .indicators import extract_indicators
 from .io import write_bytes_atomic, write_csv, write_text_atomic
@@ -209,6 +210,18 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
+_SAFE_CELLS_NOTE = (
+    "**Cells that look like formulas.** A text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage "
+    "return (for example a quoted slogan `=1+2` or `@SUM（…）`) is written with a leading `'`, OWASP's rule "
+    "against formula injection: Excel, LibreOffice and Google Sheets then show it as text instead of running "
+    "it. Numeric columns are never changed, and a text cell that is just a number (`-3.5`) is left as it is. "
+    "To get the text exactly, strip one leading `'` from such cells, export with `miyun-text export "
+    "--raw-cells`, or use `--format parquet`.")
+_RAW_CELLS_NOTE = (
+    "**Cells that look like formulas** are written as they are (`--raw-cells`): a text cell beginning with `=`, "
+    "`+`, `-`, `@`, a tab or a carriage return may run as a formula when the file is opened in a spreadsheet.")
+
+
 def column_meaning(table: str, column: str) -> str:
     """What a column of an export table means (the table's own meaning first, then :data:`COLUMNS`).
 
@@ -286,8 +299,11 @@ def _type_name(dtype) -> str:
     return "string"
 
 
-def codebook(tables: dict[str, pd.DataFrame], fmt: str = "csv") -> str:
+def codebook(tables: dict[str, pd.DataFrame], fmt: str = "csv", *, raw_cells: bool = False) -> str:
     """``codebook.md``: each table, how it was made, and each column's type and meaning.
+
+    For CSV it also says how text cells that a spreadsheet would read as formulas were
+    written (with a leading ``'``, unless ``raw_cells``).
 
     Example:
         >>> import pandas as pd
@@ -301,12 +317,15 @@ def codebook(tables: dict[str, pd.DataFrame], fmt: str = "csv") -> str:
         "Tidy tables exported by `miyun-text export`, one row per observation. "
         + ("CSV files are UTF-8 with a byte-order mark (Excel opens them with Chinese intact); missing values "
            "are empty cells; true/false are written True/False."
-           if fmt == "csv" else "Parquet files keep each column's type; missing values are nulls."),
+           if fmt == "csv" else "Parquet files keep each column's type and every text as it is; missing values are "
+           "nulls."),
         "Reading them: R `readr::read_csv(\"paragraphs.csv\")`; Stata `import delimited using paragraphs.csv, "
         "encoding(utf-8) bindquote(strict)`; pandas `pd.read_csv(\"paragraphs.csv\", encoding=\"utf-8-sig\")`.",
         "Rows join on `report_id`, `part_no` and `para_no` (a paragraph); `region` and `year` identify the panel "
         "(`targets` joins through `target_report` and `actual_report`).",
     ]
+    if fmt == "csv":
+        lines += ["", _RAW_CELLS_NOTE if raw_cells else _SAFE_CELLS_NOTE]
     for name, frame in tables.items():
         lines += ["", f"## {name}.{suffix}", "", TABLES.get(name, ""), "", f"{len(frame):,} rows.", "",
                   "| column | type | meaning |", "|---|---|---|"]
@@ -322,8 +341,15 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def export_tables(data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] = "build/export",
-                  *, fmt: str = "csv", by: By = "report", weighting: str = "count") -> list[Path]:
+                  *, fmt: str = "csv", raw_cells: bool = False, by: By = "report",
+                  weighting: str = "count") -> list[Path]:
     """Write the tidy tables and ``codebook.md`` into ``out``; returns the paths written.
+
+    In CSV, a text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return is written with a leading ``'`` so that a spreadsheet shows it as text instead
+    of running it as a formula (:func:`miyun_text.escape.spreadsheet_cells`); numeric
+    columns are untouched. ``raw_cells=True`` writes every cell as it is. Parquet always
+    keeps the text as it is.
 
     ``fmt="dtm"`` writes a document-term matrix of the report bodies instead
     (:func:`miyun_text.dtm.document_term_matrix` with ``by`` and ``weighting``): ``dtm.mtx``,
@@ -347,13 +373,13 @@ def export_tables(data_dir: str | os.PathLike[str] | None = None, out: str | os.
         from .dtm import document_term_matrix, dtm_codebook
 
         dtm = document_term_matrix(open_corpus(data_dir).body, by=by, weighting=weighting)
-        return [*dtm.write(folder), write_text_atomic(folder / "codebook.md", dtm_codebook(dtm))]
+        return [*dtm.write(folder, raw_cells=raw_cells), write_text_atomic(folder / "codebook.md", dtm_codebook(dtm))]
     tables = tidy_tables(data_dir)
     written = []
     for name, frame in tables.items():
         if fmt == "csv":
-            written.append(write_csv(frame, folder / f"{name}.csv"))
+            written.append(write_csv(frame if raw_cells else spreadsheet_cells(frame), folder / f"{name}.csv"))
         else:
             written.append(_write_parquet(frame, folder / f"{name}.parquet"))
-    written.append(write_text_atomic(folder / "codebook.md", codebook(tables, fmt)))
+    written.append(write_text_atomic(folder / "codebook.md", codebook(tables, fmt, raw_cells=raw_cells)))
     return written

@@ -19,6 +19,7 @@ import pandas as pd
 from . import plots
 from .attainment import target_attainment
 from .errors import ArgumentError
+from .escape import markdown_text as _md
 from .grouping import narrow
 from .labels import review_plan_titles, source_line
 from .rhetoric import compare_years, marker_rates, new_and_gone
@@ -31,6 +32,7 @@ __all__ = [
     "focus_report",
     "multi_region_years",
     "multi_year_regions",
+    "overview_findings",
     "panel_overview",
     "report_source",
     "rhetoric_figures",
@@ -96,6 +98,20 @@ def multi_region_years(corpus: pd.DataFrame | Any) -> list[int]:
     """
     counts = _regions(corpus).groupby("year")["region"].nunique()
     return sorted(int(y) for y in counts[counts >= 2].index)
+
+
+def overview_findings(corpus: pd.DataFrame | Any) -> str:
+    """Markdown naming the regions with reports of several years and the years with several regions.
+
+    Example:
+        >>> print(overview_findings(pd.DataFrame({"report_id": ["a", "b", "c"], "region": ["甲区", "甲区", "乙区"],
+        ...                                       "year": [2022, 2023, 2023]})))
+        - 有两个以上年份的地区：甲区
+        - 有两个以上地区的年份：2023
+    """
+    regions, years = multi_year_regions(corpus), multi_region_years(corpus)
+    return (f"- 有两个以上年份的地区：{'、'.join(map(_md, regions)) or '无'}\n"
+            f"- 有两个以上地区的年份：{'、'.join(map(str, years)) or '无'}")
 
 
 def focus_report(corpus: pd.DataFrame | Any) -> str:
@@ -271,8 +287,8 @@ def theme_findings(corpus: pd.DataFrame | Any) -> str:
     by_report = _by_report(corpus)
     for label, part in by_report.groupby("report", sort=False):
         top = part.sort_values(["share", "theme"], ascending=[False, True]).head(3)
-        lines.append(f"- **{label}**：笔墨最多的主题是"
-                     + "、".join(f"{r.theme_name}（{_pct(r.share)}）" for r in top.itertuples(index=False)) + "。")
+        lines.append(f"- **{_md(label)}**：笔墨最多的主题是"
+                     + "、".join(f"{_md(r.theme_name)}（{_pct(r.share)}）" for r in top.itertuples(index=False)) + "。")
     for region in multi_year_regions(corpus):
         tf = theme_frequencies(_where(corpus, "region", region), by="year")
         years = sorted(int(y) for y in tf["year"].unique())
@@ -280,15 +296,15 @@ def theme_findings(corpus: pd.DataFrame | Any) -> str:
         last = tf[tf["year"] == years[-1]].set_index("theme")
         change = (last["share"] - first["share"]).sort_values(kind="mergesort")
         up, down = change.index[-1], change.index[0]
-        rise = f"{last.loc[up, 'theme_name']}（{_pct(first.loc[up, 'share'])} → {_pct(last.loc[up, 'share'])}）"
-        fall = f"{last.loc[down, 'theme_name']}（{_pct(first.loc[down, 'share'])} → {_pct(last.loc[down, 'share'])}）"
-        lines.append(f"- **{region} {years[0]}—{years[-1]}年**：占比上升最多的是{rise}，下降最多的是{fall}。")
+        rise, fall = (f"{_md(last.loc[t, 'theme_name'])}（{_pct(first.loc[t, 'share'])} → "
+                      f"{_pct(last.loc[t, 'share'])}）" for t in (up, down))
+        lines.append(f"- **{_md(region)} {years[0]}—{years[-1]}年**：占比上升最多的是{rise}，下降最多的是{fall}。")
     for year in multi_region_years(corpus):
         tf = _by_report(_where(corpus, "year", year))
         leaders = []
         for theme, part in tf.groupby("theme_name", sort=False):
             best = part.sort_values(["per_10k", "group"], ascending=[False, True]).iloc[0]
-            leaders.append(f"{theme}：{best['group'].split(' ')[0]}")
+            leaders.append(f"{_md(theme)}：{_md(best['group'].rsplit(' ', 1)[0])}")
         lines.append(f"- **{year}年各地区**：各主题每万词频次最高的地区 —— " + "；".join(leaders) + "。")
     if not multi_year_regions(corpus) and not multi_region_years(corpus):
         lines.append("- 语料只有单一地区的单一年份：加入同一地区另一年份的报告后显示主题的逐年变化，"
@@ -312,11 +328,11 @@ def rhetoric_findings(corpus: pd.DataFrame | Any, *, top_k: int = 10, min_count:
         changes = new_and_gone(part, region=region, min_count=min_count)
         for ya, yb in _pairs(corpus, region):
             result = compare_years(part, ya, yb, region=region, min_count=min_count)
-            a = "、".join(result[result["score"] > 0].head(top_k)["term"])
-            b = "、".join(result[result["score"] < 0].tail(top_k).iloc[::-1]["term"])
+            a = "、".join(map(_md, result[result["score"] > 0].head(top_k)["term"]))
+            b = "、".join(map(_md, result[result["score"] < 0].tail(top_k).iloc[::-1]["term"]))
             step = changes[(changes["year_from"] == ya) & (changes["year_to"] == yb)]
             n_new, n_gone = int((step["status"] == "new").sum()), int((step["status"] == "gone").sum())
-            lines.append(f"- **{region} {ya} → {yb}**：{ya}年报告更多使用 {a or '（无）'}；{yb}年报告更多使用 "
+            lines.append(f"- **{_md(region)} {ya} → {yb}**：{ya}年报告更多使用 {a or '（无）'}；{yb}年报告更多使用 "
                          f"{b or '（无）'}。新出现的词 {n_new} 个、消失的词 {n_gone} 个（出现至少 {min_count} 次）。")
     if not lines:
         lines.append("- 语料中没有同一地区两个年份的报告：逐年比较需要同一地区至少两年的报告；"
@@ -325,11 +341,11 @@ def rhetoric_findings(corpus: pd.DataFrame | Any, *, top_k: int = 10, min_count:
 
 
 def _words(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    return _md(value) if isinstance(value, str) else ""
 
 
 def _listing(rows: pd.DataFrame) -> str:
-    return "；".join(f"{r.indicator}：目标{_words(r.target_text)}，实绩{_words(r.actual_text) or '（据文字表述）'}"
+    return "；".join(f"{_md(r.indicator)}：目标{_words(r.target_text)}，实绩{_words(r.actual_text) or '（据文字表述）'}"
                     for r in rows.itertuples(index=False))
 
 
@@ -360,16 +376,16 @@ def attainment_findings(attainment: pd.DataFrame, *, corpus: object = None) -> s
         exceeded, met = part[part["status"] == "exceeded"], part[part["status"] == "met"]
         missed, silent = part[part["status"] == "missed"], part[part["status"] == "no result stated"]
         extra = part[part["status"] == "no target stated"]
-        text = (f"- **{region} {year}年**：年度目标 {len(targets)} 项，次年报告中超过 {len(exceeded)} 项、"
+        text = (f"- **{_md(region)} {year}年**：年度目标 {len(targets)} 项，次年报告中超过 {len(exceeded)} 项、"
                 f"达到 {len(met)} 项、未达到 {len(missed)} 项")
         if len(missed):
             text += f"（{_listing(missed)}）"
         if len(exceeded):
             text += f"；超过目标的是{_listing(exceeded)}"
         if len(silent):
-            text += f"；未报告结果 {len(silent)} 项（" + "、".join(silent["indicator"]) + "）"
+            text += f"；未报告结果 {len(silent)} 项（" + "、".join(map(_md, silent["indicator"])) + "）"
         if len(extra):
-            text += f"；另有 {len(extra)} 项主要指标的实绩未设目标（" + "、".join(extra["indicator"]) + "）"
+            text += f"；另有 {len(extra)} 项主要指标的实绩未设目标（" + "、".join(map(_md, extra["indicator"])) + "）"
         lines.append((str(region), int(str(year)), text + "。"))
     lines += _without_targets(attainment, corpus)
     if not lines:
@@ -392,6 +408,6 @@ def _without_targets(attainment: pd.DataFrame, corpus: object) -> list[tuple[str
         years = sorted(int(y) for y in part["year"])
         for year in years:
             if year + 1 in years and (str(region), year) not in have:
-                lines.append((str(region), year, f"- **{region} {year}年**：{year}年报告没有提出可量化的年度目标"
+                lines.append((str(region), year, f"- **{_md(region)} {year}年**：{year}年报告没有提出可量化的年度目标"
                               "（或没有年度安排部分），无从与次年报告的实绩对照。"))
     return lines

@@ -725,7 +725,7 @@ def passages_html(passages: pd.DataFrame, *, rows: int | None = 20) -> str:
         >>> "<mark>完成造林</mark>" in html, "&lt;一万&gt;" in html, "<一万>" in html
         (True, True, False)
     """
-    from html import escape
+    from .escape import html_text as escape
 
     def marked(runs: list[tuple[str, bool]]) -> str:
         return "".join(f"<mark>{escape(t)}</mark>" if shared else escape(t) for t, shared in runs)

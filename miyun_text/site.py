@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from .cache import cache_dir, read_blob, trim, write_blob
 from .digest import digest, installed_distributions, sha256_file
+from .escape import csp_meta, html_text
 from .io import write_bytes_atomic
 from .paths import RESOURCES
 from .style import font_path
@@ -186,8 +187,7 @@ def external_references(page: str) -> list[str]:
     return found
 
 
-def _escape(text: object) -> str:
-    return html.escape(str(text), quote=True)
+_escape = html_text
 
 
 def navigation(index: Page, previous: Page | None, following: Page | None, *,
@@ -242,7 +242,9 @@ def render_notebook_page(notebook, title: str, nav: str, *, with_code: bool) -> 
         (True, [], True)
     """
     exporter = _exporter(with_code)
-    resources = {"metadata": {"name": title}, "miyun_nav": nav, "miyun_css": NAV_CSS, "miyun_font_mark": _FONT_MARK}
+    # notebook pages run no script at all: the policy allows none
+    resources = {"metadata": {"name": title}, "miyun_nav": nav, "miyun_css": NAV_CSS, "miyun_font_mark": _FONT_MARK,
+                 "miyun_csp": csp_meta()}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return body
 
@@ -291,7 +293,8 @@ def _site_digest() -> str:
     and the installed packages (nbconvert, its filters, fontTools)."""
     import json
 
-    parts = [_files_digest([Path(__file__), _TEMPLATES, _font_file()]), list(installed_distributions())]
+    parts = [_files_digest([Path(__file__), Path(__file__).with_name("escape.py"), _TEMPLATES,
+                            _font_file()]), list(installed_distributions())]
     return digest(json.dumps(parts))
 
 
@@ -351,9 +354,11 @@ def standalone_page(title: str, body: str, nav: str, *, style: str = "", script:
             "table{border-collapse:collapse;font-size:14px}th,td{padding:3px 8px;border-bottom:1px solid #e4e4e4;"
             "text-align:left;vertical-align:top}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
             "h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em}")
-    tail = f"<script>\n{script}\n</script>\n" if script else ""
+    code = f"\n{script}\n" if script else ""
+    tail = f"<script>{code}</script>\n" if script else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"{csp_meta([code] if script else [])}\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{_escape(title)}</title>\n<style>{_FONT_MARK}</style>\n"
         f"<style>{base}{NAV_CSS}{style}</style>\n</head>\n<body>\n{nav}\n{body}\n{tail}</body>\n</html>\n"
@@ -479,6 +484,10 @@ INDEX_CSS = (".cards{list-style:none;padding:0}.card{display:flex;gap:16px;align
 def _finish(page: str, path: Path) -> Path:
     from .errors import MiyunTextError
 
+    head = page.split("</head>", 1)[0]
+    if head.count('http-equiv="Content-Security-Policy"') != 1 or "default-src 'none'" not in head:
+        raise MiyunTextError(f"{path}: the page does not carry the site's Content-Security-Policy in its head; "
+                             "build it with site.standalone_page or the miyun notebook template")
     found = external_references(page)
     if found:
         raise MiyunTextError(f"{path}: the page would load {found[:3]} from elsewhere; pages must be "

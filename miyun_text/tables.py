@@ -206,6 +206,7 @@ def show_table(
         >>> "showing 2 of 3" in html and 'href="tables/terms.csv"' in html and "0.512" in html
         True
     """
+    from .escape import html_text, spreadsheet_cells
     from .io import write_csv
 
     if name is not None and not _NAME.match(name):
@@ -217,7 +218,8 @@ def show_table(
     if name is not None:
         # a meaningful index (a pivot's row labels) is part of the table, so the CSV keeps it as a column
         full = frame.reset_index() if _meaningful_index(frame) else frame
-        write_csv(full, (Path(folder) if folder is not None else tables_dir()) / f"{name}.csv")
+        # opened in spreadsheets: a cell such as =HYPERLINK(…) is written as text, not a formula
+        write_csv(spreadsheet_cells(full), (Path(folder) if folder is not None else tables_dir()) / f"{name}.csv")
         link = f' · <a href="tables/{html.escape(name)}.csv">完整表格 full table (CSV)</a>'
     count = f"showing {len(shown)} of {total} rows" if len(shown) < total else f"all {total} rows"
     count_zh = f"显示 {len(shown)} / {total} 行" if len(shown) < total else f"共 {total} 行"
@@ -226,12 +228,16 @@ def show_table(
     digits.update(decimals or {})
     numeric = [c for c in _numeric_columns(shown) if c in digits]
     text_columns = [str(c) for c in shown.columns if str(c) not in numeric]
+    # every cell, header and axis name is data, never markup (the Styler writes them into HTML as they are)
+    shown = shown.rename_axis(index=[None if n is None else html_text(n) for n in shown.index.names],
+                              columns=[None if n is None else html_text(n) for n in shown.columns.names])
     styler = shown.style
     uuid = re.sub(r"[^A-Za-z0-9_]", "_", name) if name else "table"
     styler = styler.set_uuid(uuid)
-    styler = styler.format(lambda v: format_value(v, None), na_rep="")
+    styler = styler.format(lambda v: html_text(format_value(v, None)), na_rep="")
     for column in numeric:
-        styler = styler.format(lambda v, d=digits[column]: format_value(v, d), subset=[column], na_rep="")
+        styler = styler.format(lambda v, d=digits[column]: html_text(format_value(v, d)), subset=[column], na_rep="")
+    styler = styler.format_index(html_text, axis=0).format_index(html_text, axis=1)
     if not _meaningful_index(frame):
         styler = styler.hide(axis="index")
     left_cols = [c for c in text_columns if c not in (context or {}) and c not in {"left", "term"}]

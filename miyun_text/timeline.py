@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ArgumentError, PanelError
+from .escape import markdown_text as _md
 from .grouping import paragraphs_of
 
 __all__ = ["SPREAD_COLUMNS", "TIMELINE_COLUMNS", "formula_findings", "formula_spread", "formula_timeline"]
@@ -244,6 +245,9 @@ def formula_spread(corpus_or_timeline: object, *, top_k: int | None = 10, min_co
 def formula_findings(corpus_or_timeline: object, *, top_k: int = 10, min_count: int = 2) -> str:
     """Markdown findings: the newest formulas and the fastest-spreading ones, from the numbers.
 
+    Every value from the reports (a formula, a region) is escaped as literal text
+    (:func:`miyun_text.escape.markdown_text`).
+
     Example:
         >>> paras = pd.DataFrame({"report_id": list("abcd"), "region": ["甲区", "乙区", "甲区", "乙区"],
         ...     "year": [2022, 2022, 2023, 2023], "text": ["推进“放管服”改革。", "推进政务服务改革。",
@@ -270,7 +274,8 @@ def formula_findings(corpus_or_timeline: object, *, top_k: int = 10, min_count: 
         latest = new[new["first_year"] == newest].sort_values(["first_share", "count", "formula"],
                                                                ascending=[False, False, True]).head(top_k)
         lines.append(f"- **最新的提法**（{newest}年首次出现）："
-                     + "、".join(f"{r.formula}（{newest}年 {r.first_regions}）" for r in latest.itertuples()) + "。")
+                     + "、".join(f"{_md(r.formula)}（{newest}年 {_md(r.first_regions)}）" for r in latest.itertuples())
+                     + "。")
     else:
         lines.append(f"- 所有提法在语料的第一年（{years[0]}年）已经出现，无法判断哪些是新提法。")
     fast = spread.dropna(subset=["spread_per_year"])
@@ -280,7 +285,7 @@ def formula_findings(corpus_or_timeline: object, *, top_k: int = 10, min_count: 
         for r in fast.itertuples():
             part = timeline[timeline["formula"] == r.formula].set_index("year")
             a, b = part.loc[r.first_year], part.loc[r.peak_year]
-            parts.append(f"{r.formula}（{r.first_year}年 {a.n_regions}/{a.regions_total} 个地区 → {r.peak_year}年 "
+            parts.append(f"{_md(r.formula)}（{r.first_year}年 {a.n_regions}/{a.regions_total} 个地区 → {r.peak_year}年 "
                          f"{b.n_regions}/{b.regions_total}，每年增加 {r.spread_per_year * 100:.1f}% 的地区）")
         lines.append("- **扩散最快的提法**：" + "；".join(parts) + "。")
     else:

@@ -49,11 +49,16 @@ def test_navigation_marks_missing_neighbours_and_escapes_titles():
     assert "&lt;甲&gt;" in nav and 'href="a.html"' in nav
 
 
-def test_pages_that_would_fetch_or_are_too_big_are_refused(tmp_path):
+def test_pages_that_would_fetch_are_too_big_or_lack_the_policy_are_refused(tmp_path):
+    from miyun_text.escape import csp_meta
+
+    head = f"<head>{csp_meta()}</head>"
     with pytest.raises(MiyunTextError, match="self-contained"):
-        site._finish('<script src="https://cdn.example/x.js"></script>', tmp_path / "a.html")
+        site._finish(head + '<script src="https://cdn.example/x.js"></script>', tmp_path / "a.html")
     with pytest.raises(MiyunTextError, match=r"over the 4\.2 MB limit"):
-        site._finish("<p>" + "x" * site.MAX_PAGE_BYTES + "</p>", tmp_path / "b.html")
+        site._finish(head + "<p>" + "x" * site.MAX_PAGE_BYTES + "</p>", tmp_path / "b.html")
+    with pytest.raises(MiyunTextError, match="Content-Security-Policy"):
+        site._finish("<head></head><p>保水</p>", tmp_path / "c.html")
     assert not list(tmp_path.iterdir())
 
 

@@ -5,7 +5,7 @@
 (function () {
   const D = JSON.parse(document.getElementById("explorer-data").textContent);
   const $ = (id) => document.getElementById(id);
-  const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   const KIND = { review: "回顾 review", outlook: "展望 outlook", plan: "安排 plan", "self-building": "自身建设 self-building", "": "其他 other" };
   const MAX_LINES = 300;
 
@@ -55,9 +55,14 @@
     $("shown").textContent = lines.length > MAX_LINES ? "showing " + MAX_LINES + " of " + lines.length + " lines (显示 " + MAX_LINES + " / " + lines.length + " 行；用筛选缩小范围)" : "";
   }
 
+  // #q=保水 or #q=%E4%BF%9D%E6%B0%B4; a malformed escape (#q=100%, #q=%E4) is searched as written
+  function decodeTerm(raw) {
+    try { return decodeURIComponent(raw); } catch (e) { return raw; }
+  }
+
   function fromHash() {
-    const m = location.hash.match(/^#q=(.*)$/);
-    if (m) { $("q").value = decodeURIComponent(m[1]); show("search"); }
+    const m = location.hash.match(/^#q=(.*)$/s);
+    if (m) { $("q").value = decodeTerm(m[1]); show("search"); }
     search();
   }
 
@@ -91,7 +96,7 @@
     const dots = c.terms.map((t) => {
       const x = px(t), y = py(t);
       return '<circle cx="' + x.toFixed(1) + '" cy="' + y.toFixed(1) + '" r="4" fill="' + colour(t[5]) + '" data-term="' + esc(t[0]) +
-        '"><title>' + esc(t[0]) + "：" + c.a + " " + t[1] + "，" + c.b + " " + t[2] + "，z = " + t[5].toFixed(2) + "</title></circle>";
+        '"><title>' + esc(t[0]) + "：" + esc(c.a) + " " + t[1] + "，" + esc(c.b) + " " + t[2] + "，z = " + t[5].toFixed(2) + "</title></circle>";
     });
     const ranked = [...c.terms].sort((p, q) => q[5] - p[5]);
     const labels = ranked.slice(0, 8).concat(ranked.slice(-8)).filter((t) => Math.abs(t[5]) >= 1.96).map((t) =>
