@@ -48,6 +48,7 @@ evaluate: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_reuse.py
 	$(BIN)/python benchmarks/bench_memory.py
 
 benchmark-scale: $(STAMP)

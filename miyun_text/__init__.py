@@ -70,6 +70,16 @@ _EXPORTS = {
     "mine_candidates": "dictionary",
     "show_table": "tables",
     "MiyunTextError": "errors",
+    "text_reuse": "reuse",
+    "reuse_shares": "reuse",
+    "reuse_pairs": "reuse",
+    "reuse_texts": "reuse",
+    "most_reused": "reuse",
+    "formula_timeline": "timeline",
+    "compare_themes": "themes",
+    "document_term_matrix": "dtm",
+    "formula_spread": "timeline",
+    "formula_findings": "timeline",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

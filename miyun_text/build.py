@@ -205,6 +205,28 @@ def standard_figures(body: pd.DataFrame | Any, top_k: int | None = 10) -> Iterat
     if table["report_id"].nunique() > 1:
         for figures in (panel.theme_figures, panel.rhetoric_figures, panel.attainment_figures):
             yield from figures(body).items()
+    yield from reuse_figures(body)
+
+
+def reuse_figures(body: pd.DataFrame | Any) -> Iterator[tuple[str, Any]]:
+    """Yield the figures of notebook 05: reuse between the reports (with two or more) and formula spread.
+
+    Example:
+        >>> next(iter(reuse_figures(body)))[0]  # doctest: +SKIP
+        'formula_spread'
+    """
+    from . import plots
+    from .grouping import paragraphs_of
+    from .reuse import reuse_shares
+    from .timeline import formula_timeline
+
+    corpus = paragraphs_of(body, "reuse_figures").drop_duplicates("report_id")
+    source = plots.source_line(corpus)
+    timeline = formula_timeline(body, top_k=None)
+    if len(timeline):
+        yield "formula_spread", plots.formula_spread_chart(timeline, top_k=15, source=source)
+    if len(corpus) > 1:
+        yield "text_reuse", plots.reuse_heatmap(reuse_shares(body), source=source)
 
 
 def section_table(paragraphs: pd.DataFrame | Any) -> pd.DataFrame | Any:

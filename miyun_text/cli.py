@@ -1,6 +1,6 @@
 """The ``miyun-text`` command line: the same functions the notebooks call.
 
-Subcommands: add, clean, keywords, themes, vocab, compare, figures, render, errata, export.
+Subcommands: add, clean, keywords, themes, vocab, reuse, compare, figures, render, errata, export.
 Tables go to ``--out`` as UTF-8 CSV with BOM (Excel shows Chinese) or are printed aligned
 for CJK width. Heavy libraries (pandas, jieba, matplotlib) load only inside a subcommand,
 so ``miyun-text --help`` answers at once.
@@ -33,6 +33,7 @@ _EMPTY = {
                   "'miyun-text add')",
     "keywords": "no keywords: these paragraphs hold no content tokens",
     "themes": "no theme terms in these paragraphs",
+    "timeline": "no quoted terms or numbered formulas in these reports",
 }
 
 
@@ -181,19 +182,23 @@ def _cmd_themes(args: argparse.Namespace) -> None:
     corpus = _corpus(args)
     if args.coverage:
         by = "report" if args.by == ["section"] else by
-        _emit(theme_coverage_by(corpus, by=by), args, paragraphs=corpus.paragraphs, empty=_EMPTY["themes"])
+        _emit(theme_coverage_by(corpus, by=by, ci=args.ci, n_boot=args.n_boot), args,
+              paragraphs=corpus.paragraphs, empty=_EMPTY["themes"])
     else:
-        _emit(theme_frequencies(corpus, by=by), args, paragraphs=corpus.paragraphs, empty=_EMPTY["themes"])
+        _emit(theme_frequencies(corpus, by=by, ci=args.ci, n_boot=args.n_boot), args,
+              paragraphs=corpus.paragraphs, empty=_EMPTY["themes"])
 
 
 def _cmd_vocab(args: argparse.Namespace) -> None:
+    from .timeline import formula_timeline
     from .vocabulary import extract_indicators, formulas, quoted_terms, target_attainment
 
     table = {"quoted": quoted_terms, "formulas": formulas, "indicators": extract_indicators,
-             "attainment": target_attainment}[args.kind]
+             "attainment": target_attainment, "timeline": lambda p: formula_timeline(p, top_k=None)}[args.kind]
     context = {"quoted": {"first_context": "term"}, "formulas": {"first_context": "formula"},
                "indicators": {"sentence": "indicator"},
-               "attainment": {"target_sentence": "indicator", "actual_sentence": "indicator"}}[args.kind]
+               "attainment": {"target_sentence": "indicator", "actual_sentence": "indicator"},
+               "timeline": None}[args.kind]
     corpus = _corpus(args)
     found = table(corpus)
     if args.kind == "indicators" and not args.out:
@@ -202,6 +207,21 @@ def _cmd_vocab(args: argparse.Namespace) -> None:
         # for people: each figure as the report words it, its period and basis (--out writes every column)
         found, context = figure_table(found), {"sentence": "figure"}
     _emit(found, args, context, paragraphs=corpus.paragraphs, empty=_EMPTY[args.kind])
+
+
+def _cmd_reuse(args: argparse.Namespace) -> None:
+    from .reuse import reuse_shares, text_reuse
+
+    options = {"n": args.n, "min_length": args.min_length, "formulaic_reports": args.formulaic_reports or None}
+    corpus = _corpus(args)
+    passages = text_reuse(corpus, args.a, args.b, pairs=args.pairs, **options)
+    if args.shares:
+        shares = reuse_shares(corpus, args.a, args.b, pairs=args.pairs, passages=passages, **options)
+        _emit(shares, args)
+        return
+    if not args.out:
+        passages = passages.drop(columns=["report_a", "report_b", "span_a"])
+    _emit(passages, args)
 
 
 def _cmd_compare(args: argparse.Namespace) -> None:
@@ -331,7 +351,7 @@ def _count(text: str) -> int:
 def _counts_are_non_negative(parser: argparse.ArgumentParser) -> None:
     """Give every count option (--rows, --min-count, --top-k) the non-negative type."""
     for action in parser._actions:
-        if action.dest in {"rows", "min_count", "top_k", "propose"}:
+        if action.dest in {"rows", "min_count", "top_k", "propose", "min_length", "formulaic_reports"}:
             action.type = _count
         for sub in (action.choices or {}).values() if isinstance(action.choices, dict) else ():
             _counts_are_non_negative(sub)
@@ -340,7 +360,9 @@ def _counts_are_non_negative(parser: argparse.ArgumentParser) -> None:
 def _cmd_export(args: argparse.Namespace) -> None:
     from .export import export_tables
 
-    for path in export_tables(args.data, args.out, fmt=args.format, raw_cells=args.raw_cells):
+    by = args.by[0] if len(args.by) == 1 else args.by
+    for path in export_tables(args.data, args.out, fmt=args.format, raw_cells=args.raw_cells,
+                              by=None if by == "all" else by, weighting=args.weighting):
         print(path)
 
 
@@ -441,6 +463,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="grouping: report, region, year, part, part_kind, section, or several (--by region year)")
     p.add_argument("--coverage", action="store_true",
                    help="theme coverage (share of content tokens a theme holds) per report, or per --by group")
+    p.add_argument("--ci", type=float, default=None,
+                   help="add bootstrap intervals of this coverage, e.g. 0.95 (paragraphs resampled, seed 0)")
+    p.add_argument("--n-boot", type=int, default=1000, help="bootstrap replicates with --ci")
     table_options(p)
     p.set_defaults(func=_cmd_themes)
 
@@ -448,10 +473,33 @@ def build_parser() -> argparse.ArgumentParser:
             "quoted: every “…” expression with count, kind and its first context;\n"
             "formulas: numbered formulas such as 两山 or “5+2”;\n"
             "indicators: quantities with period, basis, value, unit, qualifier and whether a result or a target;\n"
-            "attainment: each region's targets for a year against the results its next report states.")
-    p.add_argument("kind", choices=["quoted", "formulas", "indicators", "attainment"], help="which table")
+            "attainment: each region's targets for a year against the results its next report states;\n"
+            "timeline: each quoted term and formula per year: count, rate per 10,000 characters, regions using it.")
+    p.add_argument("kind", choices=["quoted", "formulas", "indicators", "attainment", "timeline"],
+                   help="which table")
     table_options(p)
     p.set_defaults(func=_cmd_vocab)
+
+    p = add("reuse", "passages of one report found again in another (text reuse), or the share reused per pair",
+            "Character n-gram shingles, MinHash-LSH candidates and Smith-Waterman local alignment find the passages\n"
+            "of report B reused from report A. Without --a/--b every pair of reports is compared; --pairs consecutive\n"
+            "compares each region's report with its report of the year before, --pairs levels each report with\n"
+            "the reports of a higher level in the same year (a district with its city). n_reports counts the\n"
+            "reports holding a passage; formulaic marks passages found in at least --formulaic-reports reports.")
+    p.add_argument("--a", nargs="+", metavar="REPORT", help="the source report(s), by id or label (default: every "
+                                                          "report not given as --b)")
+    p.add_argument("--b", nargs="+", metavar="REPORT", help="the reusing report(s), by id or label (default: every "
+                                                          "report not given as --a)")
+    p.add_argument("--pairs", choices=["all", "consecutive", "levels"],
+                   help="a design of pairs instead of --a/--b (default without them: all)")
+    p.add_argument("--shares", action="store_true",
+                   help="one row per pair: the share of each report's characters found in the other")
+    p.add_argument("-n", type=int, default=3, help="characters per shingle (n-gram)")
+    p.add_argument("--min-length", type=int, default=20, help="shortest passage reported, in characters")
+    p.add_argument("--formulaic-reports", type=int, default=5,
+                   help="a passage in at least this many reports is formulaic (0: do not judge)")
+    table_options(p)
+    p.set_defaults(func=_cmd_reuse)
 
     p = add("compare", "distinctive terms: review vs plan of a report, two years of a region, or two regions",
             "Log-odds with an informative Dirichlet prior (z scores) or G² keyness. Without --years or --regions it "
@@ -484,10 +532,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_render)
 
     p = add("export", "write tidy tables and a codebook for R, Stata or Excel",
-            "Writes reports, paragraphs, sentences, tokens, indicators, targets vs results and theme counts, "
-            "one file per table, plus codebook.md describing every column.")
-    p.add_argument("--format", choices=["csv", "parquet"], default="csv",
-                   help="csv: UTF-8 with BOM; parquet: Apache Parquet through pyarrow")
+            "Writes reports, paragraphs, sentences, tokens, indicators, targets vs results, theme counts, text "
+            "reuse and formulas, one file per table, plus codebook.md describing every column; or, with "
+            "--format dtm, a document-term matrix with its codebook.")
+    p.add_argument("--format", choices=["csv", "parquet", "dtm"], default="csv",
+                   help="csv: UTF-8 with BOM; parquet: Apache Parquet through pyarrow; dtm: a document-term matrix "
+                        "(Matrix Market dtm.mtx, documents.csv, vocabulary.csv) for R's Matrix and quanteda or "
+                        "scikit-learn")
+    p.add_argument("--by", nargs="+", default=["report"],
+                   help="with --format dtm: what a document is (report, section, part, region year …; all: one)")
+    p.add_argument("--weighting", choices=["count", "binary", "proportion", "tfidf"], default="count",
+                   help="with --format dtm: the matrix's cells")
     p.add_argument("--out", default="build/export", metavar="DIR", help="folder to write the tables into")
     p.add_argument("--raw-cells", action="store_true",
                    help="CSV: write text cells beginning with = + - @ as they are (default: with a leading ' so "

@@ -522,6 +522,9 @@ def main() -> int:
     print()
     _print_gold(160)
     _print_provinces(200)
+    from .evaluate_reuse import main as evaluate_reuse
+
+    evaluate_reuse()
     return 0
 
 

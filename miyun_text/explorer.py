@@ -1,4 +1,4 @@
-"""The offline explorer page: term search with keyword in context, and distinctive terms.
+"""The offline explorer page: term search with keyword in context, distinctive terms, and text reuse.
 
 One HTML file with its data and a small script (``resources/explorer.js``) embedded;
 nothing is fetched. The data comes from the package's own functions: the paragraphs
@@ -7,7 +7,10 @@ tokens, so that a term is found exactly as :func:`~miyun_text.keywords.kwic` fin
 as a whole token (``whole_token=True``, what the distinctive terms count) or as a
 substring, and comparisons from
 :func:`~miyun_text.rhetoric.review_vs_plan` (review vs plan within each report) and
-:func:`~miyun_text.rhetoric.compare_years` (pairs of years within a region).
+:func:`~miyun_text.rhetoric.compare_years` (pairs of years within a region), and the
+passages reports share (:func:`~miyun_text.reuse.text_reuse`, :func:`~miyun_text.reuse.reuse_shares`):
+a heat map of the share of each report found in each other, and for a chosen pair the passages
+side by side with the shared text marked.
 """
 
 from __future__ import annotations
@@ -26,6 +29,44 @@ __all__ = ["KWIC_WINDOW", "explorer_data", "explorer_page"]
 KWIC_WINDOW = 15  # characters each side, as kwic's default
 _MAX_TERMS = 400  # terms per comparison kept for the scatter (the most distinctive by |z|)
 _KIND_ZH = {"review": "回顾", "plan": "安排", "outlook": "展望", "self-building": "自身建设"}
+_MAX_REUSE_REPORTS = 40  # beyond, every pair would swell the page: each region's consecutive years only
+_MAX_PASSAGES = 60  # passages per pair kept for the page (the longest)
+
+
+def _number(value: object) -> float | None:
+    import math
+
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 4)
+
+
+def _reuse_data(paragraphs: pd.DataFrame, position: dict[str, int]) -> dict[str, Any] | None:
+    """Shares and passages of text reuse between the reports, by their position in the page's report list."""
+    import pandas as pd
+
+    from .reuse import marked_texts, reuse_shares, text_reuse
+
+    body = paragraphs[(paragraphs["part_no"] > 0) & paragraphs["report_id"].isin(list(position))]
+    if body["report_id"].nunique() < 2:
+        return None
+    design = "all" if body["report_id"].nunique() <= _MAX_REUSE_REPORTS else "consecutive"
+    passages = text_reuse(body, pairs=design)
+    shares = reuse_shares(body, pairs=design, passages=passages)
+    cells = []
+    for s in shares.itertuples(index=False):
+        a, b = position[str(s.report_a)], position[str(s.report_b)]
+        cells.append([b, a, _number(s.share_b), _number(s.peer_share_b), int(s.passages)])
+        cells.append([a, b, _number(s.share_a), _number(s.peer_share_a), int(s.passages)])
+    pairs = []
+    for (ra, rb), found in passages.groupby(["report_a", "report_b"], sort=False):
+        kept = found.nlargest(_MAX_PASSAGES, "length", keep="first").sort_index()
+        rows = []
+        for p in kept.itertuples(index=False):
+            marked_a, marked_b = marked_texts(str(p.text_a), str(p.text_b))
+            rows.append([[[t, int(shared)] for t, shared in marked_a], [[t, int(shared)] for t, shared in marked_b],
+                         round(float(p.similarity), 3), None if pd.isna(p.n_reports) else int(p.n_reports),
+                         None if pd.isna(p.formulaic) else bool(p.formulaic)])
+        pairs.append([position[str(ra)], position[str(rb)], len(found), rows])
+    return {"design": design, "cells": cells, "pairs": pairs}
 
 
 def _short(title: object) -> str:
@@ -63,6 +104,12 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
     Comparisons: each report's review against its plan (within one report), and pairs
     of years within a region (every pair of up to five years; for longer panels each
     year with the next, and the first with the last); groups a report lacks are left out.
+    ``reuse`` (with two reports or more, else None): ``cells`` ``[row, column, share,
+    peer share, passages]`` — the share of the row report's characters found in the column
+    report — and ``pairs`` ``[a, b, passages found, [[marked A, marked B, similarity,
+    n_reports, formulaic] …]]`` with each side's text in runs ``[text, shared]`` (the
+    longest 60 passages of a pair); every pair of up to 40 reports, beyond that each
+    region's consecutive years.
 
     Example:
         >>> import pandas as pd
@@ -114,6 +161,7 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
                      "year": int(r.year)} for r in reports.itertuples(index=False)],
         "paragraphs": rows,
         "comparisons": comparisons,
+        "reuse": _reuse_data(paragraphs, {str(k): v for k, v in position.items()}),
     }
 
 
@@ -121,6 +169,7 @@ _BODY = """<h1>检索与比较 Explorer</h1>
 <div class="tabs" role="tablist">
 <button id="tab-search" role="tab" aria-selected="true">词语检索 Term search</button>
 <button id="tab-compare" role="tab" aria-selected="false">区分性词语 Distinctive terms</button>
+<button id="tab-reuse" role="tab" aria-selected="false">文本复用 Text reuse</button>
 </div>
 <section id="view-search">
 <p class="controls"><label>词语 term <input id="q" type="search" placeholder="例如 保水" autocomplete="off"></label>
@@ -153,6 +202,18 @@ score; the most distinctive terms are labelled, the others named on hover. Count
 <div class="lists"><h3><span id="side-a"></span> 更多 more</h3><ol id="top-a"></ol>
 <h3><span id="side-b"></span> 更多 more</h3><ol id="top-b"></ol></div>
 </div>
+</section>
+<section id="view-reuse" hidden>
+<p class="controls"><label>显示 show <select id="reuse-value">
+<option value="2">全部复用段落 all passages</option>
+<option value="3">不含套话 without formulaic passages</option></select></label></p>
+<p class="note" id="reuse-note">行：复用报告 B；列：来源报告 A；格：B 的文字中见于 A 的比例（%）。
+点击一格，下方并排显示两份报告共有的段落，共有文字高亮。见于 5 份及以上报告的段落为套话（formulaic）。
+Rows: the report reusing; columns: the source; a cell is the share of the row report's characters found in
+the column report. Click a cell for the passages.</p>
+<div id="reuse-map"></div>
+<h3 id="reuse-title"></h3>
+<table class="reuse"><tbody id="reuse-passages"></tbody></table>
 </section>"""
 
 _CSS = (
@@ -174,6 +235,8 @@ _CSS = (
     # on a phone the plot is drawn smaller: its text is set larger, in the plot's own units
     "@media (max-width:600px){.compare svg .label{font-size:17px}.compare svg .tick{font-size:15px}"
     ".compare svg .axis-title{font-size:15px}}"
+    ".reuse td{text-align:left;vertical-align:top;padding:4px 8px;border-bottom:1px solid #eee;max-width:36em}"
+    ".reuse mark{background:#FFE08A}#reuse-map svg{font-size:11px}#reuse-map rect[data-pair]{cursor:pointer}"
 )
 
 

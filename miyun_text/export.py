@@ -20,10 +20,13 @@ from .attainment import target_attainment
 from .corpus import open_corpus
 from .errors import ArgumentError
 from .escape import spreadsheet_cells
+from .grouping import By
 from .indicators import extract_indicators
 from .io import write_bytes_atomic, write_csv, write_text_atomic
+from .reuse import reuse_shares, text_reuse
 from .structure import sentences
 from .themes import theme_frequencies
+from .timeline import formula_timeline
 from .tokens import Tokens
 
 __all__ = [
@@ -37,7 +40,7 @@ __all__ = [
     "tidy_tables",
 ]
 
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "parquet", "dtm")
 
 # What each table is and which function makes it.
 TABLES: dict[str, str] = {
@@ -63,6 +66,16 @@ TABLES: dict[str, str] = {
     "themes": "Theme term counts per part of each report. Made by "
               "`miyun_text.theme_frequencies(body, by=[\"region\", \"year\", \"part\"])` "
               "with the lexicon in miyun_text/resources/themes.yaml.",
+    "reuse": "Passages of report B found again in report A, one row per passage, for every pair of reports (the "
+             "earlier year as A). Made by `miyun_text.text_reuse(body)`: character 3-gram shingles, MinHash-LSH "
+             "candidates, Smith-Waterman local alignment; passages of 20 characters or more with similarity 0.7 "
+             "or more. Offsets refer to each report's paragraphs joined by line breaks "
+             "(`miyun_text.reuse_texts`). Pair tables join to `reports` through `report_a` and `report_b`.",
+    "reuse_shares": "One row per pair of reports: how much of each is found in the other. Made by "
+                    "`miyun_text.reuse_shares(body, passages=...)` from the `reuse` passages.",
+    "formulas": "Each quoted term and numbered formula of the corpus in each report (a region in a year), zeros "
+                "included: occurrences quoted or not, and the rate per 10,000 characters. Made by "
+                "`miyun_text.formula_timeline(body, by=\"report\", top_k=None)`.",
 }
 
 # Column meanings; a test checks every exported column is described here.
@@ -145,6 +158,37 @@ COLUMNS: dict[str, str] = {
     "n_tokens": "Content tokens in the group (the denominator).",
     "per_10k": "count per 10,000 content tokens.",
     "share": "Share of the group's theme-term occurrences that belong to this theme.",
+    "report_a": "Report A of a pair (the source of a passage; in every pair of a panel the earlier year).",
+    "report_b": "Report B of a pair (the report whose passage is found in A).",
+    "label_a": "Label of report A (密云区 2023).",
+    "label_b": "Label of report B (密云区 2024).",
+    "start_a": "Offset where the passage begins in A's text (paragraphs joined by line breaks), from 0.",
+    "end_a": "Offset just after the passage in A's text.",
+    "start_b": "Offset where the passage begins in B's text.",
+    "end_b": "Offset just after the passage in B's text.",
+    "text_a": "The passage as A writes it.",
+    "text_b": "The passage as B writes it.",
+    "similarity": "2 × identical aligned characters / (characters of both sides); 1.0 for an exact copy.",
+    "length": "Characters of B's passage (whitespace not counted).",
+    "n_reports": "Reports of the corpus holding B's passage (A and B included); blank when the corpus has fewer "
+                 "reports than needed to judge (5).",
+    "formulaic": "True where the passage is found in 5 or more reports: the genre's shared language rather than "
+                 "copying between two reports; blank when it cannot be judged.",
+    "chars_a": "Characters of report A (whitespace not counted).",
+    "chars_b": "Characters of report B (whitespace not counted).",
+    "reused_a": "Characters of A inside passages found in B.",
+    "reused_b": "Characters of B inside passages found in A.",
+    "share_a": "reused_a / chars_a: the share of A found in B.",
+    "share_b": "reused_b / chars_b: the share of B found in A (how much of B is reused from A).",
+    "peer_share_a": "share_a without formulaic passages; blank when formulaic passages cannot be judged.",
+    "peer_share_b": "share_b without formulaic passages; blank when formulaic passages cannot be judged.",
+    "passages": "Passages found between the two reports.",
+    "formulaic_passages": "Of these, passages found in 5 or more reports.",
+    "source": "How the item was found: formula (a numbered formula) or quoted (a quoted term).",
+    "quoted": "Occurrences written in quotation marks (“…”).",
+    "chars": "Characters of the report (whitespace not counted): the denominator of per_10k.",
+    "first_year": "First year the item is used anywhere in the corpus.",
+    "last_year": "Last year the item is used anywhere in the corpus.",
 }
 
 # Where a column means something particular in one table, that table's meaning wins.
@@ -161,6 +205,13 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "unit": "Unit of the measure: % for growth, the stated unit for a level.",
     },
     "tokens": {"kind": "word, number, punct or space."},
+    "formulas": {
+        "formula": "A quoted term (“…”) or numbered formula (两山, 5+2, 四个意识) found in the corpus.",
+        "kind": "Form of a numbered formula (numbered, digits, numeral-个, enumeration) or kind of a quoted term "
+                "(slogan, programme, honour, metaphor, other).",
+        "count": "Occurrences of the item in the report, quoted or not.",
+        "per_10k": "count per 10,000 characters of the report.",
+    },
 }
 
 
@@ -225,6 +276,13 @@ def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.
     for side in ("target", "actual"):  # every table names its reports by label, beside the ids it joins on
         targets.insert(list(targets.columns).index(f"{side}_report") + 1, f"{side}_label",
                        targets[f"{side}_report"].map(labels))
+    passages = text_reuse(body)
+    spans = passages.drop(columns=["span_a", "span_b"])
+    for side in ("a", "b"):
+        where = spans.columns.get_loc(f"text_{side}") if side == "a" else spans.columns.get_loc("text_a")
+        spans.insert(where, f"end_{side}", [int(s[1]) for s in passages[f"span_{side}"]])
+        spans.insert(where, f"start_{side}", [int(s[0]) for s in passages[f"span_{side}"]])
+    spans = spans.astype({f"{e}_{s}": "int64" for e in ("start", "end") for s in ("a", "b")})
     front = ["report_id", "year", "region", "label"]
     tables = {
         "reports": reports.sort_values(["region", "year", "report_id"]),
@@ -234,6 +292,9 @@ def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.
         "indicators": indicators,
         "targets": targets,
         "themes": themes[front + [c for c in themes.columns if c not in front]],
+        "reuse": spans,
+        "reuse_shares": reuse_shares(body, passages=passages),
+        "formulas": formula_timeline(body, by="report", top_k=None),
     }
     return {name: frame.reset_index(drop=True) for name, frame in tables.items()}
 
@@ -292,7 +353,8 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def export_tables(data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] = "build/export",
-                  *, fmt: str = "csv", raw_cells: bool = False) -> list[Path]:
+                  *, fmt: str = "csv", raw_cells: bool = False, by: By = "report",
+                  weighting: str = "count") -> list[Path]:
     """Write the tidy tables and ``codebook.md`` into ``out``; returns the paths written.
 
     In CSV, a text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
@@ -300,6 +362,10 @@ def export_tables(data_dir: str | os.PathLike[str] | None = None, out: str | os.
     of running it as a formula (:func:`miyun_text.escape.spreadsheet_cells`); numeric
     columns are untouched. ``raw_cells=True`` writes every cell as it is. Parquet always
     keeps the text as it is.
+
+    ``fmt="dtm"`` writes a document-term matrix of the report bodies instead
+    (:func:`miyun_text.dtm.document_term_matrix` with ``by`` and ``weighting``): ``dtm.mtx``,
+    ``documents.csv``, ``vocabulary.csv`` and a ``codebook.md`` with R and Python examples.
 
     Example:
         >>> [p.name for p in export_tables(out="/tmp/export")][-1]  # doctest: +SKIP
@@ -315,6 +381,11 @@ def export_tables(data_dir: str | os.PathLike[str] | None = None, out: str | os.
 
             raise MiyunTextError("Parquet export needs pyarrow: pip install pyarrow (or use --format csv)") from None
     folder = Path(out)
+    if fmt == "dtm":
+        from .dtm import document_term_matrix, dtm_codebook
+
+        dtm = document_term_matrix(open_corpus(data_dir).body, by=by, weighting=weighting)
+        return [*dtm.write(folder, raw_cells=raw_cells), write_text_atomic(folder / "codebook.md", dtm_codebook(dtm))]
     tables = tidy_tables(data_dir)
     written = []
     for name, frame in tables.items():

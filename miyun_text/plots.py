@@ -49,12 +49,14 @@ __all__ = [
     "file_part",
     "font_path",
     "font_properties",
+    "formula_spread_chart",
     "indicator_chart",
     "keyword_panels",
     "marker_profile",
     "marker_trajectories",
     "new_and_gone_terms",
     "repair_chart",
+    "reuse_heatmap",
     "review_plan_titles",
     "review_plan_years",
     "save_figure",
@@ -83,7 +85,8 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     """Heatmap of theme rates (rows: groups such as sections; columns: themes).
 
     ``tf`` is :func:`miyun_text.themes.theme_frequencies` output; ``row`` names the
-    column that labels rows.
+    column that labels rows. Where ``tf`` holds bootstrap intervals (``theme_frequencies``
+    with ``ci``), each cell gives its interval under the value, and the colour bar says so.
 
     Example:
         >>> tf = pd.DataFrame({"group": ["甲", "甲"], "theme_name": ["保水生态", "经济产业"], "per_10k": [10.0, 5.0]})
@@ -101,14 +104,21 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     ax.set_xticks(range(len(cols)), cols, rotation=35, ha="right")
     ax.set_yticks(range(len(rows)), rows)
     top = grid.to_numpy().max() if grid.size else 0
+    bounds = None
+    if f"{value}_low" in tf.columns:
+        bounds = [tf.pivot_table(index=row, columns="theme_name", values=f"{value}_{end}", aggfunc="sum", sort=False)
+                  .reindex(index=rows, columns=cols).fillna(0.0) for end in ("low", "high")]
     for i in range(len(rows)):
         for j in range(len(cols)):
             v = grid.iat[i, j]
             # a zero is written out: a blank cell would read as missing data
-            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
+            text = f"{v:.0f}" if bounds is None else f"{v:.0f}\n{bounds[0].iat[i, j]:.0f}–{bounds[1].iat[i, j]:.0f}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=7 if bounds is None else 6, linespacing=1.1,
                     color="white" if v > 0.6 * top else "#222222" if v > 0 else "#8C8C8C")
     bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.015)
     bar.set_label("每万内容词频次 (per 10,000 content tokens)")
+    if bounds is not None:
+        ax.set_xlabel(f"格中下行为{_ci_name(tf)}", fontsize=8)
     ax.set_title(title)
     ax.spines[:].set_visible(False)
     fig.subplots_adjust(left=0.24, right=0.9, top=0.93, bottom=max(0.2, 1.6 / height))
@@ -117,6 +127,13 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
 
 
 _GROUP_COLORS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52"]
+
+
+def _ci_name(tf: pd.DataFrame) -> str:
+    """How a figure names the intervals of ``tf``: 95% 自助法区间（段落重抽样）."""
+    ci = tf.attrs.get("ci")
+    level = f"{ci * 100:g}% " if isinstance(ci, float) else ""
+    return f"{level}自助法区间（段落重抽样）"
 
 
 def _pooled_rates(part: pd.DataFrame, name: str) -> pd.Series:
@@ -535,7 +552,8 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
     """Small multiples, one panel per theme: its share of theme words in each year of one region.
 
     ``tf`` is :func:`miyun_text.themes.theme_frequencies` output grouped by ``year``
-    (one region's paragraphs).
+    (one region's paragraphs); with its bootstrap intervals (``ci``) each panel shades the
+    interval around the line.
 
     Example:
         >>> tf = pd.DataFrame({"year": [2022, 2023] * 2, "theme_name": ["经济发展"] * 2 + ["生态环境"] * 2,
@@ -553,8 +571,14 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.1 * ncols, 2.1 * nrows + 1.0), squeeze=False, sharey=True)
     scale = 100 if value == "share" else 1
     top = float(tf[value].max()) * scale if len(tf) else 1.0
+    banded = f"{value}_low" in tf.columns
+    if banded:
+        top = max(top, float(tf[f"{value}_high"].max()) * scale)
     for ax, label in zip(axes.flat, labels, strict=False):
         part = tf[tf["theme_name"].astype(str) == label].sort_values("year")
+        if banded:
+            ax.fill_between(part["year"].astype(int), part[f"{value}_low"] * scale, part[f"{value}_high"] * scale,
+                            color="#4C72B0", alpha=0.18, linewidth=0)
         ax.plot(part["year"].astype(int), part[value] * scale, marker="o", color="#4C72B0", linewidth=1.6)
         ax.set_title(label, fontsize=10)
         ax.set_xticks(years, [str(y) for y in years])
@@ -567,6 +591,8 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
         ax.set_ylabel(unit if ax is axes[0, 0] else "", fontsize=8)
     fig.suptitle(f"{region}：各主题占比的逐年变化（{years[0]}—{years[-1]}年）", fontsize=13)
     fig.tight_layout(rect=(0, 0.03, 1, 0.96))
+    if banded:
+        fig.text(0.99, 0.008, f"阴影：{_ci_name(tf)}", fontsize=8, color="#555555", ha="right", va="bottom")
     _source(fig, source)
     return fig
 
@@ -736,5 +762,108 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, (0.25 + notes) / height),
                ncol=len(handles), frameon=False, fontsize=8)
     fig.tight_layout(rect=(0, (0.6 + notes) / height, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def reuse_heatmap(shares: pd.DataFrame, *, value: str = "share", title: str | None = None,
+                  source: str | None = None):
+    """Heat map of text reuse between reports: the share of the row report's characters found in the column report.
+
+    ``shares`` is :func:`miyun_text.reuse.reuse_shares` output (one row per pair, both
+    directions in it); ``value`` is ``share`` (every passage) or ``peer_share`` (formulaic
+    passages left out). Rows and columns follow the reports' order in the table; with up
+    to 16 reports each cell carries its percentage.
+
+    Example:
+        >>> shares = pd.DataFrame({"label_a": ["甲区 2023"], "label_b": ["乙区 2023"], "share_a": [0.2],
+        ...                        "share_b": [0.1], "peer_share_a": [0.05], "peer_share_b": [0.02]})
+        >>> reuse_heatmap(shares).axes[0].get_title()
+        '报告间的文本复用：行报告中见于列报告的文字占比'
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    labels = list(dict.fromkeys([*shares["label_a"].astype(str), *shares["label_b"].astype(str)]))
+    index = {label: k for k, label in enumerate(labels)}
+    grid = np.full((len(labels), len(labels)), np.nan)
+    for row in shares.itertuples(index=False):
+        a, b = index[str(row.label_a)], index[str(row.label_b)]
+        grid[b, a] = getattr(row, f"{value}_b") * 100
+        grid[a, b] = getattr(row, f"{value}_a") * 100
+    size = max(5.0, 0.32 * len(labels) + 3.0)
+    fig, ax = plt.subplots(figsize=(size + 1.6, size))
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap="Reds", vmin=0, aspect="equal")
+    ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8 if len(labels) > 16 else 9)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8 if len(labels) > 16 else 9)
+    ax.set_xlabel("来源报告 A (source)")
+    ax.set_ylabel("复用报告 B (reusing report)")
+    top = np.nanmax(grid) if np.isfinite(grid).any() else 0.0
+    if len(labels) <= 16:
+        for i in range(len(labels)):
+            for j in range(len(labels)):
+                if np.isfinite(grid[i, j]):
+                    ax.text(j, i, f"{grid[i, j]:.1f}", ha="center", va="center", fontsize=7,
+                            color="white" if grid[i, j] > 0.6 * top else "#222222")
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    what = "不含套话（formulaic passages left out）" if value == "peer_share" else "全部复用段落"
+    bar.set_label(f"行报告文字占比 %（{what}）")
+    ax.set_title(title or "报告间的文本复用：行报告中见于列报告的文字占比")
+    ax.spines[:].set_visible(False)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def formula_spread_chart(timeline: pd.DataFrame, *, top_k: int = 10, title: str | None = None,
+                         source: str | None = None):
+    """Which regions use each formula in each year: a grid of formulas by years, shaded by share of regions.
+
+    ``timeline`` is :func:`miyun_text.timeline.formula_timeline` output (``by="year"``); the
+    ``top_k`` formulas of :func:`miyun_text.timeline.formula_spread`'s order (fastest-spreading
+    first, then the newest, then the most used) are drawn, each cell written as regions
+    using it / regions reporting that year.
+
+    Example:
+        >>> t = pd.DataFrame({"formula": ["两山", "两山"], "source": ["formula"] * 2, "kind": ["numbered"] * 2,
+        ...     "year": [2022, 2023], "count": [1, 3], "chars": [100, 100], "n_regions": [1, 2],
+        ...     "regions_total": [2, 2], "region_share": [0.5, 1.0], "regions": ["甲区", "甲区、乙区"]})
+        >>> formula_spread_chart(t).get_suptitle()
+        '提法的扩散：各年使用该提法的地区占比'
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from .timeline import formula_spread
+
+    order = formula_spread(timeline)["formula"].astype(str).tolist()[:top_k] if len(timeline) else []
+    years = sorted(int(y) for y in timeline["year"].unique())
+    grid = np.zeros((len(order), len(years)))
+    notes = [["" for _ in years] for _ in order]
+    for i, formula in enumerate(order):
+        part = timeline[timeline["formula"].astype(str) == formula].set_index("year")
+        for j, year in enumerate(years):
+            if year in part.index:
+                grid[i, j] = part.loc[year, "region_share"] * 100
+                notes[i][j] = (f"{int(part.loc[year, 'n_regions'])}/{int(part.loc[year, 'regions_total'])}"
+                               f"（{int(part.loc[year, 'count'])}次）")
+    height = max(3.2, 0.36 * len(order) + 1.8)
+    fig, ax = plt.subplots(figsize=(max(8.0, 1.3 * len(years) + 5.0), height))
+    image = ax.imshow(grid, cmap="YlOrRd", vmin=0, vmax=100, aspect="auto")
+    ax.set_xticks(range(len(years)), [str(y) for y in years])
+    # an enumeration formula can run to thirty characters: its head names it
+    ax.set_yticks(range(len(order)), [f if len(f) <= 14 else f[:13] + "…" for f in order])
+    for i in range(len(order)):
+        for j in range(len(years)):
+            ax.text(j, i, notes[i][j], ha="center", va="center", fontsize=8,
+                    color="white" if grid[i, j] > 60 else "#222222")
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label("使用该提法的地区占比 % (share of regions)")
+    fig.suptitle(title or "提法的扩散：各年使用该提法的地区占比", fontsize=13)
+    ax.set_xlabel("格中：使用该提法的地区数/当年报告的地区数（出现次数）", fontsize=9)
+    ax.spines[:].set_visible(False)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
     _source(fig, source)
     return fig

@@ -268,4 +268,43 @@ def test_every_choice_is_bilingual_and_an_empty_search_stays_readable(browser, e
     assert len(captions) == 3 and all(b[4] - b[2] < 30 for b in captions), captions
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(tmp_path_factory.mktemp("explorer-shots") / "search_empty_390x844.png"))
+
+
+def test_reuse_data_is_the_package_reuse(panel):
+    from miyun_text.reuse import reuse_shares
+
+    frame, paragraphs = panel
+    data = explorer_data(frame, paragraphs)
+    reuse = data["reuse"]
+    labels = [r["label"] for r in data["reports"]]
+    assert reuse["design"] == "all" and len(reuse["cells"]) == 2 * 10  # five reports, ten pairs, both ways
+    body = paragraphs[paragraphs["part_no"] > 0]
+    shares = reuse_shares(body)
+    row = shares[(shares["report_a"] == "fixture_2023") & (shares["report_b"] == "other_2023")].iloc[0]
+    cell = next(c for c in reuse["cells"] if labels[c[0]] == "怀柔区 2023" and labels[c[1]] == "密云区 2023")
+    assert cell[2] == pytest.approx(row["share_b"], abs=1e-4) and cell[2] > 0.9  # the same text under two regions
+    pair = next(p for p in reuse["pairs"] if {labels[p[0]], labels[p[1]]} == {"怀柔区 2023", "密云区 2023"})
+    assert pair[2] == row["passages"] and all(side[1] for passage in pair[3] for side in passage[0])
+    one = frame[frame["report_id"] == "miyun_2024"]
+    assert explorer_data(one, paragraphs[paragraphs["report_id"] == "miyun_2024"])["reuse"] is None
+
+
+def test_reuse_view_shows_the_passages_of_a_cell_escaped(browser, tmp_path):
+    # a shared passage that holds markup: it must show as text, never as an element
+    shared = "完成老旧小区改造<img src=x onerror=alert(1)>十二个，新建停车位三千个，城市面貌明显改善。"
+    frame = pd.DataFrame({"report_id": ["x", "y"], "year": [2023, 2023], "region": ["甲区", "乙区"],
+                          "text": ["一、2022年工作回顾\n" + shared + "\n全区经济运行平稳。",
+                                   "一、2022年工作回顾\n乡村振兴扎实推进。\n" + shared]})
+    path = tmp_path / "explorer.html"
+    path.write_text(embed_font(explorer_page(frame, corpus_paragraphs(frame))), encoding="utf-8")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    page.click("#tab-reuse")
+    assert page.is_visible("#view-reuse") and page.locator("#reuse-map rect[data-pair]").count() == 2
+    page.locator('#reuse-map rect[data-pair="1,0"]').click()
+    assert page.inner_text("#reuse-title").startswith("甲区 2023 ← 乙区 2023：1 段")  # reports by region: 乙 first
+    assert "<img src=x onerror=alert(1)>" in page.inner_text("#reuse-passages")
+    assert page.locator("#reuse-passages img").count() == 0 and page.locator("#reuse-passages mark").count() == 2
+    page.select_option("#reuse-value", "3")  # without formulaic passages: two reports cannot tell, cells grey
+    assert page.locator('#reuse-map rect[fill="#eee"]').count() == 2
     page.close()

@@ -12,7 +12,8 @@ from miyun_text.cli import main
 from miyun_text.export import COLUMNS, TABLES, column_meaning, export_tables, tidy_tables
 from miyun_text.vocabulary import ATTAINMENT_COLUMNS
 
-NAMES = ["reports", "paragraphs", "sentences", "tokens", "indicators", "targets", "themes"]
+NAMES = ["reports", "paragraphs", "sentences", "tokens", "indicators", "targets", "themes", "reuse", "reuse_shares",
+         "formulas"]
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +163,19 @@ def test_one_name_per_column_across_export_command_line_and_notebooks(tmp_path):
     text = book.read_text(encoding="utf-8")
     assert "preamble for the title lines" in text and "区, 县, 市 or 省" in text
     assert "| `theme_name` | string | Theme name in Chinese" in text
+
+
+def test_reuse_tables_hold_offsets_into_each_reports_text(panel_export):
+    from miyun_text.corpus import load_corpus
+    from miyun_text.reuse import reuse_texts
+    from miyun_text.structure import corpus_paragraphs
+
+    reuse = pd.read_csv(panel_export / "reuse.csv", encoding="utf-8-sig")
+    paragraphs = corpus_paragraphs(load_corpus(FIXTURES / "corpus"))
+    texts = reuse_texts(paragraphs[paragraphs["part_no"] > 0])
+    assert len(reuse) > 0
+    for row in reuse.itertuples(index=False):
+        assert texts[row.report_b][row.start_b:row.end_b] == row.text_b
+    shares = pd.read_csv(panel_export / "reuse_shares.csv", encoding="utf-8-sig")
+    assert shares[["label_a", "label_b"]].values.tolist() == [
+        ["密云区 2021", "密云区 2022"], ["密云区 2021", "密云区 2023"], ["密云区 2022", "密云区 2023"]]

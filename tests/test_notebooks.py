@@ -15,8 +15,8 @@ from miyun_text.build import notebook_paths, render_notebooks
 NOTEBOOKS = notebook_paths(ROOT / "notebooks")
 
 
-def test_four_numbered_notebooks():
-    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_"]
+def test_five_numbered_notebooks():
+    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_", "05_"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -51,7 +51,8 @@ def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("render")
     figures = out / "figures"
     paths = render_notebooks(NOTEBOOKS, html_dir=out / "html", executed_dir=out / "executed",
-                             parameters={"figures_dir": str(figures)}, progress=False)
+                             # the provincial part of notebook 05 costs half a minute; its calls are tested on their own
+                             parameters={"figures_dir": str(figures), "provinces_dir": None}, progress=False)
     return out, paths
 
 
@@ -76,7 +77,9 @@ def test_html_has_no_errors_and_embeds_images(rendered):
         assert 'data-mime-type="application/vnd.jupyter.stderr"' not in html
         assert "Traceback" not in html
         if nb.name != "01_corpus_and_cleaning.ipynb":
-            assert html.count('src="data:image/png;base64,') >= 2, nb.name
+            # notebook 05 draws reuse between reports: with one report, only the formula figure
+            least = 1 if nb.name == "05_text_reuse.ipynb" else 2
+            assert html.count('src="data:image/png;base64,') >= least, nb.name
         full = (out / "html" / f"{nb.stem}.html").read_text(encoding="utf-8")
         assert "open_corpus" in full and "open_corpus" not in html  # code hidden in the report variant
 

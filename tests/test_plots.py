@@ -17,7 +17,7 @@ from miyun_text.build import make_figures
 
 FIGURES = {
     "repairs_by_step", "themes_by_section", "themes_review_vs_plan", "keywords_by_section", "policy_vocabulary",
-    "results_vs_targets", "distinctive_terms_miyun_2024", "rhetoric_markers", "wordcloud",
+    "results_vs_targets", "distinctive_terms_miyun_2024", "rhetoric_markers", "wordcloud", "formula_spread",
 }
 EXPECTED = {f"{name}.{fmt}" for name in FIGURES for fmt in ("png", "svg", "alt.txt")}
 

@@ -1,4 +1,4 @@
-// The explorer's script: term search with keyword in context, and distinctive terms between two groups.
+// The explorer's script: term search with keyword in context, distinctive terms between two groups, text reuse.
 // The data is the JSON in <script id="explorer-data">; nothing is fetched. Occurrences are found as
 // miyun_text.keywords.kwic finds them: as a whole token of the paragraph's segmentation (whole_token=True,
 // how the distinctive terms count), or as a substring (every start of the term, overlapping ones included).
@@ -92,11 +92,12 @@
   }
 
   function show(view) {
-    for (const v of ["search", "compare"]) {
+    for (const v of ["search", "compare", "reuse"]) {
       $("view-" + v).hidden = v !== view;
       $("tab-" + v).setAttribute("aria-selected", String(v === view));
     }
     if (view === "compare") drawComparison();
+    if (view === "reuse") drawReuse();
   }
 
   // Distinctive terms, scattertext style: x and y by rate in each group (log scale), colour by z.
@@ -233,6 +234,69 @@
     show("search");
     search();
   }
+
+  // Text reuse: a heat map of the share of each row report found in each column report (SVG, fill attributes),
+  // and for a clicked cell the two reports' shared passages side by side, the shared runs in <mark>.
+  let reusePair = null;
+  function drawReuse() {
+    const R = D.reuse;
+    if (!R) {
+      $("reuse-map").innerHTML = '<p class="note">文本复用需要至少两份报告。Text reuse needs two reports or more.</p>';
+      return;
+    }
+    const column = Number($("reuse-value").value);
+    const n = D.reports.length, cell = Math.max(12, Math.min(40, Math.floor(560 / n))), left = 120, top = 110;
+    const values = R.cells.filter((c) => c[column] !== null).map((c) => c[column]);
+    const most = Math.max(1e-9, ...values);
+    const fill = (v) => {
+      const t = Math.min(1, v / most), mix = (a, b) => Math.round(a + (b - a) * t);
+      return "rgb(" + mix(255, 165) + "," + mix(245, 15) + "," + mix(240, 21) + ")";
+    };
+    const rects = R.cells.map((c) => {
+      const v = c[column], x = left + c[1] * cell, y = top + c[0] * cell;
+      const shown = v === null ? "—" : (100 * v).toFixed(1) + "%";
+      return '<rect x="' + x + '" y="' + y + '" width="' + (cell - 1) + '" height="' + (cell - 1) + '" fill="' +
+        (v === null ? "#eee" : fill(v)) + '" data-pair="' + c[0] + "," + c[1] + '"><title>' + esc(D.reports[c[0]].label) +
+        " ← " + esc(D.reports[c[1]].label) + "：" + shown + "，" + c[4] + " 段 passages</title></rect>";
+    });
+    const rows = D.reports.map((r, i) => '<text x="' + (left - 6) + '" y="' + (top + i * cell + cell * 0.65) +
+      '" text-anchor="end">' + esc(r.label) + "</text>");
+    const cols = D.reports.map((r, j) => '<text transform="translate(' + (left + j * cell + cell * 0.6) + " " + (top - 6) +
+      ') rotate(-60)">' + esc(r.label) + "</text>");
+    // room on the right for the last column's slanted label, below for the colour key
+    const width = left + n * cell + 90, height = top + n * cell + 30;
+    const key = '<text x="' + left + '" y="' + (height - 8) + '">颜色最深 darkest = ' + (100 * most).toFixed(1) + "%</text>";
+    $("reuse-map").innerHTML = '<svg viewBox="0 0 ' + width + " " + height + '" width="' + width + '" height="' + height +
+      '" role="img" aria-label="文本复用 text reuse">' + rects.join("") + rows.join("") + cols.join("") + key + "</svg>";
+    if (reusePair) showPassages(reusePair[0], reusePair[1]);
+  }
+
+  function marked(runs) {
+    return runs.map((r) => (r[1] ? "<mark>" + esc(r[0]) + "</mark>" : esc(r[0]))).join("");
+  }
+
+  function showPassages(row, col) {
+    reusePair = [row, col];
+    const found = D.reuse.pairs.find((p) => (p[0] === col && p[1] === row) || (p[0] === row && p[1] === col));
+    const source = D.reports[col].label, reuser = D.reports[row].label;
+    $("reuse-title").textContent = reuser + " ← " + source + "：" + (found ? found[2] : 0) + " 段共有文字 shared passages" +
+      (found && found[3].length < found[2] ? "（显示最长的 " + found[3].length + " 段 the longest shown）" : "");
+    if (!found) { $("reuse-passages").innerHTML = ""; return; }
+    const flip = found[0] !== col;  // the stored pair may hold the two reports the other way round
+    const head = "<tr><th>" + esc(source) + "</th><th>" + esc(reuser) + "</th><th>相似度 similarity</th><th>报告数 reports</th></tr>";
+    $("reuse-passages").innerHTML = head + found[3].map((p) => "<tr><td>" + marked(flip ? p[1] : p[0]) + "</td><td>" +
+      marked(flip ? p[0] : p[1]) + "</td><td>" + p[2].toFixed(2) + "</td><td>" + (p[3] === null ? "—" : p[3]) +
+      (p[4] ? " 套话 formulaic" : "") + "</td></tr>").join("");
+  }
+
+  $("reuse-map").addEventListener("click", (event) => {
+    const pair = event.target.getAttribute && event.target.getAttribute("data-pair");
+    if (!pair) return;
+    const [row, col] = pair.split(",").map(Number);
+    showPassages(row, col);
+  });
+  $("reuse-value").addEventListener("change", drawReuse);
+  $("tab-reuse").addEventListener("click", () => show("reuse"));
 
   $("q").addEventListener("input", search);
   for (const id of ["region", "year", "part", "mode-word", "mode-sub"]) $(id).addEventListener("change", search);
