@@ -8,6 +8,7 @@ metadata, so two runs in the same environment give identical files.
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -291,7 +292,8 @@ def describe_figure(fig, top: int = 5) -> str:
         kind, items = _panel_items(ax)
         axes = "；".join(f"{name}：{clean(label)}" for name, label in (("横轴", ax.get_xlabel()),
                                                                       ("纵轴", ax.get_ylabel())) if label)
-        ranked = sorted(items, key=lambda kv: -abs(kv[1]))[:top]
+        # empty cells (a heatmap's diagonal, a missing value) name nothing
+        ranked = sorted((kv for kv in items if math.isfinite(kv[1])), key=lambda kv: -abs(kv[1]))[:top]
         best = "、".join(f"{name} {_number(value)}" for name, value in ranked)
         if len(panels) == 1:
             sentences += [x for x in ("；".join(x for x in (kind, axes) if x), f"最大的：{best}" if best else "") if x]

@@ -267,3 +267,20 @@ def test_the_bundled_font_draws_every_character_of_the_project():
     characters = project_characters()
     assert "閥" in characters and len(characters) > 1500
     assert missing_characters(characters) == []
+
+
+def test_alt_text_leaves_out_empty_cells():
+    """A heatmap with empty cells (the diagonal of a pairwise table) is described by its filled ones."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from miyun_text.style import describe_figure
+
+    fig = Figure()
+    ax = fig.subplots()
+    ax.imshow(np.array([[np.nan, 0.4], [0.1, np.nan]]))
+    ax.set_xticks([0, 1], ["甲", "乙"])
+    ax.set_yticks([0, 1], ["甲", "乙"])
+    ax.set_title("复用")
+    text = describe_figure(fig)
+    assert "甲 × 乙 0.4" in text and "nan" not in text.lower()
