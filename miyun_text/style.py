@@ -216,6 +216,7 @@ def _nearest(names: dict[float, str], at: float) -> str | None:
 
 def _panel_items(ax) -> tuple[str, list[tuple[str, float]]]:
     """What one axes draws (bars, dots, a heatmap, lines) and its items with their values."""
+    import numpy as np
     from matplotlib.collections import PathCollection
     from matplotlib.container import BarContainer
 
@@ -250,7 +251,9 @@ def _panel_items(ax) -> tuple[str, list[tuple[str, float]]]:
             kinds.append(f"热力图（{len(rows)} 行 × {len(columns)} 列）")
             for i, row in sorted(rows.items()):
                 for j, column in sorted(columns.items()):
-                    if 0 <= int(i) < grid.shape[0] and 0 <= int(j) < grid.shape[1]:
+                    inside = 0 <= int(i) < grid.shape[0] and 0 <= int(j) < grid.shape[1]
+                    # a masked cell (an empty one) names nothing
+                    if inside and not np.ma.is_masked(grid[int(i), int(j)]):
                         items.append((f"{row} × {column}", float(grid[int(i), int(j)])))
         else:
             kinds.append("图像")
