@@ -309,6 +309,27 @@ _IN_STEP = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?P<verb>增长|增速)?(?:与|和|同)(?:经济增长|经济增速|地区生产总值增长|地区生产总值增速|"
     r"经济发展)(?:保持|实现|基本)*同步"
 )
+# Targets stated in words alone, read where the indicator table knows what they name:
+# growth above the economy's (居民收入增速高于经济增速), above the national average
+# (增速高于全国平均水平), above zero (进出口总额实现正增长), held steady (粮食产量保持稳定).
+_ECONOMY = r"(?:经济增速|经济增长|地区生产总值增速|地区生产总值增长|生产总值增速|GDP增速)"
+_WORD_TARGETS = (
+    (re.compile(r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?:增速|增幅|增长)(?:要|保持|继续|持续)?(?:高于|快于)" + _ECONOMY),
+     "快于", "增长"),
+    (re.compile(r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?:增速|增幅|增长)(?:要|继续|持续)?(?:保持在|高于|快于)全国"
+                r"(?:平均水平|平均)(?:以上)?"), "高于全国", "增长"),
+    (re.compile(r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?:争取|力争|确保|努力)?实现正增长"), "正增长", "增长"),
+    (re.compile(r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?:保持|实现)(?:基本)?稳定|(?P<trade>进出口)稳量"), "稳定", "稳定在"),
+)
+# A quota the central government sets (完成国家下达的节能降碳任务, 碳排放双控完成国家下达目标):
+# what the clause names of energy, carbon and grain is the indicator.
+_QUOTA = re.compile(r"国家(?:下达|要求|审核衔接后确定)")
+_QUOTA_NAMES = (
+    (re.compile(r"节能|能耗|能源消耗|能源(?=、|等|和|指标)"), "单位地区生产总值能耗", "下降"),
+    (re.compile(r"降碳|碳排放|二氧化碳|碳减排|减碳|碳双控"), "单位地区生产总值二氧化碳排放", "下降"),
+    (re.compile(r"粮食(?:生产|产量|总产量|总产)(?!.*播种)"), "粮食产量", None),
+    (re.compile(r"粮食播种面积"), "粮食播种面积", None),
+)
 _TARGET_WORDS = ("预期目标", "主要目标", "目标是", "目标为", "力争", "争取", "控制在", "预期", "计划")
 _ACTUAL_WORDS = ("预计完成", "预计", "完成", "实现", "达到", "累计", "同比", "比上年", "按不变价", "同口径", "建成",
                  "新增", "全年")
@@ -612,8 +633,8 @@ def name_problem(name: str, unit: str | None = None, *, places: frozenset[str] =
         return "place"
     if _is_person(name):
         return "person"
-    if _is_body(name):
-        return "organisation"
+    if _is_body(name) or _is_body(re.sub(r"(?:产值|营收|营业收入|收入|利润|产量|投资|增加值|销售额)$", "", name)):
+        return "organisation"  # 恒通集团, 恒通集团产值: a firm's own figures
     if _VERBS.fullmatch(name):
         return "verb"
     tags = _tags(name)
@@ -976,6 +997,40 @@ def _listed(reading: _Reading, clause: str, quantities: list[Quantity], used: se
     return taken
 
 
+def _read_words(reading: _Reading, clause: str, masked: str, offset: int) -> str:
+    """Targets a clause states in words alone (see ``_WORD_TARGETS``, ``_QUOTA``): one row each,
+    no value, where the indicator table knows the indicator and the clause sets a target."""
+    found: list[tuple[int, int, str, str, str | None]] = []
+    for pattern, qualifier, direction in _WORD_TARGETS:
+        for match in pattern.finditer(masked):
+            name = "进出口总额" if match.groupdict().get("trade") else match.group("name")
+            name = re.sub(r"^.*?(?:，|、|和|及|并|，)(?=[\u4e00-\u9fff]{2})", "", name) if not canonical_indicator(
+                _clean_name(name)) else name
+            found.append((match.start(), match.end(), name, qualifier, direction))
+    if _QUOTA.search(masked):
+        for pattern, indicator, direction in _QUOTA_NAMES:
+            hit = pattern.search(masked)
+            if hit:
+                found.append((hit.start(), -1, indicator, "国家下达", direction))
+    measures = _table().frame.set_index("indicator")["measure"]
+    for start, end, name, qualifier, direction in sorted(found):
+        indicator = canonical_indicator(_clean_name(name))
+        if indicator is None or (qualifier == "稳定" and measures.get(indicator) != "level"):
+            continue  # 经济运行保持稳定 sets no growth target
+        words = _Words(direction=direction if direction != "稳定在" else None,
+                       hold="稳定在" if direction == "稳定在" else None)
+        if direction == "增长" and reading.period is not None and reading.period[0] < reading.period[1]:
+            words.period_words.append("年均")  # growth above the economy's, year by year
+        row = reading.add(name, None, words, clause[:end] if end > 0 else clause, qualifier=qualifier,
+                          at=offset + start)
+        if row is not None and row["kind"] != "target":
+            reading.rows.remove(row)  # a result in words is read by target_attainment, not here
+            reading.last = None
+        if end > 0:  # the words of a quota name an indicator a number may follow: they stay
+            masked = masked[:start] + "，" * (end - start) + masked[end:]
+    return masked
+
+
 def _read_clause(reading: _Reading, clause: str, offset: int) -> None:
     masked = clause
     for match in _IN_STEP.finditer(clause):
@@ -990,6 +1045,7 @@ def _read_clause(reading: _Reading, clause: str, offset: int) -> None:
         reading.add(re.sub(r"(?:增长|增速)$", "", name), None, words, clause[: match.end()], qualifier="同步",
                     at=offset + match.start())
         masked = masked[: match.start()] + "，" * (match.end() - match.start()) + masked[match.end():]
+    masked = _read_words(reading, clause, masked, offset)
     quantities = find_quantities(masked)
     used = _respectively(reading, masked, quantities)
     cursor = 0
@@ -1169,7 +1225,7 @@ def extract_indicators(corpus: object, year: int | None = None) -> pd.DataFrame:
     rows: list[dict] = []
     for record in _records(paragraphs):
         text = str(record["text"])
-        if not re.search(r"\d|同步", text):
+        if not re.search(r"\d|同步|快于|高于|正增长|稳定|稳量|国家", text):
             continue
         context = _paragraph_context(record, year, table)
         period = context.period
@@ -1257,7 +1313,8 @@ def figure_text(row: pd.Series | dict) -> str:
         return value if isinstance(value, str) else ""
 
     if not text("value_text"):
-        return "与经济增长同步" if text("qualifier") == "同步" else ""
+        return {"同步": "与经济增长同步", "快于": "快于经济增长", "高于全国": "高于全国平均水平", "正增长": "正增长",
+                "稳定": "保持稳定", "国家下达": "完成国家下达目标"}.get(text("qualifier"), "")
     unit = text("unit")
     number = text("value_text")
     if text("value_high_text"):  # 5%—5.5% as reports write a range of rates, 50—60万人 of counts

@@ -49,7 +49,8 @@ _QUANTITY = re.compile(
 )
 _CANONICAL_QUALIFIER = {"超": "超过", "逾": "超过", "突破": "超过", "接近": "近", "多": "余", "不少于": "不低于",
                         "不超过": "不高于"}
-QUALIFIERS = ("左右", "以上", "以内", "以下", "不低于", "不高于", "超过", "近", "约", "余", "range", "力争", "同步")
+QUALIFIERS = ("左右", "以上", "以内", "以下", "不低于", "不高于", "超过", "近", "约", "余", "range", "力争", "同步",
+              "快于", "高于全国", "正增长", "稳定", "国家下达")
 # Units that count years, times or editions: a quantity in them measures nothing here
 # (连续5年, 第3次, 第十二届) unless the words before it name a span (受教育年限11.5年).
 _TIME_UNITS = ("年", "周年", "届", "次", "天", "小时", "分钟")
