@@ -477,7 +477,7 @@ _OPENING_WORDS = ("的", "和", "及", "与", "或", "并", "而", "由", "从",
 _MEASURE_END = re.compile(r"(?:率|比|比重|比例|占比|量|数|额|值|度|指数|面积|规模|总量|人数|人次|收入|支出|产能|产量|"
                           r"里程|标准|价格|水平|寿命|年限)$")
 # Endings of the names of bodies (恒通集团, 华宇公司) and of places (青山区, 白沙县, 临河镇).
-_BODY_END = re.compile(r"(?:股份有限公司|有限公司|有限责任公司|公司|集团|控股|股份|银行|大学|学院|研究院|研究所|"
+_BODY_END = re.compile(r"(?:股份有限公司|有限公司|有限责任公司|子公司|公司|集团|控股|股份|银行|大学|学院|研究院|研究所|"
                        r"医院|协会|商会)$")
 # Trades that follow a firm's name (邦普时代, 国达化工, 桥头铝电).
 _FIRM_WORD = re.compile(r"时代|化工|科技|电子|能源|电力|铝电|药业|矿业|钢铁|实业|控股|集团|股份|新材|智能|重工|机械|"
@@ -594,8 +594,7 @@ def _is_body(name: str) -> bool:
     if len(stem) < 2:
         return False
     # 恒通集团, 华宇公司, 白银集团: a proper name before the ending (not 上市公司, 村镇银行, 高水平大学)
-    return _proper(stem) or (_known(stem) is None and 1 < len(_tags(stem)) <= 2
-                             and all(_proper(word) or _known(word) is None for word, _ in _tags(stem)))
+    return _proper(stem) or (_known(stem) is None and len(stem) <= 4 and not re.search(r"[\d一二三四五六七八九十级]", stem))
 
 
 def _is_person(name: str) -> bool:
@@ -1007,9 +1006,13 @@ def _read_words(reading: _Reading, clause: str, masked: str, offset: int) -> str
             name = re.sub(r"^.*?(?:，|、|和|及|并|，)(?=[\u4e00-\u9fff]{2})", "", name) if not canonical_indicator(
                 _clean_name(name)) else name
             found.append((match.start(), match.end(), name, qualifier, direction))
-    if _QUOTA.search(masked):
+    for quota in _QUOTA.finditer(masked):
+        # the words of the quota's own clause (粮食总产量稳定在…，二氧化碳排放完成国家下达目标: carbon only)
+        begin = max((m.end() for m in re.finditer(r"[，,。；;]", masked[: quota.start()])), default=0)
+        close = re.search(r"[，,。；;]", masked[quota.end():])
+        stop = quota.end() + close.start() if close else len(masked)
         for pattern, indicator, direction in _QUOTA_NAMES:
-            hit = pattern.search(masked)
+            hit = pattern.search(masked, begin, stop)
             if hit:
                 found.append((hit.start(), -1, indicator, "国家下达", direction))
     measures = _table().frame.set_index("indicator")["measure"]
