@@ -313,7 +313,7 @@ _IN_STEP = re.compile(
 # growth above the economy's (居民收入增速高于经济增速), above the national average
 # (增速高于全国平均水平), above zero (进出口总额实现正增长), held steady (粮食产量保持稳定).
 _ECONOMY = r"(?:经济增速|经济增长|地区生产总值增速|地区生产总值增长|生产总值增速|GDP增速)"
-_WORD_TARGETS = (
+_WORD_TARGETS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?:增速|增幅|增长)(?:要|保持|继续|持续)?(?:高于|快于)" + _ECONOMY),
      "快于", "增长"),
     (re.compile(r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?:增速|增幅|增长)(?:要|继续|持续)?(?:保持在|高于|快于)全国"
@@ -324,7 +324,7 @@ _WORD_TARGETS = (
 # A quota the central government sets (完成国家下达的节能降碳任务, 碳排放双控完成国家下达目标):
 # what the clause names of energy, carbon and grain is the indicator.
 _QUOTA = re.compile(r"国家(?:下达|要求|审核衔接后确定)")
-_QUOTA_NAMES = (
+_QUOTA_NAMES: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
     (re.compile(r"节能|能耗|能源消耗|能源(?=、|等|和|指标)"), "单位地区生产总值能耗", "下降"),
     (re.compile(r"降碳|碳排放|二氧化碳|碳减排|减碳|碳双控"), "单位地区生产总值二氧化碳排放", "下降"),
     (re.compile(r"粮食(?:生产|产量|总产量|总产)(?!.*播种)"), "粮食产量", None),
@@ -594,7 +594,8 @@ def _is_body(name: str) -> bool:
     if len(stem) < 2:
         return False
     # 恒通集团, 华宇公司, 白银集团: a proper name before the ending (not 上市公司, 村镇银行, 高水平大学)
-    return _proper(stem) or (_known(stem) is None and len(stem) <= 4 and not re.search(r"[\d一二三四五六七八九十级]", stem))
+    return _proper(stem) or (_known(stem) is None and len(stem) <= 4
+                             and not re.search(r"[\d一二三四五六七八九十级]", stem))
 
 
 def _is_person(name: str) -> bool:
@@ -1011,20 +1012,20 @@ def _read_words(reading: _Reading, clause: str, masked: str, offset: int) -> str
         begin = max((m.end() for m in re.finditer(r"[，,。；;]", masked[: quota.start()])), default=0)
         close = re.search(r"[，,。；;]", masked[quota.end():])
         stop = quota.end() + close.start() if close else len(masked)
-        for pattern, indicator, direction in _QUOTA_NAMES:
-            hit = pattern.search(masked, begin, stop)
+        for quota_pattern, quota_indicator, quota_direction in _QUOTA_NAMES:
+            hit = quota_pattern.search(masked, begin, stop)
             if hit:
-                found.append((hit.start(), -1, indicator, "国家下达", direction))
+                found.append((hit.start(), -1, quota_indicator, "国家下达", quota_direction))
     measures = _table().frame.set_index("indicator")["measure"]
-    for start, end, name, qualifier, direction in sorted(found):
-        indicator = canonical_indicator(_clean_name(name))
-        if indicator is None or (qualifier == "稳定" and measures.get(indicator) != "level"):
+    for start, end, said, how, change in sorted(found, key=lambda item: (item[0], item[1])):
+        known = canonical_indicator(_clean_name(said))
+        if known is None or (how == "稳定" and measures.get(known) != "level"):
             continue  # 经济运行保持稳定 sets no growth target
-        words = _Words(direction=direction if direction != "稳定在" else None,
-                       hold="稳定在" if direction == "稳定在" else None)
-        if direction == "增长" and reading.period is not None and reading.period[0] < reading.period[1]:
+        words = _Words(direction=change if change != "稳定在" else None,
+                       hold="稳定在" if change == "稳定在" else None)
+        if change == "增长" and reading.period is not None and reading.period[0] < reading.period[1]:
             words.period_words.append("年均")  # growth above the economy's, year by year
-        row = reading.add(name, None, words, clause[:end] if end > 0 else clause, qualifier=qualifier,
+        row = reading.add(said, None, words, clause[:end] if end > 0 else clause, qualifier=how,
                           at=offset + start)
         if row is not None and row["kind"] != "target":
             reading.rows.remove(row)  # a result in words is read by target_attainment, not here
