@@ -171,7 +171,9 @@ def target_attainment(corpus: object, *, tolerance: float = 0.5,
     ``missed``, ``no result stated`` (the next report states no figure for it) or ``no
     target stated`` (a headline result, in the measure its targets use, that the plan
     set no target for; only when that plan has targets at all). A 同步 target (居民收入
-    增长与经济增长同步) takes the economy's growth that year as its value; joint income
+    增长与经济增长同步) takes the economy's growth that year as its value, and so does a
+    快于 target (增速快于经济增速) as a floor; a 正增长 target is a floor of zero; targets
+    with no number to meet (高于全国, 稳定, 国家下达) are judged from words only; joint income
     (城乡居民…) meets the urban and rural results, one row each. A result stated with
     its own qualifier (增长4.5%左右) keeps it in ``actual_qualifier``. A target with no
     figure in the next report is read from its words where it says so (一般公共预算收入
@@ -235,8 +237,12 @@ def target_attainment(corpus: object, *, tolerance: float = 0.5,
                         hit = a
                         break
                 matched.add((name, t["measure"]))
-                if t["qualifier"] == "同步":
-                    target_value, target_high = economy_growth, math.nan
+                if t["qualifier"] in ("同步", "快于"):
+                    target_value, target_high = economy_growth, math.nan  # the economy's growth that year
+                elif t["qualifier"] == "正增长":
+                    target_value, target_high = 0.0, math.nan
+                elif t["value"] is None:
+                    target_value, target_high = math.nan, math.nan  # 高于全国, 稳定, 国家下达: no number to meet
                 else:
                     target_value = _signed(float(t["value"]), t["direction"])
                     target_high = _signed(float(t["value_high"]), t["direction"]) if t["value_high"] is not None \
@@ -244,7 +250,8 @@ def target_attainment(corpus: object, *, tolerance: float = 0.5,
                     if pd.notna(target_high) and target_high < target_value:
                         target_value, target_high = target_high, target_value
                 row = {**common, "indicator": name, "measure": t["measure"],
-                       "unit": t["unit"] if isinstance(t["unit"], str) else ("%" if t["qualifier"] == "同步" else None),
+                       "unit": t["unit"] if isinstance(t["unit"], str) else (
+                           "%" if t["qualifier"] in ("同步", "快于", "正增长") else None),
                        "better": better, "headline": bool(table.loc[t["indicator"], "headline"]),
                        "target_value": target_value, "target_high": target_high,
                        "target_qualifier": t["qualifier"], "target_text": _number_text(t),

@@ -26,13 +26,24 @@ reports**: per report its parts, their kinds and spans, the headline targets for
 found, and its GDP growth target against a hand-written answer key
 (``tests/fixtures/gold/provinces_2026_gdp_targets.csv``); and theme coverage beside the
 bundled report's. Without the folder this part says so and is skipped.
+
+Last, on the same reports, **the names of indicator rows judged by hand**: fixed-seed
+random samples of the rows :func:`miyun_text.extract_indicators` gives (all rows, and
+headline rows alone), each row looked up in a file of verdicts
+(``tests/fixtures/gold/provinces_2026_name_audit.csv``: a digest of the row and the
+verdict, ``ok`` or the kind of error — no text of the reports). A row whose name, value
+or sentence changed has a new digest and shows as not judged yet;
+``python -m miyun_text.evaluate --audit SEED [--headline]`` lists a sample with its
+sentences and digests for judging.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import math
 import os
+import random
 import re
 import sys
 from collections import Counter
@@ -41,10 +52,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from .digest import digest
 from .errors import ResourceError
 
 __all__ = [
+    "AUDITS",
+    "AUDIT_VERDICTS",
     "Evaluation",
+    "audit_key",
+    "audit_sample",
+    "audit_score",
     "evaluate",
     "gold_paragraphs",
     "gold_rows",
@@ -52,6 +69,7 @@ __all__ = [
     "load_gold",
     "province_summary",
     "provinces_folder",
+    "read_audit",
     "read_provinces",
     "score_indicators",
     "single_token_rate",
@@ -456,6 +474,124 @@ def province_summary(paragraphs: pd.DataFrame, indicators: pd.DataFrame | None =
     return pd.DataFrame(rows)
 
 
+# ---------------------------------------------------------------- names judged by hand
+
+# The samples judged: (seed, rows, size), drawn from the rows of the 31 reports. Seeds 101
+# (100 rows) and 102 (60 headline rows) were drawn from the rows before the rules on names
+# (commit 17cd943: check it out and run ``make evaluate`` to see them scored) and looked at
+# while writing the rules; 201 and 202 were drawn from the rows after, and judged once.
+AUDITS: tuple[tuple[int, str, int], ...] = ((201, "all", 100), (202, "headline", 60))
+# What a row's name can be: right (``ok``), or wrong because it names a place, an
+# organisation or company, a person, an action without its object, a time, a piece of a
+# clause, a thing other than the one the number measures, or the right thing in the wrong
+# scope (a subtotal read as the whole jurisdiction's indicator); ``other`` for a row
+# wrong in its other fields (kind, period, value).
+AUDIT_VERDICTS = ("ok", "place", "organisation", "person", "verb", "time", "fragment", "wrong_thing", "scope",
+                  "other")
+_AUDIT_FILE = GOLD / "provinces_2026_name_audit.csv"
+
+
+def audit_key(row: pd.Series | dict) -> str:
+    """The digest a hand verdict on an indicator row is filed under: report, sentence,
+    indicator, number and unit (no text of the report is kept).
+
+    Example:
+        >>> row = {"report_id": "a", "sentence": "增长5%。", "indicator": "地区生产总值", "value_text": "5",
+        ...        "unit": "%"}
+        >>> len(audit_key(row)), audit_key(row) == audit_key(dict(row, indicator="经济"))
+        (16, False)
+    """
+    def cell(key: str) -> str:
+        value = row[key]
+        return "" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+    return digest(*(cell(k) for k in ("report_id", "sentence", "indicator", "value_text", "unit")))[:16]
+
+
+def audit_sample(indicators: pd.DataFrame, seed: int, n: int = 100, *, headline: bool = False) -> pd.DataFrame:
+    """``n`` rows drawn at random with ``seed`` (Python's ``random.Random``, stable across
+    versions) from ``indicators`` in their order, or from its headline rows alone; a
+    ``key`` column holds :func:`audit_key`.
+
+    Example:
+        >>> from miyun_text.indicators import extract_indicators
+        >>> ind = extract_indicators("地区生产总值增长5%，新建学校3所，粮食产量1400万吨。", year=2025)
+        >>> audit_sample(ind, 1, 2)["indicator"].tolist()
+        ['地区生产总值', '粮食产量']
+    """
+    rows = indicators[indicators["headline"].fillna(False).astype(bool)] if headline else indicators
+    rows = rows.reset_index(drop=True)
+    picked = sorted(random.Random(seed).sample(range(len(rows)), min(n, len(rows))))
+    sample = rows.iloc[picked].reset_index(drop=True)
+    return sample.assign(key=[audit_key(r) for r in sample.to_dict("records")])
+
+
+def read_audit(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """The hand verdicts: ``key`` → verdict (one of :data:`AUDIT_VERDICTS`).
+
+    Example:
+        >>> set(read_audit().values()) <= set(AUDIT_VERDICTS)
+        True
+    """
+    source = Path(path) if path is not None else _AUDIT_FILE
+    if not source.exists():
+        return {}
+    verdicts: dict[str, str] = {}
+    with open(source, encoding="utf-8", newline="") as handle:
+        for line, record in enumerate(csv.DictReader(handle), start=2):
+            if record.get("verdict") not in AUDIT_VERDICTS or not record.get("key"):
+                raise ResourceError(f"{source}:{line}: a verdict is one of {', '.join(AUDIT_VERDICTS)} with its key, "
+                                    f"not {record!r}; fix the line")
+            verdicts[record["key"]] = record["verdict"]
+    return verdicts
+
+
+def audit_score(sample: pd.DataFrame, verdicts: dict[str, str]) -> dict:
+    """Of a sample: rows judged, rows wrong, the share right among those judged, the
+    count of each kind of error, and the keys not judged yet.
+
+    Example:
+        >>> audit_score(pd.DataFrame({"key": ["a", "b", "c"]}), {"a": "ok", "b": "place"})["precision"]
+        0.5
+    """
+    found = [verdicts.get(str(k)) for k in sample["key"]]
+    judged = [v for v in found if v is not None]
+    wrong = Counter(v for v in judged if v != "ok")
+    return {"rows": len(found), "judged": len(judged), "wrong": sum(wrong.values()),
+            "precision": (len(judged) - sum(wrong.values())) / len(judged) if judged else math.nan,
+            "errors": dict(sorted(wrong.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "unjudged": [str(k) for k, v in zip(sample["key"], found, strict=True) if v is None]}
+
+
+def _print_audit(indicators: pd.DataFrame) -> None:
+    verdicts = read_audit()
+    print("\nindicator rows judged by hand (name right for what the number measures):")
+    for seed, which, n in AUDITS:
+        sample = audit_sample(indicators, seed, n, headline=which == "headline")
+        score = audit_score(sample, verdicts)
+        errors = ", ".join(f"{k} {v}" for k, v in score["errors"].items()) or "none"
+        line = (f"  seed {seed}, {which} rows: {score['judged']} of {score['rows']} judged, {score['wrong']} wrong "
+                f"(precision {score['precision']:.2f}; errors: {errors})")
+        if score["unjudged"]:
+            line += f"; {len(score['unjudged'])} not judged yet (python -m miyun_text.evaluate --audit {seed}"
+            line += " --headline)" if which == "headline" else ")"
+        print(line)
+
+
+def _print_sample(indicators: pd.DataFrame, seed: int, n: int, headline: bool) -> None:
+    verdicts = read_audit()
+    sample = audit_sample(indicators, seed, n, headline=headline)
+    for i, row in enumerate(sample.to_dict("records")):
+        sentence, name = str(row["sentence"]), str(row["name"])
+        at = sentence.find(name) if name else -1
+        number = sentence.find(str(row["value_text"]), max(at, 0))
+        low, high = max(0, min([x for x in (at, number) if x >= 0] or [0]) - 20), max(at, number, 0) + 30
+        figure = "".join(str(row[k]) for k in ("direction", "value_text", "unit", "qualifier") if pd.notna(row[k]))
+        print(f"{i:3d} {row['key']} [{verdicts.get(row['key'], '?')}] {row['label']} | {row['indicator']} | "
+              f"{figure} | {row['kind']} {row['basis']} {row['period_start']}-{row['period_end']}\n"
+              f"      …{sentence[low:high]}…")
+
+
 def _print_gold(width: int) -> None:
     for split in ("dev", "heldout"):
         cases = load_gold(split=split)
@@ -471,22 +607,33 @@ def _print_gold(width: int) -> None:
         print()
 
 
-def _print_provinces(width: int) -> None:
-    folder = provinces_folder()
-    if folder is None:
-        print("provincial reports: skipped — no folder ../shared/corpus/provinces_2026 beside the project and no "
-              "MIYUN_TEXT_PROVINCES naming one (the 31 reports of 2026 are not shipped with the project)")
-        return
+_NO_PROVINCES = ("provincial reports: skipped — no folder ../shared/corpus/provinces_2026 beside the project and "
+                 "no MIYUN_TEXT_PROVINCES naming one (the 31 reports of 2026 are not shipped with the project)")
+
+
+def _province_paragraphs(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     import warnings
 
     from .structure import StructureWarning, corpus_paragraphs
-    from .themes import theme_coverage_by
 
     corpus = read_provinces(folder)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StructureWarning)
-        paragraphs = corpus_paragraphs(corpus)
-    summary = province_summary(paragraphs)
+        return corpus, corpus_paragraphs(corpus)
+
+
+def _print_provinces(width: int) -> None:
+    folder = provinces_folder()
+    if folder is None:
+        print(_NO_PROVINCES)
+        return
+    from .indicators import extract_indicators
+    from .structure import corpus_paragraphs
+    from .themes import theme_coverage_by
+
+    corpus, paragraphs = _province_paragraphs(folder)
+    indicators = extract_indicators(paragraphs)
+    summary = province_summary(paragraphs, indicators)
     with pd.option_context("display.width", width, "display.max_colwidth", 70, "display.max_rows", 100):
         print(summary[["label", "parts", "headline_targets", "gdp_target", "gdp_key", "gdp_right"]].to_string(
             index=False))
@@ -504,14 +651,32 @@ def _print_provinces(width: int) -> None:
     print(f"theme coverage: bundled report {mine:.1%}; the {n} provincial reports mean {theirs.mean():.1%} "
           f"(min {theirs.min():.1%}, max {theirs.max():.1%}); difference of the mean "
           f"{100 * (theirs.mean() - mine):+.1f} points")
+    _print_audit(indicators)
 
 
-def main() -> int:
-    """Print the evaluation tables.
+def main(argv: list[str] | None = None) -> int:
+    """Print the evaluation tables; with ``--audit SEED`` list that sample of indicator
+    rows of the provincial reports for judging instead.
 
     Example:
-        >>> main()  # doctest: +SKIP
+        >>> main([])  # doctest: +SKIP
     """
+    parser = argparse.ArgumentParser(prog="python -m miyun_text.evaluate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--audit", type=int, metavar="SEED", help="list the sample of indicator rows drawn with SEED")
+    parser.add_argument("--headline", action="store_true", help="with --audit: draw from headline rows only")
+    parser.add_argument("--n", type=int, help="with --audit: sample size (default: as in AUDITS, else 100)")
+    args = parser.parse_args(argv)
+    if args.audit is not None:
+        folder = provinces_folder()
+        if folder is None:
+            print(_NO_PROVINCES)
+            return 1
+        from .indicators import extract_indicators
+
+        size = args.n or next((n for seed, which, n in AUDITS if seed == args.audit
+                               and (which == "headline") == args.headline), 60 if args.headline else 100)
+        _print_sample(extract_indicators(_province_paragraphs(folder)[1]), args.audit, size, args.headline)
+        return 0
     result = evaluate()
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):
         print(result.summary().to_string(index=False))

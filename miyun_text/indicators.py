@@ -32,6 +32,7 @@ from .errors import DataTypeError
 from .grouping import paragraphs_of
 from .paths import resource_path
 from .quantities import Quantity, find_quantities
+from .segment import default_segmenter, import_jieba, quiet_jieba
 from .structure import CN_NUMERALS, opening_cue, plan_period, split_sentences, text_cells
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "figure_table",
     "figure_text",
     "indicator_table",
+    "name_problem",
     "normalise_indicator",
     "paragraph_table",
     "period_figures",
@@ -242,6 +244,7 @@ _HEAD_WORDS = (
 _NAME_VERB_TAIL = re.compile(r"(?:得到[\u4e00-\u9fff]*|升级改造|改造提升|提质改造|改造|治理|整治|提升|管护|修缮|撬动)$")
 _HEAD = re.compile(
     r"^(?:全(?:省|市|区|县|州|盟|旗|自治区)|我(?:省|市|区|县|州)|本(?:省|市|区|县)|到?(?:19|20)\d\d年|"
+    r"[一二三四五六七八九十]+是|(?:和|及)(?=新建|改造|改扩建|建设|提升|新增)|"
     + "|".join(sorted(map(re.escape, _HEAD_WORDS), key=len, reverse=True)) + ")+"
 )
 # A difference from a benchmark (高于年初预期目标0.4个百分点, 比全国高0.8个百分点) measures no indicator.
@@ -266,7 +269,9 @@ _NOT_NAMES = frozenset(
     "明确 来自 "
     "中科院 共 合计 等 约 近 超 以上 左右 以内 以下 比上年 同口径 可比 一般 主要 全部 各项 其他 另有 国家级 省级 "
     "市级 县级 "
-    "区级 自治区级 产值 产量 投资 消费 营收 收入 增加值 总产值 营业收入 占比 比重 增速 总投资额".split()
+    "区级 自治区级 产值 产量 投资 消费 营收 收入 增加值 总产值 营业收入 占比 比重 增速 总投资额 "
+    "个人 国家 世界 方面 整体 全长 海拔 两岸 省份 地区 部门 单位 群众 人员 家庭 人次 人数 全球 "
+    "省市 省区市 市州 县市区 县区 地市 区县 市县 乡镇 城市 县 国家和地区 国家及地区 地方 困境 投资额".split()
 )
 # Period words at the head of a name (年均新增城镇就业, 过去三年规上工业增加值): they say the span, not the name.
 _HEAD_PERIOD = re.compile(r"^(?:(?:过去|近)[两二三四五六七八九十]年(?:来|间)?|[两二三四五六七八九十]年(?:来|间)|"
@@ -285,7 +290,11 @@ _VERB_WORDS = (
     "编制 修订 制修订 上线 接入 上市 挂牌 招引 招聘 安置 转移 输转 资助 补贴 奖补 减税降费 实现 推进 深化 优化 "
     "提升 提高 "
     "新获批 新入选 新增培育 累计培育 累计建成 累计创建 累计认定 新建成 建设改造 改造提升 新改建 提质 升级 扩容 首批 "
-    "共有 拥有 有 的有 达 共 改建 新改建 新（改）建 新(改)建 扩建 新建改建"
+    "共有 拥有 有 的有 达 共 改建 新改建 新（改）建 新(改)建 扩建 新建改建 "
+    "选派 选送 引育 加快 强化 完善 统筹 聚焦 拓展 打通 吸纳 承办 巩固 置换 交付 建强 提供 筛选 壮大 首创 再建 落户 "
+    "利用好 办好 建好 用好 做好 抓好 管好 引进培育 招引培育 再创建 再打造 再推出 再办好 打造形成 探索形成 牵头建设 "
+    "立项培育 细分培育 滚动实施 滚动推进 滚动建设 深入实施 深入推进 稳妥推进 重点推进 重点支持 重点办好 继续办好 "
+    "扎实办好 具体抓好 统筹推进 加快推进 加快打造 布局一批 建设一批 培育一批 打造一批"
 ).split()
 _VERBS = re.compile("(?:" + "|".join(sorted(map(re.escape, _VERB_WORDS), key=len, reverse=True)) + ")+")
 _TIME_NAME = re.compile(r"^(?:过去|近|今后|未来|这|前|后)?[一二两三四五六七八九十\d]+(?:年|个月|季度)"
@@ -299,6 +308,27 @@ _RESTATED_BEFORE = re.compile(r"(?:确定|提出|设定|安排)[^，。；]{0,12
 _IN_STEP = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?P<verb>增长|增速)?(?:与|和|同)(?:经济增长|经济增速|地区生产总值增长|地区生产总值增速|"
     r"经济发展)(?:保持|实现|基本)*同步"
+)
+# Targets stated in words alone, read where the indicator table knows what they name:
+# growth above the economy's (居民收入增速高于经济增速), above the national average
+# (增速高于全国平均水平), above zero (进出口总额实现正增长), held steady (粮食产量保持稳定).
+_ECONOMY = r"(?:经济增速|经济增长|地区生产总值增速|地区生产总值增长|生产总值增速|GDP增速)"
+_WORD_TARGETS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?:增速|增幅|增长)(?:要|保持|继续|持续)?(?:高于|快于)" + _ECONOMY),
+     "快于", "增长"),
+    (re.compile(r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?:增速|增幅|增长)(?:要|继续|持续)?(?:保持在|高于|快于)全国"
+                r"(?:平均水平|平均)(?:以上)?"), "高于全国", "增长"),
+    (re.compile(r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?:争取|力争|确保|努力)?实现正增长"), "正增长", "增长"),
+    (re.compile(r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?:保持|实现)(?:基本)?稳定|(?P<trade>进出口)稳量"), "稳定", "稳定在"),
+)
+# A quota the central government sets (完成国家下达的节能降碳任务, 碳排放双控完成国家下达目标):
+# what the clause names of energy, carbon and grain is the indicator.
+_QUOTA = re.compile(r"国家(?:下达|要求|审核衔接后确定)")
+_QUOTA_NAMES: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
+    (re.compile(r"节能|能耗|能源消耗|能源(?=、|等|和|指标)"), "单位地区生产总值能耗", "下降"),
+    (re.compile(r"降碳|碳排放|二氧化碳|碳减排|减碳|碳双控"), "单位地区生产总值二氧化碳排放", "下降"),
+    (re.compile(r"粮食(?:生产|产量|总产量|总产)(?!.*播种)"), "粮食产量", None),
+    (re.compile(r"粮食播种面积"), "粮食播种面积", None),
 )
 _TARGET_WORDS = ("预期目标", "主要目标", "目标是", "目标为", "力争", "争取", "控制在", "预期", "计划")
 _ACTUAL_WORDS = ("预计完成", "预计", "完成", "实现", "达到", "累计", "同比", "比上年", "按不变价", "同口径", "建成",
@@ -370,7 +400,7 @@ def _take_apart(segment: str) -> _Words:
     return words
 
 
-def _clean_name(raw: str) -> str:
+def _clean_name(raw: str, examples: bool = True) -> str:
     name = raw.strip(" ，、：:“”（）()")
     name = re.sub(r"^.*[：:]", "", name)
     while True:
@@ -383,8 +413,21 @@ def _clean_name(raw: str) -> str:
     period = _HEAD_PERIOD.match(name)
     if period and len(name) > period.end() + 1:
         name = name[period.end():]
+    # 华为智能生活馆、砂之船奥莱等首店, 李华等两院院士: the examples go, the kind stays
+    listed = re.match(r"^([^，。；]{1,30}?)(?<![高中初平同对均相一二三四五六七八九十特])等(?![级院学教职次量同于])"
+                      r"(?=[\u4e00-\u9fff“])", name)
+    if examples and listed and len(name) - listed.end() >= 2 and (
+            re.search(r"[、”]", listed.group(1))
+            or name_problem(listed.group(1)) in ("place", "organisation", "person")):
+        name = name[listed.end():]
+    # 新建750千伏和330千伏电网工程, 年销售收入超10亿元的龙头企业: a class before the thing
+    name = re.sub(r"^.*\d(?:万|亿|千)?(?:千伏|伏|吨级|千瓦级|米级|级)(?:和|及|、)?", "", name)
+    name = re.sub(r"^.*\d[^，。；\d]{0,4}的(?=[\u4e00-\u9fff]{2})", "", name)
+    name = re.sub(r"^的", "", name)
+    # 区外就业占12%, 产能占全球30%: a share whose last word was cut
+    name = re.sub(r"占$", "占比", re.sub(r"占(全国|全省|全球|全市|全区)$", r"占\1比重", name))
     name = re.sub(r"^城(?=[、]?居民)", "城镇", re.sub(r"^乡(?=居民)", "农村", name))
-    name = re.sub(r"(?:和|及|与|以及|分别|的|等)+$", "", name)
+    name = re.sub(r"(?:和|及|与|以及|分别|的|等|各)+$", "", name)
     verb = _NAME_VERB_TAIL.search(name)
     if verb and verb.start() >= 3 and not canonical_indicator(name):
         name = name[: verb.start()]
@@ -395,16 +438,265 @@ def _clean_name(raw: str) -> str:
     return name.strip(" ，、（）()“”")
 
 
-def _is_name(name: str) -> bool:
+def _is_name(name: str, unit: str | None = None) -> bool:
     if len(name) < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", name) or name in _NOT_NAMES:
         return False
     if re.search(r"\d", re.sub(r"PM2\.5|PM10|5G|[A-Z]+\d", "", name)) or _VERBS.fullmatch(name):
         return False
     if re.search(r"等(?:主要)?指标$|等$", name):
         return False
-    if _TIME_NAME.match(name) or _PLACE_NAME.match(name) or re.fullmatch(r"[\d.%]+", name):
+    if _TIME_NAME.match(name) or re.fullmatch(r"[\d.%]+", name):
         return False
-    return not (_COMPARISON.match(name) or _REACH.match(name))
+    if _COMPARISON.match(name) or _REACH.match(name):
+        return False
+    return name_problem(name, unit) is None
+
+
+# ---------------------------------------------------------------- what a name may be
+
+# Words jieba tags as nouns or noun-like: what a counted thing ends on.
+_NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "ng", "j", "l", "i", "vn", "an", "s", "zg", "eng")
+# Words that may stand before the noun of a counted thing (重大/a 产业 项目, 千亿/m 县, 抽水/v 蓄能 电站).
+_MODIFIER_FLAGS = ("a", "ag", "b", "m", "mq", "v", "ug", "q", "k", "h")
+# Proper names: places, people, bodies. jieba tags them ns, nr, nt, nz (and nrt, nrfg for
+# foreign and full names); its HMM gives such tags to words its dictionary lacks.
+_PROPER_FLAGS = ("ns", "nr", "nrt", "nrfg", "nt", "nz")
+# Units that measure an activity itself (招生117.6万人, 造林88万亩, 支出3000亿元): a verb may
+# name it; never a count of things (完工2746个, 引育1000名) or a share.
+_ACTIVITY_UNITS = re.compile(r"(?:人|人次|亩|公顷|平方公里|平方米|立方米|吨|千瓦时|千瓦|元|美元|斤|公里|/.+)$")
+# Adverbs and manners that open a verb phrase (高质量建好, 扎实办好, 滚动实施).
+_MANNER = re.compile(r"^(?:高质量|高水平|高标准|高效|扎实|稳妥|稳步|深入|滚动|继续|再|加快|大力|积极|着力|全力|持续|"
+                     r"有序|统筹|全面|进一步|切实|精心|分批|率先|重点|优先|集中|新)+")
+# Time words that name no indicator (首期, 年度, 全年, 上半年, “十四五”时期).
+_TIME_WORDS = re.compile(r"(?:首期|年度|全年|当年|年内|同期|期间|以来|每年|今年|去年|明年|上半年|下半年|"
+                         r"前三季度|[一二三四]季度|“?十[一二三四五六七八九]五”?(?:时期|期间|末|初)?)")
+# Pieces of a clause: a name cut off at a connective (中职学校由…, 大港电厂共…, 测评点中有…).
+_DANGLING = re.compile(r"(?:由|从|共|各|中有|跨上|跨越|进入前|将|已|通了新|联合印发|有)$")
+_OPENING_WORDS = ("的", "和", "及", "与", "或", "并", "而", "由", "从", "将", "把", "被", "其", "以", "于")
+# Endings that make a name a measure whatever jieba tags its words (参保率: 参保/v 率/v).
+_MEASURE_END = re.compile(r"(?:率|比|比重|比例|占比|量|数|额|值|度|指数|面积|规模|总量|人数|人次|收入|支出|产能|产量|"
+                          r"里程|标准|价格|水平|寿命|年限)$")
+# Endings of the names of bodies (恒通集团, 华宇公司) and of places (青山区, 白沙县, 临河镇).
+_BODY_END = re.compile(r"(?:股份有限公司|有限公司|有限责任公司|子公司|公司|集团|控股|股份|银行|大学|学院|研究院|研究所|"
+                       r"医院|协会|商会)$")
+# Trades that follow a firm's name (邦普时代, 国达化工, 桥头铝电).
+_FIRM_WORD = re.compile(r"时代|化工|科技|电子|能源|电力|铝电|药业|矿业|钢铁|实业|控股|集团|股份|新材|智能|重工|机械|"
+                        r"汽车|动力|光电|生物|储能|储热|硅业|锂业|乳业")
+_PLACE_END = re.compile(r"(?:自治区|自治州|自治县|自治旗|特别行政区|新区|省|市|县|区|州|盟|旗|镇|乡|村|街道)$")
+# The 34 provincial-level regions, full and short (a region's own name is never an indicator).
+_PROVINCES = (
+    "北京市 天津市 河北省 山西省 内蒙古自治区 辽宁省 吉林省 黑龙江省 上海市 江苏省 浙江省 安徽省 福建省 江西省 "
+    "山东省 河南省 "
+    "湖北省 湖南省 广东省 广西壮族自治区 海南省 重庆市 四川省 贵州省 云南省 西藏自治区 陕西省 甘肃省 青海省 "
+    "宁夏回族自治区 新疆维吾尔自治区 台湾省 香港特别行政区 澳门特别行政区"
+).split()
+# Counties whose names are common words too (新建县, 和平县, 平安县): never a place alone.
+_NOT_PLACES = frozenset("新建 惠民 新和 新平 大新 新城 和平 太平 平安 安宁 中和 共和 平原 海岛 滨海 大通 大安 新安 "
+                        "长安 江山 山口 河口 江口 兴和 东平 南平 高安 九龙 金山 江源 清河 文明 上市 富民 民和 "
+                        "灯塔 珠宝 大关 双城 磐石 清水".split())
+_REGION_END = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|自治州|自治县|省|市|县|区|旗|盟)$")
+# Surnames most frequent in China: a two- or three-character word jieba's dictionary lacks,
+# tagged as a person's name and opening on one of them, is a person (张明, 李华).
+_SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
+                      "吕丁任"
+                      "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+                      "戴莫孔向汤")
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> Any:
+    """jieba's part-of-speech tagger over the package's dictionary (jieba's own and the policy terms)."""
+    tokenizer = default_segmenter().tokenizer
+    with quiet_jieba():
+        return import_jieba().posseg.POSTokenizer(tokenizer)
+
+
+@lru_cache(maxsize=65536)
+def _tags(text: str) -> tuple[tuple[str, str], ...]:
+    with quiet_jieba():
+        return tuple((pair.word, pair.flag) for pair in _tagger().lcut(text))
+
+
+def _known(word: str) -> str | None:
+    """The tag the dictionary gives ``word``, or None where it lacks the word."""
+    return _tagger().word_tag_tab.get(word)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> frozenset[str]:
+    """Places by name: the 34 provincial-level regions and every city and county the
+    dictionary knows (X市, X县 tagged as places), each also without its ending (黄冈, 大冶)
+    where that is no common word."""
+    places: set[str] = set()
+    for name in _PROVINCES:
+        places.update((name, _REGION_END.sub("", name)))
+    places.add("内蒙古")
+    for word, flag in _tagger().word_tag_tab.items():
+        if flag != "ns" or len(word) < 3 or word[-1] not in "市县":
+            continue
+        stem = word[:-1]
+        if re.search(r"[城都名岛强大]$", stem) or stem in _NOT_PLACES:
+            continue  # 大城市, 文明城市, 旅游名县, 海岛县: kinds of place, no place
+        places.add(word)
+        known = _known(stem)
+        # the name without its ending: 黄冈 (ns), 通辽 (nr), 孝感 (n, but 孝感市 is a city)
+        if known in (None, "ns", "nr", "nrt", "nz", "j", "nt") or (known == "n" and _known(stem + "市") == "ns"):
+            places.add(stem)
+    return frozenset(p for p in places if len(p) >= 2)
+
+
+def _proper(word: str) -> bool:
+    """A proper name: a place, a word the dictionary tags as a body or a proper noun, or one
+    it lacks that jieba's HMM tags as a name (its own ``nr`` tags hold common words: 高水平)."""
+    if word in _gazetteer():
+        return True
+    known = _known(word)
+    if known is not None:
+        return known in ("nz", "nt")
+    tags = _tags(word)
+    return len(tags) == 1 and tags[0][1] in _PROPER_FLAGS
+
+
+@lru_cache(maxsize=256)
+def _region_names(region: object) -> frozenset[str]:
+    """A report's region by its names: 湖北省 and 湖北, 密云区 and 密云."""
+    if not isinstance(region, str) or not region:
+        return frozenset()
+    return frozenset(n for n in (region, _REGION_END.sub("", region)) if len(n) >= 2)
+
+
+def _is_place(name: str, places: frozenset[str] = frozenset()) -> bool:
+    if name in _gazetteer() or name in places:
+        return True
+    tags = _tags(name)
+    if 1 < len(tags) <= 3 and all(flag == "ns" for _, flag in tags) and any(w in _gazetteer() for w, _ in tags):
+        return True  # 武汉东湖: places within places
+    ending = _PLACE_END.search(name)
+    if ending is None or len(name) > 6:
+        return False
+    stem = name[: ending.start()]
+    if len(stem) < 2:
+        return False
+    if stem in _gazetteer() or stem in places or (_known(name) == "ns" and name[-1] in "区旗"):
+        return True
+    # 临河镇, 白沙村: a stem the dictionary lacks, read as a proper name
+    return _known(stem) is None and all(flag in _PROPER_FLAGS for _, flag in _tags(stem))
+
+
+def _is_body(name: str) -> bool:
+    tags = _tags(name)
+    if len(tags) == 2 and _proper(tags[0][0]) and (tags[1][1] in _PROPER_FLAGS or _FIRM_WORD.fullmatch(tags[1][0])):
+        return True  # 吉林梅花, 青海广泰, 邦普时代: a place or a name, then a name or a trade
+    ending = _BODY_END.search(name)
+    if ending is None:
+        return False
+    stem = name[: ending.start()]
+    if len(stem) < 2:
+        return False
+    # 恒通集团, 华宇公司, 白银集团: a proper name before the ending (not 上市公司, 村镇银行, 高水平大学)
+    return _proper(stem) or (_known(stem) is None and len(stem) <= 4
+                             and not re.search(r"[\d一二三四五六七八九十级]", stem))
+
+
+def _is_person(name: str) -> bool:
+    return (2 <= len(name) <= 3 and name[0] in _SURNAMES and _known(name) is None
+            and all(flag in ("nr", "nrfg", "nrt") for _, flag in _tags(name)))
+
+
+def name_problem(name: str, unit: str | None = None, *, places: frozenset[str] = frozenset()) -> str | None:
+    """Why the words ``name`` name no indicator, or None where they may: ``place`` (a region,
+    city, county or town: 黄冈, 青山区), ``organisation`` (a firm or body: 恒通集团, or a list of
+    them), ``person`` (张明), ``verb`` (an action without the thing it acts on: 选派, 加快推进,
+    高质量建好), ``time`` (首期, 年度, 过去三年) or ``fragment`` (a piece of a clause: 中职学校由,
+    的村集体经营性收入). ``unit`` is the unit of the number it would name (a verb may name an
+    activity measured in people or area: 招生, 造林); ``places`` adds place names the
+    caller knows (a corpus's regions).
+
+    Example:
+        >>> [name_problem(n) for n in ("黄冈", "青山区", "恒通集团", "张明", "选派", "首期", "中职学校由")]
+        ['place', 'place', 'organisation', 'person', 'verb', 'time', 'fragment']
+        >>> [name_problem(n) for n in ("高新技术企业", "上市公司", "城中村", "和美乡村", "示范区", "千亿县")]
+        [None, None, None, None, None, None]
+        >>> name_problem("招生", "万人"), name_problem("完工", "个")
+        (None, 'verb')
+    """
+    if canonical_indicator(name):
+        return None
+    if _TIME_NAME.match(name) or _TIME_WORDS.fullmatch(name):
+        return "time"
+    items = [item for item in re.split(r"[、和及与]", name) if item]
+    if len(items) > 1 and all(name_problem(item, unit, places=places) in ("place", "organisation", "person")
+                              for item in items):
+        kinds = {name_problem(item, unit, places=places) for item in items}
+        return "place" if kinds == {"place"} else "person" if kinds == {"person"} else "organisation"
+    if _is_place(name, places):
+        return "place"
+    if _is_person(name):
+        return "person"
+    if _is_body(name) or _is_body(re.sub(r"(?:产值|营收|营业收入|收入|利润|产量|投资|增加值|销售额)$", "", name)):
+        return "organisation"  # 恒通集团, 恒通集团产值: a firm's own figures
+    if _VERBS.fullmatch(name):
+        return "verb"
+    tags = _tags(name)
+    if tags and (tags[0][0] in _OPENING_WORDS or _DANGLING.search(name) or re.search(r"占$", name)):
+        return "fragment"
+    if len(tags) == 1 and tags[0][1] == "t":
+        return "time"
+    core = _MANNER.sub("", name) if _MANNER.sub("", name) else name
+    core_tags = _tags(core) if core != name else tags
+    # verbs, adverbs, prepositions, particles, and the result a verb reaches (建好, 做强)
+    verbs = all((flag[0] in "vdpcu" and flag != "vn") or flag in ("ad", "vd", "r", "f", "y")
+                or (i > 0 and flag in ("a", "ag") and core_tags[i - 1][1][0] == "v")
+                for i, (_, flag) in enumerate(core_tags))
+    if len(core_tags) == 1 and core_tags[0][1] == "vn" and core != name:
+        verbs = True  # 再打造, 高质量建设: a manner and a verb
+    if verbs and not _MEASURE_END.search(name) and not (unit and _ACTIVITY_UNITS.search(unit) and core == name):
+        return "verb"
+    return None
+
+
+# Words that open the predicate after a counted thing (3个中心投入运营, 7家国企进入500强,
+# 15件实事全部兑现): the thing ends before them. Matched on whole words, so 共 in 医共体 stays.
+_PREDICATE_WORDS = frozenset(
+    "投入 入选 获评 获批 进入 实现 完成 达到 建成 开工 投产 投用 投运 运营 落地 落户 开通 通车 上线 启用 兑现 铺开 "
+    "成型 起势 参与 纳入 通过 列入 荣获 获得 取得 位列 跻身 上榜 入围 成为 实施 承担 开展 提供 保供 深化 推动 "
+    "带动 覆盖 惠及 受到 获 被 为 是 有 达 占 在 将 已 均 共 都 全部 全面 相继 顺利 如期 正式 基本 累计 分别 "
+    "提前 率先 首次 以上 以下 左右 布局 拓展 有序 加快 持续 陆续 集中 整体 实际 总投资 全覆盖 "
+    "引入 免费 形成 发行 延伸 让 使 核准 装车 展业 退出 扎实 稳步 不断 加速 深入 积极 有效 全力 大力 初步 "
+    "赴 享受 立起 解决 消除 参加 入驻 稳定 达标 建成运行 进展 和 及 与 的 等 或 并".split()
+)
+# Words that close a counted thing's phrase as its predicate (6个抽水蓄能电站建设, 1.2万个服务站提质增效).
+_THING_TAIL = re.compile(r"(?:技术改造|数字化转型|建设|改造|提升|提质|增效|提质增效|运营|应用|规模化|规模化应用|"
+                         r"振兴发展|发展|投资|"
+                         r"第一|第二|第三)$")
+
+
+def _counted_thing(text: str, at: int) -> str:
+    """The thing a count counts when its words follow the number (3个国家区域医疗中心投入运营 →
+    国家区域医疗中心; 新增荆州、孝感3个过三千亿元城市 → 过三千亿元城市), or "" where none does."""
+    run = re.match(r"[\u4e00-\u9fff“”‘’]+", text[at:])
+    if not run:
+        return ""
+    taken: list[tuple[str, str]] = []
+    for word, flag in _tags(run.group(0)):
+        if word in _PREDICATE_WORDS or (taken and flag in ("c", "p", "uj", "ul", "y")):
+            break
+        taken.append((word, flag))
+    while taken and not (taken[-1][1] in _NOUN_FLAGS or taken[-1][1].startswith("n") or taken[-1][0] in "”’"):
+        taken.pop()  # the thing ends on a noun
+    phrase = "".join(word for word, _ in taken)
+    while True:
+        shorter = _PREDICATE_TAIL.sub("", _THING_TAIL.sub("", phrase))
+        if shorter == phrase or len(shorter) < 2:
+            break
+        phrase = shorter
+    if len(phrase) < 2 or phrase.startswith("方面") or phrase.endswith("级"):
+        return ""  # 9个方面工作, 21个地级以上市: no thing of its own
+    rest = text[at + len(phrase):]
+    if phrase == run.group(0) and re.match(r"\s*[0-9０-９]", rest):
+        return ""  # 100所海拔1500米以上…: the words name the next number, not the thing counted
+    name = _clean_name(phrase)
+    return phrase if _is_name(name) else ""
 
 
 # ---------------------------------------------------------------- periods and bases
@@ -494,7 +786,8 @@ class _Reading:
     def add(self, raw: str, quantity: Quantity | None, words: _Words, scope: str, *,
             qualifier: str | None = None, at: int = 0, inherited: bool = False) -> dict | None:
         name = _clean_name(raw)
-        if not _is_name(name):
+        unit = quantity.unit if quantity else None
+        if not _is_name(name, unit) or name_problem(name, unit, places=_region_names(self.context.base.get("region"))):
             return None
         at_name = raw.rfind(name)
         head = raw[:at_name] if at_name > 0 and not inherited else ""
@@ -506,7 +799,6 @@ class _Reading:
         indicator = canonical_indicator(name)
         direction = words.direction
         hold = words.hold
-        unit = quantity.unit if quantity else None
         if direction is None and hold is not None:
             direction = hold
         if direction == "增长" and unit in ("个百分点", "百分点"):
@@ -566,7 +858,9 @@ def _following(text: str, at: int) -> str:
 
 def _split_names(text: str, n: int) -> list[str] | None:
     """The names of a 分别 list (城镇、农村居民人均可支配收入 → two full names), or None."""
-    text = _clean_name(text)
+    # 食品、石化、医药、信息等产业增加值: the items are the names, 等 closes the list
+    text = re.sub(r"(?<![高中初平同对均相一二三四五六七八九十特])等(?=[\u4e00-\u9fff])", "",
+                  _clean_name(text, examples=False))
     spelled = re.match(r"^(.*?)([一二三])([一二三])([一二三])产(业)?(.*)$", text)
     if spelled and n == 3:
         head, tail = spelled.group(1), spelled.group(6)
@@ -577,6 +871,11 @@ def _split_names(text: str, n: int) -> list[str] | None:
         return [f"{head}城镇{rest}", f"{head}农村{rest}"]
     if len(names) != n or n < 2:
         return None
+    measure = re.compile(r"(?:收入|支出|出口|进口|利润|产值|产量|营收|投资|消费)$")
+    head = measure.search(names[0])
+    if head and head.start() >= 2:
+        # 地方财政收入、支出: the later bare measures share the first name's subject
+        names = [names[0], *(names[0][: head.start()] + m if measure.fullmatch(m) else m for m in names[1:])]
     complete = re.compile(r"(?:率|额|值|量|数|入|出|次|费|比例|比重|强度|浓度|指数|标准|产量|面积|总额|投资|利润|价格|"
                           r"寿命|年限)$")
     last = names[-1]
@@ -641,6 +940,10 @@ def _respectively(reading: _Reading, clause: str, quantities: list[Quantity]) ->
         before = _take_apart(names_text)
         n = len(group)
         names = _split_names(before.name, n) if before.name else None
+        if names and all(name_problem(_clean_name(name)) in ("place", "organisation", "person") for name in names):
+            # 黄冈、大冶、宜昌分别新增3个、4个、3家高新区: each place's count of the thing counted
+            thing = _counted_thing(clause, quantities[group[-1]].end)
+            names = [thing] * n if thing else None
         if names is None and not before.name.strip() and reading.last_names and len(reading.last_names) == n:
             names = reading.last_names
         if names is None:
@@ -694,6 +997,44 @@ def _listed(reading: _Reading, clause: str, quantities: list[Quantity], used: se
     return taken
 
 
+def _read_words(reading: _Reading, clause: str, masked: str, offset: int) -> str:
+    """Targets a clause states in words alone (see ``_WORD_TARGETS``, ``_QUOTA``): one row each,
+    no value, where the indicator table knows the indicator and the clause sets a target."""
+    found: list[tuple[int, int, str, str, str | None]] = []
+    for pattern, qualifier, direction in _WORD_TARGETS:
+        for match in pattern.finditer(masked):
+            name = "进出口总额" if match.groupdict().get("trade") else match.group("name")
+            name = re.sub(r"^.*?(?:，|、|和|及|并|，)(?=[\u4e00-\u9fff]{2})", "", name) if not canonical_indicator(
+                _clean_name(name)) else name
+            found.append((match.start(), match.end(), name, qualifier, direction))
+    for quota in _QUOTA.finditer(masked):
+        # the words of the quota's own clause (粮食总产量稳定在…，二氧化碳排放完成国家下达目标: carbon only)
+        begin = max((m.end() for m in re.finditer(r"[，,。；;]", masked[: quota.start()])), default=0)
+        close = re.search(r"[，,。；;]", masked[quota.end():])
+        stop = quota.end() + close.start() if close else len(masked)
+        for quota_pattern, quota_indicator, quota_direction in _QUOTA_NAMES:
+            hit = quota_pattern.search(masked, begin, stop)
+            if hit:
+                found.append((hit.start(), -1, quota_indicator, "国家下达", quota_direction))
+    measures = _table().frame.set_index("indicator")["measure"]
+    for start, end, said, how, change in sorted(found, key=lambda item: (item[0], item[1])):
+        known = canonical_indicator(_clean_name(said))
+        if known is None or (how == "稳定" and measures.get(known) != "level"):
+            continue  # 经济运行保持稳定 sets no growth target
+        words = _Words(direction=change if change != "稳定在" else None,
+                       hold="稳定在" if change == "稳定在" else None)
+        if change == "增长" and reading.period is not None and reading.period[0] < reading.period[1]:
+            words.period_words.append("年均")  # growth above the economy's, year by year
+        row = reading.add(said, None, words, clause[:end] if end > 0 else clause, qualifier=how,
+                          at=offset + start)
+        if row is not None and row["kind"] != "target":
+            reading.rows.remove(row)  # a result in words is read by target_attainment, not here
+            reading.last = None
+        if end > 0:  # the words of a quota name an indicator a number may follow: they stay
+            masked = masked[:start] + "，" * (end - start) + masked[end:]
+    return masked
+
+
 def _read_clause(reading: _Reading, clause: str, offset: int) -> None:
     masked = clause
     for match in _IN_STEP.finditer(clause):
@@ -708,6 +1049,7 @@ def _read_clause(reading: _Reading, clause: str, offset: int) -> None:
         reading.add(re.sub(r"(?:增长|增速)$", "", name), None, words, clause[: match.end()], qualifier="同步",
                     at=offset + match.start())
         masked = masked[: match.start()] + "，" * (match.end() - match.start()) + masked[match.end():]
+    masked = _read_words(reading, clause, masked, offset)
     quantities = find_quantities(masked)
     used = _respectively(reading, masked, quantities)
     cursor = 0
@@ -742,9 +1084,18 @@ def _read_clause(reading: _Reading, clause: str, offset: int) -> None:
         name = _clean_name(raw)
         last = reading.last
         inherited = False
-        if not name and q.unit in _COUNT_UNITS and _following(masked, q.end):
+        if _REACH.match(name or "x"):
+            continue  # 惠及26个省份: those reached, no indicator
+        # 新增荆州、孝感3个过三千亿元城市, 3个国家区域医疗中心投入运营: the counted thing follows the number
+        thing = _counted_thing(masked, q.end) if q.base_unit in _COUNT_UNITS else ""
+        counted = False
+        if thing:
+            raw = thing
+            counted = True
+        elif not name and q.unit in _COUNT_UNITS and _following(masked, q.end):
             raw = _following(masked, q.end)  # …，8个产业规模超千亿元: the counted thing follows
-        elif (not name or name in ("总量", "规模", "总额", "其中")) and last is not None:
+        elif (not name or name in ("总量", "规模", "总额", "其中")) and last is not None and not last.get("_thing") \
+                and (q.base_unit not in _COUNT_UNITS or last["unit"] == q.unit):
             raw, inherited = str(last["name"]), True
             if (words.direction is None and words.hold is None and not words.level_to and last["direction"]
                     and last["unit"] == q.unit):
@@ -766,7 +1117,9 @@ def _read_clause(reading: _Reading, clause: str, offset: int) -> None:
                                r"^“?十[一二三四五六七八九]五”?(?:时期|期间|以来)", gap)
             if opening:
                 words.period_words.append(opening.group(0))
-        reading.add(raw, q, words, scope, at=offset + q.start, inherited=inherited)
+        row = reading.add(raw, q, words, scope, at=offset + q.start, inherited=inherited)
+        if row is not None and counted:
+            row["_thing"] = True  # named by the words after its number: no later number takes that name
 
 
 def _paragraph_context(record: dict, year: int | None, table: bool) -> _Context:
@@ -876,7 +1229,7 @@ def extract_indicators(corpus: object, year: int | None = None) -> pd.DataFrame:
     rows: list[dict] = []
     for record in _records(paragraphs):
         text = str(record["text"])
-        if not re.search(r"\d|同步", text):
+        if not re.search(r"\d|同步|快于|高于|正增长|稳定|稳量|国家", text):
             continue
         context = _paragraph_context(record, year, table)
         period = context.period
@@ -892,6 +1245,7 @@ def extract_indicators(corpus: object, year: int | None = None) -> pd.DataFrame:
             reading.rows.sort(key=lambda row: row["_at"])
             for row in reading.rows:
                 row.pop("_at")
+                row.pop("_thing", None)
             rows += reading.rows
     return _frame(rows)
 
@@ -963,7 +1317,8 @@ def figure_text(row: pd.Series | dict) -> str:
         return value if isinstance(value, str) else ""
 
     if not text("value_text"):
-        return "与经济增长同步" if text("qualifier") == "同步" else ""
+        return {"同步": "与经济增长同步", "快于": "快于经济增长", "高于全国": "高于全国平均水平", "正增长": "正增长",
+                "稳定": "保持稳定", "国家下达": "完成国家下达目标"}.get(text("qualifier"), "")
     unit = text("unit")
     number = text("value_text")
     if text("value_high_text"):  # 5%—5.5% as reports write a range of rates, 50—60万人 of counts

@@ -11,8 +11,8 @@ Qualifiers are normalised to one word each: 左右, 以上, 以内, 以下, 不�
 超过 (超, 逾, 突破), 近 (接近), 约, 余 (多), and ``range`` for a span such as
 ``5%—5.5%``, ``4.5-5%`` or ``6%至6.5%`` (``value`` and ``value_high``).
 Numbers that measure nothing are not quantities: a rank (第2位, 前20位), an ordinal
-(第3次), a date or a count of years (2025年, 连续5年), a number inside a name (PM2.5,
-5G, “1+4”).
+(第3次), a date or a count of years or months (2025年, 连续5年, 连续30个月), a number inside
+a name (PM2.5, 5G, “1+4”), a class (30万吨级航道, 百万千瓦级基地) or a voltage (750千伏).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ __all__ = ["QUALIFIERS", "Quantity", "find_quantities", "parse_quantity"]
 # Units a work report uses after numbers, longest first so 平方公里 beats 公里.
 _BASE_UNITS = (
     "美元 元 人次 人年 人 户 平方公里 公里 千米 平方米 平米 亩 公顷 立方米 千瓦时 千瓦 千伏 标准箱 标箱 "
-    "吨 斤 微克每立方米 微克 毫克 个 家 项 所 处 座 条 名 位 台 辆 艘 套 栋 间 张 件 批 支 株 种 例 场 部 本 册 床 "
+    "吨 斤 微克每立方米 微克 毫克 个 家 项 所 处 座 条 名 位 台 辆 艘 套 栋 间 张 件 批次 批 支 株 种 例 场次 场 部 "
+    "本 册 床 架次 班次 户次 "
     "倍 次 届 周年 年 岁 天 小时 分钟"
 ).split()
 _PER_UNITS = "百亿元 亿元 万元 万人 千人 人 平方公里 平方米 立方米 户 年 天 小时 吨 千克 公斤 亩 人年".split()
@@ -48,7 +49,8 @@ _QUANTITY = re.compile(
 )
 _CANONICAL_QUALIFIER = {"超": "超过", "逾": "超过", "突破": "超过", "接近": "近", "多": "余", "不少于": "不低于",
                         "不超过": "不高于"}
-QUALIFIERS = ("左右", "以上", "以内", "以下", "不低于", "不高于", "超过", "近", "约", "余", "range", "力争", "同步")
+QUALIFIERS = ("左右", "以上", "以内", "以下", "不低于", "不高于", "超过", "近", "约", "余", "range", "力争", "同步",
+              "快于", "高于全国", "正增长", "稳定", "国家下达")
 # Units that count years, times or editions: a quantity in them measures nothing here
 # (连续5年, 第3次, 第十二届) unless the words before it name a span (受教育年限11.5年).
 _TIME_UNITS = ("年", "周年", "届", "次", "天", "小时", "分钟")
@@ -133,7 +135,10 @@ def _measures_nothing(text: str, match: re.Match[str]) -> bool:
         return True
     if after.startswith(("+", "＋")):
         return True  # a formula: “1+4”
-    if unit in ("个", "次") and re.match(r"(?:万亿|亿|万|千)?(?:元|美元|台阶|大关)", text[match.end():]):
+    if after.startswith("级") or unit == "千伏" or (unit == "个" and re.match(r"(?:月|季度|工作日)", after)):
+        return True  # a class or a span: 30万吨级航道, 750千伏线路, 连续30个月
+    if unit in ("个", "次") and re.match(r"(?:万亿|亿|万|千|百)?(?:元|美元)?级?(?:元|美元|台阶|大关|关口)",
+                                        text[match.end():]):
         return True  # 连续跨过3个万亿元大关: a count of thresholds, not of things
     return False
 
@@ -147,6 +152,8 @@ def find_quantities(text: str) -> list[Quantity]:
         >>> [(q.value, q.value_high, q.unit) for q in find_quantities("地区生产总值增长4.5%-5%")]
         [(4.5, 5.0, '%')]
         >>> find_quantities("PM2.5与臭氧协同控制，连续5年获评优秀，“1+4”改革")
+        []
+        >>> find_quantities("建成30万吨级航道和750千伏线路，增速连续30个月居前列")
         []
         >>> [(q.text, q.unit) for q in find_quantities("分别提高20.9、36.2、54个百分点")]
         [('20.9', '个百分点'), ('36.2', '个百分点'), ('54', '个百分点')]
