@@ -28,7 +28,7 @@ notebooks: data
 	$(BIN)/miyun-text render $(if $(FORCE),--force)
 
 report: notebooks
-	@echo "Open build/html/index.html"
+	@echo "Open build/html/index.html. For the command line: source .venv/bin/activate (then miyun-text --help), or run .venv/bin/miyun-text"
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -50,6 +50,8 @@ evaluate: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_reuse.py
+	$(BIN)/python benchmarks/bench_memory.py
 
 benchmark-scale: $(STAMP)
 	$(BIN)/python benchmarks/bench_scale.py --update-readme

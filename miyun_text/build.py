@@ -17,7 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -30,19 +30,23 @@ from . import panel, plots
 from .clean import repair_summary
 from .corpus import open_corpus
 from .digest import digest, installed_distributions, sha256_file
-from .errors import MissingFileError, NotebookExecutionError
-from .grouping import narrow
-from .io import write_csv, write_text_atomic
+from .errors import MissingFileError, MiyunTextError, NotebookExecutionError
+from .grouping import narrow, paragraphs_of
+from .indicators import extract_indicators
+from .io import write_csv, write_text_atomic, write_text_blocks
 from .keywords import extract_keywords
+from .lock import data_lock
 from .paths import find_data_dir
 from .pipeline import load
+from .reuse import reuse_shares
 from .rhetoric import marker_rates, reports_with_review_and_plan, review_vs_plan
 from .site import notebook_pages, notebook_title, page_headers, write_site
 from .themes import theme_frequencies
-from .vocabulary import extract_indicators, quoted_terms
+from .timeline import formula_timeline
+from .vocabulary import quoted_terms
 
 __all__ = ["build_processed", "execution_key", "installed_distributions", "make_figures", "notebook_paths",
-           "render_notebooks", "section_table", "standard_figures"]
+           "render_notebooks", "repair_figure", "section_table", "standard_figures"]
 
 
 def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> dict[str, Path]:
@@ -53,14 +57,30 @@ def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bo
     built in a temporary folder beside it and swapped in only when complete, so files
     of reports no longer in the manifest disappear and a failed build leaves the old
     folder as it was. An empty manifest gives the three tables with their columns and
-    no rows. Output is deterministic: the same inputs give byte-identical files.
+    no rows. Output is deterministic: the same inputs give byte-identical files. The build
+    holds the data folder's write lock (:func:`miyun_text.lock.data_lock`), and a
+    ``processed`` that is a symbolic link is refused before anything is read: the folder is
+    replaced as a whole, which would replace the link, not fill the folder it points to.
 
     Example:
         >>> sorted(build_processed())  # doctest: +SKIP
         ['miyun_2024', 'paragraphs', 'repair_summary', 'repairs']
     """
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
+    with data_lock(folder, what="clean"):
+        return _build_processed(folder, progress)
+
+
+def _build_processed(folder: Path, progress: bool) -> dict[str, Path]:
     out = folder / "processed"
+    if out.is_symlink():
+        raise MiyunTextError(
+            f"{out}: is a symbolic link (to {os.readlink(out)}); the build replaces this folder as a whole, so it "
+            f"must be a real folder: remove the link (rm {out}) and run clean again"
+        )
+    for leftover in folder.glob(".processed-*"):  # from a build that was killed; no one else writes here now
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
     # the processed data needs no tokens: the corpus is loaded without segmenting
     loaded = load(folder, tokens=False, progress=progress)
     corpus, paragraphs, repairs = loaded.reports, loaded.paragraphs, loaded.repairs
@@ -75,7 +95,7 @@ def build_processed(data_dir: str | os.PathLike[str] | None = None, progress: bo
     names: dict[str, str] = {}
     try:
         for rid, text in zip(corpus["report_id"].astype(str), corpus["text"].astype(str), strict=True):
-            write_text_atomic(staging / f"{rid}.txt", text)
+            write_text_blocks(staging / f"{rid}.txt", text)
             names[rid] = f"{rid}.txt"
         write_csv(paragraphs, staging / "paragraphs.csv")
         write_csv(repairs, staging / "repairs.csv")
@@ -122,11 +142,26 @@ def make_figures(data_dir: str | os.PathLike[str] | None = None, folder: str | o
         >>> [p.name for p in make_figures(folder="/tmp/figs")][:1]  # doctest: +SKIP
         ['themes_by_section.png']
     """
-    body = open_corpus(data_dir).body
-    paths: list[Path] = []
-    for name, fig in standard_figures(body, top_k=top_k):
+    corpus = open_corpus(data_dir)
+    paths: list[Path] = save_figure(repair_figure(corpus), "repairs_by_step", folder)
+    for name, fig in standard_figures(corpus.body, top_k=top_k):
         paths += save_figure(fig, name, folder)
     return paths
+
+
+def repair_figure(corpus: Any):
+    """The repairs each cleaning step made in each report (its label), as notebook 01 shows them.
+
+    ``corpus`` is a :class:`~miyun_text.corpus.Corpus` (:func:`~miyun_text.corpus.open_corpus`).
+
+    Example:
+        >>> repair_figure(open_corpus()).axes[0].get_xscale()  # doctest: +SKIP
+        'log'
+    """
+    rows = [repair_summary(corpus.repairs[corpus.repairs["report_id"] == report.report_id]).assign(label=report.label)
+            for report in corpus.reports.itertuples(index=False)]
+    summary = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame({"step": [], "repairs": [], "label": []})
+    return plots.repair_chart(summary, source=plots.source_line(corpus.reports))
 
 
 def save_figure(fig: Any, name: str, folder: str | os.PathLike[str]) -> list[Path]:
@@ -140,6 +175,8 @@ def standard_figures(body: pd.DataFrame | Any, top_k: int | None = 10) -> Iterat
     The counts below which terms are left out are the figures' own choices, stated here:
     keywords and the word cloud keep terms seen once, review-against-plan terms need
     three occurrences.
+
+    ``reports`` (the manifest rows) lets delivery dates decide which report is the latest.
 
     Example:
         >>> next(iter(standard_figures(body)))[0]  # doctest: +SKIP
@@ -160,10 +197,9 @@ def standard_figures(body: pd.DataFrame | Any, top_k: int | None = 10) -> Iterat
                                                       source=source)
     yield "policy_vocabulary", plots.vocabulary_bars(quoted_terms(one), top_k=25,
                                                      title=f"引号中的政策话语（出现次数）{about}", source=source)
-    indicators = extract_indicators(one)
-    # the headline results and targets stand in the parts' opening paragraphs, before any section
-    headline = indicators[indicators["section_no"].isna()]
-    yield "results_vs_targets", plots.indicator_chart(headline, title=titles["indicator_title"] + about, source=source)
+    # annual growth rates of canonical indicators: five-year figures and unnamed rows never drawn
+    yield "results_vs_targets", plots.indicator_chart(extract_indicators(one), title=titles["indicator_title"] + about,
+                                                      source=source)
     table = body if isinstance(body, pd.DataFrame) else body.paragraphs
     labels = table[["report_id", "label"]].drop_duplicates()
     names = {str(rid): str(label) for rid, label in labels.itertuples(index=False)}
@@ -180,6 +216,23 @@ def standard_figures(body: pd.DataFrame | Any, top_k: int | None = 10) -> Iterat
     if table["report_id"].nunique() > 1:
         for figures in (panel.theme_figures, panel.rhetoric_figures, panel.attainment_figures):
             yield from figures(body).items()
+    yield from reuse_figures(body)
+
+
+def reuse_figures(body: pd.DataFrame | Any) -> Iterator[tuple[str, Any]]:
+    """Yield the figures of notebook 05: reuse between the reports (with two or more) and formula spread.
+
+    Example:
+        >>> next(iter(reuse_figures(body)))[0]  # doctest: +SKIP
+        'formula_spread'
+    """
+    corpus = paragraphs_of(body, "reuse_figures").drop_duplicates("report_id")
+    source = plots.source_line(corpus)
+    timeline = formula_timeline(body, top_k=None)
+    if len(timeline):
+        yield "formula_spread", plots.formula_spread_chart(timeline, top_k=15, source=source)
+    if len(corpus) > 1:
+        yield "text_reuse", plots.reuse_heatmap(reuse_shares(body), source=source)
 
 
 def section_table(paragraphs: pd.DataFrame | Any) -> pd.DataFrame | Any:
@@ -244,9 +297,14 @@ def notebook_paths(folder: str | os.PathLike[str] = "notebooks") -> list[Path]:
     return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
 
 
-def _local_kernel_manager(folder: str):
+def _local_kernel_manager(folder: str, log: str | None = None):
     """A kernel manager whose kernels talk over Unix sockets in ``folder``: nothing listens
-    on the network, and ipykernel has no unencrypted TCP to warn about on every run."""
+    on the network, and ipykernel has no unencrypted TCP to warn about on every run.
+
+    With ``log``, the kernel process writes its own output there (appended) instead of to
+    this terminal: what a notebook prints is in the notebook, and a kernel stopped by Ctrl-C
+    would otherwise print its tracebacks under the one line the command line gives.
+    """
     from jupyter_client.manager import AsyncKernelManager
 
     class LocalKernelManager(AsyncKernelManager):
@@ -254,6 +312,13 @@ def _local_kernel_manager(folder: str):
             super().__init__(**kwargs)
             self.transport = "ipc"
             self.ip = os.path.join(folder, "kernel")
+
+        async def start_kernel(self, **kw):
+            if log is not None and "stderr" not in kw:
+                with open(log, "ab") as handle:  # the kernel keeps its own copy of the descriptor
+                    kw.update(stdout=handle, stderr=handle)
+                    return await super().start_kernel(**kw)
+            return await super().start_kernel(**kw)
 
     return LocalKernelManager
 
@@ -438,10 +503,30 @@ def render_notebooks(
     the same and those files are all still there unchanged. ``force=True`` executes
     every notebook. With ``progress`` one line per notebook says which happened.
 
+    It holds the write lock of the data folder the notebooks read
+    (:func:`miyun_text.lock.data_lock`), so no report is added or cleaned while they run.
+
     Example:
         >>> render_notebooks(["notebooks/01_corpus_and_cleaning.ipynb"])  # doctest: +SKIP
         01_corpus_and_cleaning.ipynb: executed in 3.4 s
     """
+    paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
+    folder = Path(data_dir) if data_dir is not None else (
+        _kernel_data_dir(paths[0].parent, dict(parameters or {})) if paths else None)
+    with data_lock(folder, what="render") if folder is not None else nullcontext():
+        return _render_notebooks(paths, html_dir, executed_dir, parameters, progress, data_dir, force)
+
+
+def _render_notebooks(
+    notebooks: Iterable[str | os.PathLike[str]] | None = None,
+    html_dir: str | os.PathLike[str] = "build/html",
+    executed_dir: str | os.PathLike[str] = "build/executed",
+    parameters: dict | None = None,
+    progress: bool = True,
+    data_dir: str | os.PathLike[str] | None = None,
+    force: bool = False,
+) -> list[Path]:
+    """The work of :func:`render_notebooks`, done under its lock."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -461,7 +546,10 @@ def render_notebooks(
             _kernel_env("MPLBACKEND", "module://matplotlib_inline.backend_inline"), \
             _kernel_env("MIYUN_TEXT_TABLES", str(tables)), \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="miyun-pages") as pages:
-        engine_options = {} if os.name == "nt" else {"kernel_manager_class": _local_kernel_manager(sockets)}
+        kernel_log = (executed_folder / "kernels.log").resolve()  # papermill runs from the notebook folder
+        kernel_log.write_bytes(b"")
+        engine_options = {} if os.name == "nt" else {"kernel_manager_class": _local_kernel_manager(sockets,
+                                                                                                   str(kernel_log))}
         for path, source, (report_nav, code_nav) in zip(paths, sources, headers, strict=True):
             target = executed_folder / path.name
             cwd = path.parent
@@ -496,4 +584,5 @@ def render_notebooks(
                 print(f"{path.name}: executed in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
             executed.append((path, notebook))
             pages.submit(notebook_pages, notebook, notebook_title(notebook, path.stem), report_nav, code_nav)
-    return write_site(executed, html_folder, data_dir)
+    # the index and the explorer describe the data the notebooks read
+    return write_site(executed, html_folder, data_dir if data_dir is not None else params.get("data_dir"))

@@ -26,12 +26,12 @@ version that wrote it.
 
 from __future__ import annotations
 
-import io
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .io import write_bytes_atomic
+from .io import write_atomic, write_bytes_atomic
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -81,9 +81,8 @@ def write_table(path: Path, table: pa.Table) -> Path:
     """
     import pyarrow.feather as feather
 
-    buffer = io.BytesIO()
-    feather.write_feather(table, buffer, compression="lz4")
-    return write_bytes_atomic(path, buffer.getvalue(), durable=False)
+    # written straight into the file: a long report's table is not copied into memory twice more
+    return write_atomic(path, lambda handle: feather.write_feather(table, handle, compression="lz4"), durable=False)
 
 
 def read_blob(path: Path) -> bytes | None:
@@ -96,7 +95,7 @@ def read_blob(path: Path) -> bytes | None:
         (None, b'<p>')
     """
     try:
-        os.utime(path)  # recently used: kept when the folder is trimmed
+        _touch(path)  # recently used: kept when the folder is trimmed
         return path.read_bytes()
     except FileNotFoundError:  # not cached yet, or trimmed meanwhile by another process
         return None
@@ -104,7 +103,25 @@ def read_blob(path: Path) -> bytes | None:
 
 def write_blob(path: Path, data: bytes) -> Path:
     """Write a cache entry atomically, without the flush to disk (it can be rebuilt)."""
-    return write_bytes_atomic(path, data, durable=False)
+    written = write_bytes_atomic(path, data, durable=False)
+    _touch(written)
+    return written
+
+
+_last_use = 0
+
+
+def _touch(path: Path) -> None:
+    """Mark ``path`` as used now, strictly after every entry this process marked before.
+
+    The clock can give two writes in quick succession the same time (its resolution is
+    coarser than a nanosecond), and then trimming could not tell which was used last;
+    a time one nanosecond past the previous mark keeps the order.
+    """
+    global _last_use
+    now = max(time.time_ns(), _last_use + 1)
+    _last_use = now
+    os.utime(path, ns=(now, now))
 
 
 def trim(folder: Path, keep: int, pattern: str = "*") -> None:

@@ -20,6 +20,7 @@ step received, the text before and after, the step, and the evidence.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 import unicodedata
@@ -110,7 +111,66 @@ def repair_frame(repairs: list[Repair]) -> pd.DataFrame:
     }, columns=REPAIR_COLUMNS)
 
 
-def _carry_offsets(to_raw: list[int], text_in: str, log: list[Repair]) -> tuple[list[int], list[Repair]]:
+class _OffsetMap:
+    """Where each character of a step's text came from in the raw text, in runs rather than one int each.
+
+    Position ``i`` maps to ``raw[k] + step[k] * (i - starts[k])`` in the run ``k`` that holds
+    it: a run of untouched characters moves one by one (``step`` 1), the characters a repair
+    wrote all map to where it starts (``step`` 0). A report whose steps change little is a
+    handful of runs instead of a list of millions of integers.
+    """
+
+    __slots__ = ("length", "raw", "starts", "step")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.raw: list[int] = []
+        self.step: list[int] = []
+        self.length = 0
+
+    @classmethod
+    def identity(cls, length: int) -> _OffsetMap:
+        out = cls()
+        out.add(0, 1, length)
+        return out
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i: int) -> int:
+        if i < 0:
+            i += self.length
+        k = bisect.bisect_right(self.starts, i) - 1
+        return self.raw[k] + self.step[k] * (i - self.starts[k])
+
+    def add(self, raw: int, step: int, count: int) -> None:
+        """Append ``count`` positions starting at raw offset ``raw`` (moving by ``step``)."""
+        if count <= 0:
+            return
+        if self.starts:  # continue the last run where it continues
+            k = len(self.starts) - 1
+            if self.step[k] == step and self.raw[k] + step * (self.length - self.starts[k]) == raw and (
+                    step == 1 or self.raw[k] == raw):
+                self.length += count
+                return
+        self.starts.append(self.length)
+        self.raw.append(raw)
+        self.step.append(step)
+        self.length += count
+
+    def copy_into(self, out: _OffsetMap, a: int, b: int) -> None:
+        """Append positions ``a`` to ``b`` (clamped, as a slice is) of this map to ``out``."""
+        a, b = max(0, min(a, self.length)), max(0, min(b, self.length))
+        k = bisect.bisect_right(self.starts, a) - 1 if a < b else len(self.starts)
+        while a < b:
+            end = self.starts[k + 1] if k + 1 < len(self.starts) else self.length
+            n = min(end, b) - a
+            out.add(self.raw[k] + self.step[k] * (a - self.starts[k]), self.step[k], n)
+            a += n
+            k += 1
+
+
+def _carry_offsets(to_raw: _OffsetMap, text_in: str, log: list[Repair]) -> tuple[_OffsetMap, list[Repair]]:
     """Give a step's repairs their offsets in the raw text, and map its output back to raw.
 
     ``to_raw[i]`` is the raw offset of character i of the step's input; characters a
@@ -120,16 +180,16 @@ def _carry_offsets(to_raw: list[int], text_in: str, log: list[Repair]) -> tuple[
         return to_raw, []  # a step that changed nothing keeps the mapping as it is
     placed = [replace(r, raw_offset=to_raw[min(r.offset, len(to_raw) - 1)]) for r in log]
     spans = sorted((r.offset, len(r.before), len(r.after)) for r in log if r.before != r.after)
-    out: list[int] = []
+    out = _OffsetMap()
     cursor = 0
     for start, n_before, n_after in spans:
         if start < cursor:  # overlapping rows (white space trims) keep the earlier mapping
             continue
-        out.extend(to_raw[cursor:start])
-        out.extend([to_raw[min(start, len(to_raw) - 1)]] * n_after)
+        to_raw.copy_into(out, cursor, start)
+        out.add(to_raw[min(start, len(to_raw) - 1)], 0, n_after)
         cursor = start + n_before
-    out.extend(to_raw[cursor : len(text_in)])
-    out.append(to_raw[-1])
+    to_raw.copy_into(out, cursor, len(text_in))
+    out.add(to_raw[-1], 0, 1)
     return out, placed
 
 
@@ -210,13 +270,20 @@ def _diff_spans(a: str, b: str) -> list[tuple[int, int]]:
     """Maximal ``[start, end)`` spans where two strings of equal length differ."""
     if a == b:
         return []
-    x = np.frombuffer(a.encode("utf-32-le"), dtype=np.uint32)
-    y = np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32)
-    diff = np.flatnonzero(x != y)
+    # compared block by block, so the UTF-32 copies of a long text stay small
+    blocks = []
+    for start in range(0, len(a), _DIFF_BLOCK):
+        x = np.frombuffer(a[start : start + _DIFF_BLOCK].encode("utf-32-le"), dtype=np.uint32)
+        y = np.frombuffer(b[start : start + _DIFF_BLOCK].encode("utf-32-le"), dtype=np.uint32)
+        blocks.append(np.flatnonzero(x != y) + start)
+    diff = np.concatenate(blocks)
     breaks = np.flatnonzero(np.diff(diff) != 1)
     starts = np.concatenate(([diff[0]], diff[breaks + 1]))
     ends = np.concatenate((diff[breaks], [diff[-1]])) + 1
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+_DIFF_BLOCK = 1 << 20
 
 
 # Words that make a clause a question, so that a ``?`` after it ends a sentence.
@@ -516,12 +583,12 @@ def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[st
         '乾坤'
     """
     readings = readings or {}
-    converted = _opencc().convert(text)
+    converted = _convert_t2s(text)
     if len(converted) != len(text):  # a phrase rule changed length: convert line by line
         return _to_simplified_by_line(text)
     if converted == text and not readings and not any(trad in text for trad, _, _ in _phrase_table()):
         return text, []  # already Simplified (most reports): nothing to decide
-    chars = list(converted)
+    chars: dict[int, str] = {}  # characters that differ from OpenCC's output, by offset
     # A line already in Simplified (every character OpenCC would change is a GB 2312
     # character, and no annotation gave a reading) is left to the phrase table only:
     # OpenCC's default for characters valid in both scripts (乾, 於, 著) would undo a
@@ -532,7 +599,8 @@ def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[st
         # an unchanged line is put back as it is: nothing to decide
         if converted[start:end] != line and _is_simplified_line(line, converted[start:end]) \
                 and not any(start <= k < end for k in readings):
-            chars[start:end] = line
+            chars.update((start + k, a) for k, (a, b) in enumerate(zip(line, converted[start:end], strict=True))
+                         if a != b)
         start = end + 1
     notes: dict[int, str] = {}
     for offset, reading in readings.items():
@@ -546,7 +614,7 @@ def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[st
     # text as converted, readings included, so that cleaning the result again finds
     # nothing more to change; a longer phrase wins over a shorter one.
     by_phrase: set[int] = set()
-    current = "".join(chars)
+    current = _with_chars(converted, chars)
     for trad, simp, note in _phrase_table():
         if trad not in current:
             continue
@@ -559,13 +627,46 @@ def to_simplified(text: str, readings: dict[int, str] | None = None) -> tuple[st
                     by_phrase.add(match.start() + k)
                     changed = True
         if changed:  # later phrases match the text as changed so far
-            current = "".join(chars)
+            current = _with_chars(converted, chars)
     converted = current
     repairs: list[Repair] = []
     for i, j in _diff_spans(text, converted):
         why = "; ".join(notes[k] for k in range(i, j) if k in notes) or "OpenCC t2s (phrase-level)"
         repairs.append(Repair(i, text[i:j], converted[i:j], "t2s", why))
     return converted, repairs
+
+
+def _with_chars(text: str, chars: dict[int, str]) -> str:
+    """``text`` with the characters at the offsets of ``chars`` replaced (one character each).
+
+    Built from slices, not from a list of every character: a list holds one object per
+    character, which for a long report is many times the text's size.
+    """
+    if not chars:
+        return text
+    pieces, cursor = [], 0
+    for i in sorted(chars):
+        pieces += [text[cursor:i], chars[i]]
+        cursor = i + 1
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+# OpenCC converts a long text through UTF-8 copies of it; in blocks of whole lines (no
+# phrase spans a line break) the copies stay small and the result is the same.
+_T2S_BLOCK = 1 << 18
+
+
+def _convert_t2s(text: str) -> str:
+    if len(text) <= _T2S_BLOCK:
+        return _opencc().convert(text)
+    pieces, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start + _T2S_BLOCK)
+        end = len(text) if end < 0 else end + 1
+        pieces.append(_opencc().convert(text[start:end]))
+        start = end
+    return "".join(pieces)
 
 
 def _is_simplified_line(line: str, converted: str) -> bool:
@@ -638,12 +739,11 @@ def _punct_pass(text: str) -> str:
             between_digits = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
             if not between_digits and (ch != ":" or _cjk_near(text, i) or _at_line_end(text, i)):
                 chars[i] = _FULL[ch]
-    if not chars:
-        return text
-    out = list(text)
-    for i, ch in chars.items():
-        out[i] = ch
-    return "".join(out)
+    return _with_chars(text, chars)
+
+
+# a line's leading white space (the whole line when it holds nothing else), or its trailing white space
+_LINE_SPACE = re.compile(r"^[ \t\u3000]+|[ \t\u3000]+$", re.MULTILINE)
 
 
 def _at_line_end(text: str, i: int) -> bool:
@@ -685,25 +785,19 @@ def normalize_punctuation(text: str) -> tuple[str, list[Repair]]:
         for start, end in _diff_spans(text, current)
         for i, a, b in zip(range(start, end), text[start:end], current[start:end], strict=True)
     ]
-    result = current
-    kept, offset = [], 0
-    space = " \t\u3000"
-    for line in result.split("\n"):
-        core = line.strip(space)
-        lead = len(line) - len(line.lstrip(space))
-        if lead:
-            repairs.append(Repair(offset, line[:lead], "", "punct", "white space at a line start removed"))
-        trail = len(line) - len(line.rstrip(space))
-        if trail and core:
-            repairs.append(Repair(offset + len(line) - trail, line[len(line) - trail :], "", "punct",
-                                  "white space at a line end removed"))
-        kept.append(core)
-        offset += len(line) + 1
-    joined = "\n".join(kept)
-    body = joined.rstrip("\n")
-    if len(joined) - len(body) > 1:
-        repairs.append(Repair(len(body) + 1, joined[len(body) + 1 :], "", "punct", "blank lines at the end removed"))
-    result = body + "\n" if body else ""
+    # white space at line starts and ends, found by a scan rather than by splitting the text
+    # into lines (a long report would be copied twice more)
+    for m in _LINE_SPACE.finditer(current):
+        at_start = m.start() == 0 or current[m.start() - 1] == "\n"
+        why = "white space at a line start removed" if at_start else "white space at a line end removed"
+        repairs.append(Repair(m.start(), m.group(), "", "punct", why))
+    joined = _LINE_SPACE.sub("", current)
+    end = len(joined)
+    while end and joined[end - 1] == "\n":
+        end -= 1
+    if len(joined) - end > 1:
+        repairs.append(Repair(end + 1, joined[end + 1 :], "", "punct", "blank lines at the end removed"))
+    result = "" if not end else joined if len(joined) - end == 1 else joined[:end] + "\n"
     repairs.sort(key=lambda r: r.offset)
     return result, repairs
 
@@ -745,7 +839,7 @@ def clean_steps(raw: str, errata: pd.DataFrame | None, report_id: str | None,
         '区\\n'
     """
     repairs: list[Repair] = []
-    to_raw = list(range(len(raw) + 1))
+    to_raw = _OffsetMap.identity(len(raw) + 1)
     text, log = apply_errata(raw, errata, report_id)
     to_raw, log = _carry_offsets(to_raw, raw, log)
     repairs += log

@@ -49,7 +49,7 @@ from .manifest import (
 from .paths import find_data_dir
 from .pipeline import load
 from .raw import RAW_EXTENSIONS, RawText, checked_raw_path, find_raw, read_raw
-from .segment import Segmenter
+from .segment import Segmenter, content_segmenter, place_names
 from .structure import corpus_paragraphs
 from .tokens import Tokens, TokenView, token_table
 
@@ -144,8 +144,12 @@ class Corpus:
     """
 
     def __init__(self, reports: pd.DataFrame, paragraphs: pd.DataFrame, repairs: pd.DataFrame,
-                 tokens: Tokens | None = None, *, segmenter: Segmenter | None = None) -> None:
+                 tokens: Tokens | None = None, *, segmenter: Segmenter | None = None,
+                 places: Iterable[str] | None = None) -> None:
         self.reports = reports
+        # the place names segmentation keeps whole: those of the reports it was loaded with,
+        # kept when it is narrowed, so that a narrower corpus is cut as the whole one was
+        self.places = tuple(places) if places is not None else place_names(reports)
         self.paragraphs = paragraphs
         self.repairs = repairs
         self._tokens = tokens
@@ -194,7 +198,7 @@ class Corpus:
         """The token table of these paragraphs (cut once, cached on disk per report)."""
         if self._tokens is None:
             if self._source is None:
-                self._source = token_table(self.paragraphs, self._segmenter)
+                self._source = token_table(self.paragraphs, self._segmenter or content_segmenter(self))
             self._tokens = self._source.restrict(self.paragraphs)
         return self._tokens
 
@@ -221,7 +225,8 @@ class Corpus:
         ids = set(paragraphs["report_id"].astype(str)) if report_ids is None else set(report_ids)
         reports = self.reports[self.reports["report_id"].astype(str).isin(ids)].reset_index(drop=True)
         repairs = self.repairs[self.repairs["report_id"].astype(str).isin(ids)].reset_index(drop=True)
-        out = Corpus(reports, paragraphs.reset_index(drop=True), repairs, segmenter=self._segmenter)
+        out = Corpus(reports, paragraphs.reset_index(drop=True), repairs, segmenter=self._segmenter,
+                     places=self.places)
         out._source = self._source
         return out
 
@@ -280,7 +285,7 @@ class Corpus:
             ['水']
         """
         out = Corpus(self.reports, self.paragraphs.assign(**columns), self.repairs, self._tokens,
-                     segmenter=self._segmenter)
+                     segmenter=self._segmenter, places=self.places)
         out._source = self._source
         return out
 
@@ -310,7 +315,8 @@ def open_corpus(
         ('密云区 2024', True)
     """
     loaded = load(data_dir, report_ids=report_ids, workers=workers, strict=strict, progress=progress)
-    return Corpus(loaded.reports, loaded.paragraphs, loaded.repairs, loaded.tokens)
+    places = loaded.tokens.segmenter.places if loaded.tokens is not None else None  # the manifest's
+    return Corpus(loaded.reports, loaded.paragraphs, loaded.repairs, loaded.tokens, places=places)
 
 
 def load_corpus(

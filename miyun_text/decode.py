@@ -65,7 +65,6 @@ def _outside_gb2312(text: str) -> str:
     return "".join(_OUTSIDE.chars)
 
 
-@lru_cache(maxsize=1 << 16)
 def chinese_text_problem(text: str) -> str | None:
     """Why ``text`` cannot be a Chinese report as decoded, or None when it can.
 
@@ -80,27 +79,97 @@ def chinese_text_problem(text: str) -> str | None:
         >>> chinese_text_problem("Government work report")
         'only 0 of 20 letters are Chinese characters'
     """
+    if len(text) <= _CHECK_BLOCK:
+        return _chinese_text_problem(text)
+    # a long text is counted in blocks of whole lines (nothing counted spans a line break),
+    # so no pass holds more than a block's copy, and the text is not kept in the cache
+    total = _Counts()
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _CHECK_BLOCK)
+        end = len(text) if end < 0 else end + 1
+        total.add(_counts(text[start:end]))
+        start = end
+    return total.problem()
+
+
+_CHECK_BLOCK = 1 << 18
+
+
+class _Counts:
+    """What the Chinese-text check counts in a text; counts of blocks add up to the whole text's."""
+
+    def __init__(self) -> None:
+        self.n_cjk = self.letters = self.n_foreign = self.spaced = 0
+        self.foreign: set[str] = set()
+        self.rare: list[str] = []
+        self.n_rare = 0
+
+    def add(self, other: _Counts) -> None:
+        self.n_cjk += other.n_cjk
+        self.letters += other.letters
+        self.n_foreign += other.n_foreign
+        self.foreign |= other.foreign
+        self.n_rare += other.n_rare
+        self.rare += other.rare[: max(0, 8 - len(self.rare))]
+        self.spaced += other.spaced
+
+    def problem(self) -> str | None:
+        if self.letters and self.n_cjk < 0.3 * self.letters:
+            return f"only {self.n_cjk} of {self.letters} letters are Chinese characters"
+        if self.n_foreign > 2 + 0.005 * self.n_cjk:
+            sample = "".join(sorted(self.foreign)[:8])
+            return f"{self.n_foreign} characters a Chinese report never uses ({sample})"
+        if self.n_rare > 2 + 0.1 * self.n_cjk:
+            return f"{self.n_rare} of {self.n_cjk} Chinese characters are rare ones ({''.join(self.rare[:8])})"
+        if self.spaced > 2 + 0.05 * self.n_cjk:
+            return f"{self.spaced} spaces between Chinese characters (words separated as in Korean or Japanese)"
+        return None
+
+
+def _counts(text: str) -> _Counts:
     # Counted with whole-text regex and codec passes rather than character by character:
     # a report is ~17,000 characters, ~90 % of them Chinese.
+    out = _Counts()
     rest = _CJK_RUN.sub("", text)
-    n_cjk = len(text) - len(rest)
+    out.n_cjk = len(text) - len(rest)
     nonletter = _cjk_nonletters()
-    letters = n_cjk - (len(nonletter.findall(text)) if nonletter is not None else 0)
-    letters += sum(n for ch, n in Counter(rest).items() if unicodedata.category(ch)[0] == "L")
-    if letters and n_cjk < 0.3 * letters:
-        return f"only {n_cjk} of {letters} letters are Chinese characters"
+    out.letters = out.n_cjk - (len(nonletter.findall(text)) if nonletter is not None else 0)
+    out.letters += sum(n for ch, n in Counter(rest).items() if unicodedata.category(ch)[0] == "L")
     foreign = [ch for ch in _FOREIGN.findall(text) if ch.lower() not in _PINYIN_VOWELS]
-    if len(foreign) > 2 + 0.005 * n_cjk:
-        sample = "".join(sorted(set(foreign))[:8])
-        return f"{len(foreign)} characters a Chinese report never uses ({sample})"
+    out.n_foreign, out.foreign = len(foreign), set(foreign)
     # GB 2312's codec names the characters outside it, in text order; Big5 level 1 is asked of those only
     rare = [ch for ch in _outside_gb2312(text) if _CJK_CHAR.match(ch) and not common_cjk(ch)]
-    if len(rare) > 2 + 0.1 * n_cjk:
-        return f"{len(rare)} of {n_cjk} Chinese characters are rare ones ({''.join(rare[:8])})"
-    spaced = len(_SPACED_WORDS.findall(text))
-    if spaced > 2 + 0.05 * n_cjk:
-        return f"{spaced} spaces between Chinese characters (words separated as in Korean or Japanese)"
-    return None
+    out.n_rare, out.rare = len(rare), rare[:8]
+    out.spaced = len(_SPACED_WORDS.findall(text))
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _chinese_text_problem(text: str) -> str | None:
+    return _counts(text).problem()
+
+
+chinese_text_problem.cache_clear = _chinese_text_problem.cache_clear  # type: ignore[attr-defined]
+
+
+# Bytes are decoded in blocks: a long file's text is then built from small pieces instead
+# of through the decoder's own full-size buffers (which take several times the text).
+_DECODE_BLOCK = 1 << 20
+
+
+def _decoded(data: bytes, encoding: str) -> str:
+    """``data.decode(encoding)``, in blocks for a long file; an error is raised as a whole decode raises it."""
+    if len(data) <= 4 * _DECODE_BLOCK:
+        return data.decode(encoding)
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    view = memoryview(data)
+    try:
+        pieces = [decoder.decode(view[k : k + _DECODE_BLOCK]) for k in range(0, len(data), _DECODE_BLOCK)]
+        pieces.append(decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        return data.decode(encoding)  # raises the same error, with its offset in the whole file
+    return "".join(pieces)
 
 
 def detector_guess(data: bytes) -> str:
@@ -153,7 +222,7 @@ def decode_text(data: bytes, path: Path, check_chinese: bool = True) -> tuple[st
 
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return checked(data[3:].decode("utf-8"), "utf-8-sig")
+            return checked(_decoded(data[3:], "utf-8"), "utf-8-sig")
         except UnicodeDecodeError as err:
             raise UndecodableFileError(
                 f"{path}: starts with a UTF-8 BOM but byte offset {err.start + 3} is not "
@@ -185,7 +254,7 @@ def decode_text(data: bytes, path: Path, check_chinese: bool = True) -> tuple[st
     first_error: UnicodeDecodeError | None = None
     for encoding in TEXT_ENCODINGS:
         try:
-            text = data.decode(encoding if encoding != "big5" else "cp950")
+            text = _decoded(data, encoding if encoding != "big5" else "cp950")
         except UnicodeDecodeError as err:
             first_error = first_error or err
             failures.append(f"not {encoding} at byte offset {err.start}")

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
+from opencc import OpenCC
 
 from .clean import DAMAGE_RUN
 
@@ -103,15 +104,11 @@ class PageTable:
 
 @lru_cache(maxsize=1)
 def _t2s():
-    from opencc import OpenCC
-
     return OpenCC("t2s")
 
 
 @lru_cache(maxsize=1)
 def _s2t():
-    from opencc import OpenCC
-
     return OpenCC("s2t")
 
 

@@ -122,5 +122,17 @@ class AmbiguousRegionError(PanelError):
     """A year-over-year question was asked of paragraphs from several regions without naming one."""
 
 
-__all__ += ["AmbiguousRegionError", "ArgumentError", "DataTypeError", "GroupingError", "PanelError",
-            "TokensMismatchError"]
+class NotAFileError(CorpusError, IsADirectoryError):
+    """A path given as a report file is a folder."""
+
+
+class InputTooLargeError(CorpusError):
+    """A file given to ``add`` is larger than a report can be, unless asked for with ``--large``."""
+
+
+class DataLockedError(MiyunTextError):
+    """Another process kept the data folder's write lock for longer than this one would wait."""
+
+
+__all__ += ["AmbiguousRegionError", "ArgumentError", "DataLockedError", "DataTypeError", "GroupingError",
+            "InputTooLargeError", "NotAFileError", "PanelError", "TokensMismatchError"]

@@ -12,6 +12,12 @@ column of the corpus). The same bytes always give the same text.
   into whole paragraphs (no space or hyphen logic between Chinese characters); bare
   page numbers are dropped. A PDF without a text layer is a scan and needs OCR first.
 - Word files: python-docx, paragraphs and table cells in document order.
+
+Every problem a file causes, however malformed (pypdf's and python-docx's own errors,
+a damaged zip, an encrypted PDF), becomes an :class:`ExtractionError` naming the file and
+what to do. A Word file is a zip archive: it is refused before it is unpacked when it
+would expand to more than :data:`MAX_UNZIPPED_BYTES`, or by more than
+:data:`MAX_ZIP_RATIO` times, which no report does and a zip bomb does.
 """
 
 from __future__ import annotations
@@ -20,14 +26,20 @@ import io
 import logging
 import math
 import re
+import zipfile
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
+from lxml import html as lxml_html
+
+# pypdf, python-docx and trafilatura (about 1.3 s together) are imported inside the readers
+# of their formats: every corpus load imports this module, and a corpus of .txt needs none of them
 from .decode import TEXT_ENCODINGS, chinese_text_problem, decode_text, detector_guess
 from .errors import CorpusError
 
-__all__ = ["EXTRACTORS", "ExtractionError", "extract_docx", "extract_html", "extract_pdf", "extract_text"]
+__all__ = ["EXTRACTORS", "MAX_UNZIPPED_BYTES", "MAX_ZIP_RATIO", "ExtractionError", "check_zip", "extract_docx",
+           "extract_html", "extract_pdf", "extract_text"]
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +70,6 @@ def _page_charset(data: bytes) -> str | None:
 
 def _page_heading(markup: str) -> str | None:
     """The page's first ``<h1>``: the report's title, which the main-text extractor sets aside."""
-    from lxml import html as lxml_html
-
     try:
         tree = lxml_html.fromstring(_XML_PROLOG.sub("", markup))
     except (ValueError, TypeError, lxml_html.etree.ParserError):
@@ -203,15 +213,33 @@ def extract_pdf(data: bytes, path: str | Path = "report.pdf") -> tuple[str, str]
         miyun_text.extract.ExtractionError: report.pdf: cannot be read as a PDF ...
     """
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, LimitReachedError
 
     try:
         reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            _decrypt(reader, path)
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
+    except ExtractionError:
+        raise
+    except DependencyError as err:  # AES encryption without a crypto library, or an image filter
         raise ExtractionError(
-            f"{path}: cannot be read as a PDF ({err}); check that the download is complete, or save the "
-            "report's text as a .txt file"
+            f"{path}: this PDF is encrypted in a way pypdf reads only with an extra library ({err}); "
+            "pip install cryptography, or print the PDF to a new, unencrypted PDF and add that"
+        ) from err
+    except LimitReachedError as err:
+        raise ExtractionError(
+            f"{path}: this PDF holds a stream that expands beyond pypdf's safety limit ({err}); it is damaged "
+            "or built to exhaust memory. Save the report's text as a .txt file and add that"
+        ) from err
+    except MemoryError as err:
+        raise ExtractionError(f"{path}: reading this PDF ran out of memory; save the report's text as a .txt "
+                              "file and add that") from err
+    # pypdf's own errors (PyPdfError and below), and the plain ones a malformed file raises inside it
+    except Exception as err:
+        raise ExtractionError(
+            f"{path}: cannot be read as a PDF ({type(err).__name__}: {err}); check that the download is "
+            "complete, or save the report's text as a .txt file"
         ) from err
     lines, indented, dropped = [], [], 0
     for page in pages:
@@ -236,6 +264,77 @@ def extract_pdf(data: bytes, path: str | Path = "report.pdf") -> tuple[str, str]
     return "\n".join(paragraphs) + "\n", how
 
 
+def _decrypt(reader, path: str | Path) -> None:
+    """Open an encrypted PDF that needs no password to read (only one to edit or print); else refuse it."""
+    from pypdf import PasswordType
+
+    if reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+        raise ExtractionError(
+            f"{path}: this PDF is password-protected (it needs a password to open); open it with the password "
+            "and save or print an unprotected copy, or save the report's text as a .txt file, and add that"
+        )
+
+
+# A Word file's parts unpacked: a report is a few MB of XML plus its pictures; a zip bomb is
+# gigabytes from a few MB. Both limits are read from the archive's directory, before unpacking.
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+MAX_ZIP_RATIO = 100
+_ZIP_RATIO_FROM = 16 * 1024 * 1024  # below this a high ratio (a page of repeated XML) is harmless
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB"
+
+
+def check_zip(data: bytes, path: str | Path = "report.docx") -> int:
+    """Check a zip container (a .docx) before it is unpacked; returns its unpacked size in bytes.
+
+    Refused with :class:`ExtractionError`: a file that is no zip (an old Word ``.doc`` or a
+    password-protected ``.docx`` is an OLE file instead), one that would unpack to more
+    than :data:`MAX_UNZIPPED_BYTES`, and one that would grow more than
+    :data:`MAX_ZIP_RATIO` times (a zip bomb). Only the archive's directory is read.
+
+    Example:
+        >>> import io, zipfile
+        >>> buffer = io.BytesIO()
+        >>> with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        ...     z.writestr("word/document.xml", b"0" * (32 * 1024 * 1024))
+        >>> check_zip(buffer.getvalue())  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        miyun_text.extract.ExtractionError: report.docx: would unpack 33.6 MB from 32.6 kB (1,029 times; ...
+    """
+    if data.startswith(_OLE):
+        raise ExtractionError(
+            f"{path}: this is an old Word .doc file, or a password-protected .docx (both are OLE files, not "
+            "zip); open it in Word or LibreOffice, remove any password and save it as .docx, then add that"
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as err:
+        raise ExtractionError(
+            f"{path}: cannot be read as a Word .docx file, which is a zip archive ({err}); check that the "
+            "download is complete, or open it in Word and save it again as .docx"
+        ) from err
+    unpacked = sum(m.file_size for m in members)
+    packed = max(1, sum(m.compress_size for m in members))
+    if unpacked > MAX_UNZIPPED_BYTES:
+        raise ExtractionError(
+            f"{path}: would unpack to {_size(unpacked)}, over the limit of {_size(MAX_UNZIPPED_BYTES)} "
+            "for a Word file; no report is that large, so the file is damaged or built to exhaust memory. Open "
+            "it in Word and save the report's text as a .txt file, and add that"
+        )
+    if unpacked > _ZIP_RATIO_FROM and unpacked > MAX_ZIP_RATIO * packed:
+        raise ExtractionError(
+            f"{path}: would unpack {_size(unpacked)} from {_size(packed)} ({unpacked / packed:,.0f} "
+            f"times; a Word report packs at most about {MAX_ZIP_RATIO} times), so it is a zip bomb or damaged. "
+            "Open it in Word and save the report's text as a .txt file, and add that"
+        )
+    return unpacked
+
+
 def extract_docx(data: bytes, path: str | Path = "report.docx") -> tuple[str, str]:
     """Paragraphs (and table cells) of a Word file in document order, and a note of the method.
 
@@ -249,12 +348,13 @@ def extract_docx(data: bytes, path: str | Path = "report.docx") -> tuple[str, st
     import docx
     from docx.oxml.ns import qn
 
+    check_zip(data, path)
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as err:  # python-docx raises zipfile, KeyError and its own errors for a bad file
+    except Exception as err:  # python-docx raises zipfile, KeyError, lxml and its own errors for a bad file
         raise ExtractionError(
-            f"{path}: cannot be read as a Word .docx file ({type(err).__name__}: {err}); an old .doc must be "
-            "saved as .docx first"
+            f"{path}: cannot be read as a Word .docx file ({type(err).__name__}: {err}); check that it is the "
+            "report saved from Word as .docx (not a .docx renamed from another format), or save its text as .txt"
         ) from err
     lines: list[str] = []
     for block in document.element.body.iterchildren():

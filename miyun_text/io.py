@@ -7,17 +7,19 @@ place, so that an interrupted build never leaves a half-written CSV or PNG behin
 from __future__ import annotations
 
 import errno
+import io
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .errors import ResourceError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["read_yaml", "write_bytes_atomic", "write_csv", "write_text_atomic"]
+__all__ = ["read_yaml", "write_atomic", "write_bytes_atomic", "write_csv", "write_text_atomic", "write_text_blocks"]
 
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> Path:
@@ -31,6 +33,20 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bo
         >>> write_bytes_atomic(p, b"abc").read_bytes()
         b'abc'
     """
+    return write_atomic(path, lambda handle: handle.write(data), durable=durable)
+
+
+def write_atomic(path: str | os.PathLike[str], write: Callable[[BinaryIO], object], *, durable: bool = True) -> Path:
+    """Call ``write(handle)`` on a temporary binary file beside ``path``, then rename it into place.
+
+    For writers that stream (a CSV, an Arrow file): the content never exists whole in memory.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.bin"
+        >>> write_atomic(p, lambda handle: handle.write(b"abc")).read_bytes()
+        b'abc'
+    """
     target = Path(path)
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name", str(target))
@@ -42,7 +58,7 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bo
         raise type(err)(err.errno, err.strerror, str(target)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -66,6 +82,24 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "
     return write_bytes_atomic(path, text.encode(encoding))
 
 
+def write_text_blocks(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+    """:func:`write_text_atomic` for a long text: encoded a block at a time, never as a whole.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+        >>> write_text_blocks(p, "密云\\n" * 3).read_text(encoding="utf-8")
+        '密云\\n密云\\n密云\\n'
+    """
+    block = 1 << 20
+
+    def write(handle) -> None:
+        for start in range(0, len(text), block):
+            handle.write(text[start : start + block].encode(encoding))
+
+    return write_atomic(path, write)
+
+
 def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write a DataFrame as UTF-8 CSV with BOM (so Excel shows Chinese), atomically.
 
@@ -75,8 +109,14 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         >>> write_csv(pd.DataFrame({"词": ["保水"]}), p).read_bytes()[:3]
         b'\\xef\\xbb\\xbf'
     """
-    text = df.to_csv(index=False, lineterminator="\n")
-    return write_text_atomic(path, text, encoding="utf-8-sig")
+    def write(handle) -> None:
+        # written straight into the file: a large table never exists as one string in memory
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        df.to_csv(text, index=False, lineterminator="\n")
+        text.flush()
+        text.detach()  # the handle stays open for the flush to disk and the rename
+
+    return write_atomic(path, write)
 
 
 def read_yaml(path: str | os.PathLike[str]) -> object:

@@ -174,7 +174,7 @@ def extract_keywords(
         raise ArgumentError(f"idf must be 'corpus' or 'jieba', not {idf!r}")
     top_k = check_top_k(top_k, "extract_keywords")
     data, frame = _as_data(corpus, "extract_keywords")
-    view = token_view(data, segmenter or content_segmenter(), caller="extract_keywords").kept()
+    view = token_view(data, segmenter or content_segmenter(data), caller="extract_keywords").kept()
     if method == "tfidf":
         return _tfidf(frame, by, view, idf, top_k, min_count)
     labels = _group_labels(frame, by)
@@ -255,7 +255,7 @@ def kwic(corpus: Docs, term: str, *, window: int = 15, whole_token: bool = False
     data, frame = _as_data(corpus, "kwic")
     texts = frame["text"].astype(str).tolist()
     if whole_token:
-        rows, starts = _token_starts(token_view(data, segmenter or default_segmenter(), caller="kwic"), term)
+        rows, starts = _token_starts(token_view(data, segmenter or default_segmenter(data), caller="kwic"), term)
     else:
         found = [(n, start) for n, text in enumerate(texts) for start in _find_all(text, term)]
         rows, starts = [r for r, _ in found], [s for _, s in found]
@@ -327,7 +327,7 @@ def collocations(corpus: Docs, *, top_k: int | None = 10, min_count: int = 2, so
         raise ArgumentError(f"collocations: sort must be 'llr', 'pmi' or 'count', not {sort!r}")
     top_k = check_top_k(top_k, "collocations")
     data, _ = _as_data(corpus, "collocations")
-    view = token_view(data, segmenter or default_segmenter(), caller="collocations")
+    view = token_view(data, segmenter or default_segmenter(data), caller="collocations")
     punct, word = KINDS.index("punct"), KINDS.index("word")
     # the sequence bigrams are read from: kept words, and the punctuation that breaks runs
     chosen = (view.kind == punct) | ((view.kind == word) & view.keep)

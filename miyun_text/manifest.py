@@ -13,8 +13,10 @@ import io
 import logging
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -28,11 +30,13 @@ from .errors import (
     ManifestError,
     MissingFileError,
     MiyunTextError,
+    NotAFileError,
     UndecodableFileError,
 )
 from .io import write_bytes_atomic
+from .lock import data_lock
 from .paths import find_data_dir
-from .raw import RAW_EXTENSIONS, read_raw
+from .raw import RAW_EXTENSIONS, RawText, read_raw
 from .structure import parse_report
 
 log = logging.getLogger(__name__)
@@ -41,9 +45,11 @@ __all__ = [
     "ERRATA_COLUMNS",
     "ERRATA_OPTIONAL_COLUMNS",
     "MANIFEST_COLUMNS",
+    "METADATA_LIMITS",
     "YEAR_RANGE",
     "AddedReport",
     "add_report",
+    "check_metadata",
     "check_report_id",
     "read_errata",
     "read_manifest",
@@ -123,6 +129,7 @@ def _looks_gbk(data: bytes) -> bool:
 
 
 YEAR_RANGE = (1949, 2100)
+_OFFSET_DIGITS = 10  # a character offset has at most this many digits (no report holds 10**10 characters)
 
 
 def check_report_id(report_id: object, where: str = "report_id") -> str:
@@ -225,9 +232,15 @@ def read_errata(data_dir: str | os.PathLike[str] | None = None,
             )
         offset_text = row["offset"].strip()
         if not offset_text.isascii() or not offset_text.isdigit():
+            shown = repr(row["offset"]) if len(row["offset"]) <= 40 else repr(row["offset"][:40]) + "…"
             raise ErrataError(
-                f"{path}:{line}: offset {row['offset']!r} is not a whole number from 0 up; write the "
+                f"{path}:{line}: offset {shown} is not a whole number from 0 up; write the "
                 "character offset of the damaged span in the raw text"
+            )
+        if len(offset_text.lstrip("0")) > _OFFSET_DIGITS:
+            raise ErrataError(
+                f"{path}:{line}: offset {offset_text[:12]}… has {len(offset_text):,} digits, far beyond the end of "
+                "any report; write the character offset of the damaged span in the raw text"
             )
         if not row["corrupted"]:
             raise ErrataError(f"{path}:{line}: empty corrupted text; copy the damaged span from the raw file")
@@ -264,10 +277,11 @@ class AddedReport:
     paragraphs: int
     repairs: int
     unrepaired: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """A few lines for people: what was added and what loading it found."""
-        lines = [
+        """A few lines for people: what was added and what loading it found, warnings first."""
+        lines = [f"warning: {w}" for w in self.warnings] + [
             f"added {self.report_id}: {self.raw_path} (sha256 {self.sha256[:12]}…)",
             f"encoding: {self.encoding}; extraction: {self.extraction}",
             f"parts: {self.parts}, sections: {self.sections}, paragraphs: {self.paragraphs}",
@@ -316,6 +330,53 @@ def _new_report_id(region: str, year: int, taken: set[str]) -> str:
     return candidate
 
 
+# The longest value each field may hold, in characters: a region's name is a few characters
+# (内蒙古自治区 is six), a title or session a line.
+METADATA_LIMITS = {"region": 40, "level": 10, "title": 200, "session": 200, "source_url": 2000}
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_MARKUP_CHARACTER = re.compile(r"[<>]")
+_URL = re.compile(r"(?:https?|ftp)://[^\s\"'<>]+", re.IGNORECASE)
+
+
+def check_metadata(field: str, value: object) -> str:
+    """A manifest field given by a user (``region``, ``level``, ``title``, ``session``, ``source_url``), checked.
+
+    Returns the value stripped of surrounding white space (``""`` for None). Refused with
+    :class:`~miyun_text.errors.ManifestError` naming the field: a line break or any other
+    control character (terminal escape codes included), ``<`` or ``>`` (a name is text,
+    never markup), more characters than :data:`METADATA_LIMITS` allows, and a source URL
+    that is not ``http(s)://`` or ``ftp://``.
+
+    Example:
+        >>> check_metadata("region", " 密云区 ")
+        '密云区'
+        >>> check_metadata("region", "<img src=x onerror=alert(3)>区")
+        Traceback (most recent call last):
+        ...
+        miyun_text.errors.ManifestError: --region '<img src=x onerror=alert(3)>区': holds '<' ...
+    """
+    text = "" if value is None else str(value).strip()
+    option = "--" + field.replace("_", "-")
+    shown = repr(text) if len(text) <= 60 else repr(text[:60]) + "…"
+    control = _CONTROL_CHARACTER.search(text)
+    if control:
+        kind = "a line break" if control.group() in "\n\r\u2028\u2029" else "a control character"
+        raise ManifestError(f"{option} {shown}: holds {kind} (U+{ord(control.group()):04X}) at position "
+                            f"{control.start()}; give it as one line of plain text")
+    markup = _MARKUP_CHARACTER.search(text)
+    if markup:
+        raise ManifestError(f"{option} {shown}: holds {markup.group()!r} at position {markup.start()}, which "
+                            "names, titles and sessions never need; give it as plain text without < and >")
+    limit = METADATA_LIMITS.get(field)
+    if limit is not None and len(text) > limit:
+        raise ManifestError(f"{option} {shown}: {len(text):,} characters is over the limit of {limit} for the "
+                            f"{field.replace('_', ' ')}; give it in short")
+    if field == "source_url" and text and not _URL.fullmatch(text):
+        raise ManifestError(f"{option} {shown}: not a web address; give the http:// or https:// address where "
+                            "the report was found")
+    return text
+
+
 def add_report(
     path: str | os.PathLike[str],
     *,
@@ -328,6 +389,7 @@ def add_report(
     session: str | None = None,
     report_id: str | None = None,
     data_dir: str | os.PathLike[str] | None = None,
+    large: bool = False,
 ) -> AddedReport:
     """Add a report in one step: copy the file into ``data/raw/``, append its manifest row, read it.
 
@@ -338,6 +400,17 @@ def add_report(
     pinyin and the year (密云区, 2025 → ``miyun_2025``; ``_2``, ``_3`` … when taken).
     The result says what loading found: encoding, parts, sections, paragraphs, repairs
     and unrepaired spans (which need rows in ``data/errata.csv`` before a strict build).
+    A second report of a region and year already in the manifest (a second session of
+    the congress, a revised text) is added with a warning in ``warnings``: both count in
+    every region and year view, and the latest delivered is the one the within-report
+    views describe, so ``delivered_on`` and ``session`` should tell them apart.
+
+    Safe to run several at once: choosing the id, copying the file and appending the row
+    happen under the data folder's write lock (:func:`miyun_text.lock.data_lock`); the
+    copy never replaces an existing file, and a failure removes only what this call made.
+    Region, level, title, session and source URL are checked (:func:`check_metadata`); a
+    file over the size limits (:func:`miyun_text.raw.check_size`) needs ``large=True``.
+    An interrupt after the row is written says that the report was added.
 
     Example:
         >>> import tempfile, pathlib
@@ -351,8 +424,9 @@ def add_report(
     """
     source = Path(path)
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
-    manifest_path = folder / "reports.csv"
     suffix = source.suffix.lower()
+    if source.is_dir():
+        raise NotAFileError(f"{source}: is a folder, not a report file; give the path of the report file to add")
     if not source.is_file():
         raise MissingFileError(f"{source}: file not found; give the path of the report file to add")
     if suffix not in RAW_EXTENSIONS:
@@ -366,66 +440,37 @@ def add_report(
         raise ManifestError(f"year {year!r} is not a whole number; write it like 2025") from None
     if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
         raise ManifestError(f"year {year} is out of range; give the year the report was delivered, like 2025")
-    if not region or not region.strip():
+    region = check_metadata("region", region)
+    if not region:
         raise ManifestError("region is empty; give the region as the report names it, like 密云区")
     if delivered_on and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", delivered_on.strip()):
         raise ManifestError(f"delivered_on {delivered_on!r} is not a date; write it like 2025-01-08")
-    raw = read_raw(source)  # decode or extract first: bad input fails before anything is written
-    manifest = read_manifest(folder)
-    same = manifest[manifest["raw_sha256"] == raw.sha256]
-    if len(same):
-        # the same bytes twice would count one report twice in every panel measure
-        raise DuplicateReportError(
-            f"{source}: the corpus already holds this file as report {same['report_id'].iloc[0]!r} "
-            f"({same['region'].iloc[0]} {same['year'].iloc[0]}, same sha256); nothing was added"
-        )
-    taken = set(manifest["report_id"]) | {p.name.split(".")[0] for p in (folder / "raw").glob("*") if p.is_file()}
-    if report_id is None:
-        report_id = _new_report_id(region, year, taken)
-    else:
-        check_report_id(report_id, "--id")
-    if report_id in taken:
-        raise DuplicateReportError(
-            f"{manifest_path}: report_id {report_id!r} is already used (manifest or data/raw/); choose another id"
-        )
     if level is None:
         suffixes = sorted(_LEVELS, key=len, reverse=True)
-        level = next((_LEVELS[sfx] for sfx in suffixes if region.strip().endswith(sfx)), "")
+        level = next((_LEVELS[sfx] for sfx in suffixes if region.endswith(sfx)), "")
     row = {
-        "report_id": report_id,
         "year": str(year),
-        "region": region.strip(),
-        "level": level,
-        "title": title or f"{year}年{region.strip()}政府工作报告",
+        "region": region,
+        "level": check_metadata("level", level),
+        "title": check_metadata("title", title) or f"{year}年{region}政府工作报告",
         "delivered_on": (delivered_on or "").strip(),
-        "session": session or "",
-        "source_url": source_url or "",
-        "raw_sha256": raw.sha256,
-        "notes": f"Added from {source.name}; {raw.extraction}",
+        "session": check_metadata("session", session),
+        "source_url": check_metadata("source_url", source_url),
     }
-    with open(manifest_path, "rb") as handle:
-        before = handle.read()
-    text = before.decode("utf-8-sig")
-    header = next(csv.reader([text.splitlines()[0]])) if text.strip() else []
-    if header[: len(MANIFEST_COLUMNS)] != MANIFEST_COLUMNS and set(MANIFEST_COLUMNS) - set(header):
-        raise ManifestError(f"{manifest_path}:1: the header must hold {','.join(MANIFEST_COLUMNS)}")
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([row.get(c, "") for c in header])
-    bom = before[:3] if before.startswith(codecs.BOM_UTF8) else b""
-    body = text if text.endswith("\n") or not text else text + "\n"
-    target = folder / "raw" / f"{report_id}{suffix}"
-    write_bytes_atomic(target, source.read_bytes())
+    raw = read_raw(source, large=large)  # decode or extract first: bad input fails before anything is written
+    row["raw_sha256"] = raw.sha256
+    row["notes"] = _CONTROL_CHARACTER.sub(" ", f"Added from {source.name}; {raw.extraction}")
+    with data_lock(folder, what="add"):
+        report_id, target = _append_report(folder, source, raw, row, report_id)
+        others = read_manifest(folder)
+    warnings = _same_region_and_year(others[others["report_id"] != report_id], region, year, report_id,
+                                     delivered_on, session)
     try:
-        if sha256_file(target) != raw.sha256:
-            raise ChecksumMismatchError(f"{target}: the copy differs from {source}; the source changed while copying")
-        write_bytes_atomic(manifest_path, bom + (body + buffer.getvalue()).encode("utf-8"))
-        read_manifest(folder)  # the whole manifest still validates with the new row
-    except BaseException:
-        write_bytes_atomic(manifest_path, before)
-        target.unlink(missing_ok=True)
-        raise
-    cleaned = clean_text(raw.text, report_id=report_id, strict=False)
-    paragraphs = parse_report(cleaned.text, report_id, year)
+        cleaned = clean_text(raw.text, report_id=report_id, strict=False)
+        paragraphs = parse_report(cleaned.text, report_id, year)
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(f"interrupted after adding {report_id}: {target} and its row in "
+                                f"{folder / 'reports.csv'} are in place; run miyun-text clean to read it") from None
     body_rows = paragraphs[paragraphs["part_no"] > 0]
     sections = body_rows.dropna(subset=["section_no"])[["part_no", "section_no"]].drop_duplicates()
     log.info("added %s from %s (%s)", report_id, source, raw.extraction)
@@ -440,4 +485,107 @@ def add_report(
         paragraphs=len(paragraphs),
         repairs=len(cleaned.repairs) - len(cleaned.unrepaired),
         unrepaired=cleaned.unrepaired.reset_index(drop=True),
+        warnings=warnings,
     )
+
+
+def _same_region_and_year(manifest: pd.DataFrame, region: str, year: int, report_id: str,
+                          delivered_on: str | None, session: str | None) -> list[str]:
+    """A warning when the manifest already holds a report of this region and year."""
+    same = manifest[(manifest["region"].astype(str).str.strip() == region) & (manifest["year"] == year)]
+    if same.empty:
+        return []
+
+    def described(row: pd.Series) -> str:
+        facts = [f"delivered {row['delivered_on']}" if row.get("delivered_on") else "no delivered_on",
+                 f"session {row['session']}" if row.get("session") else "no session"]
+        return f"{row['report_id']!r} ({', '.join(facts)})"
+
+    others = "; ".join(described(row) for _, row in same.iterrows())
+    missing = [name for name, value in (("--delivered-on", delivered_on), ("--session", session)) if not value]
+    advice = (f" Give {' and '.join(missing)} so the two are told apart; the latest delivered is the one the "
+              "within-report views describe." if missing else "")
+    return [f"{region} {year} already has report {others}; this one is added as {report_id!r}, and both count in "
+            f"every {region} and {year} view.{advice}"]
+
+
+def _append_report(folder: Path, source: Path, raw: RawText, row: dict[str, str],
+                   report_id: str | None) -> tuple[str, Path]:
+    """The read-modify-write of adding a report, done under the data folder's lock.
+
+    Reads the manifest, chooses the id, copies the file to a name no file has (never over
+    one), appends the row and validates the whole manifest; on any failure, removes the
+    copy and restores the manifest, and nothing else: files other commands made stay.
+    """
+    manifest_path = folder / "reports.csv"
+    manifest = read_manifest(folder)
+    same = manifest[manifest["raw_sha256"] == raw.sha256]
+    if len(same):
+        # the same bytes twice would count one report twice in every panel measure
+        raise DuplicateReportError(
+            f"{source}: the corpus already holds this file as report {same['report_id'].iloc[0]!r} "
+            f"({same['region'].iloc[0]} {same['year'].iloc[0]}, same sha256); nothing was added"
+        )
+    taken = set(manifest["report_id"]) | {p.name.split(".")[0] for p in (folder / "raw").glob("*") if p.is_file()}
+    if report_id is None:
+        report_id = _new_report_id(row["region"], int(row["year"]), taken)
+    else:
+        check_report_id(report_id, "--id")
+    if report_id in taken:
+        raise DuplicateReportError(
+            f"{manifest_path}: report_id {report_id!r} is already used (manifest or data/raw/); choose another id"
+        )
+    with open(manifest_path, "rb") as handle:
+        before = handle.read()
+    text = before.decode("utf-8-sig")
+    header = next(csv.reader([text.splitlines()[0]])) if text.strip() else []
+    if header[: len(MANIFEST_COLUMNS)] != MANIFEST_COLUMNS and set(MANIFEST_COLUMNS) - set(header):
+        raise ManifestError(f"{manifest_path}:1: the header must hold {','.join(MANIFEST_COLUMNS)}")
+    values = {**row, "report_id": report_id}
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([values.get(c, "") for c in header])
+    bom = before[:3] if before.startswith(codecs.BOM_UTF8) else b""
+    body = text if text.endswith("\n") or not text else text + "\n"
+    target = folder / "raw" / f"{report_id}{source.suffix.lower()}"
+    _copy_to_new_file(source, target)  # made by this call from here on
+    manifest_touched = False
+    try:
+        if sha256_file(target) != raw.sha256:
+            raise ChecksumMismatchError(f"{target}: the copy differs from {source}; the source changed while copying")
+        manifest_touched = True
+        write_bytes_atomic(manifest_path, bom + (body + buffer.getvalue()).encode("utf-8"))
+        read_manifest(folder)  # the whole manifest still validates with the new row
+    except BaseException:
+        if manifest_touched:
+            write_bytes_atomic(manifest_path, before)
+        target.unlink(missing_ok=True)
+        raise
+    return report_id, target
+
+
+def _copy_to_new_file(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` through a temporary file, refusing to replace a file already there.
+
+    The finished copy is linked into place, which fails if the name is taken; where the
+    file system has no hard links, the name is checked and the copy renamed (the caller
+    holds the data folder's lock, so no one else writes there meanwhile).
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:  # streamed: a large file is never in memory
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise DuplicateReportError(f"{target}: a file of this name is already in data/raw/; nothing was "
+                                       "added (choose another --id, or move that file out)") from None
+        except OSError:
+            if target.exists():
+                raise DuplicateReportError(f"{target}: a file of this name is already in data/raw/; nothing was "
+                                           "added (choose another --id, or move that file out)") from None
+            os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)

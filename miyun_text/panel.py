@@ -17,12 +17,13 @@ from typing import Any
 import pandas as pd
 
 from . import plots
+from .attainment import target_attainment
 from .errors import ArgumentError
+from .escape import markdown_text as _md
 from .grouping import narrow
 from .labels import review_plan_titles, source_line
 from .rhetoric import compare_years, marker_rates, new_and_gone
 from .themes import theme_frequencies
-from .vocabulary import target_attainment
 
 __all__ = [
     "attainment_figures",
@@ -31,12 +32,14 @@ __all__ = [
     "focus_report",
     "multi_region_years",
     "multi_year_regions",
+    "overview_findings",
     "panel_overview",
     "report_source",
     "rhetoric_figures",
     "rhetoric_findings",
     "theme_figures",
     "theme_findings",
+    "with_labels",
 ]
 
 
@@ -98,32 +101,98 @@ def multi_region_years(corpus: pd.DataFrame | Any) -> list[int]:
     return sorted(int(y) for y in counts[counts >= 2].index)
 
 
-def focus_report(corpus: pd.DataFrame | Any) -> str:
-    """The report the within-report figures describe: the latest year's, last by id on a tie.
+def overview_findings(corpus: pd.DataFrame | Any) -> str:
+    """Markdown naming the regions with reports of several years and the years with several regions.
 
     Example:
-        >>> focus_report(pd.DataFrame({"report_id": ["a_2023", "b_2024", "c_2024"], "year": [2023, 2024, 2024]}))
-        'c_2024'
+        >>> print(overview_findings(pd.DataFrame({"report_id": ["a", "b", "c"], "region": ["甲区", "甲区", "乙区"],
+        ...                                       "year": [2022, 2023, 2023]})))
+        - 有两个以上年份的地区：甲区
+        - 有两个以上地区的年份：2023
     """
-    reports = _table(corpus)[["report_id", "year"]].drop_duplicates("report_id")
-    if reports.empty:
+    regions, years = multi_year_regions(corpus), multi_region_years(corpus)
+    return (f"- 有两个以上年份的地区：{'、'.join(map(_md, regions)) or '无'}\n"
+            f"- 有两个以上地区的年份：{'、'.join(map(str, years)) or '无'}")
+
+
+def _reports(corpus: object, reports: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The reports table that goes with a corpus: the one given, else a Corpus's own."""
+    if reports is not None:
+        return reports
+    own = getattr(corpus, "reports", None)
+    return own if isinstance(own, pd.DataFrame) and not isinstance(corpus, pd.DataFrame) else None
+
+
+def focus_report(corpus: pd.DataFrame | Any, reports: pd.DataFrame | None = None) -> str:
+    """The report the within-report views describe: the latest delivered (``delivered_on``), then
+    the latest year, then the last id.
+
+    ``corpus`` is a Corpus (its reports carry ``delivered_on``) or a paragraph table, whose
+    dates come from its ``delivered_on`` column or from ``reports`` (the manifest rows).
+    A report without a date counts as delivered on 1 January of its year, so two reports
+    of one year are told apart by their dates, and without any dates the latest year wins.
+
+    Example:
+        >>> paras = pd.DataFrame({"report_id": ["a_2023", "b_2024", "c_2024"], "year": [2023, 2024, 2024]})
+        >>> focus_report(paras)
+        'c_2024'
+        >>> focus_report(paras, reports=pd.DataFrame({"report_id": ["b_2024", "c_2024"],
+        ...                                           "delivered_on": ["2024-03-01", "2024-01-10"]}))
+        'b_2024'
+    """
+    paragraphs, reports = _table(corpus), _reports(corpus, reports)
+    columns = ["report_id", "year"] + (["delivered_on"] if "delivered_on" in paragraphs.columns else [])
+    found = paragraphs[columns].drop_duplicates("report_id")
+    if found.empty:
         raise ArgumentError("no reports in the paragraph table")
-    return str(reports.sort_values(["year", "report_id"], kind="mergesort").iloc[-1]["report_id"])
+    if "delivered_on" not in found.columns and reports is not None and "delivered_on" in reports.columns:
+        dates = reports.drop_duplicates("report_id").set_index("report_id")["delivered_on"]
+        found = found.assign(delivered_on=found["report_id"].map(dates))
+    date = pd.to_datetime(found["delivered_on"], errors="coerce", format="%Y-%m-%d") \
+        if "delivered_on" in found.columns else pd.Series(pd.NaT, index=found.index)
+    start = pd.to_datetime(found["year"].astype(int).astype(str) + "-01-01", format="%Y-%m-%d")
+    found = found.assign(_date=date.fillna(start))
+    return str(found.sort_values(["_date", "year", "report_id"], kind="mergesort").iloc[-1]["report_id"])
 
 
-def _by_report(data: pd.DataFrame | Any) -> pd.DataFrame:
+def with_labels(frame: pd.DataFrame, corpus: pd.DataFrame, *, keep_id: bool = False) -> pd.DataFrame:
+    """``frame`` naming each report by its display label (``密云区 2024``) where it had ``report_id``.
+
+    ``corpus`` is a paragraph table with ``label`` (or a corpus object with ``.paragraphs``).
+    The label takes the place of the id column; ``keep_id=True`` keeps the id after it
+    (for a table of the reports themselves, where the id names the raw file). A frame
+    that already has ``label`` or has no ``report_id`` comes back as it is.
+
+    Example:
+        >>> paras = pd.DataFrame({"report_id": ["a"], "label": ["甲区 2023"]})
+        >>> with_labels(pd.DataFrame({"report_id": ["a"], "repairs": [3]}), paras).columns.tolist()
+        ['label', 'repairs']
+        >>> with_labels(pd.DataFrame({"report_id": ["a"], "year": [2023]}), paras, keep_id=True).columns.tolist()
+        ['label', 'report_id', 'year']
+    """
+    paragraphs = _table(corpus)
+    if "report_id" not in frame.columns or "label" in frame.columns:
+        return frame
+    labels = paragraphs.drop_duplicates("report_id").set_index("report_id")["label"]
+    out = frame.copy()
+    out.insert(list(out.columns).index("report_id"), "label", out["report_id"].map(labels).astype("string"))
+    return out if keep_id else out.drop(columns=["report_id"])
+
+
+def _by_report(data: pd.DataFrame | Any, ci: float | None = None) -> pd.DataFrame:
     """Theme frequencies per report, with the report's display label in ``report`` (and ``group``)."""
-    tf = theme_frequencies(data, by="report")
+    tf = theme_frequencies(data, by="report", ci=ci)
     labels = _table(data).drop_duplicates("report_id").set_index("report_id")["label"].astype(str)
     tf.insert(1, "report", tf["report_id"].map(labels).astype("string"))
     tf["group"] = tf["report"]
     return tf
 
 
-def focus(corpus: pd.DataFrame | Any) -> dict:
-    """What the within-report figures need about the focus report (:func:`focus_report`):
-    ``report_id``, its ``paragraphs`` (a Corpus narrowed to it when given a Corpus),
-    ``source`` line, data-driven ``titles``
+def focus(corpus: pd.DataFrame | Any, reports: pd.DataFrame | None = None) -> dict:
+    """What the within-report figures need about the focus report (:func:`focus_report`, the
+    latest delivered; with a paragraph table, pass the manifest rows as ``reports`` so that
+    their dates decide): ``report_id``, its ``paragraphs`` (a Corpus narrowed to it when
+    given a Corpus), ``source`` line, data-driven ``titles``
     (:func:`miyun_text.labels.review_plan_titles`), ``about`` (`` （密云区 2024）`` to
     append to titles when the corpus holds several reports, else empty) and
     ``review_and_plan`` (whether it has both parts).
@@ -136,9 +205,10 @@ def focus(corpus: pd.DataFrame | Any) -> dict:
         >>> f["report_id"], f["source"], f["about"], f["titles"]["theme_title"]
         ('a', '数据来源：2024年甲区政府工作报告', '', '主题侧重：回顾（2023年）与安排（2024年）')
     """
-    rid = focus_report(corpus)
-    table = _table(corpus)
-    selected = narrow(corpus, table["report_id"] == rid)
+    paragraphs = corpus
+    rid = focus_report(corpus, reports)
+    table = _table(paragraphs)
+    selected = narrow(paragraphs, table["report_id"] == rid)
     one = _table(selected)
     several = table["report_id"].nunique() > 1
     about = f"（{one['label'].iloc[0]}）" if several and "label" in one.columns else ""
@@ -175,7 +245,8 @@ def _where(data: pd.DataFrame | Any, column: str, value: object) -> Any:
 
 def theme_figures(corpus: pd.DataFrame | Any) -> dict:
     """Theme shares over the years of each region (small multiples) and, for each year with
-    two or more regions, a region-by-theme heatmap.
+    two or more regions, a region-by-theme heatmap, both with 95 % bootstrap intervals
+    (paragraphs resampled 1,000 times, seed 0; :mod:`miyun_text.themes`).
 
     Names: ``themes_over_years_<region>`` and ``themes_by_region_<year>``.
 
@@ -186,13 +257,14 @@ def theme_figures(corpus: pd.DataFrame | Any) -> dict:
     figures: dict = {}
     for region in multi_year_regions(corpus):
         part = _where(corpus, "region", region)
-        tf = theme_frequencies(part, by="year")
+        tf = theme_frequencies(part, by="year", ci=0.95)
         figures[f"themes_over_years_{plots.file_part(region)}"] = plots.themes_over_years(
             tf, region=region, source=_source(part))
     for year in multi_region_years(corpus):
         part = _where(corpus, "year", year)
         figures[f"themes_by_region_{year}"] = plots.theme_heatmap(
-            _by_report(part), row="report", title=f"{year}年各地区报告的主题分布（每万内容词）", source=_source(part))
+            _by_report(part, ci=0.95), row="report", title=f"{year}年各地区报告的主题分布（每万内容词）",
+            source=_source(part))
     return figures
 
 
@@ -242,7 +314,7 @@ def attainment_figures(corpus: pd.DataFrame | Any, attainment: pd.DataFrame | No
     figures: dict = {}
     for region in sorted(att["region"].dropna().unique()):
         rows = att[att["region"] == region]
-        if not rows["unit"].isin(["%", "百分点"]).any():
+        if not rows["unit"].isin(["%", "个百分点", "百分点"]).any():
             continue
         part = table[(table["region"] == region)
                      & table["year"].isin(set(rows["year"]) | {y + 1 for y in rows["year"]})]
@@ -269,8 +341,8 @@ def theme_findings(corpus: pd.DataFrame | Any) -> str:
     by_report = _by_report(corpus)
     for label, part in by_report.groupby("report", sort=False):
         top = part.sort_values(["share", "theme"], ascending=[False, True]).head(3)
-        lines.append(f"- **{label}**：笔墨最多的主题是"
-                     + "、".join(f"{name}（{_pct(float(share))}）"
+        lines.append(f"- **{_md(label)}**：笔墨最多的主题是"
+                     + "、".join(f"{_md(name)}（{_pct(float(share))}）"
                                  for name, share in zip(top["theme_name"], top["share"], strict=True)) + "。")
     for region in multi_year_regions(corpus):
         tf = theme_frequencies(_where(corpus, "region", region), by="year")
@@ -279,15 +351,15 @@ def theme_findings(corpus: pd.DataFrame | Any) -> str:
         last = tf[tf["year"] == years[-1]].set_index("theme")
         change = (last["share"] - first["share"]).sort_values(kind="mergesort")
         up, down = change.index[-1], change.index[0]
-        rise = f"{last.loc[up, 'theme_name']}（{_pct(first.loc[up, 'share'])} → {_pct(last.loc[up, 'share'])}）"
-        fall = f"{last.loc[down, 'theme_name']}（{_pct(first.loc[down, 'share'])} → {_pct(last.loc[down, 'share'])}）"
-        lines.append(f"- **{region} {years[0]}—{years[-1]}年**：占比上升最多的是{rise}，下降最多的是{fall}。")
+        rise, fall = (f"{_md(last.loc[t, 'theme_name'])}（{_pct(first.loc[t, 'share'])} → "
+                      f"{_pct(last.loc[t, 'share'])}）" for t in (up, down))
+        lines.append(f"- **{_md(region)} {years[0]}—{years[-1]}年**：占比上升最多的是{rise}，下降最多的是{fall}。")
     for year in multi_region_years(corpus):
         tf = _by_report(_where(corpus, "year", year))
         leaders = []
         for theme, part in tf.groupby("theme_name", sort=False):
             best = part.sort_values(["per_10k", "group"], ascending=[False, True]).iloc[0]
-            leaders.append(f"{theme}：{best['group'].split(' ')[0]}")
+            leaders.append(f"{_md(theme)}：{_md(best['group'].rsplit(' ', 1)[0])}")
         lines.append(f"- **{year}年各地区**：各主题每万词频次最高的地区 —— " + "；".join(leaders) + "。")
     if not multi_year_regions(corpus) and not multi_region_years(corpus):
         lines.append("- 语料只有单一地区的单一年份：加入同一地区另一年份的报告后显示主题的逐年变化，"
@@ -311,11 +383,11 @@ def rhetoric_findings(corpus: pd.DataFrame | Any, *, top_k: int = 10, min_count:
         changes = new_and_gone(part, region=region, min_count=min_count)
         for ya, yb in _pairs(corpus, region):
             result = compare_years(part, ya, yb, region=region, min_count=min_count)
-            a = "、".join(result[result["score"] > 0].head(top_k)["term"])
-            b = "、".join(result[result["score"] < 0].tail(top_k).iloc[::-1]["term"])
+            a = "、".join(map(_md, result[result["score"] > 0].head(top_k)["term"]))
+            b = "、".join(map(_md, result[result["score"] < 0].tail(top_k).iloc[::-1]["term"]))
             step = changes[(changes["year_from"] == ya) & (changes["year_to"] == yb)]
             n_new, n_gone = int((step["status"] == "new").sum()), int((step["status"] == "gone").sum())
-            lines.append(f"- **{region} {ya} → {yb}**：{ya}年报告更多使用 {a or '（无）'}；{yb}年报告更多使用 "
+            lines.append(f"- **{_md(region)} {ya} → {yb}**：{ya}年报告更多使用 {a or '（无）'}；{yb}年报告更多使用 "
                          f"{b or '（无）'}。新出现的词 {n_new} 个、消失的词 {n_gone} 个（出现至少 {min_count} 次）。")
     if not lines:
         lines.append("- 语料中没有同一地区两个年份的报告：逐年比较需要同一地区至少两年的报告；"
@@ -323,47 +395,74 @@ def rhetoric_findings(corpus: pd.DataFrame | Any, *, top_k: int = 10, min_count:
     return "\n".join(lines)
 
 
-def _qualifier(value: object) -> str:
-    return value if isinstance(value, str) else ""
+def _words(value: object) -> str:
+    return _md(value) if isinstance(value, str) else ""
 
 
-def attainment_findings(attainment: pd.DataFrame) -> str:
+def _listing(rows: pd.DataFrame) -> str:
+    return "；".join(f"{_md(r.indicator)}：目标{_words(r.target_text)}，实绩{_words(r.actual_text) or '（据文字表述）'}"
+                    for r in rows.itertuples(index=False))
+
+
+def attainment_findings(attainment: pd.DataFrame, *, corpus: object = None) -> str:
     """Markdown findings on targets against results, one line per region and year.
 
-    Example:
-        >>> att = pd.DataFrame({"region": ["甲区"] * 2, "year": [2022] * 2, "indicator": ["地区生产总值", "失业率"],
-        ...     "target_value": [5.0, 5.0], "target_qualifier": ["左右", "以内"], "actual_value": [5.3, 6.0],
-        ...     "unit": ["%", "%"], "status": ["met", "missed"]})
-        >>> print(attainment_findings(att))
-        - **甲区 2022年**：报告提出目标 2 项，次年报告中达到 1 项、未达到 1 项（失业率：目标5%以内，实绩6%）。
-    """
-    if attainment.empty:
-        return ("- 没有可对照的目标与实绩：需要同一地区相邻两年的报告（Y 年报告提出目标，Y+1 年报告回顾实绩）。")
-    lines = []
-    def fmt(value: object, unit: object) -> str:
-        return f"{float(str(value)):g}{'个百分点' if unit == '百分点' else unit}"
+    ``attainment`` is :func:`miyun_text.target_attainment` output (annual figures of
+    canonical indicators, coded exceeded, met, missed as its codebook says). Given the
+    ``corpus`` (a paragraph table or a ``Corpus``), a region whose report of year Y set
+    no annual targets is said to have none, never "0 targets".
 
-    for (region, year), part in attainment.groupby(["region", "year"], sort=True):
+    Example:
+        >>> att = pd.DataFrame({"region": ["甲区"] * 3, "year": [2022] * 3,
+        ...     "indicator": ["地区生产总值", "城镇调查失业率", "社会消费品零售总额"],
+        ...     "target_text": ["增长5%左右", "控制在5%以内", None], "actual_text": ["增长6.1%", "5.3%", "增长6%"],
+        ...     "status": ["exceeded", "missed", "no target stated"]})
+        >>> for part in attainment_findings(att).replace("（", "；（").split("；"):
+        ...     print(part)
+        - **甲区 2022年**：年度目标 2 项，次年报告中超过 1 项、达到 0 项、未达到 1 项
+        （城镇调查失业率：目标控制在5%以内，实绩5.3%）
+        超过目标的是地区生产总值：目标增长5%左右，实绩增长6.1%
+        另有 1 项主要指标的实绩未设目标
+        （社会消费品零售总额）。
+    """
+    lines = []
+    for (region, year), part in (attainment.groupby(["region", "year"], sort=True) if len(attainment) else []):
         targets = part[part["status"] != "no target stated"]
-        met = part[part["status"] == "met"]
-        missed = part[part["status"] == "missed"]
-        exceeded = part[part["status"] == "exceeded"]
-        silent = part[part["status"] == "no result stated"]
+        exceeded, met = part[part["status"] == "exceeded"], part[part["status"] == "met"]
+        missed, silent = part[part["status"] == "missed"], part[part["status"] == "no result stated"]
         extra = part[part["status"] == "no target stated"]
-        text = (f"- **{region} {year}年**：报告提出目标 {len(targets)} 项，次年报告中达到 {len(met)} 项、"
-                f"未达到 {len(missed)} 项")
+        text = (f"- **{_md(region)} {year}年**：年度目标 {len(targets)} 项，次年报告中超过 {len(exceeded)} 项、"
+                f"达到 {len(met)} 项、未达到 {len(missed)} 项")
         if len(missed):
-            text += "（" + "；".join(
-                f"{r.indicator}：目标{fmt(r.target_value, r.unit)}{_qualifier(r.target_qualifier)}，"
-                f"实绩{fmt(r.actual_value, r.unit)}" for r in missed.itertuples(index=False)) + "）"
+            text += f"（{_listing(missed)}）"
         if len(exceeded):
-            # above a 左右 band: outside the target as stated, but not a shortfall
-            text += f"，高于目标区间 {len(exceeded)} 项（" + "；".join(
-                f"{r.indicator}：目标{fmt(r.target_value, r.unit)}{_qualifier(r.target_qualifier)}，"
-                f"实绩{fmt(r.actual_value, r.unit)}" for r in exceeded.itertuples(index=False)) + "）"
+            text += f"；超过目标的是{_listing(exceeded)}"
         if len(silent):
-            text += "，未报告结果 " + f"{len(silent)} 项（" + "、".join(silent["indicator"]) + "）"
+            text += f"；未报告结果 {len(silent)} 项（" + "、".join(map(_md, silent["indicator"])) + "）"
         if len(extra):
-            text += "；另有 " + f"{len(extra)} 项实绩未设目标（" + "、".join(extra["indicator"]) + "）"
-        lines.append(text + "。")
-    return "\n".join(lines)
+            text += f"；另有 {len(extra)} 项主要指标的实绩未设目标（" + "、".join(map(_md, extra["indicator"])) + "）"
+        lines.append((str(region), int(str(year)), text + "。"))
+    lines += _without_targets(attainment, corpus)
+    if not lines:
+        return "- 没有可对照的目标与实绩：需要同一地区相邻两年的报告（Y 年报告提出目标，Y+1 年报告回顾实绩）。"
+    return "\n".join(line for _, _, line in sorted(lines))
+
+
+def _without_targets(attainment: pd.DataFrame, corpus: object) -> list[tuple[str, int, str]]:
+    """Lines for regions whose report of a year set no annual targets that its next report could meet."""
+    if corpus is None:
+        return []
+    paragraphs = getattr(corpus, "paragraphs", corpus)
+    if not isinstance(paragraphs, pd.DataFrame) or not {"region", "year", "report_id"} <= set(paragraphs.columns):
+        return []
+    reports = _regions(paragraphs)
+    have = set(zip(attainment["region"].astype(str), attainment["year"].astype(int), strict=True)) \
+        if len(attainment) else set()
+    lines = []
+    for region, part in reports.groupby("region", sort=True):
+        years = sorted(int(y) for y in part["year"])
+        for year in years:
+            if year + 1 in years and (str(region), year) not in have:
+                lines.append((str(region), year, f"- **{_md(region)} {year}年**：{year}年报告没有提出可量化的年度目标"
+                              "（或没有年度安排部分），无从与次年报告的实绩对照。"))
+    return lines

@@ -110,9 +110,13 @@ def _paragraph_table(record: dict, text: str) -> pa.Table:
     schema = _paragraph_schema()
     rows = paragraph_rows(text, str(record["report_id"]), int(record["year"]))
     panel = panel_values(record)
+    n = len(rows)
     columns = {name: [row[name] for row in rows] if rows else [] for name in schema.names if name not in panel}
-    columns.update({name: [value] * len(rows) for name, value in panel.items()})
-    return pa.Table.from_pydict({name: columns[name] for name in schema.names}, schema=schema)
+    del rows  # the row dicts go before the Arrow copy is made: a long report holds tens of thousands
+    columns.update({name: [value] * n for name, value in panel.items()})
+    # column by column, each Python list let go once converted: never all of both at once
+    arrays = [pa.array(columns.pop(name), type=schema.field(name).type) for name in schema.names]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def _repair_table(repairs: list) -> pa.Table:
@@ -181,7 +185,9 @@ def _one_report(job: tuple) -> tuple:
         raw = read_raw(raw_path)
         rows = errata if errata is not None else _SHARED["no_errata"]
         text, repairs = clean_steps(raw.text, rows, record["report_id"], strict)
-        hit = (text, _repair_table(repairs), _paragraph_table(record, text), raw.encoding, raw.extraction)
+        encoding, extraction = raw.encoding, raw.extraction
+        del raw  # the raw text is not needed past cleaning (a long one would stay through parsing)
+        hit = (text, _repair_table(repairs), _paragraph_table(record, text), encoding, extraction)
         if text_path is not None:
             _write_text(text_path, *hit)
     text, repairs, paragraphs, encoding, extraction = hit
@@ -207,6 +213,7 @@ def _cached_report(record: dict, text_path: Path, seg: Segmenter | None) -> tupl
 
 
 REPORT_COLUMNS = ["label", "encoding", "extraction", "text", "n_repairs"]
+CACHED_REPORT_BYTES = 4 * 2**20  # raw files up to this size have their clean text cached (a report is ~0.1 MB)
 
 
 def load(
@@ -238,8 +245,9 @@ def load(
         ['report_id', 'part_no', 'para_no', 'token_no', 'token', 'kind']
     """
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
-    seg = (segmenter or content_segmenter()) if tokens else None
     manifest = read_manifest(folder)
+    # the manifest's place names stay whole, whichever of its reports are loaded
+    seg = (segmenter or content_segmenter(manifest)) if tokens else None
     # the manifest and the errata are validated before any raw file is opened
     errata = read_errata(folder, manifest["report_id"])
     if report_ids is not None:
@@ -266,14 +274,17 @@ def load(
         except MiyunTextError as err:
             failure = err
             break
-        text_path = _text_path(folder_cache, record, rows, strict) if folder_cache is not None else None
+        # a report far longer than any real one is cleaned again each time rather than cached:
+        # its cache file would cost its size in memory several times over while being written
+        cached = folder_cache is not None and raw_path.stat().st_size <= CACHED_REPORT_BYTES
+        text_path = _text_path(folder_cache, record, rows, strict) if folder_cache is not None and cached else None
         checked.append((record, raw_path, rows, text_path))
     results: list[tuple | None] = [None] * len(checked)
     if folder_cache is not None and checked:
         # Arrow reads and decompresses files without holding the GIL: threads read the
         # cache files of many reports at once
         with ThreadPoolExecutor(max_workers=min(len(checked), os.cpu_count() or 1)) as pool:
-            results = list(pool.map(lambda job: _cached_report(job[0], job[3], seg), checked))
+            results = list(pool.map(lambda job: _cached_report(job[0], job[3], seg) if job[3] else None, checked))
     jobs = [(n, job) for n, (job, hit) in enumerate(zip(checked, results, strict=True)) if hit is None]
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))

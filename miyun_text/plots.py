@@ -9,12 +9,17 @@ read from the data are :mod:`miyun_text.labels`.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 # matplotlib and wordcloud are imported inside each chart function (see miyun_text.style).
+from .indicators import annual_figures, figure_text, signed_value
+
 # Names that moved to miyun_text.style and miyun_text.labels stay importable from here.
 from .labels import (
     DEFAULT_SOURCE,
@@ -27,6 +32,7 @@ from .labels import (
 from .style import (
     FONT_FILE,
     SAVE_DPI,
+    describe_figure,
     draw_source,
     font_path,
     font_properties,
@@ -35,6 +41,7 @@ from .style import (
     style,
     styled,
 )
+from .timeline import formula_spread
 
 __all__ = [
     "DEFAULT_SOURCE",
@@ -44,15 +51,19 @@ __all__ = [
     "attainment_chart",
     "comparison_sides",
     "contrast_ratio",
+    "describe_figure",
     "distinctive_terms",
     "file_part",
     "font_path",
     "font_properties",
+    "formula_spread_chart",
     "indicator_chart",
     "keyword_panels",
     "marker_profile",
     "marker_trajectories",
     "new_and_gone_terms",
+    "repair_chart",
+    "reuse_heatmap",
     "review_plan_titles",
     "review_plan_years",
     "save_figure",
@@ -90,7 +101,8 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     """Heatmap of theme rates (rows: groups such as sections; columns: themes).
 
     ``tf`` is :func:`miyun_text.themes.theme_frequencies` output; ``row`` names the
-    column that labels rows.
+    column that labels rows. Where ``tf`` holds bootstrap intervals (``theme_frequencies``
+    with ``ci``), each cell gives its interval under the value, and the colour bar says so.
 
     Example:
         >>> tf = pd.DataFrame({"group": ["甲", "甲"], "theme_name": ["保水生态", "经济产业"], "per_10k": [10.0, 5.0]})
@@ -109,14 +121,21 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     ax.set_yticks(range(len(rows)), rows)
     cells = grid.to_numpy(dtype="float64")
     top = cells.max() if grid.size else 0
+    bounds = None
+    if f"{value}_low" in tf.columns:
+        bounds = [tf.pivot_table(index=row, columns="theme_name", values=f"{value}_{end}", aggfunc="sum", sort=False)
+                  .reindex(index=rows, columns=cols).fillna(0.0) for end in ("low", "high")]
     for i in range(len(rows)):
         for j in range(len(cols)):
             v = cells[i, j]
             # a zero is written out: a blank cell would read as missing data
-            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
+            text = f"{v:.0f}" if bounds is None else f"{v:.0f}\n{bounds[0].iat[i, j]:.0f}–{bounds[1].iat[i, j]:.0f}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=7 if bounds is None else 6, linespacing=1.1,
                     color="white" if v > 0.6 * top else "#222222" if v > 0 else "#8C8C8C")
     bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.015)
     bar.set_label("每万内容词频次 (per 10,000 content tokens)")
+    if bounds is not None:
+        ax.set_xlabel(f"格中下行为{_ci_name(tf)}", fontsize=8)
     ax.set_title(title)
     ax.spines[:].set_visible(False)
     fig.subplots_adjust(left=0.24, right=0.9, top=0.93, bottom=max(0.2, 1.6 / height))
@@ -125,6 +144,13 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
 
 
 _GROUP_COLORS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52"]
+
+
+def _ci_name(tf: pd.DataFrame) -> str:
+    """How a figure names the intervals of ``tf``: 95% 自助法区间（段落重抽样）."""
+    ci = tf.attrs.get("ci")
+    level = f"{ci * 100:g}% " if isinstance(ci, float) else ""
+    return f"{level}自助法区间（段落重抽样）"
 
 
 def _pooled_rates(part: pd.DataFrame, name: str) -> pd.Series:
@@ -141,7 +167,6 @@ def _pooled_rates(part: pd.DataFrame, name: str) -> pd.Series:
 def _grouped_bars(ax, data: pd.DataFrame, by: str, groups: Mapping[str, str], name: str, categories: list[str],
                   horizontal: bool):
     """Draw ``per_10k`` of each group side by side per category; return the category positions."""
-    import numpy as np
 
     positions = np.arange(len(categories))
     size = 0.8 / len(groups)
@@ -197,7 +222,6 @@ def keyword_panels(kw: pd.DataFrame, *, ncols: int = 3, top_k: int = 10, title: 
         >>> len(keyword_panels(kw).axes)
         3
     """
-    import math
 
     import matplotlib.pyplot as plt
 
@@ -276,50 +300,59 @@ def vocabulary_bars(quoted: pd.DataFrame, *, top_k: int = 10, title: str = "引�
 @_styled
 def indicator_chart(indicators: pd.DataFrame, *, title: str | None = None,
                     source: str | None = None):
-    """Growth rates reported for last year beside the targets set for this year.
+    """Growth rates stated for the year under review beside the targets set for the plan's year.
 
-    Rows of :func:`extract_indicators` with a ``change_pct`` are drawn; an indicator
-    with only one side shows one bar, and qualifiers (左右, 以内) are printed on it.
+    ``indicators`` is :func:`miyun_text.extract_indicators` output. Drawn are its annual
+    growth rates of canonical indicators (:func:`miyun_text.indicators.annual_figures`):
+    a five-year figure, a goal for 2030 or a row named by words the indicator table does
+    not know is never drawn. A fall is drawn below zero; a range is a bar to its lower end
+    with a line to its upper end; each bar carries the figure as the report words it
+    (增长5%—5.5%; 与经济增长同步, a target without a number, is written without a bar).
+    With several reports, one row per indicator and report.
 
     Example:
-        >>> ind = pd.DataFrame({"indicator": ["地区生产总值", "地区生产总值"], "change_pct": [4.5, 4.0],
-        ...                     "kind": ["actual", "target"], "qualifier": [None, "左右"]})
+        >>> from miyun_text.indicators import extract_indicators
+        >>> ind = extract_indicators("全年地区生产总值增长4.5%。今年主要预期目标是：地区生产总值增长4%左右。", 2023)
         >>> len(indicator_chart(ind).axes[0].patches)
         2
     """
     import matplotlib.pyplot as plt
-    import numpy as np
 
-    data = indicators.dropna(subset=["change_pct"])
+    data = annual_figures(indicators)
+    data = data[(data["measure"] == "growth") & ((data["unit"] == "%") | (data["qualifier"] == "同步"))]
+    data = data.assign(side=data["kind"].replace({"expected": "actual"}))
     if "label" in data and data["label"].nunique() > 1:
         # several reports: one row per indicator and report, never one report standing for all
         data = data.assign(indicator=data["indicator"].astype(str) + "（" + data["label"].astype(str) + "）")
-    data = data[data["kind"].isin(["actual", "target"])].drop_duplicates(["indicator", "kind"])
+    data = data.assign(number=signed_value(data), high=signed_value(data, "value_high"),
+                       words=[figure_text(r) for _, r in data.iterrows()])
     names = _labels(data, "indicator")
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(names) + 1.9))
     y = np.arange(len(names))
-    years = {kind: "、".join(f"{int(y)}年" for y in sorted(data.loc[data["kind"] == kind, "year"].dropna().unique()))
-             if "year" in data else "" for kind in ("actual", "target")}
+    years = {side: "、".join(f"{int(v)}年" for v in sorted(data.loc[data["side"] == side, "year"].dropna().unique()))
+             for side in ("actual", "target")}
     title = title or f"增速：{years['actual']}实绩与{years['target']}目标"
-    for k, (kind, label, color) in enumerate(
-        [("actual", f"{years['actual']}实绩（同比增长）", "#4C72B0"),
-         ("target", f"{years['target']}预期目标", "#DD8452")]
-    ):
-        part = data[data["kind"] == kind].set_index("indicator")
-        values = part["change_pct"].reindex(names)
-        quals = part["qualifier"].reindex(names) if "qualifier" in part else pd.Series(index=names, dtype=object)
+    estimated = (data.loc[data["side"] == "actual", "kind"] == "expected").all() and (data["side"] == "actual").any()
+    sides = [("actual", f"{years['actual']}实绩（{'预计，' if estimated else ''}同比增长）", "#4C72B0"),
+             ("target", f"{years['target']}预期目标", "#DD8452")]
+    for k, (side, label, color) in enumerate(sides):
+        part = data[data["side"] == side].set_index("indicator").reindex(names)
         offs = y + (k - 0.5) * 0.38
-        ax.barh(offs, values.fillna(0).to_numpy(), height=0.38, color=color, label=label)
-        for off, v, q in zip(offs, values, quals, strict=True):
-            if pd.notna(v):
-                ax.text(v, off, f" {v:g}%{q if isinstance(q, str) else ''}", va="center", fontsize=8)
+        ax.barh(offs, part["number"].fillna(0).to_numpy(), height=0.38, color=color, label=label)
+        for off, v, high, words in zip(offs, part["number"], part["high"], part["words"], strict=True):
+            if pd.notna(high):
+                ax.plot([v, high], [off, off], color=color, linewidth=2.5, solid_capstyle="butt")
+            if isinstance(words, str) and words:
+                end = high if pd.notna(high) else (v if pd.notna(v) else 0)
+                ax.text(end, off, f" {words}", va="center", fontsize=8, ha="left" if end >= 0 else "right")
     ax.set_yticks(y, names)
     ax.invert_yaxis()
+    ax.axvline(0, color="#333333", linewidth=0.6)
     ax.set_xlabel("增长率 (%, growth rate)")
     ax.set_title(title)
     # the legend sits under the axis, where it covers no bar and no label
     fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.3 / fig.get_figheight()), ncol=2, frameon=False)
-    ax.margins(x=0.15)
+    ax.margins(x=0.25)
     fig.tight_layout(rect=(0, 0.65 / fig.get_figheight(), 1, 1))
     _source(fig, source)
     return fig
@@ -327,7 +360,6 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str | None = None,
 
 def _named(text: str, names: Mapping[str, str] | None) -> str:
     """Replace whole report ids (never parts of words) with their labels."""
-    import re
 
     for rid, label in sorted((names or {}).items(), key=lambda kv: -len(kv[0])):
         # a function, not a replacement string: a label is never read for backslash escapes
@@ -463,8 +495,57 @@ def word_cloud(frequencies: Mapping[str, float], *, title: str = "词云（示�
     ax.imshow(cloud.to_array(), interpolation="nearest")
     ax.set_axis_off()
     ax.set_title(title)
+    fig.miyun_items = list(ordered)[:10]  # type: ignore[attr-defined]  # the largest words, for the alt text
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _source(fig, (source or DEFAULT_SOURCE) + "　示意图：字号大致反映权重，数值请见关键词表 (illustration only)")
+    return fig
+
+
+_STEP_NAMES = {"errata": "勘误表修正 (errata)", "realign": "字节重新配对 (realign)",
+               "unrepaired": "未修复 (unrepaired)", "pinyin": "删除拼音注音 (pinyin)",
+               "t2s": "繁体转简体 (t2s)", "punct": "标点规范 (punct)"}
+
+
+@_styled
+def repair_chart(summary: pd.DataFrame, *, title: str = "文本修复：每一步修复的次数", source: str | None = None):
+    """Bars of the repairs each cleaning step made, one bar per report (its label), counts printed.
+
+    ``summary`` has ``step`` and ``repairs`` (:func:`miyun_text.clean.repair_summary`) and
+    ``label`` (or ``report_id``) when it holds several reports. The axis is logarithmic:
+    thousands of pinyin annotations sit beside a few dozen mojibake corrections.
+
+    Example:
+        >>> s = pd.DataFrame({"step": ["pinyin", "errata"], "repairs": [3136, 23]})
+        >>> fig = repair_chart(s)
+        >>> [t.get_text() for t in fig.axes[0].get_yticklabels()], fig.axes[0].get_xscale()
+        (['删除拼音注音 (pinyin)', '勘误表修正 (errata)'], 'log')
+    """
+    import matplotlib.pyplot as plt
+
+    key = "label" if "label" in summary.columns else "report_id" if "report_id" in summary.columns else None
+    reports = _labels(summary, key) if key else [""]
+    steps = _labels(summary, "step")
+    size = 0.8 / len(reports)
+    fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(steps) * max(1, len(reports) * 0.6) + 1.9))
+    y = np.arange(len(steps))
+    for k, report in enumerate(reports):
+        part = summary[summary[key].astype(str) == report] if key else summary
+        counts = part.groupby("step", sort=False)["repairs"].sum().reindex(steps).fillna(0).to_numpy()
+        offsets = y + (k - (len(reports) - 1) / 2) * size
+        ax.barh(offsets, counts, height=size, label=report if len(reports) > 1 else None,
+                color=_LINE_COLORS[k % len(_LINE_COLORS)] if len(reports) > 1 else "#4C72B0")
+        for off, count in zip(offsets, counts, strict=True):
+            ax.text(max(count, 0.8), off, f" {int(count):,}", va="center", fontsize=8, color="#333333")
+    ax.set_yticks(y, [_STEP_NAMES.get(s, s) for s in steps])
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(0.7, max(10.0, float(summary["repairs"].max() if len(summary) else 1) * 4))
+    ax.set_xlabel("修复次数（对数刻度） (repairs, log scale)")
+    ax.set_title(title)
+    if len(reports) > 1:
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _source(fig, source)
     return fig
 
 
@@ -482,7 +563,8 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
     """Small multiples, one panel per theme: its share of theme words in each year of one region.
 
     ``tf`` is :func:`miyun_text.themes.theme_frequencies` output grouped by ``year``
-    (one region's paragraphs).
+    (one region's paragraphs); with its bootstrap intervals (``ci``) each panel shades the
+    interval around the line.
 
     Example:
         >>> tf = pd.DataFrame({"year": [2022, 2023] * 2, "theme_name": ["经济发展"] * 2 + ["生态环境"] * 2,
@@ -490,7 +572,6 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
         >>> themes_over_years(tf, region="甲区").axes[0].get_title()
         '经济发展'
     """
-    import math
 
     import matplotlib.pyplot as plt
 
@@ -500,8 +581,14 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.1 * ncols, 2.1 * nrows + 1.0), squeeze=False, sharey=True)
     scale = 100 if value == "share" else 1
     top = float(tf[value].max()) * scale if len(tf) else 1.0
+    banded = f"{value}_low" in tf.columns
+    if banded:
+        top = max(top, float(tf[f"{value}_high"].max()) * scale)
     for ax, label in zip(axes.flat, labels, strict=False):
         part = tf[tf["theme_name"].astype(str) == label].sort_values("year")
+        if banded:
+            ax.fill_between(part["year"].astype(int), part[f"{value}_low"] * scale, part[f"{value}_high"] * scale,
+                            color="#4C72B0", alpha=0.18, linewidth=0)
         ax.plot(part["year"].astype(int), part[value] * scale, marker="o", color="#4C72B0", linewidth=1.6)
         ax.set_title(label, fontsize=10)
         ax.set_xticks(years, [str(y) for y in years])
@@ -514,6 +601,8 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
         ax.set_ylabel(unit if ax is axes[0, 0] else "", fontsize=8)
     fig.suptitle(f"{region}：各主题占比的逐年变化（{years[0]}—{years[-1]}年）", fontsize=13)
     fig.tight_layout(rect=(0, 0.03, 1, 0.96))
+    if banded:
+        fig.text(0.99, 0.008, f"阴影：{_ci_name(tf)}", fontsize=8, color="#555555", ha="right", va="bottom")
     _source(fig, source)
     return fig
 
@@ -586,65 +675,77 @@ def new_and_gone_terms(changes: pd.DataFrame, *, top_k: int = 10, title: str | N
     return fig
 
 
-def _unit(unit: object) -> str:
-    return "个百分点" if unit == "百分点" else "%" if unit == "%" else ""
-
-
-_STATUS_COLORS = {"met": "#55A868", "exceeded": "#4C72B0", "missed": "#C44E52", "no target stated": "#8C8C8C"}
-_STATUS_LABELS = {"met": "实绩（达到目标）", "exceeded": "实绩（高于“左右”目标区间）", "missed": "实绩（未达目标）",
+_RATE_UNITS = ("%", "个百分点", "百分点")
+_STATUS_COLORS = {"exceeded": "#4C72B0", "met": "#55A868", "missed": "#C44E52", "no target stated": "#8C8C8C"}
+_STATUS_LABELS = {"exceeded": "实绩（超过目标）", "met": "实绩（达到目标）", "missed": "实绩（未达目标）",
                   "no target stated": "实绩（未提出目标）"}
-_STATUS_WORDS = {"met": "达到", "exceeded": "超出", "missed": "未达到", "no result stated": "未报告结果",
+_STATUS_WORDS = {"met": "达到", "exceeded": "超过", "missed": "未达到", "no result stated": "未报告结果",
                  "no target stated": "未提出目标"}
 
 
 @_styled
 def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, source: str | None = None):
-    """Targets against results for one region: actual as a bar, target as a marker with its qualifier.
+    """Targets against results for one region: the result as a bar, the target as a marker.
 
-    ``attainment`` is :func:`miyun_text.vocabulary.target_attainment` output. Rows in
-    percent (growth rates, and levels such as an unemployment rate) are drawn, one
-    per year and indicator; a result with no target says 未提出目标, a target with no
-    result 未报告结果 — neither is drawn as a gap. A result above the band of a 左右
-    growth target (status ``exceeded``) has a colour of its own. Rows in other units
-    (实际利用外资 in 亿美元) share no axis with rates: they are listed under the chart
-    with target, result and status, and the note says only rates are drawn.
+    ``attainment`` is :func:`miyun_text.target_attainment` output: annual figures of
+    canonical indicators only. Rows in percent (growth rates, and rates such as
+    unemployment) are drawn, one per year and indicator, each labelled with the figures
+    as the reports word them; the bar's colour says the status (超过, 达到, 未达到 as
+    the export codebook codes them). A result with no target says 未提出目标, a target
+    with no result 未报告结果, a result read from words (完成预期目标) says so — none is
+    drawn as a gap. Rows in other units (城镇新增就业 in 万人) share no axis with rates:
+    they are listed under the chart.
 
     Example:
-        >>> att = pd.DataFrame({"region": ["甲区"] * 2, "year": [2022] * 2, "indicator": ["地区生产总值", "失业率"],
-        ...     "unit": ["%", "%"], "target_value": [5.0, float("nan")], "target_qualifier": ["左右", None],
-        ...     "actual_value": [5.3, 3.9], "status": ["met", "no target stated"]})
+        >>> att = pd.DataFrame({"region": ["甲区"] * 2, "year": [2022] * 2,
+        ...     "indicator": ["地区生产总值", "城镇调查失业率"], "unit": ["%", "%"],
+        ...     "target_value": [5.0, float("nan")], "target_high": [float("nan")] * 2,
+        ...     "target_text": ["增长5%左右", None], "actual_value": [5.3, 3.9],
+        ...     "actual_text": ["增长5.3%", "3.9%"], "status": ["met", "no target stated"]})
         >>> len(attainment_chart(att).axes[0].patches)
         2
     """
     import matplotlib.pyplot as plt
-    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    def words(value: object) -> str:
+        return value if isinstance(value, str) else ""
+
+    def number(value: object) -> float | None:
+        if not isinstance(value, (int, float)) or value != value:  # missing: None, NA or NaN
+            return None
+        return float(value)
+
     if region is not None:
         attainment = attainment[attainment["region"] == region]
-    data = attainment[attainment["unit"].isin(["%", "百分点"])]
-    others = attainment[~attainment["unit"].isin(["%", "百分点"])].sort_values(["year", "indicator"],
-                                                                              kind="mergesort")
+    rate = attainment["unit"].isin(_RATE_UNITS)
+    data, others = attainment[rate], attainment[~rate].sort_values(["year", "indicator"], kind="mergesort")
     region = region or "、".join(dict.fromkeys(data["region"].dropna().astype(str)))
     data = data.sort_values(["year", "indicator"], kind="mergesort").reset_index(drop=True)
-    chart_rows: list[Any] = list(data.itertuples(index=False))  # named tuples, one per row
-    names = [f"{int(r.year)}年 {r.indicator}" for r in chart_rows]
+    rows = data.to_dict("records")
+    names = [f"{int(str(r['year']))}年 {r['indicator']}" for r in rows]
     fig, ax = plt.subplots(figsize=(9.5, max(3.6, 0.5 * len(data) + 2.2)))
-    for i, r in enumerate(chart_rows):
-        if pd.notna(r.actual_value):
-            ax.barh(i, r.actual_value, height=0.55, color=_STATUS_COLORS.get(r.status, "#8C8C8C"))
-            ax.text(r.actual_value, i + 0.32, f" {r.actual_value:g}{_unit(r.unit)}", va="center", fontsize=7.5,
+    for i, r in enumerate(rows):
+        status = str(r["status"])
+        actual, target, high = number(r["actual_value"]), number(r["target_value"]), number(r.get("target_high"))
+        if actual is not None:
+            ax.barh(i, actual, height=0.55, color=_STATUS_COLORS.get(status, "#8C8C8C"))
+            ax.text(max(actual, 0), i + 0.32, f" 实绩{words(r['actual_text'])}", va="center", fontsize=7.5,
                     color="#333333")
-        qualifier = r.target_qualifier if isinstance(r.target_qualifier, str) else ""
-        if pd.notna(r.target_value):
-            ax.plot([r.target_value], [i], marker="D", color="#222222", markersize=6, linestyle="none")
-            ax.text(r.target_value, i - 0.32, f" 目标{r.target_value:g}{_unit(r.unit)}{qualifier}", va="center",
-                    fontsize=7.5)
-        elif r.status == "no target stated":
-            ax.text(max(r.actual_value, 0), i - 0.32, " 未提出目标", va="center", fontsize=7.5, color="#555555")
-        if pd.isna(r.actual_value):
-            ax.text(0, i, " 未报告结果", va="center", fontsize=8, color="#555555")
+        elif status in ("met", "missed", "exceeded"):  # read from the review's words
+            ax.text(0, i + 0.32, f" 实绩：{_STATUS_WORDS[status]}（据文字表述）", va="center", fontsize=7.5,
+                    color="#333333")
+        else:
+            ax.text(0, i + 0.32, " 未报告结果", va="center", fontsize=7.5, color="#555555")
+        if target is not None:
+            ax.plot([target], [i], marker="D", color="#222222", markersize=6, linestyle="none")
+            if high is not None:
+                ax.plot([target, high], [i, i], color="#222222", linewidth=1.5)
+            ax.text(max(target, 0), i - 0.32, f" 目标{words(r['target_text'])}", va="center", fontsize=7.5)
+        elif status == "no target stated":
+            ax.text(max(actual, 0) if actual is not None else 0, i - 0.32, " 未提出目标",
+                    va="center", fontsize=7.5, color="#555555")
     ax.set_yticks(range(len(data)), names)
     ax.set_ylim(len(data) - 0.5, -0.5)  # top to bottom, and room for the notes of a lone row
     ax.axvline(0, color="#333333", linewidth=0.6)
@@ -652,20 +753,16 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     years = sorted(int(y) for y in data["year"].unique())
     span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年" if years else ""
     ax.set_title(f"{region}：{span}目标与实绩（目标见当年报告，实绩见次年报告）", fontsize=12)
-    handles: list[Artist] = [Patch(color=c, label=_STATUS_LABELS[s])
-                             for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
+    handles: list[Patch | Line2D] = [Patch(color=c, label=_STATUS_LABELS[s])
+                                     for s, c in _STATUS_COLORS.items() if (data["status"] == s).any()]
     handles.append(Line2D([], [], marker="D", color="#222222", linestyle="none", label="目标（含限定语）"))
-    ax.margins(x=0.2)
+    ax.margins(x=0.25)
     notes = 0.0  # inches of notes under the legend
     if len(others):
-        def number(value: float, unit: object) -> str:
-            return f"{value:g}{unit}" if pd.notna(value) else "—"
-
         lines = ["图中只画增长率与比率（%、百分点）；以其他单位计的指标如下："] + [
-            f"{int(r.year)}年 {r.indicator}：目标{number(r.target_value, r.unit)}"
-            f"{r.target_qualifier if isinstance(r.target_qualifier, str) else ''}，"
-            f"实绩{number(r.actual_value, r.unit)}（{_STATUS_WORDS.get(r.status, r.status)}）"
-            for r in list[Any](others.itertuples(index=False))]
+            f"{int(str(r['year']))}年 {r['indicator']}：目标{words(r['target_text']) or '—'}，"
+            f"实绩{words(r['actual_text']) or '—'}（{_STATUS_WORDS.get(str(r['status']), str(r['status']))}）"
+            for r in others.to_dict("records")]
         notes = 0.17 * len(lines) + 0.1
         fig.set_figheight(fig.get_figheight() + notes)
         fig.text(0.02, 0.3 / fig.get_figheight(), "\n".join(lines), fontsize=8, color="#333333",
@@ -675,5 +772,104 @@ def attainment_chart(attainment: pd.DataFrame, *, region: str | None = None, sou
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, (0.25 + notes) / height),
                ncol=len(handles), frameon=False, fontsize=8)
     fig.tight_layout(rect=(0, (0.6 + notes) / height, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def reuse_heatmap(shares: pd.DataFrame, *, value: str = "share", title: str | None = None,
+                  source: str | None = None):
+    """Heat map of text reuse between reports: the share of the row report's characters found in the column report.
+
+    ``shares`` is :func:`miyun_text.reuse.reuse_shares` output (one row per pair, both
+    directions in it); ``value`` is ``share`` (every passage) or ``peer_share`` (formulaic
+    passages left out). Rows and columns follow the reports' order in the table; with up
+    to 16 reports each cell carries its percentage.
+
+    Example:
+        >>> shares = pd.DataFrame({"label_a": ["甲区 2023"], "label_b": ["乙区 2023"], "share_a": [0.2],
+        ...                        "share_b": [0.1], "peer_share_a": [0.05], "peer_share_b": [0.02]})
+        >>> reuse_heatmap(shares).axes[0].get_title()
+        '报告间的文本复用：行报告中见于列报告的文字占比'
+    """
+    import matplotlib.pyplot as plt
+
+    labels = list(dict.fromkeys([*shares["label_a"].astype(str), *shares["label_b"].astype(str)]))
+    index = {label: k for k, label in enumerate(labels)}
+    grid = np.full((len(labels), len(labels)), np.nan)
+    for row in shares.itertuples(index=False):
+        a, b = index[str(row.label_a)], index[str(row.label_b)]
+        grid[b, a] = getattr(row, f"{value}_b") * 100
+        grid[a, b] = getattr(row, f"{value}_a") * 100
+    size = max(5.0, 0.32 * len(labels) + 3.0)
+    fig, ax = plt.subplots(figsize=(size + 1.6, size))
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap="Reds", vmin=0, aspect="equal")
+    ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8 if len(labels) > 16 else 9)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8 if len(labels) > 16 else 9)
+    ax.set_xlabel("来源报告 A (source)")
+    ax.set_ylabel("复用报告 B (reusing report)")
+    top = np.nanmax(grid) if np.isfinite(grid).any() else 0.0
+    if len(labels) <= 16:
+        for i in range(len(labels)):
+            for j in range(len(labels)):
+                if np.isfinite(grid[i, j]):
+                    ax.text(j, i, f"{grid[i, j]:.1f}", ha="center", va="center", fontsize=7,
+                            color="white" if grid[i, j] > 0.6 * top else "#222222")
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    what = "不含套话（formulaic passages left out）" if value == "peer_share" else "全部复用段落"
+    bar.set_label(f"行报告文字占比 %（{what}）")
+    ax.set_title(title or "报告间的文本复用：行报告中见于列报告的文字占比")
+    ax.spines[:].set_visible(False)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _source(fig, source)
+    return fig
+
+
+@_styled
+def formula_spread_chart(timeline: pd.DataFrame, *, top_k: int = 10, title: str | None = None,
+                         source: str | None = None):
+    """Which regions use each formula in each year: a grid of formulas by years, shaded by share of regions.
+
+    ``timeline`` is :func:`miyun_text.timeline.formula_timeline` output (``by="year"``); the
+    ``top_k`` formulas of :func:`miyun_text.timeline.formula_spread`'s order (fastest-spreading
+    first, then the newest, then the most used) are drawn, each cell written as regions
+    using it / regions reporting that year.
+
+    Example:
+        >>> t = pd.DataFrame({"formula": ["两山", "两山"], "source": ["formula"] * 2, "kind": ["numbered"] * 2,
+        ...     "year": [2022, 2023], "count": [1, 3], "chars": [100, 100], "n_regions": [1, 2],
+        ...     "regions_total": [2, 2], "region_share": [0.5, 1.0], "regions": ["甲区", "甲区、乙区"]})
+        >>> formula_spread_chart(t).get_suptitle()
+        '提法的扩散：各年使用该提法的地区占比'
+    """
+    import matplotlib.pyplot as plt
+
+    order = formula_spread(timeline)["formula"].astype(str).tolist()[:top_k] if len(timeline) else []
+    years = sorted(int(y) for y in timeline["year"].unique())
+    grid = np.zeros((len(order), len(years)))
+    notes = [["" for _ in years] for _ in order]
+    for i, formula in enumerate(order):
+        part = timeline[timeline["formula"].astype(str) == formula].set_index("year")
+        for j, year in enumerate(years):
+            if year in part.index:
+                cell = part.loc[year].to_dict()
+                grid[i, j] = cell["region_share"] * 100
+                notes[i][j] = f"{int(cell['n_regions'])}/{int(cell['regions_total'])}（{int(cell['count'])}次）"
+    height = max(3.2, 0.36 * len(order) + 1.8)
+    fig, ax = plt.subplots(figsize=(max(8.0, 1.3 * len(years) + 5.0), height))
+    image = ax.imshow(grid, cmap="YlOrRd", vmin=0, vmax=100, aspect="auto")
+    ax.set_xticks(range(len(years)), [str(y) for y in years])
+    # an enumeration formula can run to thirty characters: its head names it
+    ax.set_yticks(range(len(order)), [f if len(f) <= 14 else f[:13] + "…" for f in order])
+    for i in range(len(order)):
+        for j in range(len(years)):
+            ax.text(j, i, notes[i][j], ha="center", va="center", fontsize=8,
+                    color="white" if grid[i, j] > 60 else "#222222")
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label("使用该提法的地区占比 % (share of regions)")
+    fig.suptitle(title or "提法的扩散：各年使用该提法的地区占比", fontsize=13)
+    ax.set_xlabel("格中：使用该提法的地区数/当年报告的地区数（出现次数）", fontsize=9)
+    ax.spines[:].set_visible(False)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
     _source(fig, source)
     return fig

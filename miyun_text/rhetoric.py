@@ -179,7 +179,7 @@ def load_markers(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 def _token_counts(corpus: pd.DataFrame | Any, codes: np.ndarray, n_groups: int, segmenter: Segmenter | None,
             terms: Sequence[str] | None = None) -> Counts:
     """Kept rhetoric tokens counted per group (``codes``: each paragraph row's group, −1 to leave out)."""
-    view = token_view(corpus, segmenter or rhetoric_segmenter(), caller="a rhetoric measure").kept()
+    view = token_view(corpus, segmenter or rhetoric_segmenter(corpus), caller="a rhetoric measure").kept()
     return group_counts(view, codes, n_groups, terms=terms)
 
 

@@ -47,6 +47,8 @@ __all__ = [
     "import_jieba",
     "load_boilerplate",
     "load_stopwords",
+    "place_entries",
+    "place_names",
     "quiet_jieba",
     "read_user_dict",
     "rhetoric_segmenter",
@@ -322,6 +324,8 @@ class Segmenter:
         extra_stopwords: more words to drop in :meth:`tokenize`.
         cache: folder for the merged dictionary and jieba's prefix cache.
         hmm: let jieba's HMM guess words absent from every dictionary.
+        places: place names that must stay whole (the regions of the corpus's manifest,
+            :func:`place_names`); those jieba already keeps whole add nothing.
         backend: ``"jieba"`` (the reference), ``"rjieba"`` (jieba-rs, same tokens, much
             faster) or ``"auto"`` (rjieba when installed). POS tags always use jieba.
 
@@ -349,11 +353,14 @@ class Segmenter:
         cache: str | os.PathLike[str] | None = None,
         hmm: bool = True,
         backend: str = "auto",
+        places: Iterable[str] = (),
     ) -> None:
         self.backend = _resolve_backend(backend)
         entries: list[tuple[str, int | None, str | None]] = []
         if policy_dict:
             entries += read_user_dict(resource_path("policy_dict.txt"))
+        self.places = tuple(sorted(set(places)))
+        entries += place_entries(self.places)
         for path in user_dicts:
             entries += read_user_dict(path)
         self.entries = entries
@@ -733,37 +740,104 @@ def _tie_prone(text: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=1)
-def default_segmenter() -> Segmenter:
-    """A shared Segmenter with the default settings, built on first use.
+_ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "新区", "林区", "区", "县", "市", "省",
+                   "州", "盟", "旗")
+
+
+def place_names(corpus: object = None) -> tuple[str, ...]:
+    """The place names of a corpus that segmentation keeps whole, sorted: each region of its
+    manifest and the region without its administrative suffix (翠湖区 → 翠湖).
+
+    ``corpus`` is a :class:`~miyun_text.corpus.Corpus` (its ``places``: those of the whole
+    manifest it was loaded from, kept when it is narrowed), or a table with a ``region``
+    column (paragraphs, reports, the manifest).
+
+    Example:
+        >>> import pandas as pd
+        >>> place_names(pd.DataFrame({"region": ["翠湖区", "密云区", "翠湖区", None]}))
+        ('密云', '密云区', '翠湖', '翠湖区')
+        >>> place_names(None)
+        ()
+    """
+    import pandas as pd
+
+    if corpus is None:
+        return ()
+    if not isinstance(corpus, pd.DataFrame):
+        recorded = getattr(corpus, "places", None)
+        if recorded is not None:
+            return tuple(recorded)
+        corpus = getattr(corpus, "paragraphs", None)
+    if not isinstance(corpus, pd.DataFrame) or "region" not in corpus.columns:
+        return ()
+    names: set[str] = set()
+    for region in corpus["region"].dropna().astype(str).unique():
+        region = region.strip()
+        if len(region) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in region):
+            continue
+        names.add(region)
+        suffix = next((x for x in _ADMIN_SUFFIXES if region.endswith(x)), "")
+        if suffix and len(region) - len(suffix) >= 2:
+            names.add(region[: -len(suffix)])
+    return tuple(sorted(names))
+
+
+def place_entries(places: Iterable[str]) -> list[tuple[str, int | None, str | None]]:
+    """Dictionary entries (tag ``ns``) for the place names jieba and the policy dictionary would split.
+
+    A name they already keep whole (密云区) adds no entry, so its frequency, and every
+    other cut, stays as it was.
+
+    Example:
+        >>> place_entries(["翠湖区", "密云区"])
+        [('翠湖区', None, 'ns')]
+    """
+    names = sorted(set(places))
+    if not names:
+        return []
+    base = _default((), "default")
+    return [(name, None, "ns") for name in names if base.cut(name) != [name]]
+
+
+@lru_cache(maxsize=16)
+def _default(places: tuple[str, ...], kind: str) -> Segmenter:
+    options: dict[str, dict[str, Any]] = {"default": {}, "rhetoric": {"min_length": 2},
+                                          "content": {"boilerplate": True, "min_length": 2}}
+    return Segmenter(places=places, **options[kind])
+
+
+def default_segmenter(corpus: object = None) -> Segmenter:
+    """A shared Segmenter with the default settings, built on first use; given a corpus, its
+    place names (:func:`place_names`) stay whole.
 
     Example:
         >>> default_segmenter() is default_segmenter()
         True
+        >>> import pandas as pd
+        >>> default_segmenter(pd.DataFrame({"region": ["翠湖区"]})).cut("2025年翠湖区政府")
+        ['2025年', '翠湖区', '政府']
     """
-    return Segmenter()
+    return _default(place_names(corpus), "default")
 
 
-@lru_cache(maxsize=1)
-def rhetoric_segmenter() -> Segmenter:
+def rhetoric_segmenter(corpus: object = None) -> Segmenter:
     """A shared Segmenter for rhetoric: stopwords, numbers and single characters dropped, boilerplate kept.
 
     Example:
         >>> rhetoric_segmenter().tokenize("全力推进乡村振兴，增长4.5%")
         ['全力', '推进', '乡村振兴', '增长']
     """
-    return Segmenter(min_length=2)
+    return _default(place_names(corpus), "rhetoric")
 
 
-@lru_cache(maxsize=1)
-def content_segmenter() -> Segmenter:
+def content_segmenter(corpus: object = None) -> Segmenter:
     """A shared Segmenter for subject matter: stopwords and boilerplate dropped, no single characters.
 
     Keywords and themes use it; the rhetoric analysis keeps boilerplate and uses
-    :func:`default_segmenter`.
+    :func:`default_segmenter`. Given a corpus, its place names stay whole.
 
     Example:
         >>> content_segmenter().tokenize("全面推进乡村振兴")
         ['乡村振兴']
     """
-    return Segmenter(boilerplate=True, min_length=2)
+    return _default(place_names(corpus), "content")

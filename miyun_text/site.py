@@ -38,6 +38,7 @@ from .cache import cache_dir, read_blob, trim, write_blob
 from .corpus import open_corpus
 from .digest import digest, installed_distributions, sha256_file
 from .errors import MiyunTextError
+from .escape import csp_meta, html_text
 from .explorer import explorer_parts
 from .io import write_bytes_atomic
 from .paths import RESOURCES
@@ -139,8 +140,20 @@ def subset_font(characters: str) -> bytes:
     return data
 
 
-def font_face_css(characters: str) -> str:
+def _all_characters() -> str:
+    """Every character the bundled font has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    return "".join(chr(c) for c in sorted(TTFont(_font_file(), lazy=True).getBestCmap()))
+
+
+def font_face_css(characters: str, *, fallback: bool = False) -> str:
     """CSS declaring the embedded font (data: URL) and making it the pages' first choice.
+
+    With ``fallback``, the whole bundled font (GB 2312 and every character of the
+    project's text) follows the page's subset as a second family, for text the page
+    does not hold yet: what a reader types into the explorer. A browser decodes it only
+    when a character needs it.
 
     Example:
         >>> css = font_face_css("保水")
@@ -149,10 +162,16 @@ def font_face_css(characters: str) -> str:
     """
     data = base64.b64encode(subset_font(characters)).decode("ascii")
     family = f'"{FONT_FAMILY}"'
+    faces = (f"@font-face{{font-family:{family};src:url(data:font/woff2;base64,{data}) format('woff2');"
+             "font-weight:100 900;font-style:normal;font-display:block}\n")
+    if fallback:
+        whole = base64.b64encode(subset_font(_all_characters())).decode("ascii")
+        family += f',"{FONT_FAMILY} full"'
+        faces += (f"@font-face{{font-family:\"{FONT_FAMILY} full\";src:url(data:font/woff2;base64,{whole}) "
+                  "format('woff2');font-weight:100 900;font-style:normal;font-display:swap}\n")
     return (
-        f"@font-face{{font-family:{family};src:url(data:font/woff2;base64,{data}) format('woff2');"
-        "font-weight:100 900;font-style:normal;font-display:block}\n"
-        f":root{{--jp-content-font-family:{family},system-ui,sans-serif;"
+        faces
+        + f":root{{--jp-content-font-family:{family},system-ui,sans-serif;"
         f"--jp-ui-font-family:{family},system-ui,sans-serif;"
         f"--jp-code-font-family:Menlo,Consolas,'DejaVu Sans Mono',{family},monospace;}}\n"
         f"body{{font-family:{family},system-ui,sans-serif}}\n"
@@ -160,8 +179,9 @@ def font_face_css(characters: str) -> str:
     )
 
 
-def embed_font(page: str, characters: str | None = None) -> str:
-    """Put the subset font for ``page``'s characters where the page marks it (or before ``</head>``).
+def embed_font(page: str, characters: str | None = None, *, fallback: bool = False) -> str:
+    """Put the subset font for ``page``'s characters where the page marks it (or before ``</head>``);
+    with ``fallback``, the whole bundled font after it (:func:`font_face_css`).
 
     Example:
         >>> out = embed_font("<html><head></head><body>保水</body></html>")
@@ -169,7 +189,7 @@ def embed_font(page: str, characters: str | None = None) -> str:
         1
     """
     chars = characters or page_characters(page)
-    css = font_face_css(chars)
+    css = font_face_css(chars, fallback=fallback)
     if _FONT_MARK in page:
         return page.replace(_FONT_MARK, css, 1)
     return page.replace("</head>", f"<style>{css}</style></head>", 1)
@@ -197,8 +217,7 @@ def external_references(page: str) -> list[str]:
     return found
 
 
-def _escape(text: object) -> str:
-    return html.escape(str(text), quote=True)
+_escape = html_text
 
 
 def navigation(index: Page, previous: Page | None, following: Page | None, *,
@@ -236,8 +255,9 @@ def _exporter(with_code: bool):
 
     options = {} if with_code else {"exclude_input": True, "exclude_input_prompt": True,
                                    "exclude_output_prompt": True}
+    # html_text: the site's one escaping of data for pages, used by the template for figures' alt text
     return HTMLExporter(template_name="miyun", extra_template_basedirs=[str(_TEMPLATES)], embed_images=True,
-                        **options)
+                        filters={"html_text": html_text}, **options)
 
 
 def render_notebook_page(notebook, title: str, nav: str, *, with_code: bool) -> str:
@@ -253,7 +273,9 @@ def render_notebook_page(notebook, title: str, nav: str, *, with_code: bool) -> 
         (True, [], True)
     """
     exporter = _exporter(with_code)
-    resources = {"metadata": {"name": title}, "miyun_nav": nav, "miyun_css": NAV_CSS, "miyun_font_mark": _FONT_MARK}
+    # notebook pages run no script at all: the policy allows none
+    resources = {"metadata": {"name": title}, "miyun_nav": nav, "miyun_css": NAV_CSS, "miyun_font_mark": _FONT_MARK,
+                 "miyun_csp": csp_meta()}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return body
 
@@ -298,7 +320,8 @@ def _files_digest(paths: Sequence[Path]) -> list[tuple[str, str]]:
 def _site_digest() -> str:
     """What decides a notebook page besides the notebook: this module, the template, the font,
     and the installed packages (nbconvert, its filters, fontTools)."""
-    parts = [_files_digest([Path(__file__), _TEMPLATES, _font_file()]), list(installed_distributions())]
+    parts = [_files_digest([Path(__file__), Path(__file__).with_name("escape.py"), _TEMPLATES,
+                            _font_file()]), list(installed_distributions())]
     return digest(json.dumps(parts))
 
 
@@ -372,9 +395,11 @@ def standalone_page(title: str, body: str, nav: str, *, style: str = "", script:
             "table{border-collapse:collapse;font-size:14px}th,td{padding:3px 8px;border-bottom:1px solid #e4e4e4;"
             "text-align:left;vertical-align:top}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
             "h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em}")
-    tail = f"<script>\n{script}\n</script>\n" if script else ""
+    code = f"\n{script}\n" if script else ""
+    tail = f"<script>{code}</script>\n" if script else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"{csp_meta([code] if script else [])}\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{_escape(title)}</title>\n<style>{_FONT_MARK}</style>\n"
         f"<style>{base}{NAV_CSS}{style}</style>\n</head>\n<body>\n{nav}\n{body}\n{tail}</body>\n</html>\n"
@@ -401,6 +426,15 @@ def _description(notebook) -> str:
             text = re.sub(r"\s+", " ", text.replace("`", "")).strip()
             first = re.split(r"(?<=\.)\s", text, maxsplit=1)[0]
             return first if len(first) <= 240 else first[:240].rsplit(" ", 1)[0] + " …"
+    return ""
+
+
+def _thumbnail_alt(notebook) -> str:
+    """The alt text of the notebook's first figure (written from its data when it was saved)."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if isinstance(output, dict) and "image/png" in output.get("data", {}):
+                return str(output.get("metadata", {}).get("image/png", {}).get("alt", ""))
     return ""
 
 
@@ -464,7 +498,8 @@ def _index_body(corpus: pd.DataFrame, paragraphs: pd.DataFrame, entries: list[di
         {"report_id": [], "step": []})
     cards = []
     for e in entries:
-        thumb = (f'<img src="{e["thumbnail"]}" alt="{_escape(e["title"])}" width="180">' if e["thumbnail"]
+        alt = e.get("alt") or e["title"]
+        thumb = (f'<img src="{e["thumbnail"]}" alt="{_escape(alt)}" width="180">' if e["thumbnail"]
                  else '<div class="nothumb"></div>')
         cards.append(
             f'<li class="card"><a href="{_escape(e["report"])}">{thumb}</a><div><h3>'
@@ -497,6 +532,10 @@ INDEX_CSS = (".cards{list-style:none;padding:0}.card{display:flex;gap:16px;align
 
 def _finish(page: str, path: Path) -> Path:
 
+    head = page.split("</head>", 1)[0]
+    if head.count('http-equiv="Content-Security-Policy"') != 1 or "default-src 'none'" not in head:
+        raise MiyunTextError(f"{path}: the page does not carry the site's Content-Security-Policy in its head; "
+                             "build it with site.standalone_page or the miyun notebook template")
     found = external_references(page)
     if found:
         raise MiyunTextError(f"{path}: the page would load {found[:3]} from elsewhere; pages must be "
@@ -572,7 +611,7 @@ def write_site(
         title = _notebook_title(notebook, stem)
         entries.append({"stem": stem, "title": title, "notebook": notebook, "report": f"{stem}.report.html",
                         "code": f"{stem}.html", "description": _description(notebook),
-                        "thumbnail": _thumbnail(notebook)})
+                        "thumbnail": _thumbnail(notebook), "alt": _thumbnail_alt(notebook)})
     reports = [Page(e["report"], e["title"]) for e in entries] + ([Page("explorer.html", "检索与比较")] if explorer
                                                                   else [])
     written: list[Path] = []
@@ -584,7 +623,12 @@ def write_site(
     if explorer:
         previous = reports[-2] if len(reports) > 1 else index
         nav = navigation(index, previous, None)
-        written.append(_finish(embed_font(explorer_page(corpus, paragraphs, nav)), folder / "explorer.html"))
+        page = explorer_page(corpus, paragraphs, nav)
+        # what a reader types may hold characters the corpus does not: the whole font follows the
+        # page's subset, unless that would take the page over the size limit
+        with_fallback = embed_font(page, fallback=True)
+        page = with_fallback if len(with_fallback.encode("utf-8")) <= MAX_PAGE_BYTES else embed_font(page)
+        written.append(_finish(page, folder / "explorer.html"))
     tables = sorted(p.name for p in (folder / "tables").glob("*.csv")) if (folder / "tables").is_dir() else []
     body = _index_body(corpus, paragraphs, entries, __version__, tables, loaded.repairs)
     nav = navigation(index, None, reports[0] if reports else None)

@@ -18,11 +18,14 @@ happens to begin with ``一、`` is kept as text. No body text is ever dropped.
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 
 import pandas as pd
 
@@ -34,6 +37,7 @@ from .grouping import (
     PANEL_COLUMNS,
     group_columns,
     group_label,
+    narrow,
     panel_values,
     report_label,
     text_cells,
@@ -50,12 +54,15 @@ __all__ = [
     "corpus_paragraphs",
     "group_columns",
     "group_label",
+    "opening_cue",
     "parse_report",
     "part_years",
+    "plan_period",
     "report_label",
     "sentences",
     "split_sentences",
     "text_cells",
+    "without_formulas",
 ]
 
 PARAGRAPH_COLUMNS = [
@@ -69,6 +76,9 @@ PARAGRAPH_COLUMNS = [
     "section_title",
     "para_no",
     "lead",
+    "period_start",
+    "period_end",
+    "formula",
     "text",
 ]
 
@@ -108,12 +118,16 @@ _MAX_INLINE_HEADING = 50
 _MAX_PLAIN_HEADING = 30
 # Part titles say what the part does; these words decide its kind, in this order.
 _KINDS = [
-    ("review", ("回顾", "工作总结", "过去一年", "过去五年", "五年来", "本届政府工作", "工作情况")),
-    ("self-building", ("自身建设", "政府建设")),
+    ("review", ("回顾", "工作总结", "过去一年", "过去五年", "五年来", "本届政府工作", "工作情况", "成就", "成绩")),
+    ("self-building", ("自身建设", "政府建设", "政府治理", "服务型政府", "满意的政府", "法治型", "转作风")),
     # a multi-year look ahead is an outlook even when its title speaks of 目标任务
     ("outlook", ("今后五年", "未来五年", "今后一个时期")),
-    ("plan", ("安排", "任务", "总体要求", "预期目标", "主要目标", "重点工作", "工作部署", "目标要求")),
+    ("plan", ("安排", "任务", "总体要求", "预期目标", "主要目标", "重点工作", "工作部署", "目标要求", "主要工作")),
 ]
+# Words of a title that look ahead over a plan period (“十五五”时期的主要考虑, 关于…规划纲要的说明).
+_AHEAD_WORDS = ("目标", "任务", "考虑", "要求", "举措", "把握", "规划", "纲要", "说明", "展望", "战略", "思路", "蓝图")
+# The first year of a plan period is planned in words of a start (全力推动“十五五”开好局、起好步).
+_START_WORDS = ("开好局", "开局", "起好步")
 # Words that make a short line standing alone an unnumbered part heading.
 _PLAIN_WORDS = (*(w for _, words in _KINDS for w in words), "今后五年", "未来五年", "展望")
 _YEAR_WORK = re.compile(r"^(?:19|20)\d\d年[^\d]{0,8}工作$")
@@ -121,6 +135,11 @@ _PLAIN_BLOCK = ("报告", "代表", "会议", "月", "日", "同志")
 _FIVE_YEARS_BACK = ("过去五年", "五年来", "本届政府")
 _FIVE_YEARS_AHEAD = ("今后五年", "未来五年")
 _ONE_YEAR_BACK = ("过去一年", "一年来")
+# A five-year plan by its number: “十四五”, 十五五, 第十五个五年规划 (the 3rd plan ran 1966–1970,
+# every later one five years after the one before).
+_PLAN_PERIOD = re.compile(r"十([一二三四五六七八九])五(?![年个])|第([一二三四五六七八九十]{1,3})个五年(?:规划|计划)")
+# Where a title joins two pieces that speak of different times (2025年工作回顾和“十四五”发展成就).
+_TITLE_JOIN = re.compile(r"(?:以及|和|及|与|暨)(?=[“\"]?(?:十[一二三四五六七八九]五|(?:19|20)\d\d年|今后|未来|过去))")
 
 
 def chinese_numeral(text: str) -> int:
@@ -144,12 +163,150 @@ def _number(token: str) -> int:
     return int(token.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
 
 
+def plan_period(number: int) -> tuple[int, int]:
+    """The years of China's ``number``-th five-year plan (from the 3rd on).
+
+    Example:
+        >>> plan_period(14), plan_period(15)
+        ((2021, 2025), (2026, 2030))
+    """
+    if number < 3:
+        raise ValueError(f"the first two five-year plans do not follow the five-year rhythm: {number}")
+    start = 1966 + 5 * (number - 3)
+    return start, start + 4
+
+
+def _plan_span(text: str) -> tuple[int, int] | None:
+    match = _PLAN_PERIOD.search(text)
+    if not match:
+        return None
+    if match.group(1):
+        return plan_period(10 + CN_NUMERALS[match.group(1)])
+    return plan_period(chinese_numeral(match.group(2)))
+
+
+def _piece_span(piece: str, report_year: int | None) -> tuple[int, int] | None:
+    """The years one piece of a title speaks of: a plan period, a year range, a year, or 过去五年 and the like."""
+    span = _plan_span(piece)
+    if span:
+        return span
+    years = _YEAR_RANGE.search(piece)
+    if years:
+        first, last = sorted((int(years.group(1)), int(years.group(2))))
+        return first, last
+    year = _YEAR.search(piece)
+    if year:
+        return int(year.group(1)), int(year.group(1))
+    if report_year is None:
+        return None
+    if any(w in piece for w in _FIVE_YEARS_BACK):
+        return report_year - 5, report_year - 1
+    if any(w in piece for w in _FIVE_YEARS_AHEAD):
+        return report_year, report_year + 4
+    if any(w in piece for w in _ONE_YEAR_BACK):
+        return report_year - 1, report_year - 1
+    return None
+
+
+def _piece_kind(words: str, span: tuple[int, int] | None, report_year: int | None) -> str | None:
+    """The kind of one piece of a title from its words and the years it speaks of."""
+    if any(w in words for w in _KINDS[1][1]):
+        return "self-building"
+    review = any(w in words for w in _KINDS[0][1])
+    if span is None:
+        for kind, vocabulary in _KINDS:
+            if any(w in words for w in vocabulary):
+                return kind
+        return None
+    first, last = span
+    if any(w in words for w in _START_WORDS) and not review:
+        return "plan"
+    if first == last:
+        if review:
+            return "review"
+        if report_year is not None:
+            return "review" if first < report_year else "plan"
+        return "plan" if any(w in words for w in _KINDS[3][1]) else None
+    if review or (report_year is not None and last < report_year):
+        return "review"
+    if (report_year is not None and first >= report_year) or any(w in words for w in _AHEAD_WORDS):
+        return "outlook"
+    return None
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """One kind of material a part holds: its kind, the year it speaks of, its span, and the
+    span of the first title piece of that kind (where its paragraphs start)."""
+
+    kind: str
+    year: int | None
+    span: str | None
+    start: tuple[int, int] | None
+
+
+def _span_text(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _segments(title: str, report_year: int | None) -> list[_Segment]:
+    """What a part title announces, in order: one segment, or two for a part that mixes
+    kinds (“十四五”时期发展成就和“十五五”时期主要目标任务: a review, then an outlook)."""
+    pieces = [p for p in _TITLE_JOIN.split(title) if p.strip()] or [title]
+    spans = [_piece_span(p, report_year) for p in pieces]
+    for i in range(1, len(spans)):  # 2025年工作总体要求和重点任务: the second piece shares the year
+        spans[i] = spans[i] or spans[i - 1]
+    kinds = []
+    for i, piece in enumerate(pieces):
+        # 2025年和“十四五”时期工作回顾: a piece without words takes those of the piece after it
+        words = piece if any(w in piece for _, ws in _KINDS for w in ws) else " ".join(pieces[i:])
+        kinds.append(_piece_kind(words, spans[i], report_year))
+    known = [k for k in kinds if k]
+    if not known:
+        only = classify_part(title, report_year)
+        year, text = part_years(title, only, report_year)
+        return [_Segment(only, year, text, None)]
+    named = [k or known[0] for k in kinds]
+    segments: list[_Segment] = []
+    groups: list[tuple[str, list[tuple[int, int] | None]]] = []
+    for kind, piece_span in zip(named, spans, strict=True):
+        if groups and groups[-1][0] == kind:
+            groups[-1][1].append(piece_span)
+        else:
+            groups.append((kind, [piece_span]))
+    for kind, group in groups:
+        found = [s for s in group if s]
+        if not found:
+            year, text = part_years(title, kind, report_year)
+            segments.append(_Segment(kind, year, text, None))
+            continue
+        first, last = min(s[0] for s in found), max(s[1] for s in found)
+        start = found[0]
+        if kind == "plan":
+            year = report_year if report_year is not None and first <= report_year <= last else first
+            first = last = year
+            start = (year, year)
+        elif kind == "self-building":
+            year = report_year if report_year is not None else last
+            first = last = year
+            start = (year, year)
+        else:
+            year = last
+        segments.append(_Segment(kind, year, _span_text(first, last), start))
+    return segments
+
+
 def classify_part(title: str, report_year: int | None = None) -> str:
     """Kind of a part from its title: review, plan, self-building or outlook.
 
-    Words decide first (回顾, 过去一年 → review; 自身建设 → self-building; 安排, 任务,
-    总体要求, 预期目标, 主要目标 → plan). Without them, a year in the title decides when
-    the report's year is known: an earlier year is a review, the report's own year a plan.
+    Words decide first (回顾, 过去一年, 发展成就 → review; 自身建设 → self-building; 安排,
+    任务, 总体要求, 预期目标, 主要目标 → plan). A five-year plan named in the title
+    (“十四五”时期, “十五五”, 第十五个五年规划) decides by its years when the report's
+    year is known: a period that has ended is reviewed, one that begins with the report
+    is an outlook, unless the title speaks of the plan's start (开好局). Without words, a
+    year in the title decides when the report's year is known: an earlier year is a
+    review, the report's own year a plan. A title that mixes kinds gets the first one here;
+    :func:`parse_report` splits such a part where its second kind begins.
 
     Example:
         >>> classify_part("2023年工作回顾"), classify_part("2024年政府工作安排")
@@ -160,9 +317,18 @@ def classify_part(title: str, report_year: int | None = None) -> str:
         ('plan', 'review')
         >>> classify_part("今后五年的目标任务")
         'outlook'
+        >>> classify_part("“十五五”时期主要目标任务", 2026), classify_part("“十四五”时期工作回顾", 2026)
+        ('outlook', 'review')
         >>> part_years("今后五年的目标任务", "outlook", 2022)
         (2026, '2022–2026')
     """
+    if _plan_span(title) or _TITLE_JOIN.search(title):
+        pieces = [p for p in _TITLE_JOIN.split(title) if p.strip()] or [title]
+        span = _piece_span(pieces[0], report_year)
+        words = pieces[0] if any(w in pieces[0] for _, ws in _KINDS for w in ws) else title
+        kind = _piece_kind(words, span, report_year)
+        if kind:
+            return kind
     for kind, words in _KINDS:
         if any(word in title for word in words):
             return kind
@@ -179,21 +345,27 @@ def part_years(title: str, kind: str, report_year: int | None) -> tuple[int | No
     """The year a part speaks about and the span it covers (``"2017–2021"``).
 
     A year in the title wins (a range such as ``2017—2021年`` gives the span and its last
-    year for a review or an outlook); ``过去五年`` reviews the five years before the report,
-    ``今后五年`` looks ahead over the five from it (its year is the horizon, the last);
-    ``过去一年`` and a review without a year speak about the year before the report;
-    anything else about the report's year.
+    year for a review or an outlook); a five-year plan (“十四五”时期) gives its years;
+    ``过去五年`` reviews the five years before the report, ``今后五年`` looks ahead over
+    the five from it (its year is the horizon, the last); ``过去一年`` and a review
+    without a year speak about the year before the report; anything else about the
+    report's year.
 
     Example:
         >>> part_years("过去五年工作回顾", "review", 2022)
         (2021, '2017–2021')
         >>> part_years("一年来工作回顾", "review", 2024), part_years("2024年工作安排", "plan", 2024)
         ((2023, '2023'), (2024, '2024'))
+        >>> part_years("“十五五”时期主要目标任务", "outlook", 2026)
+        (2030, '2026–2030')
     """
     span = _YEAR_RANGE.search(title)
     if span:
         first, last = sorted((int(span.group(1)), int(span.group(2))))
         return (first if kind == "plan" else last), f"{first}–{last}"
+    period = _plan_span(title)
+    if period and kind in ("review", "outlook"):
+        return period[1], _span_text(*period)
     years = _YEAR.findall(title)
     if years:
         return int(years[0]), years[0]
@@ -270,7 +442,9 @@ def _mark(line: str) -> _Mark | None:
 def _plain_part(line: str) -> bool:
     """A short line standing alone whose words name a part: 2023年工作回顾, 政府自身建设."""
     core = line.strip("【】〔〕[] ")
-    if not 4 <= len(core) <= _MAX_PLAIN_HEADING or set(core) & set("。！？!?；;：:，,、（）()“”"):
+    if not 4 <= len(core) <= _MAX_PLAIN_HEADING or set(core) & set("。！？!?；;：:，,、（）()"):
+        return False
+    if set(core) & set("“”") and not _PLAN_PERIOD.search(core):  # quotes only around a plan: “十四五”时期
         return False
     if _mark(core) is not None or any(w in core for w in _PLAIN_BLOCK):
         return False
@@ -345,9 +519,214 @@ def _preamble_end(lines: list[str]) -> int:
     return end if end < len(lines) else 0
 
 
+_SENTENCE_MARK = re.compile("[。！？!?；;]")
+_LINE_END = re.compile(r"[\u4e00-\u9fffA-Za-z0-9，,、（(“]$")
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` goes on a sentence that ``previous`` left open.
+
+    Pages break lines inside a sentence where a word was set apart (…今年经济社会发展的 /
+    主要预期目标 / 是：…; PM / 2.5): a line that holds a sentence end, yet stops in the middle
+    of a word, is joined with what follows, unless that is a heading or an address.
+    A bracket alone on its line opens the next one (（ / 三）…).
+    """
+    if previous in ("（", "(", "“", "《"):
+        return True
+    if not _LINE_END.search(previous):
+        return False  # most lines end a sentence
+    tail = _SENTENCE_MARK.split(previous)[-1]
+    if not _SENTENCE_MARK.search(previous) or not _LINE_END.search(previous) or " " in tail or tail.endswith("摄"):
+        return False
+    if re.search(rf"(?:{_CN}|{_AR})、$", previous) or _mark(previous) is not None:
+        return False  # …。一、 ends with a number of its own; a numbered line keeps its own shape
+    if line.startswith("各位代表") or _mark(line) is not None:
+        return False
+    # a short line that reads as a part heading joins only a line that cannot end there (…发展的)
+    return not _plain_part(line) or previous[-1] in "的之和与及、，,（(“在对为是把将"
+
+
+def _joined_lines(text: str) -> list[str]:
+    lines: list[str] = []
+    for line in (line.strip() for line in text.split("\n")):
+        if not line:
+            continue
+        if lines and _continues(lines[-1], line):
+            lines[-1] += line
+        else:
+            lines.append(line)
+    return lines
+
+
+# What the opening of a paragraph says about the time it speaks of (a closing address or
+# a dash before it is no part of it): a past or coming plan period, the year under review,
+# or the report's own year.
+_ADDRESS = re.compile(r"^(?:各位代表[！!，,：:]?|——|—)+")
+_OPENING_PLAN = re.compile(r"^[“\"]?十([一二三四五六七八九])五[”\"]?(?:时期|期间|以来|的五年|规划|发展|是|，|,)")
+_OPENING_BACK = re.compile(r"^(?:过去五年|过去的五年|五年来|这五年|五年间|本届政府|这是.{0,30}?的五年)")
+_OPENING_AHEAD = re.compile(r"^(?:今后五年|未来五年|展望未来|展望[“\"]?十|《纲要(?:草案|（草案）)》|"
+                            r"根据《.{0,60}?第十[一二三四五六七八九]个五年规划)")
+_OPENING_HORIZON = re.compile(r"^到((?:19|20)\d\d)年")
+
+
+# Any opening that may name a time: most paragraphs and sentences open otherwise and are passed at once.
+_CUE_HEAD = re.compile(r"^(?:各位代表[！!，,：:]?|——|—)*(?:过去|五年|这五年|这是|今后|未来|展望|《纲要|根据《|"
+                       r"到(?:19|20)|[“\"]?十[一二三四五六七八九]五|本届|今年|做好今年|新的一年|(?:19|20)\d\d年|一年来|刚刚过去|去年)")
+
+
+_CUE_ANYWHERE = re.compile(r"[。！？](?:各位代表[！!，,：:]?|——|—)*(?:过去|五年|这五年|这是|今后|未来|展望|《纲要|"
+                           r"根据《|到(?:19|20)|[“\"]?十[一二三四五六七八九]五|本届|今年|做好今年|新的一年|(?:19|20)\d\d年|"
+                           r"一年来|刚刚过去|去年)")
+
+
+@lru_cache(maxsize=64)
+def _year_cues(ry: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The openings that name the report's own year and the year under review."""
+    plan = re.compile(rf"^(?:今年|做好今年|新的一年|{ry}年(?:是|，|,|的|经济|政府|工作|全[省市区县]|我们|要))")
+    year = re.compile(rf"^(?:过去一年|过去的一年|一年来|去年|刚刚过去的(?:{ry - 1}年|一年)|"
+                      rf"{ry - 1}年(?:是|，|,|全[省市区县]|我们|以来))")
+    return plan, year
+
+
+def opening_cue(text: str, report_year: int | None) -> tuple[str, tuple[int, int]] | None:
+    """``(cue, (first, last))`` where a paragraph or sentence opens by naming the time it
+    speaks of, else None.
+
+    ``back``: a past plan period or the last five years; ``ahead``: a coming one;
+    ``year``: the year under review; ``plan``: the report's own year.
+
+    Example:
+        >>> opening_cue("五年来，我们接续奋斗。", 2026), opening_cue("“十五五”时期是关键时期。", 2026)
+        (('back', (2021, 2025)), ('ahead', (2026, 2030)))
+        >>> opening_cue("刚刚过去的2025年，经济稳中有进。", 2026), opening_cue("保水护水。", 2026)
+        (('year', (2025, 2025)), None)
+    """
+    if report_year is None or not _CUE_HEAD.match(text):
+        return None
+    head = _ADDRESS.sub("", text)[:90]
+    ry = report_year
+    match = _OPENING_PLAN.match(head)
+    if match:
+        first, last = plan_period(10 + CN_NUMERALS[match.group(1)])
+        if last < ry:
+            return "back", (first, last)
+        if first >= ry:
+            return "ahead", (first, last)
+        return None
+    if _OPENING_BACK.match(head):
+        return "back", (ry - 5, ry - 1)
+    if _OPENING_AHEAD.match(head):
+        return "ahead", _plan_span(head[:90]) or (ry, ry + 4)
+    horizon = _OPENING_HORIZON.match(head)
+    if horizon and int(horizon.group(1)) > ry:
+        return "ahead", (ry, int(horizon.group(1)))
+    plan, year = _year_cues(ry)
+    if plan.match(head):
+        return "plan", (ry, ry)
+    if year.match(head):
+        return "year", (ry - 1, ry - 1)
+    return None
+
+
+# The cue that begins the second kind of a part whose title announces two.
+_BEGINS = {"outlook": ("ahead",), "plan": ("plan",), "review": ("back", "year")}
+# Paragraphs that are formulas of the genre, not about any policy: a credit to the
+# leadership (这些成绩的取得，根本在于…), the closing call (各位代表！让我们…), site lines.
+_CREDIT = re.compile(r"^(?:各位代表[！!，,、]?(?:各位委员[！!，,]?)?)?.{0,24}?"
+                     r"(?:(?:成绩|成就|进步|变化)(?:的取得|来之不易|极为不易)|取得这些成绩|这些成绩)")
+_CLOSING = re.compile(r"^各位代表[！!，,：:]?.{0,40}?(?:让我们|我们要?更加紧密地?团结|我们要更加紧密)")
+_SITE_LINE = re.compile(r"^(?:相关报道|相关新闻|来源|责任编辑|编辑|校对|原标题)[：:]")
+
+
+def _is_formula(text: str, last: bool) -> bool:
+    if _SITE_LINE.match(text):
+        return True
+    if _CREDIT.match(text) and re.search("根本在于|领航掌舵|坚强领导|科学指引|的结果", text):
+        return True
+    return bool(_CLOSING.match(text)) or (last and text.startswith("各位代表"))
+
+
+def _says_kind(title: str) -> bool:
+    """Whether a part title names what the part is (a kind word, a year, a plan period)."""
+    return bool(any(w in title for _, words in _KINDS for w in words) or _YEAR.search(title)
+                or _PLAN_PERIOD.search(title) or any(w in title for w in _START_WORDS))
+
+
+_CUE_SEGMENT = {
+    "year": lambda span, ry: _Segment("review", span[1], _span_text(*span), span),
+    "back": lambda span, ry: _Segment("review", span[1], _span_text(*span), span),
+    "ahead": lambda span, ry: _Segment("outlook", span[1], _span_text(*span), span),
+    "plan": lambda span, ry: _Segment("plan", ry, str(ry), (ry, ry)),
+}
+
+
+def _segment_default(segment: _Segment) -> tuple[int | None, int | None]:
+    if segment.start is not None:
+        return segment.start
+    if segment.span is None:
+        return None, None
+    first, _, last = segment.span.partition("–")
+    return int(first), int(last or first)
+
+
+def _assign_periods(rows: list[dict], title: str, report_year: int | None) -> None:
+    """Kind, years and period of each paragraph of one part, in place.
+
+    A part whose title announces two kinds is split at the first paragraph whose opening
+    begins the second (“十五五”时期是…, 今年是…); with no such paragraph it is one part of
+    both kinds (``review_outlook``) with both spans. Within a part, a paragraph that opens
+    by naming a time (五年来, 这五年, “十四五”时期, 刚刚过去的2025年, 到2030年) speaks of it,
+    and so do the paragraphs after it until another does or a new section begins.
+    """
+    segments = _segments(title, report_year)
+    cues = [opening_cue(str(row["text"]), report_year) for row in rows]
+    if not _says_kind(title) and report_year is not None:
+        # a title of slogans (一年接着一年干，…): the part's first paragraph says what it is about
+        first = next((c for c, row in zip(cues, rows, strict=True) if not _is_formula(str(row["text"]), False)), None)
+        if first is not None:
+            segments = [_CUE_SEGMENT[first[0]](first[1], report_year)]
+    splits: list[int] = []
+    for segment in segments[1:]:
+        begin = (splits[-1] + 1) if splits else 0
+        begins = _BEGINS.get(segment.kind, ())
+        found = next((i for i in range(begin, len(rows)) if (cue := cues[i]) is not None and cue[0] in begins), None)
+        if found is None:
+            break
+        splits.append(found)
+    if len(segments) > 1 and len(splits) < len(segments) - 1:
+        # no paragraph says where the next kind begins: the part is both at once
+        both = segments[len(splits):]
+        merged = _Segment("_".join(s.kind for s in both), both[-1].year,
+                          "、".join(s.span for s in both if s.span), both[0].start)
+        segments = [*segments[: len(splits)], merged]
+    index, section = 0, object()
+    period = _segment_default(segments[0])
+    for i, row in enumerate(rows):
+        if index + 1 < len(segments) and i == splits[index]:
+            index += 1
+            period = _segment_default(segments[index])
+        elif row["section_no"] != section and segments[index].kind != "review":
+            # a plan's sections each start from its year; a review's narrative runs on
+            period = _segment_default(segments[index])
+        section = row["section_no"]
+        segment = segments[index]
+        cue = cues[i]
+        if segment.kind not in ("self-building", "unknown") and cue is not None:
+            period = cue[1]
+        row["part_kind"], row["part_year"], row["part_years"] = segment.kind, segment.year, segment.span
+        row["period_start"], row["period_end"] = period
+        if segment.kind not in ("self-building", "unknown"):
+            # 2025年是“十四五”收官之年。五年来，…: a later sentence that names a time speaks for the paragraphs after
+            text = str(row["text"])
+            later = [c for c in (opening_cue(s, report_year) for s in split_sentences(text)[1:]) if c] \
+                if _CUE_ANYWHERE.search(text, 1) else []
+            if later and later[-1][0] in ("back", "ahead", "year"):
+                period = later[-1][1]
+
+
 def paragraph_rows(text: str, report_id: str, year: int | None) -> list[dict]:
     """The rows of :func:`parse_report` as dicts (the loading pipeline builds Arrow tables from them)."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    lines = _joined_lines(text)
     report_year = _report_year(lines, year)
     marks = [_mark(line) for line in lines]
     level, heads = _part_heads(lines, marks)
@@ -376,6 +755,7 @@ def paragraph_rows(text: str, report_id: str, year: int | None) -> list[dict]:
             )
 
     rows = []
+    titles_by_no: dict[int, str] = {}
     part_no, part_title, part_kind = 0, "", "preamble"
     part_year, span = report_year, (str(report_year) if report_year is not None else None)
     section_no: int | None = None
@@ -389,6 +769,7 @@ def paragraph_rows(text: str, report_id: str, year: int | None) -> list[dict]:
             heading = marks[i]
             part_no = part_no + 1 if level == "plain" or heading is None else heading.number
             part_title = titles[i]
+            titles_by_no[part_no] = part_title
             part_kind = classify_part(part_title, report_year)
             part_year, span = part_years(part_title, part_kind, report_year)
             section_no, section_title, para_no, closing = None, "", 0, False
@@ -421,9 +802,19 @@ def paragraph_rows(text: str, report_id: str, year: int | None) -> list[dict]:
                 "section_title": section_title if not closing else "",
                 "para_no": para_no,
                 "lead": _lead(lead_text) if part_no > 0 else None,
+                "period_start": None,
+                "period_end": None,
+                "formula": part_no == 0,
                 "text": line,
             }
         )
+    for part_no, part in itertools.groupby(rows, key=lambda row: row["part_no"]):
+        if part_no == 0 or not heads:
+            continue
+        _assign_periods(list(part), titles_by_no[part_no], report_year)
+    for n, row in enumerate(rows):
+        row["formula"] = bool(row["formula"]) or (row["part_no"] != 0
+                                                  and _is_formula(str(row["text"]), n == len(rows) - 1))
     return rows
 
 
@@ -462,6 +853,9 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
             "section_no": "Int64",
             "para_no": "int64",
             "lead": "string",
+            "period_start": "Int64",
+            "period_end": "Int64",
+            "formula": "bool",
             "report_id": "string",
             "part_title": "string",
             "part_kind": "string",
@@ -469,6 +863,25 @@ def parse_report(text: str, report_id: str = "report", year: int | None = None) 
             "text": "string",
         }
     )
+
+
+def without_formulas(paragraphs: pd.DataFrame | Any) -> pd.DataFrame | Any:
+    """The paragraphs that speak about policy: those the ``formula`` column marks (title
+    lines, the salutation and opening statement, the credit to the leadership, the closing
+    call) left out. Takes a paragraph table or a ``Corpus`` and gives the same kind back;
+    a table without that column is returned as it is.
+
+    Example:
+        >>> paras = parse_report("报告\\n各位代表：\\n一、2023年工作回顾\\n保水。\\n各位代表，让我们团结奋斗！",
+        ...                      "r", 2024)
+        >>> without_formulas(paras)["text"].tolist()
+        ['保水。']
+    """
+    table = paragraphs if isinstance(paragraphs, pd.DataFrame) else getattr(paragraphs, "paragraphs", None)
+    if not isinstance(table, pd.DataFrame) or "formula" not in table.columns:
+        return paragraphs
+    keep = ~table["formula"].fillna(False).astype(bool)
+    return paragraphs if keep.all() else narrow(paragraphs, keep)
 
 
 _MARKERS_BY_LEVEL = dict(_MARKERS)

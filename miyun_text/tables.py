@@ -17,22 +17,29 @@ from __future__ import annotations
 
 import functools
 import html
+import io
 import math
 import os
 import re
-from collections.abc import Hashable, Mapping, Sequence
+import shutil
+import unicodedata
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ArgumentError
+from .escape import html_text, spreadsheet_cells, terminal_text
 from .io import write_csv
 from .paths import find_data_dir
 
+# `miyun-text --help` formats its text with this module, so pandas and most of rich are
+# imported inside the functions that need them (pandas alone costs ~0.3 s; see benchmarks/bench_cli.py).
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
-__all__ = ["centre_context", "column_decimals", "format_value", "show_table", "tables_dir", "text_table"]
+__all__ = ["centre_context", "column_decimals", "format_value", "show_table", "tables_dir", "terminal_safe",
+           "terminal_width", "text_block", "text_table"]
 
 _ELLIPSIS = "…"
 
@@ -67,16 +74,24 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
+_PAIRED = re.compile(r"^(?:(?:target|actual|start|end)_(?P<stem1>.+)|(?P<stem2>.+)_(?:a|b|from|to))$")
+
+
 def column_decimals(frame: pd.DataFrame) -> dict[str, int]:
     """Decimals to show per numeric column: 0 for counts, fewer for large values, more for small.
 
     A float column whose values are all whole numbers shows none; otherwise the largest
-    absolute value decides: ≥ 100 → 1, ≥ 1 → 2, below 1 → 3.
+    absolute value decides: ≥ 100 → 1, ≥ 1 → 2, below 1 → 3. Paired columns, the two
+    sides of one measure (``per_10k_a`` and ``per_10k_b``, ``target_value`` and
+    ``actual_value``, ``count_from`` and ``count_to``), show the same decimals, the
+    larger of the two, so a reader compares like with like.
 
     Example:
         >>> import pandas as pd
         >>> column_decimals(pd.DataFrame({"n": [3, 4], "z": [2.123, -0.5], "p": [0.0012, 0.3], "r": [140.2, 3.0]}))
         {'n': 0, 'z': 2, 'p': 3, 'r': 1}
+        >>> column_decimals(pd.DataFrame({"per_10k_a": [96.44, 3.0], "per_10k_b": [247.7, 17.69]}))
+        {'per_10k_a': 2, 'per_10k_b': 2}
     """
     from pandas.api.types import is_bool_dtype, is_float_dtype, is_integer_dtype
 
@@ -95,7 +110,20 @@ def column_decimals(frame: pd.DataFrame) -> dict[str, int]:
                 continue
             top = values.abs().max()
             out[str(name)] = 1 if top >= 100 else 2 if top >= 1 else 3
+    pairs: dict[str, list[str]] = {}
+    for name in out:
+        match = _PAIRED.match(name)
+        if match:
+            pairs.setdefault(match.group("stem1") or match.group("stem2"), []).append(name)
+    for names in pairs.values():
+        if len(names) > 1:
+            shared = max(out[n] for n in names)
+            out.update(dict.fromkeys(names, shared))
     return out
+
+
+def _escaped_value(value: Any, decimals: int | None = None) -> str:
+    return html_text(format_value(value, decimals))
 
 
 def format_value(value: Any, decimals: int | None = None) -> str:
@@ -216,21 +244,28 @@ def show_table(
     if name is not None:
         # a meaningful index (a pivot's row labels) is part of the table, so the CSV keeps it as a column
         full = frame.reset_index() if _meaningful_index(frame) else frame
-        write_csv(full, (Path(folder) if folder is not None else tables_dir()) / f"{name}.csv")
+        # opened in spreadsheets: a cell such as =HYPERLINK(…) is written as text, not a formula
+        write_csv(spreadsheet_cells(full), (Path(folder) if folder is not None else tables_dir()) / f"{name}.csv")
         link = f' · <a href="tables/{html.escape(name)}.csv">完整表格 full table (CSV)</a>'
-    count = f"showing {len(shown)} of {total} rows" if len(shown) < total else f"all {total} rows"
+    rows_word = "row" if total == 1 else "rows"
+    count = f"showing {len(shown)} of {total} {rows_word}" if len(shown) < total else f"{total} {rows_word}"
     count_zh = f"显示 {len(shown)} / {total} 行" if len(shown) < total else f"共 {total} 行"
     title = f"<b>{html.escape(caption)}</b> · " if caption else ""
     digits = column_decimals(frame)
     digits.update(decimals or {})
     numeric = [c for c in _numeric_columns(shown) if c in digits]
     text_columns = [str(c) for c in shown.columns if str(c) not in numeric]
+    # every cell, header and axis name is data, never markup (the Styler writes them into HTML as they are)
+    index_names: list[Any] = [None if n is None else html_text(n) for n in shown.index.names]
+    column_names: list[Any] = [None if n is None else html_text(n) for n in shown.columns.names]
+    shown = shown.rename_axis(index=index_names, columns=column_names)
     styler = shown.style
     uuid = re.sub(r"[^A-Za-z0-9_]", "_", name) if name else "table"
     styler = styler.set_uuid(uuid)
-    styler = styler.format(lambda v: format_value(v, None), na_rep="")
+    styler = styler.format(lambda v: html_text(format_value(v, None)), na_rep="")
     for column in numeric:
-        styler = styler.format(functools.partial(format_value, decimals=digits[column]), subset=[column], na_rep="")
+        styler = styler.format(functools.partial(_escaped_value, decimals=digits[column]), subset=[column], na_rep="")
+    styler = styler.format_index(html_text, axis=0).format_index(html_text, axis=1)
     if not _meaningful_index(frame):
         styler = styler.hide(axis="index")
     left_cols: list[Hashable] = [c for c in text_columns if c not in (context or {}) and c not in {"left", "term"}]
@@ -255,99 +290,203 @@ def show_table(
     return styler.set_caption(f"{title}{count_zh} · {count}{link}")
 
 
-def _display_width(text: str) -> int:
-    from wcwidth import wcswidth
-
-    width = wcswidth(text)
-    return width if width >= 0 else len(text)
-
-
-def _wrap(text: str, width: int, max_lines: int = 3) -> list[str]:
-    """Break ``text`` into at most ``max_lines`` pieces of ``width`` display columns; … marks a cut."""
-    from wcwidth import wcwidth
-
-    lines, line, used = [], "", 0
-    for char in text:
-        w = max(wcwidth(char), 0)
-        if used + w > width and line:
-            lines.append(line)
-            line, used = "", 0
-        line += char
-        used += w
-    lines = [*lines, line] if line or not lines else lines
-    if len(lines) > max_lines:
-        last = lines[max_lines - 1]
-        while last and _display_width(last) + 1 > width:
-            last = last[:-1]
-        lines = [*lines[: max_lines - 1], last + _ELLIPSIS]
-    return lines
+# Line and paragraph breaks inside a cell become spaces; then escape.terminal_text removes whole
+# escape sequences (ESC ] 0;title BEL, ESC [ 2J) and control characters, and what is left of the
+# format characters (bidi marks, zero-width joiners) goes too: none of it may reach a terminal.
+_BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029\x85]")
 
 
-def _pad(text: str, width: int, right: bool) -> str:
-    gap = " " * max(0, width - _display_width(text))
-    return gap + text if right else text + gap
+def terminal_safe(text: object) -> str:
+    """``text`` as one line that is safe to print: breaks become spaces; escape sequences, control
+    and format characters go (:func:`miyun_text.escape.terminal_text`).
+
+    Example:
+        >>> terminal_safe("保水\\x1b[31m红\\n第二行\\u202e"), terminal_safe("怀柔\\x1b]0;owned\\x07区")
+        ('保水红 第二行', '怀柔区')
+    """
+    clean = terminal_text(_BREAKS.sub(" ", str(text)))
+    return "".join(c for c in clean if unicodedata.category(c) != "Cf")
+
+
+def _console(width: int):
+    """A rich console that renders into a string: no colour, markup, emoji or highlighting, so data stays data."""
+    from rich.console import Console
+
+    return Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False, legacy_windows=False,
+                   emoji=False, markup=False, highlight=False, soft_wrap=False)
+
+
+def terminal_width() -> int:
+    """The terminal's width in columns (``$COLUMNS`` first; 100 when output is not a terminal).
+
+    Example:
+        >>> terminal_width() > 0
+        True
+    """
+    return max(20, shutil.get_terminal_size((100, 24)).columns)
+
+
+def text_block(text: str, width: int | None = None) -> str:
+    """Plain text for a terminal: each line of ``text`` made safe and wrapped to ``width`` display columns.
+
+    Example:
+        >>> print(text_block("比较：密云区 2024 回顾与安排", width=16))
+        比较：密云区
+        2024 回顾与安排
+    """
+    from rich.text import Text
+
+    console = _console(width or terminal_width())
+    out = []
+    for line in str(text).split("\n"):
+        wrapped = Text(terminal_safe(line)).wrap(console, console.width, overflow="fold")
+        out += [piece.plain.rstrip() for piece in wrapped] or [""]
+    return "\n".join(out)
+
+
+class _Cell:
+    """A text cell for rich: wrapped to its column (headers break after ``_``), at most
+    ``max_lines`` lines, the last ending in … where text was cut."""
+
+    def __init__(self, text: str, max_lines: int = 3, header: bool = False) -> None:
+        self.text = text
+        self.max_lines = max_lines
+        self.pieces = re.findall(r"[^_]*_|[^_]+", text) if header else [text]
+
+    def __rich_measure__(self, console, options):
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+
+        widest = max([cell_len(p) for p in self.pieces] or [0])
+        return Measurement(min(widest, 6), max(cell_len(self.text), 1))
+
+    def __rich_console__(self, console, options):
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        width = max(1, options.max_width)
+        if len(self.pieces) > 1 and max(cell_len(p) for p in self.pieces) <= width:
+            lines, line = [], ""
+            for piece in self.pieces:  # a header such as change_pct breaks after its underscore
+                if line and cell_len(line + piece) > width:
+                    lines.append(line)
+                    line = ""
+                line += piece
+            wrapped = [Text(x) for x in [*lines, line]]
+        else:
+            wrapped = list(Text(self.text).wrap(console, width, overflow="fold"))
+        if len(wrapped) > self.max_lines:
+            wrapped = wrapped[: self.max_lines]
+            last = wrapped[-1]
+            last.rstrip()
+            while last.plain and cell_len(last.plain) + 1 > width:
+                last.right_crop(1)
+            last.append(_ELLIPSIS)
+        for line in wrapped:
+            line.end = "\n"
+            yield line
+
+
+def _constant(column: pd.Series) -> tuple[bool, str]:
+    """Whether a column says one thing throughout (one value, or empty), and that thing as text."""
+    present = column.dropna()
+    if present.empty:
+        return True, "(empty)"
+    if len(present) < len(column):
+        return False, ""
+    values = present.astype(str).unique()
+    return len(values) == 1, str(values[0])
 
 
 def text_table(frame: pd.DataFrame, rows: int = 40, width: int | None = None,
-               context: Mapping[str, str] | None = None, hint: str = "use --rows or --out") -> str:
+               context: Mapping[str, str] | None = None, hint: str = "use --rows or --out",
+               decimals: Mapping[str, int] | None = None, empty: str | None = None) -> str:
     """The table as aligned plain text for a terminal, at most ``width`` columns wide.
 
-    Columns are measured in display width (CJK characters count two); numbers are
-    rounded per column and right-aligned, text left-aligned, missing values blank. When
-    the table is wider than ``width`` (default: the terminal's), the widest columns are
-    narrowed and their cells wrap onto further lines. A shortened table ends with
-    ``showing n of N (<hint>)``.
+    Laid out by rich, which counts display width (a Chinese character takes two columns).
+    Numbers are rounded per column (:func:`column_decimals`, overridden by ``decimals``)
+    and right-aligned; text is left-aligned and missing values blank. A column that says
+    one thing throughout (one value, or empty) is said once above the table. Long text
+    wraps within its column, at most three lines, the last ending in … where it was cut.
+    When the columns cannot all fit, those on the right are left out and named. A
+    shortened table ends with ``showing n of N (<hint>)``; an empty one says so, with
+    ``empty`` explaining why. Control characters in the data never reach the terminal
+    (:func:`terminal_safe`).
 
     Example:
         >>> import pandas as pd
         >>> print(text_table(pd.DataFrame({"词": ["保水", "京津冀协同发展"], "z": [2.0, -1.25]}), rows=1, width=40))
-        词      z
-        保水  2.00
+        词        z
+        ──────────
+        保水   2.00
         showing 1 of 2 (use --rows or --out)
+        >>> print(text_table(pd.DataFrame({"词": []}), empty="no quoted terms in these reports", width=40))
+        no rows: no quoted terms in these reports
     """
-    import shutil
+    from rich import box
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
 
-    if width is None:
-        width = shutil.get_terminal_size((100, 24)).columns
+    width = width or terminal_width()
+    frame = _flat_columns(frame)
     total = len(frame)
+    if total == 0:
+        return text_block("no rows" + (f": {empty}" if empty else ""), width)
     shown = _prepare(frame.head(rows), context, 20)
-    # a long text column with one value throughout (a comparison's label) is said once, above the table
     notes = []
-    for column in list(shown.columns):
-        values: Any = frame[column].dropna().unique() if len(frame) > 1 else []
-        if len(values) == 1 and isinstance(values[0], str) and _display_width(values[0]) > 12:
-            notes.append(f"{column}: {values[0]}")
-            shown = shown.drop(columns=[column])
+    if total >= 3:
+        for column in list(shown.columns):
+            same, value = _constant(frame[column])
+            if same and shown.shape[1] > 1:
+                notes.append(f"{terminal_safe(column)} {terminal_safe(value)}")
+                shown = shown.drop(columns=[column])
     digits = column_decimals(frame)
+    digits.update(decimals or {})
     numeric = set(_numeric_columns(shown)) & set(digits)
-    headers = [str(c) for c in shown.columns]
-    cells = [[format_value(v, digits.get(c) if c in numeric else None).replace("\n", " ") for v in shown[col]]
-             for c, col in zip(headers, shown.columns, strict=True)]
-    widths = [max([_display_width(h)] + [_display_width(v) for v in column]) for h, column in zip(headers, cells,
-                                                                                                    strict=True)]
+    headers = [terminal_safe(c) for c in shown.columns]
+    cells = [[terminal_safe(format_value(v, digits.get(c) if c in numeric else None)) for v in shown[c]]
+             for c in shown.columns]
+    values = [max([cell_len(v) for v in column] or [0]) for column in cells]
+    header_full = [cell_len(h) for h in headers]
+    # a header such as change_pct may break after its underscore rather than widen its column
+    header_min = [max(cell_len(p) for p in _Cell(h, header=True).pieces) for h in headers]
+    is_number = [str(c) in numeric for c in shown.columns]
+    # short columns keep their width; long text columns share what is left, and wrap
+    flexible = [not number and max(v, h) > 12 for number, v, h in zip(is_number, values, header_full, strict=True)]
     gap = 2
-    budget = width - gap * (len(widths) - 1)
-    if sum(widths) > budget:
-        # numbers and short columns keep their width; long text columns share what is left, and wrap
-        fixed = [i for i, w in enumerate(widths) if headers[i] in numeric or w <= 12]
-        flexible = sorted((i for i in range(len(widths)) if i not in fixed), key=lambda i: (widths[i], i))
-        left = budget - sum(widths[i] for i in fixed)
-        for k, i in enumerate(flexible):
-            share = left // (len(flexible) - k)
-            widths[i] = min(widths[i], max(8, share))
-            left -= widths[i]
-    lines = list(notes)
 
-    def emit(values: Sequence[str]) -> None:
-        pieces = [_wrap(v, w) for v, w in zip(values, widths, strict=True)]
-        for k in range(max(len(p) for p in pieces) if pieces else 0):
-            row = [_pad(p[k] if k < len(p) else "", w, headers[i] in numeric)
-                   for i, (p, w) in enumerate(zip(pieces, widths, strict=True))]
-            lines.append((" " * gap).join(row).rstrip())
+    def needed(keep: list[int], fixed: list[int], flex_min: int) -> int:
+        return sum(min(max(values[i], header_min[i]), flex_min) if flexible[i] else fixed[i] for i in keep) \
+            + gap * (len(keep) - 1)
 
-    emit(headers)
+    full = [max(v, h) for v, h in zip(values, header_full, strict=True)]
+    short = [max(v, h) for v, h in zip(values, header_min, strict=True)]
+    everything = list(range(len(headers)))
+    # positions and ids (part_no, section_no, report_id) are the first to go for want of width
+    trailing = [i for i in everything if i == 0 or not re.search(r"_(no|id)$", headers[i])]
+    # the first layout that fits: full headers, then headers broken after "_", then without positions
+    # and ids, then with narrower text columns; only then are further columns left out, from the right
+    stages = [(everything, full, 24), (everything, short, 24), (trailing, short, 24), (trailing, short, 16),
+              (everything, short, 12), (trailing, short, 12)]
+    keep, fixed, flex_min = next(((list(k), f, m) for k, f, m in stages if needed(list(k), f, m) <= width),
+                                 (list(trailing), short, 12))
+    while len(keep) > 1 and needed(keep, fixed, flex_min) > width:
+        fixed_right = [i for i in keep[1:] if not flexible[i]]
+        keep.remove((fixed_right or keep[1:])[-1])
+    left_out = [headers[i] for i in everything if i not in keep]
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), collapse_padding=True)
+    for i in keep:
+        table.add_column(_Cell(headers[i], header=True), justify="right" if is_number[i] else "left",
+                         width=None if flexible[i] else fixed[i])
     for r in range(len(shown)):
-        emit([column[r] for column in cells])
-    if len(shown) < total:
-        lines.append(f"showing {len(shown)} of {total} ({hint})")
-    return "\n".join(lines)
+        table.add_row(*[_Cell(cells[i][r]) if flexible[i] else Text(cells[i][r]) for i in keep])
+    console = _console(width)
+    console.print(table)
+    lines = [line.rstrip() for line in console.file.getvalue().splitlines()]
+    above = [" · ".join(notes)] if notes else []
+    if left_out:
+        above.append(f"not shown for want of width: {', '.join(left_out)} (--out writes every column)")
+    below = [f"showing {len(shown)} of {total} ({hint})"] if len(shown) < total else []
+    return "\n".join(x for x in [text_block("\n".join(above), width) if above else "", "\n".join(lines),
+                                 text_block("\n".join(below), width) if below else ""] if x)

@@ -184,7 +184,17 @@ def _segment(texts: Sequence[str], ids: Mapping[str, np.ndarray], seg: Segmenter
 
 
 def _cache_path(seg: Segmenter, digest: str) -> Path:
-    return seg.cache / "tokens" / f"{seg.cut_key}-{_FORMAT}-{_code_digest()}" / f"{digest}.arrow"
+    """Where a report's table lives: the folder names the cut, the shared filters (their
+    settings and word lists: a changed stopword or boilerplate list reads another folder)
+    and the code; the file, the paragraphs."""
+    folder = f"{seg.cut_key}-{_filters_key(seg)}-{_FORMAT}-{_code_digest()}"
+    return seg.cache / "tokens" / folder / f"{digest}.arrow"
+
+
+def _filters_key(seg: Segmenter) -> str:
+    """Digest of what decides the keep-flag columns: each shared filter's :attr:`Segmenter.key`
+    (its settings and the words it drops)."""
+    return text_digest([f"{name}={flt.key}" for name, flt in _filters(seg).items()])[:12]
 
 
 @lru_cache(maxsize=1)
@@ -492,8 +502,8 @@ def token_table(paragraphs: pd.DataFrame | Any, segmenter: Segmenter | None = No
         >>> table.loc[table["rhetoric"], "token"].tolist()
         ['守护', '密云水库', '发展', '乡村', '旅游']
     """
+    seg = segmenter or content_segmenter(paragraphs)  # a corpus's place names stay whole
     paragraphs = paragraphs_of(paragraphs, "token_table")
-    seg = segmenter or content_segmenter()
     frame = _with_ids(paragraphs)
     id_columns = _id_columns(frame)[1:]
     tables = [report_table(rows["text"].tolist(), rows[id_columns].astype("int64"), str(report_id), seg, cache=cache)
@@ -517,7 +527,7 @@ def token_view(corpus: pd.DataFrame | Any, segmenter: Segmenter | None = None, *
         >>> view.token.to_pylist()
         ['乡村振兴']
     """
-    seg = segmenter or content_segmenter()
+    seg = segmenter or content_segmenter(corpus)
     paragraphs = paragraphs_of(corpus, caller)
     if not isinstance(corpus, pd.DataFrame):
         own_view = getattr(corpus, "view", None)  # a Corpus reads the token table it was narrowed from

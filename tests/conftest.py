@@ -12,6 +12,10 @@ from hypothesis import settings
 # Idempotence of cleaning is checked on at least 1,000 generated texts; derandomized so
 # that every run (and CI) tries the same examples.
 settings.register_profile("idempotence", max_examples=1000, deadline=None, derandomize=True)
+# Tests never assert on time: hypothesis's per-example deadline (200 ms) would fail a property
+# test on a loaded machine, so it is off everywhere.
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

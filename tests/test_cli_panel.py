@@ -45,7 +45,7 @@ def test_vocab_attainment(tmp_path):
     out = tmp_path / "attainment.csv"
     assert main(["--data", PANEL, "vocab", "attainment", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8-sig")
-    assert "怀柔区,2022,地区生产总值,growth,%,6.0,左右,4.8" in text
+    assert "怀柔区,2022,地区生产总值,growth,%,higher,True,6.0,,左右,增长6%左右,4.8,,增长4.8%,-1.2" in text
 
 
 def test_keywords_by_report_name_the_reports_by_label(capsys):

@@ -49,6 +49,10 @@ MEASURES = {
     "panel overview": lambda d: panel.panel_overview(d),
     "theme findings": lambda d: pd.DataFrame({"text": [panel.theme_findings(d)]}),
     "rhetoric findings": lambda d: pd.DataFrame({"text": [panel.rhetoric_findings(d, min_count=1)]}),
+    "text reuse": lambda d: mt.text_reuse(d),
+    "reuse shares, consecutive years": lambda d: mt.reuse_shares(d, pairs="consecutive"),
+    "formula timeline": lambda d: mt.formula_timeline(d, top_k=None, min_count=1),
+    "formula timeline by report": lambda d: mt.formula_timeline(d, by="report", min_count=1),
 }
 
 

@@ -337,3 +337,22 @@ def test_page_without_a_usable_charset_is_judged_by_its_words():
     with pytest.raises(ExtractionError, match=r"k\.html: the page's text is not Chinese.*cp949"):
         extract_html(("<html><body><p>" + "밀운구 정부 업무 보고서입니다. 지난해 총생산은 증가했습니다. " * 3
                       + "</p></body></html>").encode("euc-kr"), "k.html")
+
+
+def test_a_second_report_of_a_region_and_year_is_added_with_a_warning_and_its_session(tmp_path, capsys):
+    data = _project(tmp_path)
+    first = add_report(ENCODINGS / "big5.txt", region="密云区", year=2025, delivered_on="2025-01-08", data_dir=data)
+    assert first.report_id == "miyun_2025" and first.warnings == []
+    code = main(["--data", str(data), "add", str(ENCODINGS / "utf16le.txt"), "--region", "密云区", "--year", "2025",
+                 "--session", "区第三届人民代表大会第五次会议"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "warning: 密云区 2025 already has report 'miyun_2025' (delivered 2025-01-08, no session); this one is added "
+        "as 'miyun_2025_2', and both count in every 密云区 and 2025 view. Give --delivered-on so the two are told "
+        "apart; the latest delivered is the one the within-report views describe.")
+    assert "added miyun_2025_2" in out
+    row = read_manifest(data).set_index("report_id").loc["miyun_2025_2"]
+    assert row["session"] == "区第三届人民代表大会第五次会议"
+    other = add_report(ENCODINGS / "gbk.txt", region="怀柔区", year=2025, data_dir=data)
+    assert other.warnings == []  # another region of the same year is no second report

@@ -8,6 +8,7 @@ import pytest
 from conftest import FIXTURES
 
 from miyun_text import panel, plots
+from miyun_text.indicators import indicator_table
 from miyun_text.structure import GROUPINGS, corpus_paragraphs, group_columns
 
 
@@ -82,8 +83,11 @@ def test_panel_figures_titles_and_sources_from_the_data(panel_body):
                                                                        "延庆区 2023"]
     chart = figures["targets_vs_results_怀柔区"]
     labels = texts(chart)
-    assert " 目标6%左右" in labels and " 4.8%" in labels
+    assert " 目标增长6%左右" in labels and " 实绩增长4.8%" in labels
     assert "2022年 地区生产总值" in [t.get_text() for t in chart.axes[0].get_yticklabels()]
+    # canonical names only, annual figures only: no row is named by stray words
+    names = {t.get_text().split(" ", 1)[1] for t in chart.axes[0].get_yticklabels()}
+    assert names <= set(indicator_table()["indicator"])
     miyun = texts(figures["targets_vs_results_密云区"])
     assert " 未报告结果" in miyun and " 未提出目标" in miyun  # shown, not drawn as a gap
     for fig in figures.values():
@@ -91,12 +95,15 @@ def test_panel_figures_titles_and_sources_from_the_data(panel_body):
 
 
 def test_findings_follow_the_numbers(panel_body):
-    from miyun_text.vocabulary import target_attainment
+    from miyun_text.attainment import target_attainment
 
-    text = panel.attainment_findings(target_attainment(panel_body))
-    assert "- **怀柔区 2022年**：报告提出目标 5 项，次年报告中达到 3 项、未达到 2 项" in text
-    assert "（地区生产总值：目标6%左右，实绩4.8%；城镇居民人均可支配收入：目标5%，实绩4.6%）" in text
-    assert "未报告结果 1 项（固定资产投资）" in text and "1 项实绩未设目标（社会消费品零售总额）" in text
+    text = panel.attainment_findings(target_attainment(panel_body), corpus=panel_body)
+    assert "- **怀柔区 2022年**：年度目标 5 项，次年报告中超过 2 项、达到 1 项、未达到 2 项" in text
+    assert ("（城镇居民人均可支配收入：目标增长5%，实绩增长4.6%；地区生产总值：目标增长6%左右，实绩增长4.8%）"
+            in text)
+    assert "未报告结果 1 项（固定资产投资）" in text
+    assert "另有 1 项主要指标的实绩未设目标（社会消费品零售总额）" in text
+    assert "报告提出目标 0 项" not in text and "年度目标 0 项" not in text
     themes = panel.theme_findings(panel_body)
     assert "- **怀柔区 2022—2023年**：占比上升最多的是" in themes
     rhetoric = panel.rhetoric_findings(panel_body)
@@ -135,40 +142,68 @@ def test_standard_figures_for_a_latest_report_without_sections_or_review():
 
 
 def test_indicator_chart_keeps_every_report(panel_body):
-    from miyun_text.vocabulary import extract_indicators
+    from miyun_text.indicators import extract_indicators
 
     indicators = extract_indicators(panel_body)
-    headline = indicators[indicators["section_no"].isna() & (indicators["indicator"] == "地区生产总值")]
-    fig = plots.indicator_chart(headline)
+    fig = plots.indicator_chart(indicators[indicators["indicator"] == "地区生产总值"])
     names = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert "地区生产总值（怀柔区 2022）" in names and "地区生产总值（平谷区 2023）" in names
     assert len(names) == 6  # one row per report
     plt.close(fig)
 
 
-def test_attainment_chart_and_findings_show_exceeded_and_other_units():
-    from miyun_text.vocabulary import target_attainment
+def test_attainment_chart_and_findings_show_exceeded_other_units_and_a_plan_without_targets():
+    from miyun_text.attainment import target_attainment
 
-    paras = pd.DataFrame({"report_id": ["a_2022", "a_2023", "b_2022", "b_2023"], "region": ["甲县"] * 2 + ["乙区"] * 2,
-                          "year": [2022, 2023] * 2, "part_no": [1] * 4, "part_kind": ["plan", "review"] * 2,
-                          "part_year": [2022] * 4, "section_no": pd.array([None] * 4, dtype="Int64"),
-                          "text": ["地区生产总值增长6.5%左右；实际利用外资1.5亿美元。",
-                                   "地区生产总值增长7.1%；实际利用外资1.62亿美元。",
-                                   "地区生产总值增长5%左右。", "地区生产总值增长4.2%。"]})
+    paras = pd.DataFrame({"report_id": ["a_2022", "a_2023", "b_2022", "b_2023", "c_2022", "c_2023"],
+                          "region": ["甲县"] * 2 + ["乙区"] * 2 + ["丙区"] * 2, "year": [2022, 2023] * 3,
+                          "part_no": [1] * 6, "part_kind": ["plan", "review"] * 3, "part_year": [2022] * 6,
+                          "section_no": pd.array([None] * 6, dtype="Int64"),
+                          "text": ["地区生产总值增长6.5%左右；城镇新增就业1.5万人。",
+                                   "地区生产总值增长7.1%；城镇新增就业1.62万人，五年增长30.8%。",
+                                   "地区生产总值增长5%左右。", "地区生产总值增长4.2%。",
+                                   "深化改革，推进乡村振兴。", "地区生产总值增长5.1%。"]})
     att = target_attainment(paras)
     figures = panel.attainment_figures(paras, att)
     assert sorted(figures) == ["targets_vs_results_乙区", "targets_vs_results_甲县"]
     texts = [t.get_text() for t in figures["targets_vs_results_甲县"].findobj(plt.Text)]
-    assert "实绩（高于“左右”目标区间）" in texts
+    assert "实绩（超过目标）" in texts and " 实绩增长7.1%" in texts  # never the five years' 30.8%
     note = next(t for t in texts if t.startswith("图中只画增长率与比率"))
-    assert "2022年 实际利用外资：目标1.5亿美元，实绩1.62亿美元（达到）" in note
+    assert "2022年 城镇新增就业：目标1.5万人，实绩1.62万人（超过）" in note
     assert not any(t.startswith("图中只画") for t in [x.get_text() for x in
                                                       figures["targets_vs_results_乙区"].findobj(plt.Text)])
     for fig in figures.values():
         plt.close(fig)
-    text = panel.attainment_findings(att)
-    assert "- **甲县 2022年**：报告提出目标 2 项，次年报告中达到 1 项、未达到 0 项，高于目标区间 1 项" in text
-    assert "（地区生产总值：目标6.5%左右，实绩7.1%）" in text
-    assert "- **乙区 2022年**：报告提出目标 1 项，次年报告中达到 0 项、未达到 1 项（地区生产总值" in text
-    share = panel.attainment_findings(att[att["region"] == "甲县"].assign(unit="百分点", status="missed"))
-    assert "目标6.5个百分点左右，实绩7.1个百分点" in share
+    text = panel.attainment_findings(att, corpus=paras)
+    assert "- **甲县 2022年**：年度目标 2 项，次年报告中超过 2 项、达到 0 项、未达到 0 项" in text
+    assert "超过目标的是地区生产总值：目标增长6.5%左右，实绩增长7.1%；城镇新增就业：目标1.5万人，实绩1.62万人" in text
+    assert "- **乙区 2022年**：年度目标 1 项，次年报告中超过 0 项、达到 0 项、未达到 1 项（地区生产总值" in text
+    assert "- **丙区 2022年**：2022年报告没有提出可量化的年度目标" in text
+
+
+def test_the_latest_report_is_the_latest_delivered_not_the_last_id():
+    paras = pd.DataFrame({"report_id": ["zz_2024", "aa_2024", "mm_2023"], "year": [2024, 2024, 2023],
+                          "region": ["甲区"] * 3, "label": ["甲区 2024", "甲区 2024", "甲区 2023"],
+                          "part_kind": ["review"] * 3, "part_year": [2023, 2023, 2022], "text": ["完成。"] * 3})
+    reports = pd.DataFrame({"report_id": ["zz_2024", "aa_2024", "mm_2023"],
+                            "delivered_on": ["2024-01-05", "2024-02-20", "2023-01-06"]})
+    focus_report, focus = panel.focus_report, panel.focus
+    assert focus_report(paras) == "zz_2024"  # without dates: the latest year, then the last id
+    assert focus_report(paras, reports) == "aa_2024"  # a second session of the year, delivered later
+    assert focus(paras, reports)["report_id"] == "aa_2024"
+    assert focus_report(paras.assign(delivered_on=paras["report_id"].map(
+        reports.set_index("report_id")["delivered_on"]))) == "aa_2024"
+    # a report without a date counts as delivered on 1 January of its year
+    undated = reports.assign(delivered_on=["2024-01-05", "", "2023-01-06"])
+    assert focus_report(paras, undated) == "zz_2024"
+
+
+def test_focus_of_a_corpus_takes_its_reports_delivery_dates():
+    from miyun_text.corpus import Corpus
+
+    reports = pd.DataFrame({"report_id": ["b", "a"], "year": [2024, 2024], "region": ["甲区"] * 2, "level": ["区"] * 2,
+                            "delivered_on": ["2024-01-10", "2024-03-01"],
+                            "text": ["一、2023年工作回顾\n完成。", "一、2023年工作回顾\n建成。"]})
+    corpus = Corpus.from_tables(reports)
+    assert panel.focus_report(corpus) == "a" and panel.focus(corpus.body)["report_id"] == "a"
+    assert panel.focus_report(corpus.paragraphs) == "b"  # without dates: the last id

@@ -16,10 +16,10 @@ from miyun_text import plots
 from miyun_text.build import make_figures
 
 FIGURES = {
-    "themes_by_section", "themes_review_vs_plan", "keywords_by_section", "policy_vocabulary",
-    "results_vs_targets", "distinctive_terms_miyun_2024", "rhetoric_markers", "wordcloud",
+    "repairs_by_step", "themes_by_section", "themes_review_vs_plan", "keywords_by_section", "policy_vocabulary",
+    "results_vs_targets", "distinctive_terms_miyun_2024", "rhetoric_markers", "wordcloud", "formula_spread",
 }
-EXPECTED = {f"{name}.{fmt}" for name in FIGURES for fmt in ("png", "svg")}
+EXPECTED = {f"{name}.{fmt}" for name in FIGURES for fmt in ("png", "svg", "alt.txt")}
 
 
 def test_font_is_bundled_small_and_licensed():
@@ -161,10 +161,12 @@ def test_heatmap_writes_zeros_and_growth_legend_covers_no_bar():
     heat = plots.theme_heatmap(tf)
     cells = sorted(t.get_text() for t in heat.axes[0].texts)
     assert cells == ["0", "120", "35", "60"]  # a zero is a number, not a blank that reads as missing
-    ind = pd.DataFrame({"indicator": ["城镇居民人均可支配收入", "农村居民人均可支配收入"] * 2,
-                        "change_pct": [4.9, 6.5, 5.0, 6.0], "kind": ["actual"] * 2 + ["target"] * 2,
-                        "qualifier": [None, None, "左右", None], "year": [2023, 2023, 2024, 2024]})
+    from miyun_text.indicators import extract_indicators
+
+    ind = pd.concat([extract_indicators("全年城镇、农村居民人均可支配收入分别增长4.9%和6.5%。", 2023),
+                     extract_indicators("主要预期目标：城镇、农村居民人均可支配收入分别增长5%左右、6%。", 2024)])
     fig = plots.indicator_chart(ind)
+    assert [t.get_text() for t in fig.axes[0].texts] == [" 增长4.9%", " 增长6.5%", " 增长5%左右", " 增长6%"]
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     legend = fig.legends[0].get_window_extent(renderer)
@@ -214,12 +216,15 @@ def test_show_displays_the_written_png_at_the_end_of_the_cell(tmp_path, monkeypa
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
     monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
     paths = plots.save_figure(first, "a", tmp_path, show=True) + plots.save_figure(second, "b", tmp_path, show=True)
-    assert [p.name for p in paths] == ["a.png", "a.svg", "b.png", "b.svg"]
+    assert [p.name for p in paths] == ["a.png", "a.alt.txt", "a.svg", "b.png", "b.alt.txt", "b.svg"]
     assert not plt.fignum_exists(first.number) and not plt.fignum_exists(second.number)
     assert shown == []  # nothing before the cell ends, as with inline figures
     shell.events.trigger("post_execute")
     assert [image.data for image in shown] == [plots.screen_png((tmp_path / f"{n}.png").read_bytes(), 100 / 150)
                                                for n in ("a", "b")]
+    # the shown image carries the alt text written beside the PNG, for the HTML page
+    assert [image.metadata for image in shown] == [{"alt": (tmp_path / f"{n}.alt.txt").read_text().strip()}
+                                                   for n in ("a", "b")]
     from PIL import Image
 
     with Image.open(io.BytesIO(shown[0].data)) as screen, Image.open(tmp_path / "a.png") as saved:
@@ -242,3 +247,40 @@ def test_show_outside_a_notebook_only_closes_and_writes_the_same_files(tmp_path)
     with pytest.raises(ValueError, match="show it twice"):
         plots.save_figure(fig, "a", tmp_path, close=False, show=True)
     plt.close(fig)
+
+
+def test_alt_text_is_written_from_the_figure_and_beside_it(figures_twice):
+    first, _ = figures_twice
+    alt = {p.name[: -len(".alt.txt")]: p.read_text(encoding="utf-8") for p in first.glob("*.alt.txt")}
+    assert set(alt) == FIGURES
+    assert alt["repairs_by_step"].startswith("文本修复：每一步修复的次数。条形图；横轴：修复次数（对数刻度）")
+    assert "最大的：繁体转简体 (t2s) 3564、删除拼音注音 (pinyin) 3136" in alt["repairs_by_step"]
+    assert "热力图（13 行 × 11 列）" in alt["themes_by_section"]
+    assert "13 个小图。一（一）高规格保水保生态：密云水库、保水、治理" in alt["keywords_by_section"]
+    assert "最大的：密云、生态、密云水库" in alt["wordcloud"]
+    assert all(text.endswith("\n") and "数据来源：2024年密云区政府工作报告" in text for text in alt.values())
+
+
+def test_the_bundled_font_draws_every_character_of_the_project():
+    from miyun_text.font_subset import missing_characters, project_characters
+
+    characters = project_characters()
+    assert "閥" in characters and len(characters) > 1500
+    assert missing_characters(characters) == []
+
+
+def test_alt_text_leaves_out_empty_cells():
+    """A heatmap with empty cells (the diagonal of a pairwise table) is described by its filled ones."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from miyun_text.style import describe_figure
+
+    fig = Figure()
+    ax = fig.subplots()
+    ax.imshow(np.array([[np.nan, 0.4], [0.1, np.nan]]))
+    ax.set_xticks([0, 1], ["甲", "乙"])
+    ax.set_yticks([0, 1], ["甲", "乙"])
+    ax.set_title("复用")
+    text = describe_figure(fig)
+    assert "甲 × 乙 0.4" in text and "nan" not in text.lower()

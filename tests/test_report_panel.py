@@ -43,7 +43,8 @@ def built(tmp_path_factory):
     processed = build_processed(data)
     figures = root / "figures"
     paths = render_notebooks(NOTEBOOKS, html_dir=root / "html", executed_dir=root / "executed",
-                             parameters={"data_dir": str(data), "figures_dir": str(figures)}, progress=False)
+                             parameters={"data_dir": str(data), "figures_dir": str(figures), "provinces_dir": None},
+                             progress=False)
     return root, processed, paths
 
 
@@ -76,7 +77,7 @@ def test_panel_figures_are_named_from_the_data(built):
         "themes_by_region_2023.png", "markers_over_years_密云区.png", "markers_over_years_怀柔区.png",
         "distinctive_terms_密云区_2023_2024.png", "new_and_gone_密云区_2021_2022.png",
         "distinctive_terms_怀柔区_2022_2023.png", "targets_vs_results_密云区.png",
-        "targets_vs_results_怀柔区.png",
+        "targets_vs_results_怀柔区.png", "text_reuse.png", "formula_spread.png",
         # the within-report figures describe the latest report, under the names they have with one report
         "themes_by_section.png", "themes_review_vs_plan.png", "results_vs_targets.png", "wordcloud.png",
         "distinctive_terms_fixture_2021.png", "distinctive_terms_pinggu_2023.png",
@@ -96,3 +97,14 @@ def test_findings_are_written_from_the_data(built):
     assert "未报告结果" in vocabulary
     rhetoric = (root / "html" / "04_rhetoric.report.html").read_text(encoding="utf-8")
     assert "密云区 2023 → 2024" in rhetoric and "怀柔区 2022 → 2023" in rhetoric
+
+
+def test_every_site_table_names_its_reports_by_label(built):
+    root, _, _ = built
+    tables = sorted((root / "html" / "tables").glob("*.csv"))
+    assert len(tables) > 10
+    for path in tables:
+        header = next(csv.reader(path.open(encoding="utf-8-sig")))
+        assert "report_id" not in header or "label" in header, (path.name, header)
+    indicators = next(csv.reader((root / "html" / "tables" / "indicators.csv").open(encoding="utf-8-sig")))
+    assert indicators[0] == "label"

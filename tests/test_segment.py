@@ -136,3 +136,32 @@ def test_stopword_list_has_provenance():
     head = Path(resource_path("stopwords_zh.txt")).read_text(encoding="utf-8").splitlines()[:3]
     assert any("stopwords-iso" in line for line in head)
     assert resource_path("LICENSE-stopwords-iso.txt").exists()
+
+
+def test_a_region_of_the_manifest_stays_whole_even_where_jieba_splits_it(paragraphs):
+    import pandas as pd
+
+    from miyun_text.corpus import Corpus
+    from miyun_text.keywords import kwic
+    from miyun_text.segment import content_segmenter, default_segmenter, place_names
+    from miyun_text.themes import theme_frequencies
+    from miyun_text.tokens import token_table
+
+    text = "2025年翠湖区政府工作报告。翠湖区全年实现地区生产总值120亿元，翠湖区美丽乡村建设成效明显。"
+    assert "翠湖区" not in default_segmenter().cut(text)  # plain jieba: 年翠 | 湖区
+    reports = pd.DataFrame({"report_id": ["cuihu_2025", "miyun_2025"], "year": [2025, 2025],
+                            "region": ["翠湖区", "密云区"], "level": ["区", "区"],
+                            "text": [f"一、2024年工作回顾\n{text}", "一、2024年工作回顾\n保水。"]})
+    corpus = Corpus.from_tables(reports)
+    assert corpus.places == place_names(reports) == ("密云", "密云区", "翠湖", "翠湖区")
+    assert default_segmenter(corpus).cut(text).count("翠湖区") == 3
+    assert corpus.tokens.frame["token"].tolist().count("翠湖区") == 3
+    assert len(kwic(corpus, "翠湖区", whole_token=True)) == 3
+    # narrowed to the other region, the corpus is cut as the whole one was: its table serves it
+    other = corpus.select(region="密云区")
+    assert other.places == corpus.places and other.view(content_segmenter(other)) is not None
+    # a plain paragraph table gives the same counts, its own regions kept whole
+    assert theme_frequencies(corpus.paragraphs, by="report").equals(theme_frequencies(corpus, by="report"))
+    assert token_table(corpus.paragraphs).frame["token"].tolist().count("翠湖区") == 3
+    # the bundled report's region is one token already: its Segmenter, and so its tokens, are unchanged
+    assert content_segmenter(paragraphs).key == content_segmenter().key

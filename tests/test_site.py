@@ -49,11 +49,16 @@ def test_navigation_marks_missing_neighbours_and_escapes_titles():
     assert "&lt;甲&gt;" in nav and 'href="a.html"' in nav
 
 
-def test_pages_that_would_fetch_or_are_too_big_are_refused(tmp_path):
+def test_pages_that_would_fetch_are_too_big_or_lack_the_policy_are_refused(tmp_path):
+    from miyun_text.escape import csp_meta
+
+    head = f"<head>{csp_meta()}</head>"
     with pytest.raises(MiyunTextError, match="self-contained"):
-        site._finish('<script src="https://cdn.example/x.js"></script>', tmp_path / "a.html")
+        site._finish(head + '<script src="https://cdn.example/x.js"></script>', tmp_path / "a.html")
     with pytest.raises(MiyunTextError, match=r"over the 4\.2 MB limit"):
-        site._finish("<p>" + "x" * site.MAX_PAGE_BYTES + "</p>", tmp_path / "b.html")
+        site._finish(head + "<p>" + "x" * site.MAX_PAGE_BYTES + "</p>", tmp_path / "b.html")
+    with pytest.raises(MiyunTextError, match="Content-Security-Policy"):
+        site._finish("<head></head><p>保水</p>", tmp_path / "c.html")
     assert not list(tmp_path.iterdir())
 
 
@@ -153,3 +158,40 @@ def test_the_pages_cache_keeps_the_most_recently_used(tmp_path, monkeypatch, cou
     assert site.notebook_pages(_executed_notebook("保水"), "保水", *nav) == first and len(counted_renders) == 6
     site.notebook_pages(_executed_notebook("治水"), "治水", *nav)
     assert len(counted_renders) == 8  # the least recently used pair was removed
+
+
+def test_a_figures_alt_text_is_data_on_the_page(tmp_path):
+    """Alt text comes from the data (a title, terms): quotes and markup in it stay text in the attribute."""
+    import base64
+
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    alt = '保水 "><script>alert(1)</script> & 两山'
+    png = base64.b64encode(_tiny_png()).decode("ascii")
+    cell = new_code_cell("fig", outputs=[new_output("display_data", data={"image/png": png},
+                                                    metadata={"image/png": {"alt": alt}})])
+    page = site.render_notebook_page(new_notebook(cells=[cell]), "图", "<nav></nav>", with_code=False)
+    from html.parser import HTMLParser
+
+    found: list[dict] = []
+
+    class Images(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("img", "script"):
+                found.append({"tag": tag, **dict(attrs)})
+
+    Images().feed(page)
+    images = [f for f in found if f["tag"] == "img"]
+    assert [i["alt"] for i in images] == [alt]  # the very text, read back as an attribute value
+    assert not [f for f in found if f["tag"] == "script"] and "<script>alert" not in page
+    assert "No description has been provided" not in page
+
+
+def _tiny_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -110,7 +110,14 @@ import warnings  # noqa: E402
 import pytest  # noqa: E402
 from conftest import FIXTURES  # noqa: E402
 
-from miyun_text.structure import StructureWarning, _mark, _plain_part, classify_part, part_years  # noqa: E402
+from miyun_text.structure import (  # noqa: E402
+    StructureWarning,
+    _mark,
+    _plain_part,
+    classify_part,
+    part_years,
+    without_formulas,
+)
 
 LAYOUTS = FIXTURES / "layouts"
 # file -> [(part_title, part_kind, part_year, part_years, number of sections)], preamble left out
@@ -262,9 +269,11 @@ def test_parse_report_never_raises_and_keeps_every_body_character(pieces, year):
         if not line:
             continue
         after_bufen, previous = previous.endswith("部分"), line
-        if re.search("[。！？]", line):  # a line holding a sentence is body: kept whole, or after its number
-            assert any(line.endswith(t) for t in texts if t), line
-        elif line not in texts:  # otherwise it was read as a heading
+        # a line holding a sentence is body: kept whole, after its number, or joined with the
+        # next line where it stops in the middle of a word
+        if re.search("[。！？]", line):
+            assert any(line.endswith(t) or line in t for t in texts if t), line
+        elif not any(line in t for t in texts):  # otherwise it was read as a heading
             heading = _mark(line) is not None or _plain_part(line) or after_bufen
             assert heading or any(t and t in line for t in titles), line
 
@@ -291,3 +300,87 @@ def test_report_year_from_the_title_or_date_line_not_a_part_heading():
         "政府工作报告\n——2025年1月8日在区人民代表大会上\n一、2024年工作回顾\n保水。\n二、工作安排\n护水。"
     )
     assert df["part_year"].tolist() == [2025, 2025, 2024, 2025]
+
+
+# ---------------------------------------------------------------- five-year parts, periods, formulas
+
+
+def _kinds(df):
+    parts = df[df["part_no"] > 0].drop_duplicates(["part_no", "part_kind"])
+    return [(t, k, y, s) for t, k, y, s in parts[["part_title", "part_kind", "part_year", "part_years"]]
+            .itertuples(index=False)]
+
+
+FIVE_YEAR = (
+    "2026年某省政府工作报告\n各位代表：\n现在，我代表省人民政府，向大会报告工作，请予审议。\n"
+    "一、2025年工作回顾\n过去一年，经济运行稳中有进，地区生产总值增长5%。\n"
+    "各位代表！2025年主要目标任务顺利完成。五年来，我们接续奋斗。\n"
+    "——综合实力跃升的五年。地区生产总值年均增长5.5%。\n"
+    "二、“十四五”时期发展成就和“十五五”时期主要目标任务\n"
+    "过去五年，我们攻坚克难，居民收入持续增长。\n"
+    "“十五五”时期是关键时期。地区生产总值年均增长5%左右。\n"
+    "三、2026年重点工作\n今年经济社会发展的主要预期目标是：地区生产总值增长5%左右。\n"
+    "四、全面加强政府自身建设\n坚持依法行政。\n各位代表，让我们团结奋斗！"
+)
+
+
+def test_five_year_parts_and_a_mixed_part_split_where_the_outlook_begins():
+    df = parse_report(FIVE_YEAR, "p", 2026)
+    assert _kinds(df) == [
+        ("2025年工作回顾", "review", 2025, "2025"),
+        ("“十四五”时期发展成就和“十五五”时期主要目标任务", "review", 2025, "2021–2025"),
+        ("“十四五”时期发展成就和“十五五”时期主要目标任务", "outlook", 2030, "2026–2030"),
+        ("2026年重点工作", "plan", 2026, "2026"),
+        ("全面加强政府自身建设", "self-building", 2026, "2026"),
+    ]
+    # within the one-year review, the paragraphs after 五年来 speak of the five years
+    review = df[df["part_no"] == 1]
+    assert review[["period_start", "period_end"]].values.tolist() == [[2025, 2025], [2025, 2025], [2021, 2025]]
+
+
+@pytest.mark.parametrize("title, year, expected", [
+    ("“十五五”时期主要目标任务", 2026, ("outlook", 2030, "2026–2030")),
+    ("“十四五”时期工作回顾", 2026, ("review", 2025, "2021–2025")),
+    ("2025年和“十四五”时期工作回顾", 2026, ("review", 2025, "2021–2025")),
+    ("关于《某省国民经济和社会发展第十五个五年规划纲要（草案）》的说明", 2026, ("outlook", 2030, "2026–2030")),
+    ("一鼓作气勇争先，全力推动“十五五”开好局、起好步", 2026, ("plan", 2026, "2026")),
+    ("“十三五”时期工作回顾", 2021, ("review", 2020, "2016–2020")),  # the first year of the 14th plan
+])
+def test_plan_periods_in_titles(title, year, expected):
+    df = parse_report(f"报告\n一、{title}\n甲。", "r", year)
+    row = df[df["part_no"] == 1].iloc[0]
+    assert (row["part_kind"], row["part_year"], row["part_years"]) == expected
+
+
+def test_a_part_of_two_kinds_without_a_paragraph_that_divides_them():
+    df = parse_report("报告\n一、“十四五”时期发展成就和“十五五”时期主要目标任务\n甲。\n乙。", "r", 2026)
+    assert set(df.loc[df["part_no"] == 1, "part_kind"]) == {"review_outlook"}
+    assert set(df.loc[df["part_no"] == 1, "part_years"]) == {"2021–2025、2026–2030"}
+
+
+def test_a_part_titled_by_slogans_is_read_from_its_first_paragraph():
+    text = ("报告\n一、一年接着一年干，建设持续取得新进展\n2025年是“十四五”收官之年。一年来，经济增长5%。\n"
+            "二、一张蓝图绘到底\n“十五五”时期是关键时期。\n三、一鼓作气勇争先\n2026年是开局之年。")
+    assert [k[1:] for k in _kinds(parse_report(text, "r", 2026))] == [
+        ("review", 2025, "2025"), ("outlook", 2030, "2026–2030"), ("plan", 2026, "2026")]
+
+
+def test_formulas_are_marked_and_leave_no_theme_evidence():
+    from miyun_text.themes import theme_frequencies
+
+    df = parse_report(FIVE_YEAR, "p", 2026)
+    formulas = df.loc[df["formula"], "text"].tolist()
+    assert formulas[:3] == ["2026年某省政府工作报告", "各位代表：",
+                            "现在，我代表省人民政府，向大会报告工作，请予审议。"]
+    assert formulas[-1] == "各位代表，让我们团结奋斗！" and df["formula"].sum() == 4
+    body = df[df["part_no"] > 0]
+    assert without_formulas(body)["text"].str.startswith("各位代表，让我们").sum() == 0
+    government = theme_frequencies(df, by="report_id").set_index("theme").loc["government", "count"]
+    assert government == 1  # 依法行政 in the self-building part, not 政府, 人大, 政协 of the opening
+
+
+def test_a_line_broken_inside_a_sentence_is_joined():
+    df = parse_report("报告\n一、2026年工作安排\n今年是开局之年。今年经济社会发展的\n主要预期目标\n"
+                      "是：地区生产总值增长5%左右。", "r", 2026)
+    assert df["text"].tolist()[-1] == "今年是开局之年。今年经济社会发展的主要预期目标是：地区生产总值增长5%左右。"
+    assert df["part_no"].max() == 1

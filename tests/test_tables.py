@@ -51,7 +51,8 @@ def test_show_table_rounds_aligns_blanks_and_links_the_full_csv(tmp_path):
 def test_show_table_says_all_rows_when_nothing_is_cut_and_keeps_a_meaningful_index(tmp_path):
     frame = pd.DataFrame({"n": [1, 2]}, index=pd.Index(["回顾", "安排"], name="part"))
     html = show_table(frame, rows=5).to_html()
-    assert "all 2 rows" in html and "回顾" in html and "tables/" not in html
+    assert "共 2 行 · 2 rows" in html and "回顾" in html and "tables/" not in html
+    assert "共 1 行 · 1 row<" in show_table(frame.head(1), rows=5).to_html()
 
 
 def test_pivot_of_regions_and_years_reads_as_labels_and_its_csv_keeps_the_rows(tmp_path):
@@ -102,7 +103,8 @@ def test_text_table_aligns_cjk_by_display_width_and_fits_the_terminal():
     lines = out.splitlines()
     assert all(wcswidth(line) <= 60 for line in lines)
     _, count, context = _starts(lines[0])
-    first = lines[1]
+    assert set(lines[1]) == {"─"}  # a rule under the header
+    first = lines[2]
     assert wcswidth(first[: first.index("密云水库")]) == context
     assert wcswidth(first[: first.index("22") + 2]) == count + len("count")  # numbers right-aligned
     second = next(line for line in lines if line.startswith("京津冀"))

@@ -100,7 +100,7 @@ def test_bundled_report_puts_ecology_first_in_the_water_section_and_rural_in_the
 
 def test_coverage_and_uncovered_terms(body):
     coverage = theme_coverage(body)
-    assert coverage == pytest.approx(0.242, abs=0.001)
+    assert coverage == pytest.approx(0.263, abs=0.001)
     uncovered = uncovered_terms(body)
     assert len(uncovered) == 10
     assert not set(uncovered["term"]) & set(load_themes()["term"])
@@ -134,3 +134,60 @@ def test_theme_frequencies_by_region_and_year(panel):
 def test_unknown_grouping():
     with pytest.raises(ValueError, match="cannot group by 'decade'"):
         theme_frequencies(pd.DataFrame({"text": ["保水"]}), by="decade")
+
+
+def test_bootstrap_intervals_from_resampling_paragraphs():
+    import pandas as pd
+
+    from miyun_text.errors import ArgumentError
+    from miyun_text.themes import theme_coverage, theme_coverage_by, theme_frequencies
+
+    # one group of two paragraphs: 守护 水源 保护 水源 (ecology 3 hits of 4 tokens) and 乡村 旅游 (rural and
+    # culture-tourism, 2 hits of 2 tokens). A resample is both first (share 1, rate 7500), one of each
+    # (3/5, 5000) or both second (0, 0), with chances 1/4, 1/2, 1/4: the 2.5 % and 97.5 % quantiles of
+    # 1,000 replicates are the two extremes.
+    two = pd.DataFrame({"report_id": ["r", "r"], "text": ["守护水源，保护水源。", "发展乡村旅游。"]})
+    row = theme_frequencies(two, by="report", ci=0.95).set_index("theme").loc["ecology"]
+    assert (row["share"], row["share_low"], row["share_high"]) == (0.6, 0.0, 1.0)
+    assert (row["per_10k"], row["per_10k_low"], row["per_10k_high"]) == (5000.0, 0.0, 7500.0)
+    # a group of one paragraph has nothing to resample: its interval is its value
+    one = theme_frequencies(two, by=["report_id", "text"], ci=0.95)
+    assert (one["share_low"] == one["share"]).all() and (one["share_high"] == one["share"]).all()
+    # seeded: the same call gives the same intervals; without ci the columns are the usual ones
+    panel = pd.DataFrame({"report_id": ["r"] * 6, "text": ["守护水源。", "发展旅游。", "城市更新。", "乡村振兴。",
+                                                           "保护水源，发展旅游。", "城市更新，乡村旅游。"]})
+    first = theme_frequencies(panel, by="report", ci=0.9, n_boot=300, seed=7)
+    assert first.equals(theme_frequencies(panel, by="report", ci=0.9, n_boot=300, seed=7))
+    assert first.attrs["ci"] == 0.9 and "share_low" not in theme_frequencies(panel, by="report").columns
+    assert (first["share_low"] <= first["share"]).all() and (first["share"] <= first["share_high"]).all()
+    # coverage: 守护 水源 (1 of 2 covered) and 城市更新 (1 of 1): resamples give 1/2, 2/3 or 1
+    cover = theme_coverage(pd.DataFrame({"text": ["守护水源。", "城市更新。"]}), ci=0.95)
+    assert (round(cover.coverage, 4), cover.low, cover.high) == (0.6667, 0.5, 1.0)
+    by = theme_coverage_by(panel, ci=0.95, n_boot=200)
+    assert {"coverage_low", "coverage_high"} <= set(by.columns)
+    with pytest.raises(ArgumentError, match=r"ci=1\.5"):
+        theme_frequencies(panel, ci=1.5)
+    with pytest.raises(ArgumentError, match="n_boot=0"):
+        theme_coverage(panel, ci=0.95, n_boot=0)
+
+
+def test_a_difference_between_two_groups_and_whether_it_excludes_zero():
+    import pandas as pd
+
+    from miyun_text.errors import ArgumentError
+    from miyun_text.themes import COMPARE_THEME_COLUMNS, compare_themes
+
+    # every paragraph of 甲区 is about water (ecology share 1), every one of 乙区 about tourism (0):
+    # each resample keeps that, so the difference is 1 with the interval [1, 1]
+    paras = pd.DataFrame({"region": ["甲区"] * 3 + ["乙区"] * 3 + ["丙区"] * 3,
+                          "text": ["守护水源。"] * 3 + ["发展旅游。"] * 3 + ["守护水源。", "发展旅游。", "守护水源。"]})
+    result = compare_themes(paras, "甲区", "乙区")
+    assert list(result.columns) == COMPARE_THEME_COLUMNS
+    ecology = result.set_index("theme").loc["ecology"]
+    assert (ecology["value_a"], ecology["value_b"], ecology["difference"]) == (1.0, 0.0, 1.0)
+    assert (ecology["low"], ecology["high"], ecology["excludes_zero"]) == (1.0, 1.0, True)
+    # 丙区 mixes both: two of three paragraphs on water, and resampling can draw three of them
+    mixed = compare_themes(paras, "甲区", "丙区").set_index("theme").loc["ecology"]
+    assert mixed["difference"] == pytest.approx(1 / 3) and mixed["low"] == 0.0 and not mixed["excludes_zero"]
+    with pytest.raises(ArgumentError, match="a='丁区' is no group of by='region'; groups: 甲区, 乙区, 丙区"):
+        compare_themes(paras, "丁区", "乙区")
