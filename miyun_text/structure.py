@@ -171,7 +171,7 @@ def plan_period(number: int) -> tuple[int, int]:
         ((2021, 2025), (2026, 2030))
     """
     if number < 3:
-        raise ValueError(f"the first two five-year plans do not follow the five-year rhythm: {number}")
+        raise ArgumentError(f"plan_period: the first two five-year plans do not follow the five-year rhythm: {number}")
     start = 1966 + 5 * (number - 3)
     return start, start + 4
 
