@@ -205,10 +205,11 @@ def _tfidf(frame: pd.DataFrame, by: By, view: TokenView, idf: str, top_k: int | 
            min_count: int) -> pd.DataFrame:
     """TF-IDF keywords counted with array operations (the counting kernel), not a Python step per token."""
     label_codes, label_names = pd.factorize(pd.Series(_group_labels(frame, by), dtype=object), sort=False)
-    per_row = group_counts(view, np.arange(len(frame), dtype="int64"), len(frame))
-    terms = per_row.terms
+    # document frequency: the distinct (paragraph, term) pairs, found by hashing (no sort of every token)
+    codes, terms = view.vocabulary
     n_terms = len(terms)
-    doc_freq = np.bincount(per_row.term, minlength=n_terms)
+    pairs = pd.unique(view.row.astype("int64") * max(n_terms, 1) + codes)
+    doc_freq = np.bincount(pairs % max(n_terms, 1), minlength=n_terms)
     if idf == "corpus":
         n = len(frame)
         weights = np.array([math.log((1 + n) / (1 + int(d))) + 1 for d in doc_freq], dtype="float64")
