@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.10+ and make:
 #   make report   set up .venv, build data/processed/, execute the notebooks, write figures/ and build/html/
 #                 (make report FORCE=1 executes even the notebooks that have not changed)
-#   make test     set up .venv the same way and run ruff and the whole test suite
+#   make test     set up .venv the same way and run ruff, mypy and the whole test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -32,10 +32,12 @@ report: notebooks
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # the documentation site, with the API reference from the docstrings, into build/docs/
 docs: $(STAMP)

@@ -85,6 +85,8 @@ _EXPORTS = {
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 
+# The public names load their module on first use (PEP 562): `import miyun_text` must stay
+# within 0.1 s (benchmarks/bench_scale.py), and the modules bring pandas, pyarrow and numpy.
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:

@@ -8,30 +8,41 @@ through the same plotting functions that :func:`make_figures` calls.
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+# nbformat, papermill and jupyter_client are imported inside the functions that execute
+# notebooks: together about 1 s to import, which `miyun-text clean` and `figures` (and
+# every test of the processed data) would pay for nothing
 from . import panel, plots
 from .clean import repair_summary
 from .corpus import open_corpus
 from .digest import digest, installed_distributions, sha256_file
 from .errors import MissingFileError, MiyunTextError, NotebookExecutionError
-from .grouping import narrow
+from .grouping import narrow, paragraphs_of
 from .indicators import extract_indicators
 from .io import write_csv, write_text_atomic, write_text_blocks
 from .keywords import extract_keywords
 from .lock import data_lock
 from .paths import find_data_dir
 from .pipeline import load
+from .reuse import reuse_shares
 from .rhetoric import marker_rates, reports_with_review_and_plan, review_vs_plan
+from .site import notebook_pages, notebook_title, page_headers, write_site
 from .themes import theme_frequencies
+from .timeline import formula_timeline
 from .vocabulary import quoted_terms
 
 __all__ = ["build_processed", "execution_key", "installed_distributions", "make_figures", "notebook_paths",
@@ -83,9 +94,9 @@ def _build_processed(folder: Path, progress: bool) -> dict[str, Path]:
     staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=folder))
     names: dict[str, str] = {}
     try:
-        for row in corpus.itertuples(index=False):
-            write_text_blocks(staging / f"{row.report_id}.txt", row.text)
-            names[row.report_id] = f"{row.report_id}.txt"
+        for rid, text in zip(corpus["report_id"].astype(str), corpus["text"].astype(str), strict=True):
+            write_text_blocks(staging / f"{rid}.txt", text)
+            names[rid] = f"{rid}.txt"
         write_csv(paragraphs, staging / "paragraphs.csv")
         write_csv(repairs, staging / "repairs.csv")
         write_csv(summary, staging / "repair_summary.csv")
@@ -215,11 +226,6 @@ def reuse_figures(body: pd.DataFrame | Any) -> Iterator[tuple[str, Any]]:
         >>> next(iter(reuse_figures(body)))[0]  # doctest: +SKIP
         'formula_spread'
     """
-    from . import plots
-    from .grouping import paragraphs_of
-    from .reuse import reuse_shares
-    from .timeline import formula_timeline
-
     corpus = paragraphs_of(body, "reuse_figures").drop_duplicates("report_id")
     source = plots.source_line(corpus)
     timeline = formula_timeline(body, top_k=None)
@@ -243,6 +249,7 @@ def section_table(paragraphs: pd.DataFrame | Any) -> pd.DataFrame | Any:
     """
     table = paragraphs if isinstance(paragraphs, pd.DataFrame) else paragraphs.paragraphs
     in_sections = table["section_no"].notna()
+    labels: object
     if in_sections.any():
         labels = section_labels(table[in_sections]).to_numpy()
     else:
@@ -269,8 +276,8 @@ def section_labels(paragraphs: pd.DataFrame) -> pd.Series:
     """
     numerals = "〇一二三四五六七八九十"
 
-    def cn(n: object) -> str:
-        n = int(n)  # type: ignore[arg-type]
+    def cn(value: object) -> str:
+        n = int(str(value))
         return numerals[n] if n <= 10 else f"十{numerals[n - 10]}" if n < 20 else str(n)
 
     def label(row: pd.Series) -> str:
@@ -368,8 +375,6 @@ def _data_files(folder: Path | None) -> list[tuple[str, str]]:
 
 def _parameter_default(notebook, name: str) -> object:
     """The literal value the notebook's ``parameters`` cell gives ``name`` (None when it gives none)."""
-    import ast
-
     for cell in notebook.cells:
         if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
             try:
@@ -414,9 +419,6 @@ def execution_key(notebook_path: str | os.PathLike[str], parameters: dict | None
         >>> len(execution_key(path)), execution_key(path) == execution_key(path, {"top_k": 5})
         (64, False)
     """
-    import json
-    import sys
-
     import nbformat
 
     path = Path(notebook_path)
@@ -508,8 +510,6 @@ def render_notebooks(
         >>> render_notebooks(["notebooks/01_corpus_and_cleaning.ipynb"])  # doctest: +SKIP
         01_corpus_and_cleaning.ipynb: executed in 3.4 s
     """
-    from contextlib import nullcontext
-
     paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
     folder = Path(data_dir) if data_dir is not None else (
         _kernel_data_dir(paths[0].parent, dict(parameters or {})) if paths else None)
@@ -527,15 +527,9 @@ def _render_notebooks(
     force: bool = False,
 ) -> list[Path]:
     """The work of :func:`render_notebooks`, done under its lock."""
-    import sys
-    import time
-    from concurrent.futures import ThreadPoolExecutor
-
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
-
-    from .site import notebook_pages, notebook_title, page_headers, write_site
 
     paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
     html_folder, executed_folder = Path(html_dir), Path(executed_dir)

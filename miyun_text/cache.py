@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .io import write_bytes_atomic
+from .io import write_atomic, write_bytes_atomic
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -80,8 +80,6 @@ def write_table(path: Path, table: pa.Table) -> Path:
     so the flush would only cost time (a few ms a file, thousands of files a corpus).
     """
     import pyarrow.feather as feather
-
-    from .io import write_atomic
 
     # written straight into the file: a long report's table is not copied into memory twice more
     return write_atomic(path, lambda handle: feather.write_feather(table, handle, compression="lz4"), durable=False)

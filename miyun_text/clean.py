@@ -27,7 +27,9 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
+from opencc import OpenCC
 
 from .decode import common_cjk
 from .errors import DataTypeError, ErrataError, UnrepairedDamageError
@@ -98,8 +100,6 @@ def repair_frame(repairs: list[Repair]) -> pd.DataFrame:
         >>> repair_frame([Repair(0, "區", "区", "t2s", "OpenCC")])[["before", "after"]].values.tolist()
         [['區', '区']]
     """
-    import numpy as np
-
     # typed columns built directly: the same frame as rows plus astype, without its overhead
     return pd.DataFrame({
         "raw_offset": np.array([r.raw_offset for r in repairs], dtype="int64"),
@@ -270,15 +270,13 @@ def _diff_spans(a: str, b: str) -> list[tuple[int, int]]:
     """Maximal ``[start, end)`` spans where two strings of equal length differ."""
     if a == b:
         return []
-    import numpy as np
-
     # compared block by block, so the UTF-32 copies of a long text stay small
-    diff = []
+    blocks = []
     for start in range(0, len(a), _DIFF_BLOCK):
         x = np.frombuffer(a[start : start + _DIFF_BLOCK].encode("utf-32-le"), dtype=np.uint32)
         y = np.frombuffer(b[start : start + _DIFF_BLOCK].encode("utf-32-le"), dtype=np.uint32)
-        diff.append(np.flatnonzero(x != y) + start)
-    diff = np.concatenate(diff)
+        blocks.append(np.flatnonzero(x != y) + start)
+    diff = np.concatenate(blocks)
     breaks = np.flatnonzero(np.diff(diff) != 1)
     starts = np.concatenate(([diff[0]], diff[breaks + 1]))
     ends = np.concatenate((diff[breaks], [diff[-1]])) + 1
@@ -449,12 +447,15 @@ def realign_mojibake(text: str) -> tuple[str, list[Repair]]:
         '（四）聚焦增進'
     """
     t2s = _opencc()
-    runs, end = [], 0
+    runs: list[re.Match[str]] = []
+    end = 0
     for mark in re.finditer("[?\ufffd]", text):
         if mark.start() < end or (mark.group() == "?" and not _question_is_damage(text, mark.start())):
             continue  # inside a run already, or a question mark ending a sentence
-        runs.append(DAMAGE_RUN.match(text, mark.start()))
-        end = runs[-1].end()
+        run_match = DAMAGE_RUN.match(text, mark.start())
+        assert run_match is not None  # the pattern matches at every ? and U+FFFD
+        runs.append(run_match)
+        end = run_match.end()
     damaged = {i for m in runs for i in range(m.start(), m.end())}
     vocabulary: set[str] | None = None  # built on first need: most reports never need it
     out, repairs, cursor = [], [], 0
@@ -469,7 +470,7 @@ def realign_mojibake(text: str) -> tuple[str, list[Repair]]:
                 # runs never overlap, so the undamaged text is what lies between them
                 bounds = [0, *(k for m in runs for k in (m.start(), m.end())), len(text)]
                 vocabulary = set().union(*(text[bounds[k] : bounds[k + 1]] for k in range(0, len(bounds), 2)))
-            if candidate and all(ch in vocabulary for ch in candidate if _CJK.match(ch)):
+            if candidate and vocabulary is not None and all(ch in vocabulary for ch in candidate if _CJK.match(ch)):
                 head = candidate[:-1]
                 if not any(_is_suspicious(c) for c in candidate) and t2s.convert(head) == head:
                     fixed = candidate
@@ -538,9 +539,7 @@ def strip_pinyin(text: str) -> tuple[str, list[Repair], dict[int, str]]:
 
 
 @lru_cache(maxsize=1)
-def _opencc():
-    from opencc import OpenCC
-
+def _opencc() -> OpenCC:
     return OpenCC("t2s")
 
 

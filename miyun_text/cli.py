@@ -9,10 +9,14 @@ so ``miyun-text --help`` answers at once.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+# Only the exception family is imported here. Every other module of the package is
+# imported inside the subcommand that needs it: they bring pandas, pyarrow and numpy
+# (about 1 s), and `miyun-text --help` must answer within 0.3 s (benchmarks/bench_cli.py).
 from .errors import MiyunTextError
 
 if TYPE_CHECKING:
@@ -90,7 +94,8 @@ def _for_people(frame: pd.DataFrame, paragraphs: pd.DataFrame | None) -> pd.Data
             names[has] = section_labels(out[has]).to_numpy()
         numerals = "〇一二三四五六七八九十"
         part_only = ~has & out["part_no"].notna()
-        names[part_only] = [f"{numerals[int(n)] if int(n) <= 10 else n}（—）" for n in out.loc[part_only, "part_no"]]
+        names[part_only] = pd.array([f"{numerals[int(n)] if int(n) <= 10 else n}（—）"
+                                     for n in out.loc[part_only, "part_no"]], dtype="string")
         out.insert(list(out.columns).index("part_no"), "section", names)
         out = out.drop(columns=["part_no", "section_no", "section_title"])
     grouping = {"label", "region", "year", "part_no", "part_kind", "section", "section_no"}
@@ -193,8 +198,10 @@ def _cmd_vocab(args: argparse.Namespace) -> None:
     from .timeline import formula_timeline
     from .vocabulary import extract_indicators, formulas, quoted_terms, target_attainment
 
-    table = {"quoted": quoted_terms, "formulas": formulas, "indicators": extract_indicators,
-             "attainment": target_attainment, "timeline": lambda p: formula_timeline(p, top_k=None)}[args.kind]
+    tables: dict[str, Callable[..., pd.DataFrame]] = {
+        "quoted": quoted_terms, "formulas": formulas, "indicators": extract_indicators,
+        "attainment": target_attainment, "timeline": lambda p: formula_timeline(p, top_k=None)}
+    table = tables[args.kind]
     context = {"quoted": {"first_context": "term"}, "formulas": {"first_context": "formula"},
                "indicators": {"sentence": "indicator"},
                "attainment": {"target_sentence": "indicator", "actual_sentence": "indicator"},
@@ -266,8 +273,6 @@ def comparison_text(result: pd.DataFrame, rows: int = 40, method: str = "log_odd
         >>> [line for line in comparison_text(r, rows=2).splitlines() if line.startswith("more in")]
         ['more in 甲区 2022 (2 terms):', 'more in 甲区 2023 (1 terms):']
     """
-    import re
-
     from .tables import column_decimals, text_block, text_table
 
     label = str(result["comparison"].iloc[0]) if "comparison" in result.columns and len(result) else "A vs B"
@@ -279,9 +284,8 @@ def comparison_text(result: pd.DataFrame, rows: int = 40, method: str = "log_odd
                         + _COMPARE_HELP.get(method, ""), width)]
     # both sides in the same decimals, column by column
     decimals = column_decimals(body)
-    order = {"kind": "mergesort"}
-    sides = [(a, body[body["score"] > 0].sort_values(["score", "term"], ascending=[False, True], **order)),
-             (b, body[body["score"] < 0].sort_values(["score", "term"], ascending=[True, True], **order))]
+    sides = [(a, body[body["score"] > 0].sort_values(["score", "term"], ascending=[False, True], kind="mergesort")),
+             (b, body[body["score"] < 0].sort_values(["score", "term"], ascending=[True, True], kind="mergesort"))]
     for name, side in sides:
         lines += ["", text_block(f"more in {name} ({len(side)} terms):", width)]
         lines.append(text_table(side, rows=half, width=width, decimals=decimals) if len(side) else "(none)")
@@ -310,22 +314,23 @@ def _cmd_errata(args: argparse.Namespace) -> None:
     errata = read_errata(args.data, read_manifest(args.data)["report_id"])
     reports = _only(load_reports(args.data), args.report)
     counts = {"ok": 0, "exception": 0, "failed": 0}
-    for report in reports.itertuples(index=False):
-        rows = errata[errata["report_id"] == report.report_id]
+    for report in reports.to_dict("records"):
+        rows = errata[errata["report_id"] == report["report_id"]]
         if rows.empty:
             continue
-        for check in check_errata(report.raw_text, rows, report.report_id, propose=args.propose).itertuples():
-            counts[check.status] += 1
-            where = f"{report.report_id} offset {check.offset} (errata line {check.line})"
-            corrected = rows.loc[rows["offset"] == check.offset, "corrected"].iloc[0]
-            if check.status == "ok":
-                print(f"ok        {where}: {corrected}; {check.damage}"
-                      + (f"; decided by context: {check.context}" if check.context else ""))
-            elif check.status == "exception":
-                print(f"exception {where}: {corrected}; {check.exception}")
+        checks = check_errata(str(report["raw_text"]), rows, str(report["report_id"]), propose=args.propose)
+        for check in checks.to_dict("records"):
+            counts[check["status"]] += 1
+            where = f"{report['report_id']} offset {check['offset']} (errata line {check['line']})"
+            corrected = rows.loc[rows["offset"] == check["offset"], "corrected"].iloc[0]
+            if check["status"] == "ok":
+                print(f"ok        {where}: {corrected}; {check['damage']}"
+                      + (f"; decided by context: {check['context']}" if check["context"] else ""))
+            elif check["status"] == "exception":
+                print(f"exception {where}: {corrected}; {check['exception']}")
             else:
-                print(f"FAILED    {where}: {check.problem}")
-                for candidate in check.proposals:
+                print(f"FAILED    {where}: {check['problem']}")
+                for candidate in check["proposals"]:
                     print(f"          reproduces the bytes: {candidate}")
     print(f"{sum(counts.values())} errata rows: {counts['ok']} reproduced, {counts['exception']} written "
           f"exceptions, {counts['failed']} failed")

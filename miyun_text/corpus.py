@@ -93,7 +93,7 @@ def load_reports(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
     manifest = read_manifest(folder)
     texts, encodings, paths, extractions = [], [], [], []
     for row in manifest.itertuples(index=False):
-        raw = read_raw(checked_raw_path(folder, row.report_id, row.raw_sha256))
+        raw = read_raw(checked_raw_path(folder, str(row.report_id), str(row.raw_sha256)))
         texts.append(raw.text)
         encodings.append(raw.encoding)
         paths.append(str(raw.path))
@@ -130,7 +130,9 @@ class Corpus:
 
     Make one with :func:`open_corpus`, or from tables with :meth:`from_tables`. Every
     measure takes a Corpus where it takes a paragraph table, and gives the same result,
-    reading the token table rather than segmenting again.
+    reading the token table rather than segmenting again. A Corpus is not changed in place:
+    :meth:`select`, :meth:`where` and :meth:`assign` return new ones (the tokens a measure
+    reads are worked out once per filter and kept).
 
     Example:
         >>> corpus = Corpus.from_tables(pd.DataFrame({"report_id": ["r"], "year": [2024], "region": ["密云区"],
@@ -155,6 +157,7 @@ class Corpus:
         # views serve these paragraphs as they are; it is narrowed itself only when asked for
         self._source = tokens
         self._segmenter = segmenter
+        self._views: dict[str, TokenView] = {}
 
     @classmethod
     def from_tables(cls, reports: pd.DataFrame, repairs: pd.DataFrame | None = None, *,
@@ -213,7 +216,10 @@ class Corpus:
         source = self._source if self._source is not None else self.tokens
         if not source.serves(segmenter):
             return None
-        return source.view(self.paragraphs, segmenter)
+        # one view per filter: the measures of a corpus count the same tokens again and again
+        if segmenter.key not in self._views:
+            self._views[segmenter.key] = source.view(self.paragraphs, segmenter)
+        return self._views[segmenter.key]
 
     def _narrowed(self, paragraphs: pd.DataFrame, report_ids: Iterable[str] | None = None) -> Corpus:
         ids = set(paragraphs["report_id"].astype(str)) if report_ids is None else set(report_ids)

@@ -49,7 +49,8 @@ def _cjk_nonletters() -> re.Pattern[str] | None:
 _OUTSIDE = threading.local()
 
 
-def _collect_unencodable(err: UnicodeEncodeError) -> tuple[str, int]:
+def _collect_unencodable(err: UnicodeError) -> tuple[str | bytes, int]:
+    assert isinstance(err, UnicodeEncodeError)  # registered for encoding only
     _OUTSIDE.chars.append(err.object[err.start : err.end])
     return "?", err.end
 

@@ -32,10 +32,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.io import mmwrite
 
 from .counting import group_counts
 from .errors import ArgumentError
+from .escape import spreadsheet_cells
 from .grouping import By, group_codes, group_label, paragraphs_of
+from .io import write_bytes_atomic, write_csv
 from .segment import Segmenter, content_segmenter
 from .tokens import token_view
 
@@ -81,11 +85,6 @@ class DocumentTermMatrix:
             >>> [p.name for p in dtm.write(tempfile.mkdtemp())]
             ['dtm.mtx', 'documents.csv', 'vocabulary.csv']
         """
-        from scipy.io import mmwrite
-
-        from .escape import spreadsheet_cells
-        from .io import write_bytes_atomic, write_csv
-
         folder = Path(folder)
         buffer = io.BytesIO()
         field = "integer" if self.weighting in ("count", "binary") else "real"
@@ -121,8 +120,6 @@ def document_term_matrix(
         >>> document_term_matrix(paras, weighting="tfidf").matrix.toarray().round(3).tolist()
         [[0.602, 0.0, 0.602], [0.0, 0.0, 0.0]]
     """
-    from scipy import sparse
-
     if weighting not in WEIGHTINGS:
         raise ArgumentError(f"document_term_matrix: weighting={weighting!r} is not one of {', '.join(WEIGHTINGS)}")
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
@@ -169,8 +166,6 @@ def _labels(paragraphs: pd.DataFrame, codes: np.ndarray, keys: pd.DataFrame) -> 
 
 
 def _weighted(matrix: Any, weighting: str, n_documents: int, doc_freq: np.ndarray) -> Any:
-    from scipy import sparse
-
     if weighting == "count":
         return matrix
     if weighting == "binary":

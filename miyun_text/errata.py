@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
+from opencc import OpenCC
 
 from .clean import DAMAGE_RUN
 
@@ -103,15 +104,11 @@ class PageTable:
 
 @lru_cache(maxsize=1)
 def _t2s():
-    from opencc import OpenCC
-
     return OpenCC("t2s")
 
 
 @lru_cache(maxsize=1)
 def _s2t():
-    from opencc import OpenCC
-
     return OpenCC("s2t")
 
 
@@ -123,7 +120,7 @@ def page_table(raw: str, damaged: list[tuple[int, int]] | None = None) -> PageTa
         >>> t.forms["资"], t.forms["转"], t.readings["轉"]
         ((('資', None),), (('轉', 'zhuǎn'),), ('zhuǎn',))
     """
-    skip = set()
+    skip: set[int] = set()
     for start, end in damaged or []:
         skip.update(range(start, end))
     forms: dict[str, Counter] = defaultdict(Counter)
@@ -364,8 +361,8 @@ def reproduce(raw: str, offset: int, corrupted: str, corrected: str, table: Page
             shown = {origin[pos + k] for pos, size, text in units if text and text != "?" for k in range(size)}
             if confirmed:
                 shown.add(0)  # the lead byte is confirmed by the inserted annotation's reading
-            shown.discard(None)
-            context = _context(page, corrected, table, shown, len(indent.encode("gbk")))
+            decided = {pos for pos in shown if pos is not None}
+            context = _context(page, corrected, table, decided, len(indent.encode("gbk")))
             result = Reproduction(kind, produced == expected, page + follow, produced, expected, context,
                                   _describe(plan, data), "; ".join(detail))
             if result.reproduced:
@@ -388,7 +385,8 @@ def context_chars(raw: str, offset: int, corrupted: str, corrected: str, table: 
 
 
 def _damaged_spans(raw: str, rows: pd.DataFrame) -> list[tuple[int, int]]:
-    spans = [(int(r.offset), int(r.offset) + len(str(r.corrupted))) for r in rows.itertuples()]
+    spans = [(int(offset), int(offset) + len(str(corrupted)))
+             for offset, corrupted in zip(rows["offset"], rows["corrupted"], strict=True)]
     spans += [(m.start(), m.end()) for m in DAMAGE_RUN.finditer(raw)]
     return spans
 

@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+# imported by `miyun-text --help` (through miyun_text.tables): pandas is imported inside the two
+# table functions, so the help text does not wait for it (see benchmarks/bench_cli.py)
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -186,7 +188,7 @@ def spreadsheet_cells(frame: pd.DataFrame) -> pd.DataFrame:
             series = series.astype(object)
         elif not (is_object_dtype(series.dtype) or is_string_dtype(series.dtype)):
             continue
-        out.isetitem(k, series.map(spreadsheet_cell, na_action="ignore").astype(series.dtype))
+        out.isetitem(k, series.map(spreadsheet_cell, na_action="ignore").astype(series.dtype).to_numpy())
     if any(isinstance(c, str) and spreadsheet_cell(c) != c for c in frame.columns):
         out.columns = [spreadsheet_cell(c) for c in frame.columns]
     return out

@@ -46,14 +46,27 @@ import os
 import random
 import re
 import sys
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from .build import section_labels
+from .clean import clean_text
+from .corpus import load_corpus, open_corpus
+from .dictionary import plain_tokenizer, policy_terms
 from .digest import digest
 from .errors import ResourceError
+from .evaluate_reuse import main as evaluate_reuse
+from .indicators import extract_indicators
+from .io import read_yaml
+from .keywords import extract_keywords
+from .manifest import region_slug
+from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, quiet_jieba
+from .structure import StructureWarning, corpus_paragraphs
+from .themes import theme_coverage_by
 
 __all__ = [
     "AUDITS",
@@ -202,12 +215,6 @@ def evaluate(data_dir=None, top_k: int = 10) -> Evaluation:
     Example:
         >>> evaluate().summary()  # doctest: +SKIP
     """
-    from .build import section_labels
-    from .corpus import open_corpus
-    from .dictionary import plain_tokenizer, policy_terms
-    from .keywords import extract_keywords
-    from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, quiet_jieba
-
     loaded = open_corpus(data_dir)
     corpus, paragraphs = loaded.reports, loaded.paragraphs
     terms = policy_terms()["term"].tolist()
@@ -258,8 +265,6 @@ def load_gold(path: str | os.PathLike[str] | None = None, *, split: str | None =
         >>> len(cases) > 100, sorted({c["split"] for c in cases})
         (True, ['dev'])
     """
-    from .io import read_yaml
-
     data = read_yaml(path or GOLD / "indicators.yaml")
     cases = data["cases"] if isinstance(data, dict) else data
     if not isinstance(cases, list):
@@ -335,8 +340,6 @@ def score_indicators(cases: list[dict], found: pd.DataFrame | None = None) -> di
         >>> s["precision"], s["recall"]
         (1.0, 1.0)
     """
-    from .indicators import extract_indicators
-
     if found is None:
         found = extract_indicators(gold_paragraphs(cases))
     by_case = {rid: part for rid, part in found.groupby("report_id", sort=False)}
@@ -398,9 +401,6 @@ def read_provinces(folder: str | os.PathLike[str]) -> pd.DataFrame:
         >>> folder is None or len(read_provinces(folder)) == 31
         True
     """
-    from .clean import clean_text
-    from .manifest import region_slug
-
     rows, taken = [], set()
     csv.field_size_limit(10**8)
     for path in sorted(Path(folder).glob("*.csv")):
@@ -436,8 +436,6 @@ def province_summary(paragraphs: pd.DataFrame, indicators: pd.DataFrame | None =
         >>> province_summary(paras)[["label", "parts", "gdp_target"]].values.tolist()
         [['甲省 2026', 'plan 2026', '5%左右']]
     """
-    from .indicators import extract_indicators
-
     ind = indicators if indicators is not None else extract_indicators(paragraphs)
     key = _gdp_key().set_index("province") if (GOLD / "provinces_2026_gdp_targets.csv").exists() else None
     rows = []
@@ -612,10 +610,6 @@ _NO_PROVINCES = ("provincial reports: skipped — no folder ../shared/corpus/pro
 
 
 def _province_paragraphs(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    import warnings
-
-    from .structure import StructureWarning, corpus_paragraphs
-
     corpus = read_provinces(folder)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StructureWarning)
@@ -627,9 +621,6 @@ def _print_provinces(width: int) -> None:
     if folder is None:
         print(_NO_PROVINCES)
         return
-    from .indicators import extract_indicators
-    from .structure import corpus_paragraphs
-    from .themes import theme_coverage_by
 
     corpus, paragraphs = _province_paragraphs(folder)
     indicators = extract_indicators(paragraphs)
@@ -643,7 +634,6 @@ def _print_provinces(width: int) -> None:
           f"with the right value, range and qualifier in {int(summary['gdp_right'].sum())} of {n} "
           f"({summary['gdp_right'].mean():.1%}); headline targets per report: median "
           f"{summary['headline_targets'].median():g}")
-    from .corpus import load_corpus
 
     bundled = corpus_paragraphs(load_corpus())
     mine = theme_coverage_by(bundled, by="report")["coverage"].iloc[0]
@@ -671,7 +661,6 @@ def main(argv: list[str] | None = None) -> int:
         if folder is None:
             print(_NO_PROVINCES)
             return 1
-        from .indicators import extract_indicators
 
         size = args.n or next((n for seed, which, n in AUDITS if seed == args.audit
                                and (which == "headline") == args.headline), 60 if args.headline else 100)
@@ -687,7 +676,6 @@ def main(argv: list[str] | None = None) -> int:
     print()
     _print_gold(160)
     _print_provinces(200)
-    from .evaluate_reuse import main as evaluate_reuse
 
     evaluate_reuse()
     return 0

@@ -19,13 +19,18 @@ from __future__ import annotations
 
 import csv
 import os
+import random
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from .errors import MissingFileError
+from .io import read_yaml
+from .reuse import DEFAULT_N, most_reused, reuse_shares, reuse_texts, text_reuse
+from .structure import parse_report
 
 __all__ = [
     "NS",
@@ -69,8 +74,6 @@ def read_provinces(folder: str | os.PathLike[str] | None = None) -> pd.DataFrame
         ...
         miyun_text.errors.MissingFileError: /nonexistent: no provincial reports (*.csv) here; set ...
     """
-    from .structure import parse_report
-
     path = Path(folder) if folder is not None else provinces_folder()
     files = sorted(path.glob("*.csv"))
     if not files:
@@ -101,10 +104,9 @@ def handmade_pairs(path: str | os.PathLike[str] | None = None) -> list[dict]:
         >>> case["name"], case["kind"], len(case["truth"])
         ('exact', 'exact', 3)
     """
-    from .io import read_yaml
-
     cases = []
-    for case in read_yaml(path or PAIRS):  # type: ignore[union-attr]
+    pairs: Any = read_yaml(path or PAIRS)  # a list of cases (see tests/fixtures/reuse/pairs.yaml)
+    for case in pairs:
         b_paragraphs, truth, offset = [], [], 0
         for paragraph in case["b"]:
             plain, shift = "", 0
@@ -138,14 +140,11 @@ def synthetic_pairs(k: int = 30, *, rates: tuple[float, ...] = (0.0, 0.05, 0.1, 
         >>> len(cases), cases[0]["kind"], len(cases[0]["truth"])
         (2, 'edited 10%', 4)
     """
-    import random
-
-    from .io import read_yaml
-
     # the pool: sentences of A and the text B wrote itself, so that no two are copies of each other;
     # sentences shorter than the shortest passage reported (20 characters) are left out
     pool: list[str] = []
-    for case in read_yaml(path or PAIRS):  # type: ignore[union-attr]
+    pairs: Any = read_yaml(path or PAIRS)  # a list of cases (see tests/fixtures/reuse/pairs.yaml)
+    for case in pairs:
         for text in [*case["a"], *(_MARK.sub("。", p) for p in case["b"])]:
             pool += [x for x in re.findall(r"[^。]+。", text) if len(x) >= 21 and x not in pool]
     chars = sorted({c for x in pool for c in x if "\u4e00" <= c <= "\u9fff"})
@@ -210,8 +209,6 @@ def handmade_scores(n: int, cases: list[dict] | None = None, **options: object) 
         >>> handmade_scores(3).set_index("kind").loc["all", ["precision", "recall"]].round(2).tolist()
         [0.99, 0.97]
     """
-    from .reuse import reuse_texts, text_reuse
-
     rows = []
     for case in cases or handmade_pairs():
         found = text_reuse(case["paragraphs"], "a", "b", n=n, **options)  # type: ignore[arg-type]
@@ -243,14 +240,12 @@ def _reference(text_a_grams: set[str], text_b: str, size: int) -> list[tuple[int
 
 
 def real_scores(paragraphs: pd.DataFrame, n: int, *, exhaustive: bool = True, reference: int = 20,
-                confirm: int = 10, **options: object) -> dict:
+                confirm: int = 10, **options: Any) -> dict:
     """Time, passages and recall on a real panel at shingle size ``n`` (see the module docstring).
 
     Example:
         >>> real_scores(read_provinces(), 4)  # doctest: +SKIP
     """
-    from .reuse import reuse_texts, text_reuse
-
     start = time.perf_counter()
     found = text_reuse(paragraphs, n=n, **options)
     seconds = time.perf_counter() - start
@@ -258,16 +253,17 @@ def real_scores(paragraphs: pd.DataFrame, n: int, *, exhaustive: bool = True, re
     grams = {rid: _grams(text, reference) for rid, text in texts.items()}
     hit = true = 0
     spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for row in found.itertuples(index=False):
-        spans.setdefault((row.report_a, row.report_b), []).append(tuple(row.span_b))
+    found_rows = found.to_dict("records")
+    for row in found_rows:
+        spans.setdefault((row["report_a"], row["report_b"]), []).append(tuple(row["span_b"]))
     ids = list(texts.index)
     for x in range(len(ids)):
         for y in range(x + 1, len(ids)):
             a, b = ids[x], ids[y]
             h, _, t = span_overlap(spans.get((a, b), []), _reference(grams[a], texts[b], reference), texts[b])
             hit, true = hit + h, true + t
-    confirmed = sum(int(row.length) for row in found.itertuples(index=False)
-                    if _grams(str(row.text_a), confirm) & _grams(str(row.text_b), confirm))
+    confirmed = sum(int(row["length"]) for row in found_rows
+                    if _grams(str(row["text_a"]), confirm) & _grams(str(row["text_b"]), confirm))
     total = int(found["length"].sum())
     out = {"n": n, "seconds": seconds, "passages": len(found), "characters": total,
            "recall_vs_20char": hit / true if true else float("nan"),
@@ -276,12 +272,12 @@ def real_scores(paragraphs: pd.DataFrame, n: int, *, exhaustive: bool = True, re
            if total else float("nan")}
     if exhaustive:
         start = time.perf_counter()
-        full = text_reuse(paragraphs, n=n, candidates="exact", **options)  # type: ignore[arg-type]
+        full = text_reuse(paragraphs, n=n, candidates="exact", **options)
         out["seconds_exhaustive"] = time.perf_counter() - start
-        mine = {(r.report_a, r.report_b, i) for r in found.itertuples(index=False) for i in range(*r.span_b)
-                if not texts[r.report_b][i].isspace()}
-        theirs = {(r.report_a, r.report_b, i) for r in full.itertuples(index=False) for i in range(*r.span_b)
-                  if not texts[r.report_b][i].isspace()}
+        mine = {(r["report_a"], r["report_b"], i) for r in found_rows for i in range(*r["span_b"])
+                if not texts[r["report_b"]][i].isspace()}
+        theirs = {(r["report_a"], r["report_b"], i) for r in full.to_dict("records") for i in range(*r["span_b"])
+                  if not texts[r["report_b"]][i].isspace()}
         out["recall_vs_exhaustive"] = len(mine & theirs) / len(theirs) if theirs else float("nan")
         out["precision_vs_exhaustive"] = len(mine & theirs) / len(mine) if mine else float("nan")
     return out
@@ -293,8 +289,6 @@ def main() -> int:
     Example:
         >>> main()  # doctest: +SKIP
     """
-    from .reuse import DEFAULT_N, most_reused, reuse_shares, text_reuse
-
     print("\nText reuse, hand-made pairs (tests/fixtures/reuse/pairs.yaml): precision / recall in characters of B")
     cases = handmade_pairs()
     synthetic = synthetic_pairs()
@@ -305,7 +299,7 @@ def main() -> int:
         row: dict[str, object] = {"n": n}
         for kind in [k for k in scores.index if k != "none"]:
             row[kind] = f"{scores.loc[kind, 'precision']:.2f} / {scores.loc[kind, 'recall']:.2f}"
-        row["control: found"] = int(scores.loc["none", "found"])
+        row["control: found"] = int(scores["found"].loc["none"])
         for kind in [k for k in generated.index if k != "all"]:
             row[f"gen. {kind}"] = f"{generated.loc[kind, 'precision']:.2f} / {generated.loc[kind, 'recall']:.2f}"
         row["gen. all"] = f"{generated.loc['all', 'precision']:.2f} / {generated.loc['all', 'recall']:.2f}"
@@ -333,9 +327,9 @@ def main() -> int:
     print("\nLongest passages that are not formulaic (found in fewer than 5 reports):")
     own = passages[~passages["formulaic"].fillna(False).astype(bool)].sort_values(
         ["length", "label_a", "label_b"], ascending=[False, True, True]).head(8)
-    for row in own.itertuples(index=False):
-        print(f"- {row.label_a} / {row.label_b}: {row.length} characters, similarity {row.similarity:.2f}, "
-              f"in {row.n_reports} reports")
-        print(f"  A: {row.text_a}")
-        print(f"  B: {row.text_b}")
+    for passage in own.to_dict("records"):
+        print(f"- {passage['label_a']} / {passage['label_b']}: {passage['length']} characters, "
+              f"similarity {passage['similarity']:.2f}, in {passage['n_reports']} reports")
+        print(f"  A: {passage['text_a']}")
+        print(f"  B: {passage['text_b']}")
     return 0

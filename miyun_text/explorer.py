@@ -1,9 +1,9 @@
-"""The offline explorer page: term search with keyword in context, distinctive terms, and text reuse.
+"""The offline explorer: term search with keyword in context, distinctive terms, and text reuse.
 
-One HTML file with its data and a small script (``resources/explorer.js``) embedded;
-nothing is fetched. The data comes from the package's own functions: the paragraphs
-of :func:`~miyun_text.structure.corpus_paragraphs` with the length of each of their
-tokens, so that a term is found exactly as :func:`~miyun_text.keywords.kwic` finds it,
+The site (:func:`miyun_text.site.explorer_page`) makes it one HTML file with its data and a
+small script (``resources/explorer.js``) embedded; nothing is fetched. The data comes from
+the package's own functions: the paragraphs of :func:`~miyun_text.structure.corpus_paragraphs`
+with the length of each of their tokens, so that a term is found exactly as :func:`~miyun_text.keywords.kwic` finds it,
 as a whole token (``whole_token=True``, what the distinctive terms count) or as a
 substring, and comparisons from
 :func:`~miyun_text.rhetoric.review_vs_plan` (review vs plan within each report) and
@@ -16,15 +16,20 @@ side by side with the shared text marked.
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any
+import math
+from typing import Any
+
+import pandas as pd
 
 from .escape import script_json
+from .grouping import report_label
 from .paths import resource_path
+from .reuse import marked_texts, reuse_shares, text_reuse
+from .rhetoric import compare_years, review_vs_plan
+from .segment import default_segmenter
+from .tokens import paragraph_tokens
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-__all__ = ["KWIC_WINDOW", "explorer_data", "explorer_page"]
+__all__ = ["KWIC_WINDOW", "explorer_data", "explorer_parts"]
 
 KWIC_WINDOW = 15  # characters each side, as kwic's default
 _MAX_TERMS = 400  # terms per comparison kept for the scatter (the most distinctive by |z|)
@@ -33,18 +38,12 @@ _MAX_REUSE_REPORTS = 40  # beyond, every pair would swell the page: each region'
 _MAX_PASSAGES = 60  # passages per pair kept for the page (the longest)
 
 
-def _number(value: object) -> float | None:
-    import math
-
+def _number(value: Any) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 4)
 
 
 def _reuse_data(paragraphs: pd.DataFrame, position: dict[str, int]) -> dict[str, Any] | None:
     """Shares and passages of text reuse between the reports, by their position in the page's report list."""
-    import pandas as pd
-
-    from .reuse import marked_texts, reuse_shares, text_reuse
-
     body = paragraphs[(paragraphs["part_no"] > 0) & paragraphs["report_id"].isin(list(position))]
     if body["report_id"].nunique() < 2:
         return None
@@ -52,26 +51,24 @@ def _reuse_data(paragraphs: pd.DataFrame, position: dict[str, int]) -> dict[str,
     passages = text_reuse(body, pairs=design)
     shares = reuse_shares(body, pairs=design, passages=passages)
     cells = []
-    for s in shares.itertuples(index=False):
-        a, b = position[str(s.report_a)], position[str(s.report_b)]
-        cells.append([b, a, _number(s.share_b), _number(s.peer_share_b), int(s.passages)])
-        cells.append([a, b, _number(s.share_a), _number(s.peer_share_a), int(s.passages)])
+    for s in shares.to_dict("records"):
+        a, b = position[str(s["report_a"])], position[str(s["report_b"])]
+        cells.append([b, a, _number(s["share_b"]), _number(s["peer_share_b"]), int(s["passages"])])
+        cells.append([a, b, _number(s["share_a"]), _number(s["peer_share_a"]), int(s["passages"])])
     pairs = []
     for (ra, rb), found in passages.groupby(["report_a", "report_b"], sort=False):
         kept = found.nlargest(_MAX_PASSAGES, "length", keep="first").sort_index()
         rows = []
-        for p in kept.itertuples(index=False):
-            marked_a, marked_b = marked_texts(str(p.text_a), str(p.text_b))
+        for p in kept.to_dict("records"):
+            marked_a, marked_b = marked_texts(str(p["text_a"]), str(p["text_b"]))
             rows.append([[[t, int(shared)] for t, shared in marked_a], [[t, int(shared)] for t, shared in marked_b],
-                         round(float(p.similarity), 3), None if pd.isna(p.n_reports) else int(p.n_reports),
-                         None if pd.isna(p.formulaic) else bool(p.formulaic)])
+                         round(float(p["similarity"]), 3), None if pd.isna(p["n_reports"]) else int(p["n_reports"]),
+                         None if pd.isna(p["formulaic"]) else bool(p["formulaic"])])
         pairs.append([position[str(ra)], position[str(rb)], len(found), rows])
     return {"design": design, "cells": cells, "pairs": pairs}
 
 
-def _short(title: object) -> str:
-    import pandas as pd
-
+def _short(title: Any) -> str:
     if title is None or (not isinstance(title, str) and pd.isna(title)):
         return ""
     return str(title).split("，")[0]
@@ -80,8 +77,8 @@ def _short(title: object) -> str:
 def _terms(result: pd.DataFrame) -> list[list[Any]]:
     ranked = result.assign(_abs=result["score"].abs()).sort_values(["_abs", "term"], ascending=[False, True])
     kept = ranked.head(_MAX_TERMS).sort_values(["score", "term"], ascending=[False, True])
-    return [[str(r.term), int(r.count_a), int(r.count_b), round(float(r.per_10k_a), 2), round(float(r.per_10k_b), 2),
-             round(float(r.score), 3)] for r in kept.itertuples(index=False)]
+    return [[str(r["term"]), int(r["count_a"]), int(r["count_b"]), round(float(r["per_10k_a"]), 2),
+             round(float(r["per_10k_b"]), 2), round(float(r["score"]), 3)] for r in kept.to_dict("records")]
 
 
 def _year_pairs(years: list[int]) -> list[tuple[int, int]]:
@@ -120,32 +117,28 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
         >>> data["reports"][0]["label"], len(data["paragraphs"]), data["comparisons"][0]["a"]
         ('甲区 2024', 2, '回顾2023')
     """
-    from .rhetoric import compare_years, review_vs_plan
-    from .segment import default_segmenter
-    from .structure import report_label
-    from .tokens import paragraph_tokens
-
     reports = corpus.sort_values(["region", "year", "report_id"]).reset_index(drop=True)
     position = {rid: k for k, rid in enumerate(reports["report_id"])}
     shown = paragraphs[paragraphs["report_id"].isin(position)]
     cuts = paragraph_tokens(shown, default_segmenter(corpus), kept=False) if len(shown) else []
     rows = []
-    for p, cut in zip(shown.itertuples(index=False), cuts, strict=True):
-        part = "" if int(p.part_no) == 0 else f"{int(p.part_no)}. {_short(p.part_title)}"
-        rows.append([position[p.report_id], str(p.part_kind or ""), part, _short(p.section_title),
-                     int(p.para_no), str(p.text), [len(token) for token in cut]])
+    for p, cut in zip(shown.to_dict("records"), cuts, strict=True):
+        part_name = "" if int(p["part_no"]) == 0 else f"{int(p['part_no'])}. {_short(p['part_title'])}"
+        rows.append([position[p["report_id"]], str(p["part_kind"] or ""), part_name, _short(p["section_title"]),
+                     int(p["para_no"]), str(p["text"]), [len(token) for token in cut]])
     comparisons = []
     body = paragraphs[paragraphs["part_no"] > 0]
-    for r in reports.itertuples(index=False):
-        part = body[body["report_id"] == r.report_id]
+    report_rows = reports.to_dict("records")
+    for r in report_rows:
+        part = body[body["report_id"] == r["report_id"]]
         if not {"review", "plan"} <= set(part["part_kind"].dropna()):
             continue
-        result = review_vs_plan(part, report_id=r.report_id, min_count=min_count)
-        years = {k: part.loc[part["part_kind"] == k, "part_year"].dropna().unique() for k in ("review", "plan")}
-        a = f"回顾{int(years['review'][0])}" if len(years["review"]) else "回顾"
-        b = f"安排{int(years['plan'][0])}" if len(years["plan"]) else "安排"
-        comparisons.append({"label": f"{report_label(r.region, r.year)}：{a} 对 {b}（报告内比较）", "a": a, "b": b,
-                            "region": str(r.region), "year": int(r.year), "terms": _terms(result)})
+        result = review_vs_plan(part, report_id=r["report_id"], min_count=min_count)
+        part_years = {k: part.loc[part["part_kind"] == k, "part_year"].dropna().unique() for k in ("review", "plan")}
+        a = f"回顾{int(part_years['review'][0])}" if len(part_years["review"]) else "回顾"
+        b = f"安排{int(part_years['plan'][0])}" if len(part_years["plan"]) else "安排"
+        comparisons.append({"label": f"{report_label(r['region'], r['year'])}：{a} 对 {b}（报告内比较）", "a": a,
+                            "b": b, "region": str(r["region"]), "year": int(r["year"]), "terms": _terms(result)})
     for region, group in reports.groupby("region", sort=True):
         years = sorted({int(y) for y in group["year"]})
         ids = set(group["report_id"])
@@ -157,8 +150,8 @@ def explorer_data(corpus: pd.DataFrame, paragraphs: pd.DataFrame, *, min_count: 
                                 "terms": _terms(result)})
     return {
         "window": KWIC_WINDOW,
-        "reports": [{"id": str(r.report_id), "label": report_label(r.region, r.year), "region": str(r.region),
-                     "year": int(r.year)} for r in reports.itertuples(index=False)],
+        "reports": [{"id": str(r["report_id"]), "label": report_label(r["region"], r["year"]),
+                     "region": str(r["region"]), "year": int(r["year"])} for r in report_rows],
         "paragraphs": rows,
         "comparisons": comparisons,
         "reuse": _reuse_data(paragraphs, {str(k): v for k, v in position.items()}),
@@ -240,22 +233,21 @@ _CSS = (
 )
 
 
-def explorer_page(corpus: pd.DataFrame, paragraphs: pd.DataFrame, nav: str = "") -> str:
-    """The explorer as one HTML page (data and script embedded; the site embeds the font).
+def explorer_parts(corpus: pd.DataFrame, paragraphs: pd.DataFrame) -> tuple[str, str, str]:
+    """The explorer's page body (its data embedded), its CSS and its script, for the site to put in a page
+    (:func:`miyun_text.site.explorer_page`).
 
     Example:
         >>> import pandas as pd
         >>> from miyun_text.structure import corpus_paragraphs
         >>> corpus = pd.DataFrame({"report_id": ["r"], "year": [2024], "region": ["甲区"],
         ...                        "text": ["一、2023年工作回顾\\n保水。"]})
-        >>> page = explorer_page(corpus, corpus_paragraphs(corpus))
-        >>> 'id="explorer-data"' in page and "<script src" not in page
-        True
+        >>> body, style, script = explorer_parts(corpus, corpus_paragraphs(corpus))
+        >>> 'id="explorer-data"' in body, "explorer-data" in script
+        (True, True)
     """
-    from .site import standalone_page
-
     script = resource_path("explorer.js").read_text(encoding="utf-8")
     # < > & and U+2028/9 as \u escapes: no "</script>" or "<!--" in the data can end or bend the element
     data = script_json(explorer_data(corpus, paragraphs))
     body = f'{_BODY}\n<script type="application/json" id="explorer-data">{data}</script>'
-    return standalone_page("检索与比较 · miyun-text", body, nav, style=_CSS, script=script)
+    return body, _CSS, script

@@ -13,11 +13,14 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+from pandas.api.types import is_bool_dtype, is_float_dtype, is_integer_dtype
 
 from .attainment import target_attainment
 from .corpus import open_corpus
+from .dtm import document_term_matrix, dtm_codebook
 from .errors import ArgumentError
 from .escape import spreadsheet_cells
 from .grouping import By
@@ -279,7 +282,7 @@ def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.
     passages = text_reuse(body)
     spans = passages.drop(columns=["span_a", "span_b"])
     for side in ("a", "b"):
-        where = spans.columns.get_loc(f"text_{side}") if side == "a" else spans.columns.get_loc("text_a")
+        where = list(spans.columns).index("text_a")
         spans.insert(where, f"end_{side}", [int(s[1]) for s in passages[f"span_{side}"]])
         spans.insert(where, f"start_{side}", [int(s[0]) for s in passages[f"span_{side}"]])
     spans = spans.astype({f"{e}_{s}": "int64" for e in ("start", "end") for s in ("a", "b")})
@@ -299,9 +302,7 @@ def tidy_tables(data_dir: str | os.PathLike[str] | None = None) -> dict[str, pd.
     return {name: frame.reset_index(drop=True) for name, frame in tables.items()}
 
 
-def _type_name(dtype) -> str:
-    from pandas.api.types import is_bool_dtype, is_float_dtype, is_integer_dtype
-
+def _type_name(dtype: Any) -> str:
     if is_bool_dtype(dtype):
         return "boolean"
     if is_integer_dtype(dtype):
@@ -373,16 +374,8 @@ def export_tables(data_dir: str | os.PathLike[str] | None = None, out: str | os.
     """
     if fmt not in FORMATS:
         raise ArgumentError(f"export: format {fmt!r} is not one of {list(FORMATS)}")
-    if fmt == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            from .errors import MiyunTextError
-
-            raise MiyunTextError("Parquet export needs pyarrow: pip install pyarrow (or use --format csv)") from None
     folder = Path(out)
     if fmt == "dtm":
-        from .dtm import document_term_matrix, dtm_codebook
 
         dtm = document_term_matrix(open_corpus(data_dir).body, by=by, weighting=weighting)
         return [*dtm.write(folder, raw_cells=raw_cells), write_text_atomic(folder / "codebook.md", dtm_codebook(dtm))]

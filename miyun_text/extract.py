@@ -26,10 +26,15 @@ import io
 import logging
 import math
 import re
+import zipfile
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
+from lxml import html as lxml_html
+
+# pypdf, python-docx and trafilatura (about 1.3 s together) are imported inside the readers
+# of their formats: every corpus load imports this module, and a corpus of .txt needs none of them
 from .decode import TEXT_ENCODINGS, chinese_text_problem, decode_text, detector_guess
 from .errors import CorpusError
 
@@ -65,8 +70,6 @@ def _page_charset(data: bytes) -> str | None:
 
 def _page_heading(markup: str) -> str | None:
     """The page's first ``<h1>``: the report's title, which the main-text extractor sets aside."""
-    from lxml import html as lxml_html
-
     try:
         tree = lxml_html.fromstring(_XML_PROLOG.sub("", markup))
     except (ValueError, TypeError, lxml_html.etree.ParserError):
@@ -302,8 +305,6 @@ def check_zip(data: bytes, path: str | Path = "report.docx") -> int:
         ...
         miyun_text.extract.ExtractionError: report.docx: would unpack 33.6 MB from 32.6 kB (1,029 times; ...
     """
-    import zipfile
-
     if data.startswith(_OLE):
         raise ExtractionError(
             f"{path}: this is an old Word .doc file, or a password-protected .docx (both are OLE files, not "

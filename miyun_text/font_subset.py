@@ -17,12 +17,18 @@ options the bundled file was made with, so outlines, and figures, stay the same.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from fontTools import subset
+from fontTools.ttLib import TTCollection, TTFont
+
+from .io import write_bytes_atomic
 from .paths import RESOURCES
+from .style import font_path
 
 __all__ = ["missing_characters", "project_characters", "rebuild_font"]
 
@@ -67,10 +73,6 @@ def missing_characters(characters: Iterable[str], font: str | Path | None = None
         >>> missing_characters("保水")
         []
     """
-    from fontTools.ttLib import TTFont
-
-    from .style import font_path
-
     cmap = TTFont(font or font_path(), lazy=True).getBestCmap()
     return sorted({c for c in characters if ord(c) not in cmap})
 
@@ -85,12 +87,6 @@ def rebuild_font(source: str | Path, out: str | Path | None = None, extra: Itera
         >>> rebuild_font("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # doctest: +SKIP
         ['瞭', '繫', '閥', '餘', '麼']
     """
-    from fontTools import subset
-    from fontTools.ttLib import TTCollection, TTFont
-
-    from .io import write_bytes_atomic
-    from .style import font_path
-
     target = Path(out) if out is not None else font_path()
     current = TTFont(font_path()).getBestCmap()
     added = missing_characters(set(project_characters()) | set(extra))
@@ -110,8 +106,6 @@ def rebuild_font(source: str | Path, out: str | Path | None = None, extra: Itera
     subsetter.populate(text="".join(chr(c) for c in current) + "".join(added))
     subsetter.subset(font)
     font["head"].modified = _MODIFIED
-    import io
-
     buffer = io.BytesIO()
     font.save(buffer)
     write_bytes_atomic(target, buffer.getvalue())

@@ -8,6 +8,7 @@ measure checks its paragraph table's text cells with :func:`text_cells`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -61,12 +62,17 @@ def report_label(region: object, year: object, report_id: object = None) -> str:
         >>> report_label("密云区", 2024), report_label(None, 2023, "r23")
         ('密云区 2024', 'r23')
     """
-    if region is None or pd.isna(region) or str(region).strip() == "" or year is None or pd.isna(year):
+    if _missing(region) or str(region).strip() == "" or _missing(year):
         return str(report_id) if report_id is not None else "—"
-    return f"{str(region).strip()} {int(year)}"
+    return f"{str(region).strip()} {int(str(year))}"
 
 
-def panel_values(row: dict) -> dict[str, object]:
+def _missing(value: object) -> bool:
+    """None, NaN, pd.NA or NaT: a manifest cell left empty."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def panel_values(row: dict) -> dict[str, Any]:
     """The panel columns a report's paragraphs carry, from its manifest row (blank region/level: None).
 
     Example:
@@ -180,8 +186,9 @@ def paragraphs_of(data: object, caller: str = "this function") -> pd.DataFrame:
         >>> paragraphs_of(pd.DataFrame({"text": ["保水", None]}))["text"].tolist()
         ['保水', '']
     """
-    if not isinstance(data, pd.DataFrame) and isinstance(getattr(data, "paragraphs", None), pd.DataFrame):
-        data = data.paragraphs  # type: ignore[union-attr]
+    paragraphs = getattr(data, "paragraphs", None)
+    if not isinstance(data, pd.DataFrame) and isinstance(paragraphs, pd.DataFrame):
+        data = paragraphs
     return text_cells(data, caller)
 
 

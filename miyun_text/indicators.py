@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import DataTypeError
+from .errors import DataTypeError, ResourceError
 from .grouping import paragraphs_of
 from .paths import resource_path
 from .quantities import Quantity, find_quantities
@@ -81,7 +81,6 @@ class _Table:
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> _Table:
-    from .errors import ResourceError
 
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")

@@ -7,11 +7,14 @@ place, so that an interrupted build never leaves a half-written CSV or PNG behin
 from __future__ import annotations
 
 import errno
+import io
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
+
+from .errors import ResourceError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,8 +109,6 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         >>> write_csv(pd.DataFrame({"词": ["保水"]}), p).read_bytes()[:3]
         b'\\xef\\xbb\\xbf'
     """
-    import io
-
     def write(handle) -> None:
         # written straight into the file: a large table never exists as one string in memory
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
@@ -130,9 +131,9 @@ def read_yaml(path: str | os.PathLike[str]) -> object:
         ...
         miyun_text.errors.ResourceError: ...x.yaml:1: byte offset 3 is not UTF-8; re-save the file as UTF-8
     """
+    # yaml is imported here: this module is imported on the way to a Segmenter's first cut
+    # (through the cache), which must not pay for a YAML parser it does not use (0.05 s)
     import yaml
-
-    from .errors import ResourceError
 
     with open(path, "rb") as handle:
         data = handle.read()
@@ -145,5 +146,5 @@ def read_yaml(path: str | os.PathLike[str]) -> object:
         return yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ResourceError(f"{path}{line}: not valid YAML ({getattr(err, 'problem', err)}); fix the file") from None
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise ResourceError(f"{path}{where}: not valid YAML ({getattr(err, 'problem', err)}); fix the file") from None

@@ -205,10 +205,11 @@ def _tfidf(frame: pd.DataFrame, by: By, view: TokenView, idf: str, top_k: int | 
            min_count: int) -> pd.DataFrame:
     """TF-IDF keywords counted with array operations (the counting kernel), not a Python step per token."""
     label_codes, label_names = pd.factorize(pd.Series(_group_labels(frame, by), dtype=object), sort=False)
-    per_row = group_counts(view, np.arange(len(frame), dtype="int64"), len(frame))
-    terms = per_row.terms
+    # document frequency: the distinct (paragraph, term) pairs, found by hashing (no sort of every token)
+    codes, terms = view.vocabulary
     n_terms = len(terms)
-    doc_freq = np.bincount(per_row.term, minlength=n_terms)
+    pairs = pd.unique(view.row.astype("int64") * max(n_terms, 1) + codes)
+    doc_freq = np.bincount(pairs % max(n_terms, 1), minlength=n_terms)
     if idf == "corpus":
         n = len(frame)
         weights = np.array([math.log((1 + n) / (1 + int(d))) + 1 for d in doc_freq], dtype="float64")
@@ -217,11 +218,10 @@ def _tfidf(frame: pd.DataFrame, by: By, view: TokenView, idf: str, top_k: int | 
         table, fallback = _jieba_idf()
         weights = np.array([table.get(t, fallback) for t in terms], dtype="float64")
     counts = group_counts(view, np.asarray(label_codes, dtype="int64"), len(label_names))
-    group, term, n = counts.group, counts.term, counts.count
-    totals = counts.totals
-    scores = n / totals[group] * weights[term]
-    order = np.lexsort((term, -n, -scores, group))
-    order = order[n[order] >= min_count]
+    group, term, tally = counts.group, counts.term, counts.count
+    scores = tally / counts.totals[group] * weights[term]
+    order = np.lexsort((term, -tally, -scores, group))
+    order = order[tally[order] >= min_count]
     group_sorted = group[order]
     first = np.r_[0, np.flatnonzero(group_sorted[1:] != group_sorted[:-1]) + 1] if len(order) else np.zeros(0, int)
     rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
@@ -230,7 +230,7 @@ def _tfidf(frame: pd.DataFrame, by: By, view: TokenView, idf: str, top_k: int | 
         "group": [label_names[g] for g in group[top]],
         "term": [terms[t] for t in term[top]],
         "score": scores[top],
-        "count": n[top],
+        "count": tally[top],
         "doc_freq": doc_freq[term[top]],
     }, columns=KEYWORD_COLUMNS)
     return out.astype({"group": "string", "term": "string", "score": "float64", "count": "int64", "doc_freq": "int64"})
@@ -356,6 +356,7 @@ def collocations(corpus: Docs, *, top_k: int | None = 10, min_count: int = 2, so
         rows.append({"w1": a, "w2": b, "count": c, "pmi": pmi, "llr": llr})
     out = pd.DataFrame(rows, columns=COLLOCATION_COLUMNS)
     if len(out):
-        out = out.sort_values([sort, "count", "w1", "w2"], ascending=[False, False, True, True]).head(top_k)
+        out = out.sort_values([sort, "count", "w1", "w2"], ascending=[False, False, True, True])
+        out = out if top_k is None else out.head(top_k)
     return out.reset_index(drop=True).astype({"w1": "string", "w2": "string", "count": "int64",
                                               "pmi": "float64", "llr": "float64"})

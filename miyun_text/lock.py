@@ -24,7 +24,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from .errors import DataLockedError
+from .escape import terminal_text
+from .io import write_bytes_atomic
 
 __all__ = ["LOCK_NAME", "LOCK_TIMEOUT", "data_lock", "lock_holder"]
 
@@ -51,7 +55,6 @@ def lock_holder(folder: str | os.PathLike[str]) -> str | None:
 
 
 def _command() -> str:
-    from .escape import terminal_text
 
     argv = [os.path.basename(sys.argv[0]), *sys.argv[1:]] if sys.argv and sys.argv[0] else ["python"]
     text = " ".join(argv)
@@ -59,7 +62,6 @@ def _command() -> str:
 
 
 def _announce(message: str) -> None:
-    from .escape import terminal_text
 
     print(terminal_text(message), file=sys.stderr, flush=True)
 
@@ -83,8 +85,6 @@ def data_lock(folder: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT, 
         >>> lock_holder(folder) is None
         True
     """
-    from filelock import FileLock
-
     path = Path(folder).resolve()
     with _held_guard:
         depth = _held.get(path, 0)
@@ -97,7 +97,7 @@ def data_lock(folder: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT, 
             with _held_guard:
                 _held[path] -= 1
         return
-    lock = FileLock(path / LOCK_NAME, thread_local=False)
+    lock: FileLock | None = FileLock(path / LOCK_NAME, thread_local=False)
     try:
         _acquire(lock, path, timeout, what)
     except OSError as err:
@@ -111,7 +111,6 @@ def data_lock(folder: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT, 
     with _held_guard:
         _held[path] = 1
     try:
-        from .io import write_bytes_atomic
 
         record = {"pid": os.getpid(), "host": socket.gethostname(), "command": _command(),
                   "since": _dt.datetime.now().isoformat(timespec="seconds")}
@@ -128,8 +127,6 @@ def data_lock(folder: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT, 
 
 
 def _acquire(lock, path: Path, timeout: float, what: str) -> None:
-    from filelock import Timeout
-
     try:
         lock.acquire(timeout=0)
         return

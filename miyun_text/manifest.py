@@ -13,6 +13,8 @@ import io
 import logging
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,7 +190,7 @@ def read_manifest(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFram
                 f"{path}:{line}: raw_sha256 {sha!r} is not a sha256; run "
                 f"`sha256sum data/raw/{rid}.txt` and paste the hex digest"
             )
-        record = {c: (row.get(c) or "").strip() for c in MANIFEST_COLUMNS}
+        record: dict[str, object] = {c: (row.get(c) or "").strip() for c in MANIFEST_COLUMNS}
         record.update(report_id=rid, year=year, raw_sha256=sha)
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=MANIFEST_COLUMNS)
@@ -242,9 +244,9 @@ def read_errata(data_dir: str | os.PathLike[str] | None = None,
             )
         if not row["corrupted"]:
             raise ErrataError(f"{path}:{line}: empty corrupted text; copy the damaged span from the raw file")
-        record = {c: row.get(c) or "" for c in columns}
-        record.update(report_id=rid, offset=int(offset_text), line=line)
-        records.append(record)
+        entry: dict[str, object] = {c: row.get(c) or "" for c in columns}
+        entry.update(report_id=rid, offset=int(offset_text), line=line)
+        records.append(entry)
     frame = pd.DataFrame.from_records(records, columns=[*columns, "line"])
     frame = frame.astype({"offset": "int64", "line": "int64"})
     frame.attrs["path"] = str(path)
@@ -312,7 +314,8 @@ def region_slug(region: str) -> str:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             name = name[: -len(suffix)]
             break
-    syllables = lazy_pinyin(name, style=Style.NORMAL, v_to_u=False, errors=lambda chars: list(chars))
+    # characters without a reading (Latin letters, digits) are kept as they are
+    syllables = lazy_pinyin(name, style=Style.NORMAL, v_to_u=False)
     slug = re.sub(r"[^a-z0-9]+", "-", "".join(syllables).lower()).strip("-")
     return slug
 
@@ -567,9 +570,6 @@ def _copy_to_new_file(source: Path, target: Path) -> None:
     file system has no hard links, the name is checked and the copy renamed (the caller
     holds the data folder's lock, so no one else writes there meanwhile).
     """
-    import shutil
-    import tempfile
-
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out, open(source, "rb") as src:  # streamed: a large file is never in memory

@@ -342,7 +342,8 @@ def theme_findings(corpus: pd.DataFrame | Any) -> str:
     for label, part in by_report.groupby("report", sort=False):
         top = part.sort_values(["share", "theme"], ascending=[False, True]).head(3)
         lines.append(f"- **{_md(label)}**：笔墨最多的主题是"
-                     + "、".join(f"{_md(r.theme_name)}（{_pct(r.share)}）" for r in top.itertuples(index=False)) + "。")
+                     + "、".join(f"{_md(name)}（{_pct(float(share))}）"
+                                 for name, share in zip(top["theme_name"], top["share"], strict=True)) + "。")
     for region in multi_year_regions(corpus):
         tf = theme_frequencies(_where(corpus, "region", region), by="year")
         years = sorted(int(y) for y in tf["year"].unique())

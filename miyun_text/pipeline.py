@@ -29,6 +29,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -149,7 +150,7 @@ def _read_text(path: Path) -> tuple | None:
     absent or unreadable (then the report is cleaned again)."""
     table = read_table(path)
     meta = table.schema.metadata if table is not None else None
-    if not meta or b"repairs" not in meta:
+    if table is None or not meta or b"repairs" not in meta:
         return None
     try:
         repairs = pa.ipc.open_stream(meta[b"repairs"]).read_all()
@@ -167,7 +168,7 @@ def _token_inputs(paragraphs: pa.Table) -> tuple[list[str], dict]:
 
 
 # What every job of one load shares, set once per worker process rather than sent per job.
-_SHARED: dict[str, object] = {}
+_SHARED: dict[str, Any] = {}
 
 
 def _share(seg: Segmenter | None, cache: bool, strict: bool, errata_columns: list[str]) -> None:
@@ -276,7 +277,7 @@ def load(
         # a report far longer than any real one is cleaned again each time rather than cached:
         # its cache file would cost its size in memory several times over while being written
         cached = folder_cache is not None and raw_path.stat().st_size <= CACHED_REPORT_BYTES
-        text_path = _text_path(folder_cache, record, rows, strict) if cached else None
+        text_path = _text_path(folder_cache, record, rows, strict) if folder_cache is not None and cached else None
         checked.append((record, raw_path, rows, text_path))
     results: list[tuple | None] = [None] * len(checked)
     if folder_cache is not None and checked:

@@ -9,10 +9,16 @@ read from the data are :mod:`miyun_text.labels`.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
+
+# matplotlib and wordcloud are imported inside each chart function (see miyun_text.style).
+from .indicators import annual_figures, figure_text, signed_value
 
 # Names that moved to miyun_text.style and miyun_text.labels stay importable from here.
 from .labels import (
@@ -35,6 +41,7 @@ from .style import (
     style,
     styled,
 )
+from .timeline import formula_spread
 
 __all__ = [
     "DEFAULT_SOURCE",
@@ -75,6 +82,15 @@ _styled = styled
 _source = draw_source
 
 
+def _integer_ticks(axis: Any) -> None:
+    """Ticks on whole numbers only (counts), keeping the axis's own locator and its other settings."""
+    from matplotlib.ticker import MaxNLocator
+
+    locator = axis.get_major_locator()
+    if isinstance(locator, MaxNLocator):
+        locator.set_params(integer=True)
+
+
 def _labels(frame: pd.DataFrame, column: str) -> list[str]:
     return list(dict.fromkeys(frame[column].astype(str)))
 
@@ -103,14 +119,15 @@ def theme_heatmap(tf: pd.DataFrame, *, row: str = "group", value: str = "per_10k
     image = ax.imshow(grid.to_numpy(), cmap="YlGnBu", aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=35, ha="right")
     ax.set_yticks(range(len(rows)), rows)
-    top = grid.to_numpy().max() if grid.size else 0
+    cells = grid.to_numpy(dtype="float64")
+    top = cells.max() if grid.size else 0
     bounds = None
     if f"{value}_low" in tf.columns:
         bounds = [tf.pivot_table(index=row, columns="theme_name", values=f"{value}_{end}", aggfunc="sum", sort=False)
                   .reindex(index=rows, columns=cols).fillna(0.0) for end in ("low", "high")]
     for i in range(len(rows)):
         for j in range(len(cols)):
-            v = grid.iat[i, j]
+            v = cells[i, j]
             # a zero is written out: a blank cell would read as missing data
             text = f"{v:.0f}" if bounds is None else f"{v:.0f}\n{bounds[0].iat[i, j]:.0f}–{bounds[1].iat[i, j]:.0f}"
             ax.text(j, i, text, ha="center", va="center", fontsize=7 if bounds is None else 6, linespacing=1.1,
@@ -150,7 +167,6 @@ def _pooled_rates(part: pd.DataFrame, name: str) -> pd.Series:
 def _grouped_bars(ax, data: pd.DataFrame, by: str, groups: Mapping[str, str], name: str, categories: list[str],
                   horizontal: bool):
     """Draw ``per_10k`` of each group side by side per category; return the category positions."""
-    import numpy as np
 
     positions = np.arange(len(categories))
     size = 0.8 / len(groups)
@@ -206,7 +222,6 @@ def keyword_panels(kw: pd.DataFrame, *, ncols: int = 3, top_k: int = 10, title: 
         >>> len(keyword_panels(kw).axes)
         3
     """
-    import math
 
     import matplotlib.pyplot as plt
 
@@ -268,7 +283,7 @@ def vocabulary_bars(quoted: pd.DataFrame, *, top_k: int = 10, title: str = "引�
     ax.invert_yaxis()
     ax.set_xlim(0, (counts.max() if len(counts) else 1) * 1.15 + 0.5)
     ax.set_xlabel("出现次数 (occurrences)")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.xaxis)
     ax.grid(axis="x", color="#EEEEEE", linewidth=0.6)
     ax.set_axisbelow(True)
     shown = f"共{len(quoted)}个引号词语" + (f"，显示前{len(part)}个" if len(quoted) > len(part) else "")
@@ -302,9 +317,6 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str | None = None,
         2
     """
     import matplotlib.pyplot as plt
-    import numpy as np
-
-    from .indicators import annual_figures, figure_text, signed_value
 
     data = annual_figures(indicators)
     data = data[(data["measure"] == "growth") & ((data["unit"] == "%") | (data["qualifier"] == "同步"))]
@@ -348,10 +360,10 @@ def indicator_chart(indicators: pd.DataFrame, *, title: str | None = None,
 
 def _named(text: str, names: Mapping[str, str] | None) -> str:
     """Replace whole report ids (never parts of words) with their labels."""
-    import re
 
     for rid, label in sorted((names or {}).items(), key=lambda kv: -len(kv[0])):
-        text = re.sub(rf"(?<![A-Za-z0-9_-]){re.escape(rid)}(?![A-Za-z0-9_-])", lambda _m, lab=label: lab, text)
+        # a function, not a replacement string: a label is never read for backslash escapes
+        text = re.sub(rf"(?<![A-Za-z0-9_-]){re.escape(rid)}(?![A-Za-z0-9_-])", lambda _m: label, text)  # noqa: B023
     return text
 
 
@@ -483,7 +495,7 @@ def word_cloud(frequencies: Mapping[str, float], *, title: str = "词云（示�
     ax.imshow(cloud.to_array(), interpolation="nearest")
     ax.set_axis_off()
     ax.set_title(title)
-    fig.miyun_items = list(ordered)[:10]  # the words the picture shows largest, for its alt text
+    fig.miyun_items = list(ordered)[:10]  # type: ignore[attr-defined]  # the largest words, for the alt text
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _source(fig, (source or DEFAULT_SOURCE) + "　示意图：字号大致反映权重，数值请见关键词表 (illustration only)")
     return fig
@@ -509,7 +521,6 @@ def repair_chart(summary: pd.DataFrame, *, title: str = "文本修复：每一�
         (['删除拼音注音 (pinyin)', '勘误表修正 (errata)'], 'log')
     """
     import matplotlib.pyplot as plt
-    import numpy as np
 
     key = "label" if "label" in summary.columns else "report_id" if "report_id" in summary.columns else None
     reports = _labels(summary, key) if key else [""]
@@ -561,7 +572,6 @@ def themes_over_years(tf: pd.DataFrame, *, region: str, value: str = "share", nc
         >>> themes_over_years(tf, region="甲区").axes[0].get_title()
         '经济发展'
     """
-    import math
 
     import matplotlib.pyplot as plt
 
@@ -655,7 +665,7 @@ def new_and_gone_terms(changes: pd.DataFrame, *, top_k: int = 10, title: str | N
         ax.invert_yaxis()
         ax.set_title(label, fontsize=11)
         ax.set_xlabel("出现次数 (occurrences)")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        _integer_ticks(ax.xaxis)
         if part.empty:
             ax.text(0.5, 0.5, "无", transform=ax.transAxes, ha="center", va="center", color="#555555")
     region = str(changes["region"].iloc[0]) if "region" in changes and pd.notna(changes["region"].iloc[0]) else ""
@@ -783,7 +793,6 @@ def reuse_heatmap(shares: pd.DataFrame, *, value: str = "share", title: str | No
         '报告间的文本复用：行报告中见于列报告的文字占比'
     """
     import matplotlib.pyplot as plt
-    import numpy as np
 
     labels = list(dict.fromkeys([*shares["label_a"].astype(str), *shares["label_b"].astype(str)]))
     index = {label: k for k, label in enumerate(labels)}
@@ -834,9 +843,6 @@ def formula_spread_chart(timeline: pd.DataFrame, *, top_k: int = 10, title: str 
         '提法的扩散：各年使用该提法的地区占比'
     """
     import matplotlib.pyplot as plt
-    import numpy as np
-
-    from .timeline import formula_spread
 
     order = formula_spread(timeline)["formula"].astype(str).tolist()[:top_k] if len(timeline) else []
     years = sorted(int(y) for y in timeline["year"].unique())
@@ -846,9 +852,9 @@ def formula_spread_chart(timeline: pd.DataFrame, *, top_k: int = 10, title: str 
         part = timeline[timeline["formula"].astype(str) == formula].set_index("year")
         for j, year in enumerate(years):
             if year in part.index:
-                grid[i, j] = part.loc[year, "region_share"] * 100
-                notes[i][j] = (f"{int(part.loc[year, 'n_regions'])}/{int(part.loc[year, 'regions_total'])}"
-                               f"（{int(part.loc[year, 'count'])}次）")
+                cell = part.loc[year].to_dict()
+                grid[i, j] = cell["region_share"] * 100
+                notes[i][j] = f"{int(cell['n_regions'])}/{int(cell['regions_total'])}（{int(cell['count'])}次）"
     height = max(3.2, 0.36 * len(order) + 1.8)
     fig, ax = plt.subplots(figsize=(max(8.0, 1.3 * len(years) + 5.0), height))
     image = ax.imshow(grid, cmap="YlOrRd", vmin=0, vmax=100, aspect="auto")

@@ -52,11 +52,15 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from Bio import Align
 
 from .errors import ArgumentError, PanelError
+from .escape import html_text as escape
 from .grouping import paragraphs_of
 from .structure import split_sentences
 
@@ -130,7 +134,7 @@ def _paragraph_table(corpus: object, caller: str) -> pd.DataFrame:
     return paragraphs_of(corpus, caller)
 
 
-def _optional(value: object) -> object:
+def _optional(value: Any) -> Any:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
@@ -217,11 +221,11 @@ def _shingles(text: str, n: int) -> list[bytes]:
     return sorted({words[i:i + n].encode("utf-8") for i in range(len(words) - n + 1)})
 
 
-def _resolve(reports: list[_Report], names: object, side: str) -> list[int]:
+def _resolve(reports: list[_Report], names: Any, side: str) -> list[int]:
     """Indices of the reports named by id or label (one name or a list of names)."""
     if names is None:
         return []
-    wanted = [names] if isinstance(names, (str, int)) else list(names)  # type: ignore[arg-type]
+    wanted = [names] if isinstance(names, (str, int)) else list(names)
     by_name: dict[str, int] = {}
     for i, report in enumerate(reports):
         by_name.setdefault(report.report_id, i)
@@ -267,17 +271,19 @@ def _pairs(reports: list[_Report], a: object, b: object, pairs: str | None) -> l
         if any(r.year is None or r.region is None for r in reports):
             raise PanelError("text_reuse: pairs='consecutive' needs the columns region and year in the paragraph "
                              "table (open the corpus with open_corpus or corpus_paragraphs)")
-        where = {(r.region, r.year): i for i, r in enumerate(reports)}
-        return [(where[(r.region, r.year - 1)], i) for i in order
-                for r in [reports[i]] if (r.region, r.year - 1) in where]
+        places = [(str(r.region), int(r.year or 0)) for r in reports]  # none missing (checked above)
+        where = {place: i for i, place in enumerate(places)}
+        return [(where[(region, year - 1)], i) for i in order
+                for region, year in [places[i]] if (region, year - 1) in where]
     if any(r.year is None or r.level is None for r in reports):
         raise PanelError("text_reuse: pairs='levels' needs the columns level and year in the paragraph table")
-    unknown = sorted({r.level for r in reports if r.level not in LEVEL_RANK})
+    levels = [str(r.level) for r in reports]  # none missing (checked above)
+    unknown = sorted({level for level in levels if level not in LEVEL_RANK})
     if unknown:
         raise PanelError(f"text_reuse: pairs='levels' does not know the level(s) {unknown}; known: "
                          f"{', '.join(LEVEL_RANK)}")
     return [(i, j) for i in order for j in order
-            if reports[i].year == reports[j].year and LEVEL_RANK[reports[i].level] < LEVEL_RANK[reports[j].level]]
+            if reports[i].year == reports[j].year and LEVEL_RANK[levels[i]] < LEVEL_RANK[levels[j]]]
 
 
 def reuse_pairs(corpus: object, a: object = None, b: object = None, *, pairs: str | None = None) -> pd.DataFrame:
@@ -296,8 +302,6 @@ def reuse_pairs(corpus: object, a: object = None, b: object = None, *, pairs: st
 
 
 def _aligner():
-    from Bio import Align
-
     return Align.PairwiseAligner(mode="local", match_score=1.0, mismatch_score=-1.0,
                                  open_gap_score=-2.0, extend_gap_score=-1.0)
 
@@ -337,6 +341,8 @@ def _align(aligner, text_a: str, text_b: str, max_gap: int, b_offset: int = 0) -
 def _candidates_minhash(reports: list[_Report], wanted: dict[int, set[int]], n: int, threshold: float,
                         num_perm: int, seed: int) -> Iterable[tuple[int, int, int, int]]:
     """(report A, unit of A, report B, unit of B) for every LSH candidate of a wanted pair."""
+    # imported here, not at the top: datasketch costs ~0.4 s to import (it brings scipy), and build,
+    # export and the explorer import this module whether or not they look for reused passages
     from datasketch import MinHash, MinHashLSH
 
     involved = sorted(set(wanted) | {x for s in wanted.values() for x in s})
@@ -522,7 +528,8 @@ def _reuse(corpus: object, a: object, b: object, *, pairs: str | None, n: int, t
                          "label_b": rb.label, "span_a": (a0, a1), "span_b": (b0, b1), "text_a": text_a,
                          "text_b": text_b, "similarity": round(similarity, 4), "length": length,
                          "n_reports": holders,
-                         "formulaic": (holders >= formulaic_reports) if holders is not None else None})
+                         "formulaic": (holders >= formulaic_reports)
+                         if holders is not None and formulaic_reports is not None else None})
     frame = pd.DataFrame(rows, columns=REUSE_COLUMNS)
     frame = frame.astype({"report_a": "string", "report_b": "string", "label_a": "string", "label_b": "string",
                           "text_a": "string", "text_b": "string", "similarity": "float64", "length": "int64",
@@ -648,10 +655,10 @@ def reuse_shares(
         passages = text_reuse(corpus, a, b, pairs=pairs, **options)  # type: ignore[arg-type]
     index = {r.report_id: k for k, r in enumerate(reports)}
     spans: dict[tuple[int, int], list[tuple[tuple[int, int], tuple[int, int], object]]] = defaultdict(list)
-    for row in passages.itertuples(index=False):
-        key = (index[str(row.report_a)], index[str(row.report_b)])
-        flag = None if row.formulaic is None or pd.isna(row.formulaic) else bool(row.formulaic)
-        spans[key].append((tuple(row.span_a), tuple(row.span_b), flag))
+    for row in passages.to_dict("records"):
+        key = (index[str(row["report_a"])], index[str(row["report_b"])])
+        flag = None if row["formulaic"] is None or pd.isna(row["formulaic"]) else bool(row["formulaic"])
+        spans[key].append((tuple(row["span_a"]), tuple(row["span_b"]), flag))
     limit = options.get("formulaic_reports", 5)
     judged = limit is not None and len(reports) >= limit  # type: ignore[operator]
     rows = []
@@ -692,8 +699,6 @@ def marked_texts(text_a: str, text_b: str) -> tuple[list[tuple[str, bool]], list
         >>> b
         [('完成造林', True), ('一万', False), ('亩以上', True)]
     """
-    from difflib import SequenceMatcher
-
     blocks = [m for m in SequenceMatcher(None, text_a, text_b, autojunk=False).get_matching_blocks() if m.size >= 2]
 
     def runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
@@ -725,8 +730,6 @@ def passages_html(passages: pd.DataFrame, *, rows: int | None = 20) -> str:
         >>> "<mark>完成造林</mark>" in html, "&lt;一万&gt;" in html, "<一万>" in html
         (True, True, False)
     """
-    from .escape import html_text as escape
-
     def marked(runs: list[tuple[str, bool]]) -> str:
         return "".join(f"<mark>{escape(t)}</mark>" if shared else escape(t) for t, shared in runs)
 
@@ -737,14 +740,16 @@ def passages_html(passages: pd.DataFrame, *, rows: int | None = 20) -> str:
              "{text-align: left; vertical-align: top;}</style>",
              '<table class="miyun-reuse">', "<thead><tr><th>A</th><th>B</th><th>similarity</th><th>characters</th>"
              "<th>reports holding it</th></tr></thead>", "<tbody>"]
-    for row in shown.itertuples(index=False):
-        a, b = marked_texts(str(row.text_a), str(row.text_b))
-        holders = "" if row.n_reports is None or pd.isna(row.n_reports) else str(int(row.n_reports))
-        if holders and row.formulaic is not None and not pd.isna(row.formulaic) and bool(row.formulaic):
+    for row in shown.to_dict("records"):
+        a, b = marked_texts(str(row["text_a"]), str(row["text_b"]))
+        n_reports, formulaic = row["n_reports"], row["formulaic"]
+        holders = "" if n_reports is None or pd.isna(n_reports) else str(int(n_reports))
+        if holders and formulaic is not None and not pd.isna(formulaic) and bool(formulaic):
             holders += " (formulaic)"
-        lines.append(f"<tr><td><b>{escape(str(row.label_a))}</b><br>{marked(a)}</td>"
-                     f"<td><b>{escape(str(row.label_b))}</b><br>{marked(b)}</td>"
-                     f"<td>{float(row.similarity):.2f}</td><td>{int(row.length)}</td><td>{escape(holders)}</td></tr>")
+        lines.append(f"<tr><td><b>{escape(str(row['label_a']))}</b><br>{marked(a)}</td>"
+                     f"<td><b>{escape(str(row['label_b']))}</b><br>{marked(b)}</td>"
+                     f"<td>{float(row['similarity']):.2f}</td><td>{int(row['length'])}</td>"
+                     f"<td>{escape(holders)}</td></tr>")
     lines += ["</tbody>", "</table>"]
     if rows is not None and len(passages) > rows:
         lines.append(f"<p>showing {rows} of {len(passages)} passages</p>")

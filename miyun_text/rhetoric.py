@@ -152,6 +152,8 @@ def compare(
 @lru_cache(maxsize=4)
 def _load_markers(path: str) -> pd.DataFrame:
     data = read_yaml(path)
+    if data is not None and not isinstance(data, dict):
+        raise ResourceError(f"{path}: a marker lexicon is a mapping of marker classes to their words")
     rows = []
     for name, spec in (data or {}).items():
         if not isinstance(spec, dict) or "words" not in spec or "definition" not in spec:

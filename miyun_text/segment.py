@@ -27,14 +27,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .cache import cache_dir
 from .digest import digest
 from .errors import ArgumentError, DataTypeError, DictionaryError, MissingFileError
+from .io import write_text_atomic
 from .paths import resource_path
 
 if TYPE_CHECKING:
     import jieba
-    import numpy as np
 
 __all__ = [
     "BACKENDS",
@@ -269,8 +271,6 @@ def _merged_dictionary(entries: list[tuple[str, int | None, str | None]], folder
         for line in handle:
             if line.split(" ", 1)[0] not in ours:
                 lines.append(line if line.endswith("\n") else line + "\n")
-    from .io import write_text_atomic
-
     for word, freq, tag in _last_entries(entries):
         # jieba's dictionary needs a frequency; one high enough to win over the parts
         lines.append(f"{word} {freq or _suggest_freq(word)} {tag or 'nz'}\n")
@@ -300,6 +300,8 @@ def _load_rjieba(entries: tuple[tuple[str, int | None, str | None], ...]) -> Any
     """A jieba-rs tokenizer with our entries added to its built-in dictionary, which is
     jieba's own ``dict.txt``; adding a word that exists replaces its frequency, exactly as
     the merged dictionary file does for the jieba backend."""
+    # imported here: rjieba loads its dictionary on import (about 0.3 s), which a Segmenter
+    # on the jieba backend, or one never used to cut, must not pay
     import rjieba
 
     tokenizer = rjieba.Jieba()
@@ -566,14 +568,12 @@ class Segmenter:
             >>> text, lengths.tolist(), counts
             ('增长4.5%保水', [2, 4, 2], [2, 1])
         """
-        import numpy as np
-
         texts = [self._check(text) for text in texts]
         joined = "\n".join(texts)
         tokens = self.cut_raw(joined) if joined and not any("\n" in t or "\r" in t for t in texts) else None
         lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)) if tokens else None
         # the backends are lossless, but a mismatch must not go unnoticed: cut each text alone then
-        if lengths is None or int(lengths.sum()) != len(joined):
+        if tokens is None or lengths is None or int(lengths.sum()) != len(joined):
             pieces = [self.cut(text) for text in texts]
             flat = [token for piece in pieces for token in piece]
             return ("".join(flat), np.fromiter(map(len, flat), dtype=np.int64, count=len(flat)),
@@ -698,8 +698,6 @@ def _ascii_words(text: str, tokens: list[str]) -> list[int]:
     ``tokens`` must join to ``text`` (the backends are lossless); otherwise every position is
     returned, and the caller's own per-token test decides.
     """
-    import numpy as np
-
     if not tokens:
         return []
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
@@ -727,8 +725,6 @@ def _tie_prone(text: str) -> bool:
         >>> _tie_prone("密密密000"), _tie_prone("一步一步"), _tie_prone("保水护水")
         (True, True, False)
     """
-    import numpy as np
-
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     chinese = (codes >= 0x4E00) & (codes <= 0x9FD5)
     for unit in range(1, _TIE_UNIT + 1):

@@ -15,26 +15,36 @@ the analyses with thumbnails, build date and version) and ``explorer.html``
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as _dt
 import html
 import io
+import json
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+# nbconvert, nbformat, fontTools and PIL are imported inside the functions that render
+# pages and fonts (about 1 s together): building processed data or figures imports this
+# module through build without rendering anything
+from . import __version__
 from .cache import cache_dir, read_blob, trim, write_blob
+from .corpus import open_corpus
 from .digest import digest, installed_distributions, sha256_file
+from .errors import MiyunTextError
 from .escape import csp_meta, html_text
+from .explorer import explorer_parts
 from .io import write_bytes_atomic
 from .paths import RESOURCES
 from .style import font_path
 
 if TYPE_CHECKING:
-    import pandas as pd
     from nbformat import NotebookNode
 
 __all__ = [
@@ -42,6 +52,7 @@ __all__ = [
     "MAX_PAGE_BYTES",
     "Page",
     "embed_font",
+    "explorer_page",
     "external_references",
     "font_face_css",
     "navigation",
@@ -282,8 +293,6 @@ def _shown_notebook(notebook):
     one the page shows instead (it holds memory addresses such as ``<Styler at 0x7f…>``,
     different on every run).
     """
-    import copy
-
     priority = _exporter(False).config.NbConvertBase.display_data_priority
     richer = set(priority[: priority.index("text/plain")]) if "text/plain" in priority else set()
     shown = copy.deepcopy(notebook)
@@ -311,8 +320,6 @@ def _files_digest(paths: Sequence[Path]) -> list[tuple[str, str]]:
 def _site_digest() -> str:
     """What decides a notebook page besides the notebook: this module, the template, the font,
     and the installed packages (nbconvert, its filters, fontTools)."""
-    import json
-
     parts = [_files_digest([Path(__file__), Path(__file__).with_name("escape.py"), _TEMPLATES,
                             _font_file()]), list(installed_distributions())]
     return digest(json.dumps(parts))
@@ -337,8 +344,6 @@ def notebook_pages(notebook: NotebookNode, title: str, report_nav: str, code_nav
         >>> report.count("@font-face"), 'lang="zh-CN"' in code
         (1, True)
     """
-    import json
-
     import nbformat
 
     shown = _shown_notebook(notebook)
@@ -360,6 +365,22 @@ def notebook_pages(notebook: NotebookNode, title: str, report_nav: str, code_nav
 
 
 PAGES_KEPT = 128
+
+
+def explorer_page(corpus: pd.DataFrame, paragraphs: pd.DataFrame, nav: str = "") -> str:
+    """The explorer (:mod:`miyun_text.explorer`) as one HTML page: data and script embedded (the site embeds the font).
+
+    Example:
+        >>> import pandas as pd
+        >>> from miyun_text.structure import corpus_paragraphs
+        >>> corpus = pd.DataFrame({"report_id": ["r"], "year": [2024], "region": ["甲区"],
+        ...                        "text": ["一、2023年工作回顾\\n保水。"]})
+        >>> page = explorer_page(corpus, corpus_paragraphs(corpus))
+        >>> 'id="explorer-data"' in page and "<script src" not in page
+        True
+    """
+    body, style, script = explorer_parts(corpus, paragraphs)
+    return standalone_page("检索与比较 · miyun-text", body, nav, style=style, script=script)
 
 
 def standalone_page(title: str, body: str, nav: str, *, style: str = "", script: str = "") -> str:
@@ -450,16 +471,16 @@ def build_date() -> str:
 
 def _corpus_table(corpus: pd.DataFrame, repairs: pd.DataFrame, paragraphs: pd.DataFrame) -> str:
     rows = []
-    for r in corpus.sort_values(["region", "year", "report_id"]).itertuples(index=False):
-        log = repairs[repairs["report_id"] == r.report_id] if len(repairs) else repairs
+    for r in corpus.sort_values(["region", "year", "report_id"]).to_dict("records"):
+        log = repairs[repairs["report_id"] == r["report_id"]] if len(repairs) else repairs
         damage = int(log["step"].isin(["errata", "realign"]).sum()) if len(log) else 0
         unrepaired = int((log["step"] == "unrepaired").sum()) if len(log) else 0
-        n_par = int((paragraphs["report_id"] == r.report_id).sum())
+        n_par = int((paragraphs["report_id"] == r["report_id"]).sum())
         rows.append(
-            f"<tr><td>{_escape(r.region)}</td><td class=num>{int(r.year)}</td><td>{_escape(r.title)}</td>"
-            f"<td><code>{_escape(r.report_id)}</code></td><td class=num>{int(r.n_repairs):,}</td>"
+            f"<tr><td>{_escape(r['region'])}</td><td class=num>{int(r['year'])}</td><td>{_escape(r['title'])}</td>"
+            f"<td><code>{_escape(r['report_id'])}</code></td><td class=num>{int(r['n_repairs']):,}</td>"
             f"<td class=num>{damage}</td><td class=num>{unrepaired}</td><td class=num>{n_par}</td>"
-            f"<td class=num>{len(str(r.text)):,}</td></tr>"
+            f"<td class=num>{len(str(r['text'])):,}</td></tr>"
         )
     head = ("<tr><th>地区 region</th><th class=num>年份 year</th><th>标题 title</th><th>编号 id</th>"
             "<th class=num>修复 repairs</th><th class=num>乱码修复 mojibake fixed</th>"
@@ -473,8 +494,6 @@ def _index_body(corpus: pd.DataFrame, paragraphs: pd.DataFrame, entries: list[di
     regions = list(dict.fromkeys(corpus.sort_values(["region"])["region"].astype(str)))
     years = sorted({int(y) for y in corpus["year"]})
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-    import pandas as pd
-
     repairs = repairs if isinstance(repairs, pd.DataFrame) and len(repairs) else pd.DataFrame(
         {"report_id": [], "step": []})
     cards = []
@@ -512,7 +531,6 @@ INDEX_CSS = (".cards{list-style:none;padding:0}.card{display:flex;gap:16px;align
 
 
 def _finish(page: str, path: Path) -> Path:
-    from .errors import MiyunTextError
 
     head = page.split("</head>", 1)[0]
     if head.count('http-equiv="Content-Security-Policy"') != 1 or "default-src 'none'" not in head:
@@ -583,15 +601,11 @@ def write_site(
     Example:
         >>> write_site([], "/tmp/site")  # doctest: +SKIP
     """
-    import miyun_text
-
-    from .corpus import open_corpus
-
     folder = Path(html_dir)
     loaded = open_corpus(data_dir)
     corpus, paragraphs = loaded.reports, loaded.paragraphs
     index = Page("index.html", "目录")
-    entries = []
+    entries: list[dict[str, Any]] = []
     for path, notebook in notebooks:
         stem = Path(path).stem
         title = _notebook_title(notebook, stem)
@@ -607,8 +621,6 @@ def write_site(
         written.append(_finish(report, folder / e["report"]))
         written.append(_finish(code, folder / e["code"]))
     if explorer:
-        from .explorer import explorer_page
-
         previous = reports[-2] if len(reports) > 1 else index
         nav = navigation(index, previous, None)
         page = explorer_page(corpus, paragraphs, nav)
@@ -618,7 +630,7 @@ def write_site(
         page = with_fallback if len(with_fallback.encode("utf-8")) <= MAX_PAGE_BYTES else embed_font(page)
         written.append(_finish(page, folder / "explorer.html"))
     tables = sorted(p.name for p in (folder / "tables").glob("*.csv")) if (folder / "tables").is_dir() else []
-    body = _index_body(corpus, paragraphs, entries, miyun_text.__version__, tables, loaded.repairs)
+    body = _index_body(corpus, paragraphs, entries, __version__, tables, loaded.repairs)
     nav = navigation(index, None, reports[0] if reports else None)
     page = standalone_page("政府工作报告文本分析 · miyun-text", body, nav, style=INDEX_CSS)
     written.append(_finish(embed_font(page), folder / "index.html"))

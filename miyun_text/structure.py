@@ -171,7 +171,7 @@ def plan_period(number: int) -> tuple[int, int]:
         ((2021, 2025), (2026, 2030))
     """
     if number < 3:
-        raise ValueError(f"the first two five-year plans do not follow the five-year rhythm: {number}")
+        raise ArgumentError(f"plan_period: the first two five-year plans do not follow the five-year rhythm: {number}")
     start = 1966 + 5 * (number - 3)
     return start, start + 4
 
@@ -496,15 +496,16 @@ def _section_heads(
     """
     best: list[int] = []
     for level in levels:
-        indices = [i for i in range(start, stop) if marks[i] is not None and marks[i].level == level]
+        indices = [i for i in range(start, stop) if (mark := marks[i]) is not None and mark.level == level]
         kept = _sequence(indices, marks)
         if not kept and level in previous:
             kept = _sequence(indices, marks, previous[level] + 1)
         if kept and (not best or kept[0] < best[0]):
             best = kept
-    if best:
-        previous[marks[best[0]].level] = marks[best[-1]].number
-    return {i: marks[i] for i in best}
+    found = {i: mark for i in best if (mark := marks[i]) is not None}
+    if found:
+        previous[found[best[0]].level] = found[best[-1]].number
+    return found
 
 
 def _preamble_end(lines: list[str]) -> int:
@@ -765,7 +766,8 @@ def paragraph_rows(text: str, report_id: str, year: int | None) -> list[dict]:
         if i in skip:
             continue
         if i in titles:
-            part_no = part_no + 1 if level == "plain" else marks[i].number
+            heading = marks[i]
+            part_no = part_no + 1 if level == "plain" or heading is None else heading.number
             part_title = titles[i]
             titles_by_no[part_no] = part_title
             part_kind = classify_part(part_title, report_year)
@@ -780,7 +782,9 @@ def paragraph_rows(text: str, report_id: str, year: int | None) -> list[dict]:
             section_no, section_title, closing = mark.number, mark.title, False
             if not mark.inline:
                 continue
-            line = _MARKERS_BY_LEVEL[mark.level].match(line).group(2).strip()
+            numbered = _MARKERS_BY_LEVEL[mark.level].match(line)
+            assert numbered is not None  # the line was found a section heading by this pattern
+            line = numbered.group(2).strip()
             lead_text = re.split(f"[{_SENTENCE_END}]", line, maxsplit=1)[-1].lstrip()
         elif part_no > 0 and line.startswith("各位代表"):
             closing = True

@@ -16,6 +16,11 @@ from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
+
+# matplotlib (about 1 s to import with pyplot), PIL and IPython are imported inside the
+# functions that draw, save or show: the measures, `miyun-text clean` and the site import
+# this module (through plots, panel and build) without drawing anything
 from .errors import ArgumentError
 from .io import write_bytes_atomic
 from .labels import DEFAULT_SOURCE
@@ -216,7 +221,6 @@ def _nearest(names: dict[float, str], at: float) -> str | None:
 
 def _panel_items(ax) -> tuple[str, list[tuple[str, float]]]:
     """What one axes draws (bars, dots, a heatmap, lines) and its items with their values."""
-    import numpy as np
     from matplotlib.collections import PathCollection
     from matplotlib.container import BarContainer
 
@@ -237,9 +241,10 @@ def _panel_items(ax) -> tuple[str, list[tuple[str, float]]]:
     if bars:
         kinds.append("条形图")
     for collection in ax.collections:
-        if isinstance(collection, PathCollection) and len(collection.get_offsets()):
+        offsets = np.asarray(collection.get_offsets(), dtype=float) if isinstance(collection, PathCollection) else None
+        if offsets is not None and len(offsets):
             names = _tick_names(ax, "y")
-            for x, y in collection.get_offsets():
+            for x, y in offsets:
                 name = _nearest(names, float(y))
                 if name is not None:
                     items.append((name, float(x)))
@@ -332,8 +337,8 @@ def screen_png(png: bytes, scale: float) -> bytes:
     """
     from PIL import Image
 
-    image = Image.open(io.BytesIO(png))
-    if image.mode == "RGBA" and image.getextrema()[3] == (255, 255):
+    image: Image.Image = Image.open(io.BytesIO(png))
+    if image.mode == "RGBA" and image.getchannel("A").getextrema() == (255, 255):
         image = image.convert("RGB")
     if scale < 1:
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),

@@ -15,16 +15,25 @@ Context columns (a sentence quoted for a term) are cut around the term with
 
 from __future__ import annotations
 
+import functools
 import html
+import io
 import math
 import os
 import re
-from collections.abc import Mapping
+import shutil
+import unicodedata
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ArgumentError
+from .escape import html_text, spreadsheet_cells, terminal_text
+from .io import write_csv
+from .paths import find_data_dir
 
+# `miyun-text --help` formats its text with this module, so pandas and most of rich are
+# imported inside the functions that need them (pandas alone costs ~0.3 s; see benchmarks/bench_cli.py).
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
@@ -113,6 +122,10 @@ def column_decimals(frame: pd.DataFrame) -> dict[str, int]:
     return out
 
 
+def _escaped_value(value: Any, decimals: int | None = None) -> str:
+    return html_text(format_value(value, decimals))
+
+
 def format_value(value: Any, decimals: int | None = None) -> str:
     """A cell as text: missing values blank, numbers with ``decimals`` (no separators: years stay 2024).
 
@@ -155,8 +168,6 @@ def tables_dir() -> Path:
     env = os.environ.get("MIYUN_TEXT_TABLES")
     if env:
         return Path(env)
-    from .paths import find_data_dir
-
     return find_data_dir().parent / "build" / "html" / "tables"
 
 
@@ -224,9 +235,6 @@ def show_table(
         >>> "showing 2 of 3" in html and 'href="tables/terms.csv"' in html and "0.512" in html
         True
     """
-    from .escape import html_text, spreadsheet_cells
-    from .io import write_csv
-
     if name is not None and not _NAME.match(name):
         raise ArgumentError(f"table name {name!r}: use letters, digits, '_', '-' or '.' (it becomes a file name)")
     frame = _flat_columns(frame)
@@ -248,24 +256,25 @@ def show_table(
     numeric = [c for c in _numeric_columns(shown) if c in digits]
     text_columns = [str(c) for c in shown.columns if str(c) not in numeric]
     # every cell, header and axis name is data, never markup (the Styler writes them into HTML as they are)
-    shown = shown.rename_axis(index=[None if n is None else html_text(n) for n in shown.index.names],
-                              columns=[None if n is None else html_text(n) for n in shown.columns.names])
+    index_names: list[Any] = [None if n is None else html_text(n) for n in shown.index.names]
+    column_names: list[Any] = [None if n is None else html_text(n) for n in shown.columns.names]
+    shown = shown.rename_axis(index=index_names, columns=column_names)
     styler = shown.style
     uuid = re.sub(r"[^A-Za-z0-9_]", "_", name) if name else "table"
     styler = styler.set_uuid(uuid)
     styler = styler.format(lambda v: html_text(format_value(v, None)), na_rep="")
     for column in numeric:
-        styler = styler.format(lambda v, d=digits[column]: html_text(format_value(v, d)), subset=[column], na_rep="")
+        styler = styler.format(functools.partial(_escaped_value, decimals=digits[column]), subset=[column], na_rep="")
     styler = styler.format_index(html_text, axis=0).format_index(html_text, axis=1)
     if not _meaningful_index(frame):
         styler = styler.hide(axis="index")
-    left_cols = [c for c in text_columns if c not in (context or {}) and c not in {"left", "term"}]
+    left_cols: list[Hashable] = [c for c in text_columns if c not in (context or {}) and c not in {"left", "term"}]
     kwic = {"left", "term", "right"} <= set(shown.columns)
-    centred = list(context or {}) + (["term"] if kwic else [])
+    centred: list[Hashable] = [*(context or {}), *(["term"] if kwic else [])]
     if left_cols:
         styler = styler.set_properties(subset=left_cols, **{"text-align": "left"})
     if numeric:
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right",
+        styler = styler.set_properties(subset=list[Hashable](numeric), **{"text-align": "right",
                                                           "font-variant-numeric": "tabular-nums"})
     if kwic:
         styler = styler.set_properties(subset=["left"], **{"text-align": "right", "white-space": "nowrap"})
@@ -295,18 +304,12 @@ def terminal_safe(text: object) -> str:
         >>> terminal_safe("保水\\x1b[31m红\\n第二行\\u202e"), terminal_safe("怀柔\\x1b]0;owned\\x07区")
         ('保水红 第二行', '怀柔区')
     """
-    import unicodedata
-
-    from .escape import terminal_text
-
     clean = terminal_text(_BREAKS.sub(" ", str(text)))
     return "".join(c for c in clean if unicodedata.category(c) != "Cf")
 
 
 def _console(width: int):
     """A rich console that renders into a string: no colour, markup, emoji or highlighting, so data stays data."""
-    import io
-
     from rich.console import Console
 
     return Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False, legacy_windows=False,
@@ -320,8 +323,6 @@ def terminal_width() -> int:
         >>> terminal_width() > 0
         True
     """
-    import shutil
-
     return max(20, shutil.get_terminal_size((100, 24)).columns)
 
 

@@ -73,7 +73,8 @@ def _load(path: str) -> pd.DataFrame:
     if not isinstance(data, dict) or "themes" not in data:
         raise ResourceError(f"{path}: a theme lexicon needs a top-level 'themes:' mapping")
     shared = {str(k): set(v) for k, v in (data.get("shared") or {}).items()}
-    rows, owner = [], {}
+    rows: list[dict[str, str]] = []
+    owner: dict[str, str] = {}
     for theme, spec in data["themes"].items():
         for key in ("label", "definition", "terms"):
             if key not in spec:
@@ -323,7 +324,7 @@ def theme_coverage_by(corpus: pd.DataFrame | Any, by: By = "report", *,
     _check_ci(ci, n_boot, "theme_coverage_by")
     paragraphs, view = _kept(corpus, segmenter, "theme_coverage_by")
     lex = lexicon if lexicon is not None else load_themes()
-    columns = group_columns(paragraphs, by)
+    columns = group_columns(paragraphs, by) if by is not None else []
     codes, keys = group_codes(paragraphs, by)
     counts = group_counts(view, codes, len(keys), terms=lex["term"].tolist())
     covered = np.bincount(counts.group, weights=counts.count, minlength=len(keys)).astype("int64")

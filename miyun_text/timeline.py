@@ -24,6 +24,7 @@ import pandas as pd
 from .errors import ArgumentError, PanelError
 from .escape import markdown_text as _md
 from .grouping import paragraphs_of
+from .vocabulary import formulas, quoted_terms
 
 __all__ = ["SPREAD_COLUMNS", "TIMELINE_COLUMNS", "formula_findings", "formula_spread", "formula_timeline"]
 
@@ -73,7 +74,6 @@ def _pattern(item: str) -> re.Pattern[str]:
 
 def _items(paragraphs: pd.DataFrame) -> pd.DataFrame:
     """Every quoted term and formula of the corpus: formula, source, kind."""
-    from .vocabulary import formulas, quoted_terms
 
     found = formulas(paragraphs)
     rows = {str(r.formula): ("formula", str(r.form)) for r in found.itertuples(index=False)}
@@ -93,11 +93,14 @@ def _per_report(paragraphs: pd.DataFrame, *, top_k: int | None, min_count: int,
     reports = _reports(paragraphs)
     items = _items(paragraphs)
     rows = []
-    for item in items.itertuples(index=False):
-        pattern, quoted = _pattern(item.formula), f"“{item.formula}”"
-        for k, report in enumerate(reports.itertuples(index=False)):
-            rows.append((item.formula, item.source, item.kind, report.report_id, report.label, report.region,
-                         report.year, len(pattern.findall(report.text)), report.text.count(quoted), report.chars, k))
+    report_rows = reports.to_dict("records")
+    for item in items.to_dict("records"):
+        pattern, quoted = _pattern(item["formula"]), f"“{item['formula']}”"
+        for k, report in enumerate(report_rows):
+            text = report["text"]
+            rows.append((item["formula"], item["source"], item["kind"], report["report_id"], report["label"],
+                         report["region"], report["year"], len(pattern.findall(text)), text.count(quoted),
+                         report["chars"], k))
     frame = pd.DataFrame(rows, columns=["formula", "source", "kind", "report_id", "label", "region", "year",
                                         "count", "quoted", "chars", "_report"])
     totals = frame.groupby("formula", sort=False)[["count", "quoted"]].sum()
@@ -168,12 +171,13 @@ def formula_timeline(
     if by != "year":
         raise ArgumentError(f"formula_timeline: by={by!r} is not 'year' or 'report'")
     rows = []
-    for (formula, year), part in per_report.groupby(["formula", "year"], sort=False):
+    for (formula, _year), part in per_report.groupby(["formula", "year"], sort=False):
         users = part.loc[part["count"] > 0, "region"]
         regions = part["region"].nunique()
         chars = int(part["chars"].sum())
         first = part.iloc[0]
-        rows.append({"formula": formula, "source": first["source"], "kind": first["kind"], "year": int(year),
+        rows.append({"formula": formula, "source": first["source"], "kind": first["kind"],
+                     "year": int(part["year"].iloc[0]),
                      "count": int(part["count"].sum()), "quoted": int(part["quoted"].sum()), "chars": chars,
                      "per_10k": part["count"].sum() * 1e4 / chars if chars else 0.0,
                      "n_regions": int(users.nunique()), "regions_total": int(regions),
@@ -231,7 +235,7 @@ def formula_spread(corpus_or_timeline: object, *, top_k: int | None = 10, min_co
                      "first_share": float(first["region_share"]), "peak_year": int(peak["year"]),
                      "peak_share": peak_share, "spread_per_year": gained / span if span > 0 else np.nan,
                      "count": int(part["count"].sum()), "per_10k": part["count"].sum() * 1e4 / chars if chars else 0.0,
-                     "new": int(first["year"]) > first_corpus_year})
+                     "new": first_corpus_year is not None and int(first["year"]) > first_corpus_year})
     frame = pd.DataFrame(rows, columns=SPREAD_COLUMNS)
     frame = frame.sort_values(["spread_per_year", "first_year", "count", "formula"],
                               ascending=[False, False, False, True], na_position="last", kind="mergesort")
@@ -282,11 +286,12 @@ def formula_findings(corpus_or_timeline: object, *, top_k: int = 10, min_count: 
     fast = fast[fast["spread_per_year"] > 0].head(top_k)
     if len(fast):
         parts = []
-        for r in fast.itertuples():
-            part = timeline[timeline["formula"] == r.formula].set_index("year")
-            a, b = part.loc[r.first_year], part.loc[r.peak_year]
-            parts.append(f"{_md(r.formula)}（{r.first_year}年 {a.n_regions}/{a.regions_total} 个地区 → {r.peak_year}年 "
-                         f"{b.n_regions}/{b.regions_total}，每年增加 {r.spread_per_year * 100:.1f}% 的地区）")
+        for r in fast.to_dict("records"):
+            part = timeline[timeline["formula"] == r["formula"]].set_index("year")
+            a, b = part.loc[r["first_year"]], part.loc[r["peak_year"]]
+            parts.append(f"{_md(r['formula'])}（{r['first_year']}年 {a.n_regions}/{a.regions_total} 个地区 → "
+                         f"{r['peak_year']}年 {b.n_regions}/{b.regions_total}，"
+                         f"每年增加 {r['spread_per_year'] * 100:.1f}% 的地区）")
         lines.append("- **扩散最快的提法**：" + "；".join(parts) + "。")
     else:
         lines.append("- 没有提法在语料的年份间扩散到更多地区。")

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .cache import read_table, write_table
 from .digest import code_digest, text_digest
@@ -119,6 +120,16 @@ def _cut(texts: Sequence[str], seg: Segmenter) -> tuple[pa.Array, np.ndarray, li
     return _slices(text, lengths), np.asarray(counts, dtype="int64"), None, None
 
 
+@lru_cache(maxsize=16)
+def _known(segs: tuple[Segmenter, ...]) -> dict[str, tuple[int, ...]]:
+    """Each token seen so far with ``segs`` (by identity): its kind code and every verdict.
+
+    One dictionary lookup per distinct token of a report, where asking each Segmenter costs
+    a method call per filter: a report repeats most of the previous reports' words.
+    """
+    return {}
+
+
 def _verdicts(tokens: pa.Array | pa.ChunkedArray, segs: Sequence[Segmenter]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Each token's kind code (into :data:`KINDS`) and, per Segmenter (one at least), whether its filters keep it.
 
@@ -129,17 +140,26 @@ def _verdicts(tokens: pa.Array | pa.ChunkedArray, segs: Sequence[Segmenter]) -> 
         return np.zeros(0, dtype="int8"), [np.zeros(0, dtype=bool) for _ in segs]
     encoded = chunked.dictionary_encode().unify_dictionaries()
     index = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks])
-    distinct = encoded.chunk(0).dictionary.to_pylist()
-    kind_code = {kind: n for n, kind in enumerate(KINDS)}
-    first = [segs[0].verdict(t) for t in distinct]
-    kinds = np.array([kind_code[k] for k, _ in first], dtype="int8")[index]
-    keeps = [np.array([k for _, k in first], dtype=bool)[index]]
-    keeps += [np.array([seg.keeps(t) for t in distinct], dtype=bool)[index] for seg in segs[1:]]
-    return kinds, keeps
+    known = _known(tuple(segs))
+    first, others = segs[0], segs[1:]
+    rows = []
+    for token in encoded.chunk(0).dictionary.to_pylist():
+        row = known.get(token)
+        if row is None:
+            kind, keep = first.verdict(token)
+            row = known[token] = (KINDS.index(kind), keep, *(seg.keeps(token) for seg in others))
+        rows.append(row)
+    table = np.array(rows, dtype="int8").reshape(len(rows), 1 + len(segs))[index]
+    return table[:, 0], [table[:, 1 + k].astype(bool) for k in range(len(segs))]
 
 
+@lru_cache(maxsize=16)
 def _filters(seg: Segmenter) -> dict[str, Segmenter]:
-    """The shared filters on ``seg``'s dictionary, by name (:data:`FILTERS`)."""
+    """The shared filters on ``seg``'s dictionary, by name (:data:`FILTERS`).
+
+    Kept per Segmenter (by identity): each filter remembers its verdict on every token it
+    has seen, and the reports of a corpus share most of their words.
+    """
     return {name: seg.refilter(**settings) for name, settings in FILTERS.items()}
 
 
@@ -164,7 +184,17 @@ def _segment(texts: Sequence[str], ids: Mapping[str, np.ndarray], seg: Segmenter
 
 
 def _cache_path(seg: Segmenter, digest: str) -> Path:
-    return seg.cache / "tokens" / f"{seg.cut_key}-{_FORMAT}-{_code_digest()}" / f"{digest}.arrow"
+    """Where a report's table lives: the folder names the cut, the shared filters (their
+    settings and word lists: a changed stopword or boilerplate list reads another folder)
+    and the code; the file, the paragraphs."""
+    folder = f"{seg.cut_key}-{_filters_key(seg)}-{_FORMAT}-{_code_digest()}"
+    return seg.cache / "tokens" / folder / f"{digest}.arrow"
+
+
+def _filters_key(seg: Segmenter) -> str:
+    """Digest of what decides the keep-flag columns: each shared filter's :attr:`Segmenter.key`
+    (its settings and the words it drops)."""
+    return text_digest([f"{name}={flt.key}" for name, flt in _filters(seg).items()])[:12]
 
 
 @lru_cache(maxsize=1)
@@ -191,7 +221,7 @@ def report_table(texts: Sequence[str], ids: pd.DataFrame | Mapping[str, Sequence
                             "cut; give the measure the paragraph table instead of a token table")
     texts = [str(t) for t in texts]
     # a DataFrame or a mapping of columns: plain int64 arrays from here on
-    columns = {str(c): np.asarray(ids[c], dtype="int64") for c in ids}
+    columns = {str(c): np.asarray(ids[c], dtype="int64") for c in ids}  # type: ignore[index]
     names = "|".join(columns)
     keys = np.column_stack(list(columns.values())).tolist() if columns else [[] for _ in texts]
     labels = [f"{names}\x01{tuple(key)}\x01" for key in keys]
@@ -248,9 +278,34 @@ class TokenView:
         return TokenView(self.n_rows, self.row[mask], self.token.filter(pa.array(mask)), self.kind[mask],
                          self.keep[mask])
 
-    def kept(self) -> TokenView:
-        """The tokens the Segmenter keeps (:meth:`Segmenter.tokenize`'s tokens)."""
+    @cached_property
+    def _kept(self) -> TokenView:
         return self if self.keep.all() else self.take(self.keep)
+
+    def kept(self) -> TokenView:
+        """The tokens the Segmenter keeps (:meth:`Segmenter.tokenize`'s tokens), made once per view."""
+        return self._kept
+
+    @cached_property
+    def vocabulary(self) -> tuple[np.ndarray, list[str]]:
+        """Each token's code and the distinct tokens sorted in code point order (codes order as
+        the tokens do), found once per view: several measures of a corpus count the same view.
+
+        Example:
+            >>> token_view(pd.DataFrame({"text": ["旅游保水旅游"]})).kept().vocabulary
+            (array([1, 0, 1]), ['保水', '旅游'])
+        """
+        if not len(self.token):
+            return np.zeros(0, dtype="int64"), []
+        # one memo table for all chunks: they share one dictionary
+        encoded = self.token.dictionary_encode().unify_dictionaries()
+        dictionary = encoded.chunk(0).dictionary
+        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks])
+        # Arrow sorts strings by their UTF-8 bytes, which is code point order, as Python does
+        order = pc.array_sort_indices(dictionary).to_numpy()
+        rank = np.empty(len(order), dtype="int64")
+        rank[order] = np.arange(len(order))
+        return rank[indices], dictionary.take(pa.array(order, type=pa.int64())).to_pylist()
 
     def by_row(self) -> list[list[str]]:
         """The tokens of each paragraph row, in row order and text order.
@@ -379,7 +434,7 @@ class Tokens:
                                       f"{columns}; build it from the same paragraphs")
         starts, run_keys, reports = self._runs
         frame_keys = _keys(frame, columns, reports)
-        run_pos = pd.Index(frame_keys).get_indexer(run_keys)
+        run_pos = pd.Index(frame_keys).get_indexer(pd.Index(run_keys))
         lengths = np.diff(np.append(starts, len(self.frame)))
         absent = ~np.isin(frame_keys, run_keys)
         return np.repeat(run_pos, lengths), absent
@@ -519,7 +574,7 @@ def _id_columns(frame: pd.DataFrame) -> list[str]:
 
 def _keys(frame: pd.DataFrame, columns: list[str], reports: pd.Index) -> np.ndarray:
     """One int64 per paragraph: report (as its position in ``reports``), part and paragraph number."""
-    report = reports.get_indexer(frame["report_id"].astype(str).to_numpy(dtype=object))
+    report = reports.get_indexer(pd.Index(frame["report_id"].astype(str)))
     return _pack([report, *(frame[c].to_numpy(dtype="int64") for c in columns[1:])])
 
 

@@ -82,7 +82,7 @@ def fake_kernels(tmp_path, monkeypatch):
     import nbformat
     import papermill
 
-    from miyun_text import build, site
+    from miyun_text import build
 
     root = _project(tmp_path)
     runs: list[str] = []
@@ -100,8 +100,8 @@ def fake_kernels(tmp_path, monkeypatch):
         (tables / f"{stem}.csv").write_bytes(f"table of {stem}".encode())
 
     monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
-    monkeypatch.setattr(site, "write_site", lambda executed, *a, **k: [p for p, _ in executed])
-    monkeypatch.setattr(site, "notebook_pages", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(build, "write_site", lambda executed, *a, **k: [p for p, _ in executed])
+    monkeypatch.setattr(build, "notebook_pages", lambda *a, **k: ("", ""))
     monkeypatch.setattr(build, "PACKAGE_DIR", root / "package")
     monkeypatch.delenv("MIYUN_TEXT_DATA", raising=False)
 

@@ -91,3 +91,13 @@ def test_measures_of_a_corpus_read_its_token_table_rather_than_cut_again(body, m
     for name in ("themes by section", "keywords tf-idf by report", "kwic whole tokens", "collocations",
                  "markers by year", "compare years", "new and gone"):
         MEASURES[name](body)
+
+
+def test_the_counting_kernel_counts_alike_with_a_dense_array_and_with_hashing(body, monkeypatch):
+    from miyun_text import counting
+
+    dense = {name: MEASURES[name](body) for name in ("count by report", "keywords tf-idf by report",
+                                                     "themes by section")}
+    monkeypatch.setattr(counting, "_DENSE_CELLS", -(10**12))  # every count hashed, as for a large vocabulary
+    for name, expected in dense.items():
+        assert_frame_equal(MEASURES[name](body.select(report_ids=list(body.reports["report_id"]))), expected)

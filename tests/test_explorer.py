@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from miyun_text.explorer import explorer_data, explorer_page
+from miyun_text.explorer import explorer_data
 from miyun_text.keywords import kwic
-from miyun_text.site import embed_font, external_references
+from miyun_text.site import embed_font, explorer_page, external_references
 from miyun_text.structure import corpus_paragraphs
 
 CANDIDATES = ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or "")

@@ -74,6 +74,20 @@ def test_a_changed_dictionary_or_text_never_meets_a_stale_cache(tmp_path):
     assert changed.frame["token"].tolist() == ["守护", "密云水库", "。"]
 
 
+def test_a_changed_word_list_never_meets_stale_keep_flags(tmp_path, monkeypatch):
+    """The flag columns depend on the stopword and boilerplate lists: another list reads another folder."""
+    from miyun_text import segment
+
+    paras = pd.DataFrame({"report_id": ["r"], "para_no": [1], "text": ["全面推进乡村旅游"]})
+    before = token_table(paras, Segmenter(cache=tmp_path)).frame
+    assert before.loc[before["token"] == "全面", "content"].item() is False  # boilerplate
+    monkeypatch.setattr(segment, "load_boilerplate", lambda: frozenset({"旅游"}))
+    after = token_table(paras, Segmenter(cache=tmp_path)).frame
+    assert after.loc[after["token"] == "全面", "content"].item() is True
+    assert after.loc[after["token"] == "旅游", "content"].item() is False
+    assert len({p.parent for p in (tmp_path / "tokens").rglob("*.arrow")}) == 2
+
+
 def test_part_of_speech_filters_cut_the_text_themselves(tmp_path):
     seg = Segmenter(drop_pos={"v"}, cache=tmp_path)
     paras = pd.DataFrame({"report_id": ["r"], "para_no": [1], "text": ["抓好工作，守护密云水库"]})
