@@ -41,11 +41,12 @@ lint: $(STAMP)
 
 # the documentation site, with the API reference from the docstrings, into build/docs/
 docs: $(STAMP)
+	$(BIN)/python docs/generate.py
 	$(BIN)/mkdocs build --strict -f docs/mkdocs.yml
 	@echo "Open build/docs/index.html"
 
 evaluate: $(STAMP)
-	$(BIN)/python -m miyun_text.evaluate
+	$(BIN)/python -m miyun_text.evaluate --write-docs
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_segment.py

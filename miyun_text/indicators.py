@@ -329,6 +329,8 @@ _QUOTA_NAMES: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
     (re.compile(r"粮食(?:生产|产量|总产量|总产)(?!.*播种)"), "粮食产量", None),
     (re.compile(r"粮食播种面积"), "粮食播种面积", None),
 )
+# The qualifiers of a target stated in words alone (its row has no value).
+WORD_QUALIFIERS: tuple[str, ...] = ("同步", *dict.fromkeys(q for _, q, _ in _WORD_TARGETS), "国家下达")
 _TARGET_WORDS = ("预期目标", "主要目标", "目标是", "目标为", "力争", "争取", "控制在", "预期", "计划")
 _ACTUAL_WORDS = ("预计完成", "预计", "完成", "实现", "达到", "累计", "同比", "比上年", "按不变价", "同口径", "建成",
                  "新增", "全年")

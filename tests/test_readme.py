@@ -1,4 +1,5 @@
-"""Every command block of the README works as written, in a fresh clone, after the two set-up commands.
+"""Every command block of the README, and of the documentation's research-code tour, works as
+written, in a fresh clone, after the two set-up commands.
 
 The clone is made with ``git clone`` of this repository (edits not yet committed are
 copied over, so a developer tests what they see). It reuses the project's ``.venv`` by a
@@ -31,9 +32,12 @@ NOT_RUN = {
 }
 
 
-def readme_blocks() -> list[tuple[int, str, str]]:
-    """(line, language, code) of every fenced bash and python block of the README."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+TOUR = ROOT / "docs" / "pages" / "research-code.md"
+
+
+def readme_blocks(path: Path = ROOT / "README.md") -> list[tuple[int, str, str]]:
+    """(line, language, code) of every fenced bash and python block of the README (or ``path``)."""
+    text = path.read_text(encoding="utf-8")
     return [(text[: m.start()].count("\n") + 1, m.group(1), m.group(2))
             for m in re.finditer(r"^```(bash|python)\n(.*?)^```", text, re.S | re.M)]
 
@@ -102,10 +106,10 @@ import sys, traceback
 namespace = {"__name__": "__main__"}
 for line, code in BLOCKS:
     try:
-        exec(compile(code, f"README.md line {line}", "exec"), namespace)
+        exec(compile(code, f"{NAME} line {line}", "exec"), namespace)
     except BaseException:
         traceback.print_exc()
-        sys.exit(f"README.md line {line}: this block failed")
+        sys.exit(f"{NAME} line {line}: this block failed")
 """
 
 
@@ -113,7 +117,7 @@ def test_every_command_block_works_as_written(clone, environment):
     ran = []
     python = [(line, _with_checks(code)) for line, language, code in readme_blocks()
               if language == "python" and not _skipped(code)]
-    session = f"BLOCKS = {python!r}\n{_SESSION}"
+    session = f"BLOCKS = {python!r}\nNAME = 'README.md'\n{_SESSION}"
     for line, language, code in readme_blocks():
         if _skipped(code) or (language == "python" and line != python[0][0]):
             continue
@@ -141,3 +145,14 @@ def test_make_lab_runs_jupyter_lab_from_the_virtual_environment(clone):
 def test_the_python_checks_are_made():
     checked = _with_checks('seg.cut("保水")            # [\'保水\']\nx = 1  # a note')
     assert checked.splitlines() == ["assert (seg.cut(\"保水\")) == ['保水'], 'seg.cut(\"保水\")'", "x = 1  # a note"]
+
+
+def test_the_research_code_tour_runs_as_written(clone, environment):
+    blocks = readme_blocks(TOUR)
+    python = [(line, _with_checks(code)) for line, language, code in blocks if language == "python"]
+    assert len(python) >= 3 and len(python) == len(blocks)
+    session = f"BLOCKS = {python!r}\nNAME = 'docs/pages/research-code.md'\n{_SESSION}"
+    result = subprocess.run([str(clone / ".venv" / "bin" / "python"), "-c", session], cwd=clone, env=environment,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
