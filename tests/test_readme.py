@@ -26,7 +26,6 @@ from conftest import FIXTURES, ROOT
 # Blocks that set the machine up rather than use the project, each with why it is not run here.
 NOT_RUN = {
     "make report": "the set-up commands themselves: this test runs inside `make test`, after them",
-    "make lab": "starts a JupyterLab server that waits for a browser (its make target is checked with make -n)",
     "conda env create": "the conda route installs from conda-forge over the network; tests/test_environment.py "
                         "checks that environment.yml pins what constraints.txt pins",
 }
@@ -93,7 +92,7 @@ def environment(clone, tmp_path_factory) -> dict[str, str]:
 
 def test_the_readme_has_the_blocks_this_test_runs():
     blocks = readme_blocks()
-    assert len(blocks) >= 7
+    assert len(blocks) >= 5
     skipped = {_skipped(code) for _, _, code in blocks} - {None}
     assert skipped == set(NOT_RUN.values())  # every reason still names a block of the README
     assert any("miyun-text add ~/Downloads/" in code for _, _, code in blocks)
@@ -113,6 +112,19 @@ for line, code in BLOCKS:
 """
 
 
+# Defined before the README's test on purpose: pytest runs tests in file order, and the tour
+# reads the corpus as cloned, before the README's `miyun-text add` puts a second report in it.
+def test_the_research_code_tour_runs_as_written(clone, environment):
+    blocks = readme_blocks(TOUR)
+    python = [(line, _with_checks(code)) for line, language, code in blocks if language == "python"]
+    assert len(python) >= 3 and len(python) == len(blocks)
+    session = f"BLOCKS = {python!r}\nNAME = 'docs/pages/research-code.md'\n{_SESSION}"
+    result = subprocess.run([str(clone / ".venv" / "bin" / "python"), "-c", session], cwd=clone, env=environment,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+
+
 def test_every_command_block_works_as_written(clone, environment):
     ran = []
     python = [(line, _with_checks(code)) for line, language, code in readme_blocks()
@@ -129,7 +141,7 @@ def test_every_command_block_works_as_written(clone, environment):
         assert result.returncode == 0, f"README.md line {line} ({language}):\n{code}\n{result.stdout}\n{result.stderr}"
         assert "Traceback" not in result.stderr, f"README.md line {line}: {result.stderr}"
         ran.append(line)
-    assert len(ran) >= 3 and len(python) >= 3  # the bash blocks, and the Python session once
+    assert len(ran) >= 2 and len(python) >= 2  # the bash blocks, and the Python session once
     assert (clone / "build" / "export" / "codebook.md").exists()
     assert (clone / "build" / "export-parquet" / "reports.parquet").exists()
     assert "miyun_2025" in (clone / "data" / "reports.csv").read_text(encoding="utf-8")
@@ -146,13 +158,3 @@ def test_the_python_checks_are_made():
     checked = _with_checks('seg.cut("保水")            # [\'保水\']\nx = 1  # a note')
     assert checked.splitlines() == ["assert (seg.cut(\"保水\")) == ['保水'], 'seg.cut(\"保水\")'", "x = 1  # a note"]
 
-
-def test_the_research_code_tour_runs_as_written(clone, environment):
-    blocks = readme_blocks(TOUR)
-    python = [(line, _with_checks(code)) for line, language, code in blocks if language == "python"]
-    assert len(python) >= 3 and len(python) == len(blocks)
-    session = f"BLOCKS = {python!r}\nNAME = 'docs/pages/research-code.md'\n{_SESSION}"
-    result = subprocess.run([str(clone / ".venv" / "bin" / "python"), "-c", session], cwd=clone, env=environment,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
