@@ -57,7 +57,7 @@ def cli_reference() -> str:
 def _options(parser: argparse.ArgumentParser, *, skip_help: bool) -> list[str]:
     rows = ["| argument | default | meaning |", "|---|---|---|"]
     for action in parser._actions:
-        if skip_help and isinstance(action, argparse._HelpAction) or isinstance(action, argparse._SubParsersAction):
+        if (skip_help and isinstance(action, argparse._HelpAction)) or isinstance(action, argparse._SubParsersAction):
             continue
         names = ", ".join(action.option_strings) or action.dest
         if action.choices and not isinstance(action.choices, dict):
@@ -100,7 +100,8 @@ def repair_steps(corpus) -> str:
 
     repairs = corpus.repairs
     summary = repair_summary(repairs[repairs["report_id"] == "miyun_2024"])
-    summary["chars"] = [f"{int(a):,} → {int(b):,}" for a, b in zip(summary["chars_before"], summary["chars_after"])]
+    pairs = zip(summary["chars_before"], summary["chars_after"], strict=True)
+    summary["chars"] = [f"{int(a):,} → {int(b):,}" for a, b in pairs]
     return _table(summary, {"step": "step", "repairs": "repairs on `miyun_2024`",
                             "chars": "characters before → after"})
 

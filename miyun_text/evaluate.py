@@ -584,7 +584,8 @@ def _print_audit(indicators: pd.DataFrame) -> str:
     print("\nindicator rows judged by hand (name right for what the number measures):")
     print(table)
     for seed, which, n in AUDITS:
-        unjudged = audit_score(audit_sample(indicators, seed, n, headline=which == "headline"), read_audit())["unjudged"]
+        sample = audit_sample(indicators, seed, n, headline=which == "headline")
+        unjudged = audit_score(sample, read_audit())["unjudged"]
         if unjudged:
             print(f"  seed {seed}: {len(unjudged)} not judged yet (python -m miyun_text.evaluate --audit {seed}"
                   + (" --headline)" if which == "headline" else ")"))
