@@ -721,7 +721,7 @@ def main(argv: list[str] | None = None) -> int:
     _print_gold(160)
     _provinces(200, args.write_docs)
 
-    evaluate_reuse()
+    evaluate_reuse(write_docs=args.write_docs)
     return 0
 
 
