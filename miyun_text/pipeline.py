@@ -198,9 +198,47 @@ def _one_report(job: tuple) -> tuple:
     if seg is None:
         return text, repairs, paragraphs, None, encoding, extraction
     tokens = report_table(*_token_inputs(paragraphs), record["report_id"], seg, cache=cache)
-    # the report id column is the one value repeated: it is put back where the results arrive
     assert tokens is not None
-    return text, repairs, paragraphs, tokens.drop_columns(["report_id"]), encoding, extraction
+    return text, repairs, paragraphs, _pack_ids(tokens), encoding, extraction
+
+
+# The token table's paragraph id columns: each holds one value per paragraph, repeated for
+# every token of it.
+_ID_COLUMNS = ("part_no", "para_no")
+
+
+def _pack_ids(tokens: pa.Table) -> tuple[pa.Table, dict[str, np.ndarray], np.ndarray]:
+    """A report's token table as it travels from a worker: without ``report_id`` (put back where
+    the results arrive), the paragraph id columns as one value per run of tokens, no
+    ``token_no`` (it counts from 1 in each run) and 32-bit string offsets.
+
+    Pickled whole, those columns took half of the bytes each report sends to the calling
+    process, and sending them costs time at both ends. :func:`_unpack_ids` restores the table.
+    """
+    ids = [c for c in _ID_COLUMNS if c in tokens.column_names]
+    values = {c: tokens.column(c).to_numpy() for c in ids}
+    change = np.ones(tokens.num_rows, dtype=bool)
+    if tokens.num_rows:
+        # a run is one paragraph's tokens: its ids change, or its numbering starts again
+        change[1:] = np.logical_or.reduce([v[1:] != v[:-1] for v in values.values()]
+                                          + [tokens.column("token_no").to_numpy()[1:] == 1])
+    starts = np.flatnonzero(change)
+    lengths = np.diff(np.append(starts, tokens.num_rows))
+    slim = tokens.drop_columns(["report_id", *ids, "token_no"])
+    slim = slim.set_column(slim.column_names.index("token"), "token", slim.column("token").cast(pa.string()))
+    return slim, {c: v[starts] for c, v in values.items()}, lengths
+
+
+def _unpack_ids(packed: tuple[pa.Table, dict[str, np.ndarray], np.ndarray]) -> pa.Table:
+    """The token table :func:`_pack_ids` packed, every column back in its place and type."""
+    table, runs, lengths = packed
+    n = int(lengths.sum())
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    table = table.set_column(table.column_names.index("token"), "token", table.column("token").cast(pa.large_string()))
+    table = table.add_column(0, "token_no", pa.array((np.arange(n) - starts + 1).astype("int32")))
+    for i, (name, values) in enumerate(runs.items()):
+        table = table.add_column(i, name, pa.array(np.repeat(values, lengths)))
+    return table
 
 
 def _cached_report(record: dict, text_path: Path, seg: Segmenter | None) -> tuple | None:
@@ -336,7 +374,8 @@ def load(
     token_frame = None
     if seg is not None:
         if found:
-            token_frame = Tokens(to_frame([r[3] for r in found], reports["report_id"].tolist()), seg)
+            tables = [_unpack_ids(r[3]) if isinstance(r[3], tuple) else r[3] for r in found]
+            token_frame = Tokens(to_frame(tables, reports["report_id"].tolist()), seg)
         else:
             token_frame = token_table(paragraphs, seg, cache=False)
     return Loaded(reports, paragraphs, repairs[["report_id", *REPAIR_COLUMNS]], token_frame)
