@@ -25,7 +25,8 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -202,6 +203,14 @@ def _one_report(job: tuple) -> tuple:
     return text, repairs, paragraphs, _pack_ids(tokens), encoding, extraction
 
 
+_BATCH = 4  # reports per job sent to a worker
+
+
+def _reports(jobs: list[tuple]) -> list[tuple]:
+    """:func:`_one_report` of a few reports (one job of a worker)."""
+    return [_one_report(job) for job in jobs]
+
+
 # The token table's paragraph id columns: each holds one value per paragraph, repeated for
 # every token of it.
 _ID_COLUMNS = ("part_no", "para_no")
@@ -306,49 +315,71 @@ def load(
     # Every raw file's sha256 is checked here, in manifest order; a report whose text (and
     # tokens) are cached is read here, the others go to the workers. A bad file stops the
     # scan, but the reports before it are processed first, so the first error in manifest
-    # order is raised.
-    checked: list[tuple] = []
-    failure: MiyunTextError | None = None
-    for record in manifest.to_dict("records"):
-        rows = errata.iloc[positions[record["report_id"]]] if record["report_id"] in positions else None
-        try:
-            raw_path = checked_raw_path(folder, record["report_id"], record["raw_sha256"])
-        except MiyunTextError as err:
-            failure = err
-            break
-        # a report far longer than any real one is cleaned again each time rather than cached:
-        # its cache file would cost its size in memory several times over while being written
-        cached = folder_cache is not None and raw_path.stat().st_size <= CACHED_REPORT_BYTES
-        text_path = _text_path(folder_cache, record, rows, strict) if folder_cache is not None and cached else None
-        checked.append((record, raw_path, rows, text_path))
-    results: list[tuple | None] = [None] * len(checked)
-    if folder_cache is not None and checked:
-        # Arrow reads and decompresses files without holding the GIL: threads read the
-        # cache files of many reports at once
-        with ThreadPoolExecutor(max_workers=min(len(checked), os.cpu_count() or 1)) as pool:
-            results = list(pool.map(lambda job: _cached_report(job[0], job[3], seg) if job[3] else None, checked))
-    jobs = [(n, job) for n, (job, hit) in enumerate(zip(checked, results, strict=True)) if hit is None]
-
-    n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    # order is raised. A report without a text cache file goes to the workers as soon as it
+    # is checked, so they start while the scan goes on.
     shared = (seg, cache, strict, list(errata.columns))
-    bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress or not jobs)
-    if n_workers == 1:
-        _share(*shared)
-        done = []
-        for _, job in jobs:
-            done.append(_one_report(job))
-            bar.update()
-    else:
-        # map keeps manifest order; chunks of a few reports keep the workers busy without
-        # holding the whole corpus in flight
-        with ProcessPoolExecutor(max_workers=n_workers, initializer=_share, initargs=shared) as pool:
-            done = []
-            for result in pool.map(_one_report, [job for _, job in jobs], chunksize=4):
-                done.append(result)
+    records = manifest.to_dict("records")
+    parallel = (workers or os.cpu_count() or 1) > 1 and len(records) > 1
+    checked: list[tuple] = []
+    sent: list[tuple[list[int], Future]] = []
+    batch: list[int] = []
+    failure: MiyunTextError | None = None
+    with ExitStack() as stack:
+        processes: ProcessPoolExecutor | None = None
+
+        def send(indices: list[int]) -> None:
+            nonlocal processes
+            if processes is None:
+                n_workers = max(1, min(workers or os.cpu_count() or 1, len(records) - indices[0]))
+                processes = stack.enter_context(ProcessPoolExecutor(max_workers=n_workers, initializer=_share,
+                                                                    initargs=shared))
+            # a few reports a job keep the workers busy without holding the corpus in flight
+            sent.append((indices, processes.submit(_reports, [checked[n] for n in indices])))
+
+        for record in records:
+            rows = errata.iloc[positions[record["report_id"]]] if record["report_id"] in positions else None
+            try:
+                raw_path = checked_raw_path(folder, record["report_id"], record["raw_sha256"])
+            except MiyunTextError as err:
+                failure = err
+                break
+            # a report far longer than any real one is cleaned again each time rather than cached:
+            # its cache file would cost its size in memory several times over while being written
+            cached = folder_cache is not None and raw_path.stat().st_size <= CACHED_REPORT_BYTES
+            text_path = _text_path(folder_cache, record, rows, strict) if folder_cache is not None and cached else None
+            checked.append((record, raw_path, rows, text_path))
+            if parallel and (text_path is None or not text_path.is_file()):
+                batch.append(len(checked) - 1)
+                if len(batch) == _BATCH:
+                    send(batch)
+                    batch = []
+        results: list[tuple | None] = [None] * len(checked)
+        early = {n for indices, _ in sent for n in indices} | set(batch)
+        probe = [n for n in range(len(checked)) if n not in early and checked[n][3] is not None]
+        if probe:
+            # Arrow reads and decompresses files without holding the GIL: threads read the
+            # cache files of many reports at once
+            with ThreadPoolExecutor(max_workers=min(len(probe), os.cpu_count() or 1)) as threads:
+                for n, hit in zip(probe, threads.map(lambda n: _cached_report(checked[n][0], checked[n][3], seg),
+                                                     probe), strict=True):
+                    results[n] = hit
+        late = [n for n in range(len(checked)) if results[n] is None and n not in early]
+        bar = tqdm(total=len(early) + len(late), desc="reports", unit="report",
+                   disable=not progress or not (early or late))
+        if parallel:
+            rest = sorted(batch + late)
+            for k in range(0, len(rest), _BATCH):
+                send(rest[k : k + _BATCH])
+            for indices, future in sent:
+                for n, result in zip(indices, future.result(), strict=True):
+                    results[n] = result
+                bar.update(len(indices))
+        else:
+            _share(*shared)
+            for n in late:
+                results[n] = _one_report(checked[n])
                 bar.update()
-    bar.close()
-    for (index, _), result in zip(jobs, done, strict=True):
-        results[index] = result
+        bar.close()
     if failure is not None:
         raise failure
     found = [r for r in results if r is not None]
