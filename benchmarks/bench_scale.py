@@ -198,7 +198,9 @@ def derived(per_report: dict[str, float], label: str) -> str:
              "| --- | --- | " + " | ".join("---" for _ in cases) + " |"]
 
     def minutes(seconds: float) -> str:
-        return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
+        if seconds >= 60:
+            return f"{seconds / 60:.1f} min"
+        return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
 
     lines.append(f"| characters and tokens | {per_report['chars']:,.0f} characters, {per_report['tokens']:,.0f} "
                  "tokens | " + " | ".join(f"{n * per_report['chars'] / 1e6:,.0f} M characters" for _, n in cases)
