@@ -41,20 +41,22 @@ lint: $(STAMP)
 
 # the documentation site, with the API reference from the docstrings, into build/docs/
 docs: $(STAMP)
+	$(BIN)/python docs/generate.py
 	$(BIN)/mkdocs build --strict -f docs/mkdocs.yml
 	@echo "Open build/docs/index.html"
 
 evaluate: $(STAMP)
-	$(BIN)/python -m miyun_text.evaluate
+	$(BIN)/python -m miyun_text.evaluate --write-docs
 
+# each prints its table beside a baseline from the same run and writes it to docs/generated/
 benchmark: $(STAMP)
-	$(BIN)/python benchmarks/bench_segment.py
-	$(BIN)/python benchmarks/bench_cli.py
-	$(BIN)/python benchmarks/bench_reuse.py
-	$(BIN)/python benchmarks/bench_memory.py
+	$(BIN)/python benchmarks/bench_segment.py --write-docs
+	$(BIN)/python benchmarks/bench_cli.py --write-docs
+	$(BIN)/python benchmarks/bench_reuse.py --write-docs
+	$(BIN)/python benchmarks/bench_memory.py --write-docs
 
 benchmark-scale: $(STAMP)
-	$(BIN)/python benchmarks/bench_scale.py --update-readme
+	$(BIN)/python benchmarks/bench_scale.py --write-docs
 
 # Jupyter refuses to start as root unless told; containers often run as root
 lab: $(STAMP)

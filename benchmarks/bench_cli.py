@@ -3,7 +3,7 @@
 Run: ``make benchmark`` (or ``.venv/bin/python benchmarks/bench_cli.py``). Each figure is
 the best of ``--repeat`` fresh processes (default 5). Target: ``miyun-text --help`` under
 0.3 s; it stays there because the command line imports pandas, jieba and matplotlib only
-inside a subcommand.
+inside a subcommand. ``--write-docs`` writes the table to ``docs/generated/bench_cli.md``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import argparse
 import subprocess
 import sys
 import time
+
+from _common import Row, add_write_docs, load_average, report
 
 TARGET = 0.3
 
@@ -28,13 +30,19 @@ def best_of_processes(command: list[str], repeat: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="fresh processes per measure (default 5)")
+    add_write_docs(parser, "cli")
     args = parser.parse_args()
+    load_before = load_average()
     baseline = best_of_processes([sys.executable, "-c", "pass"], args.repeat)
     cli = best_of_processes([sys.executable, "-m", "miyun_text.cli", "--help"], args.repeat)
     sub = best_of_processes([sys.executable, "-m", "miyun_text.cli", "export", "--help"], args.repeat)
-    print(f"{'measure':<32}{'seconds':>9}{'baseline (python -c pass)':>28}  target")
-    print(f"{'miyun-text --help':<32}{cli:>9.3f}{baseline:>28.3f}  < {TARGET} s: {'met' if cli < TARGET else 'MISSED'}")
-    print(f"{'miyun-text export --help':<32}{sub:>9.3f}{baseline:>28.3f}")
+    base = f"`python -c pass` {baseline:.3f} s"
+    rows = [
+        Row("`miyun-text --help`, fresh process", f"{cli:.3f} s", base, f"< {TARGET} s", cli < TARGET),
+        Row("`miyun-text export --help`, fresh process", f"{sub:.3f} s", base, "none (for reference)"),
+    ]
+    report("cli", rows, load_before=load_before, notes=[f"Best of {args.repeat} fresh processes."],
+           write=args.write_docs)
     return 0
 
 

@@ -8,7 +8,8 @@ data folder (with ``--large`` above the size limit), then ``clean`` builds
 (``ru_maxrss`` of a process that ran only that command). The baseline of each command is
 the same command on the bundled report itself (50 kB): the interpreter, pandas and the
 dictionaries and converters the command loads whatever the text. Target: the peak above
-that baseline at most 6 times the file's size.
+that baseline at most 6 times the file's size. ``--write-docs`` writes the table to
+``docs/generated/bench_memory.md``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from _common import ROOT, Row, add_write_docs, load_average, report
+
 TARGET = 6.0
 HEADER = "report_id,year,region,level,title,delivered_on,session,source_url,raw_sha256,notes\n"
 
@@ -52,7 +54,9 @@ def _measure(cli: list[str], folder: Path, source: Path, env: dict[str, str]) ->
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, nargs="+", default=[16.0, 64.0], help="text sizes in MB (default 16 64)")
+    add_write_docs(parser, "memory")
     args = parser.parse_args()
+    load_before = load_average()
     cli = [sys.executable, "-m", "miyun_text.cli"]
     unit = (ROOT / "data" / "processed" / "miyun_2024.txt").read_bytes()
     rows = []
@@ -69,14 +73,16 @@ def main() -> int:
             source.write_bytes((unit * (size // len(unit) + 1))[:size].rsplit(b"\n", 1)[0] + b"\n")
             add, clean = _measure(cli, folder, source, env)
             rows += [("add", source.stat().st_size, add, base_add), ("clean", source.stat().st_size, clean, base_clean)]
-    print(f"baseline: the same command on the bundled report ({len(unit) / 1e3:.0f} kB): add {base_add:.0f} MiB, "
-          f"clean {base_clean:.0f} MiB")
-    print(f"{'command':<8}{'text MiB':>9}{'peak MiB':>9}{'above baseline':>16}{'÷ text size':>13}  "
-          f"target ≤ {TARGET:g}×")
+    table_rows = []
     for name, size, peak, baseline in rows:
         ratio = (peak - baseline) / (size / 2**20)
-        print(f"{name:<8}{size / 2**20:>9.1f}{peak:>9.0f}{peak - baseline:>16.0f}{ratio:>12.1f}×  "
-              f"{'met' if ratio <= TARGET else 'MISSED'}")
+        table_rows.append(Row(f"`miyun-text {name}`, {size / 2**20:.1f} MiB text", f"peak {peak:.0f} MiB: "
+                              f"{peak - baseline:.0f} MiB above baseline = {ratio:.1f} × the text",
+                              f"same command on the bundled report ({len(unit) / 1e3:.0f} kB) "
+                              f"{baseline:.0f} MiB", f"≤ {TARGET:g} × the text", ratio <= TARGET))
+    report("memory", table_rows, load_before=load_before, write=args.write_docs,
+           notes=["Peak resident memory of a fresh process per command (the kernel's `ru_maxrss`); "
+                  "`clean` with an empty cache."])
     return 0
 
 

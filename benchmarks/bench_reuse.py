@@ -12,21 +12,21 @@ use of datasketch and Biopython are counted as a user meets them:
 * baseline: reading and parsing the reports alone (what any measure on them costs first).
 
 The reports are read from ``$MIYUN_TEXT_PROVINCES`` or ``../shared/corpus/provinces_2026``
-beside the project; without them the script says so and exits 0.
+beside the project; without them the script says so and exits 0 (and writes nothing).
+``--write-docs`` writes the table to ``docs/generated/bench_reuse.md``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, Row, add_write_docs, load_average, report
+
+TARGET = 30.0  # seconds, every pair of the 31 reports
 
 _RUN = """
 import sys, time
@@ -53,15 +53,17 @@ def run(measure: str) -> tuple[float, float, int, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    add_write_docs(parser, "reuse")
     args = parser.parse_args()
 
     from miyun_text.evaluate_reuse import provinces_folder
 
     folder = provinces_folder()
     if not any(folder.glob("*.csv")):
-        print(f"skipped: no provincial reports at {folder} (set MIYUN_TEXT_PROVINCES to the folder provinces_2026)")
+        print(f"skipped: no provincial reports at {folder} (set MIYUN_TEXT_PROVINCES to the folder "
+              "provinces_2026); nothing measured, nothing written")
         return 0
-    load = os.getloadavg()[0]
+    load_before = load_average()
     results = {}
     for measure in ("read", "minhash", "exact"):
         runs = [run(measure) for _ in range(args.repeat)]
@@ -70,17 +72,18 @@ def main() -> int:
     reports = results["read"][2]
     pairs = reports * (reports - 1) // 2
     total, work, _, passages = results["minhash"]
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; load average "
-          f"{load:.1f} before the run. Medians of {args.repeat} runs, each in a fresh interpreter.")
-    print(f"{reports} reports, {pairs} pairs.\n")
-    print("| measure | result | baseline (same run) | target |")
-    print("| --- | --- | --- | --- |")
     read_total = results["read"][0]
     exact_total, exact_work, _, exact_passages = results["exact"]
-    met = "met" if total <= 30 else "NOT met"
-    print(f"| `text_reuse` + `reuse_shares`, every pair, n = 3, MinHash-LSH ({passages} passages) | {total:.1f} s "
-          f"(reuse {work:.1f} s) | exhaustive candidates {exact_total:.1f} s (reuse {exact_work:.1f} s, "
-          f"{exact_passages} passages); reading and parsing alone {read_total:.1f} s | ≤ 30 s ({met}) |")
+    rows = [
+        Row(f"`text_reuse` + `reuse_shares`, every pair ({pairs}) of {reports} provincial reports, n = 3, "
+            f"MinHash-LSH candidates ({passages} passages)", f"{total:.1f} s (reuse {work:.1f} s)",
+            f"exhaustive candidates {exact_total:.1f} s (reuse {exact_work:.1f} s, {exact_passages} passages)",
+            f"≤ {TARGET:g} s", total <= TARGET),
+        Row(f"reading and parsing the {reports} reports alone", f"{read_total:.1f} s", "",
+            "none (what any measure on them costs first)"),
+    ]
+    report("reuse", rows, load_before=load_before, write=args.write_docs,
+           notes=[f"Medians of {args.repeat} runs, each in a fresh interpreter (imports included)."])
     return 0
 
 

@@ -5,14 +5,16 @@ Every figure is printed beside a baseline measured in the same run:
 
 * ``cut`` and ``tokenize`` on the bundled report repeated to at least 5 MB (UTF-8),
   in Mchar/s, beside ``jieba.lcut`` (jieba's global tokenizer, its own dictionary) and
-  beside ``lcut`` of the Segmenter's own tokenizer (same dictionary, no post-processing).
+  beside ``lcut`` of the Segmenter's own tokenizer (same dictionary, no post-processing),
+  with the default backend (rjieba) and with ``backend="jieba"``.
   Target: Segmenter.cut overhead over raw jieba at most 25 %.
 * constructing a Segmenter with a warm cache (target at most 1 s), beside jieba's
   own first ``initialize()`` from its cache;
 * ``import miyun_text`` in a fresh interpreter (target at most 0.3 s), beside
   ``python -c pass``.
 
-Times are the best of ``--repeat`` runs (default 3).
+Times are the best of ``--repeat`` runs (default 3). ``--write-docs`` writes the table to
+``docs/generated/bench_segment.md``.
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, Row, add_write_docs, load_average, report
+
+OVERHEAD = 25.0  # per cent, Segmenter.cut's time over jieba.lcut's
 
 
-def best_of(repeat: int, func) -> float:
+def best_of(repeat: int, func: Callable[[], object]) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -45,7 +49,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--megabytes", type=float, default=5.0)
+    add_write_docs(parser, "segment")
     args = parser.parse_args()
+    load_before = load_average()
 
     from miyun_text.corpus import load_corpus
     from miyun_text.segment import Segmenter, import_jieba
@@ -60,26 +66,33 @@ def main() -> int:
     jieba.initialize()
     seg = Segmenter()
     seg.cut("预热")
+    reference = Segmenter(backend="jieba")
+    reference.cut("预热")
 
-    rows = []
     t_jieba = best_of(args.repeat, lambda: jieba.lcut(big))
-    t_own = best_of(args.repeat, lambda: seg.tokenizer.lcut(big))
+    t_own = best_of(args.repeat, lambda: reference.tokenizer.lcut(big))
+    t_ref = best_of(args.repeat, lambda: reference.cut(big))
     t_cut = best_of(args.repeat, lambda: seg.cut(big))
     t_tok = best_of(args.repeat, lambda: seg.tokenize(big))
-    reference = Segmenter(backend="jieba")
-    t_ref = best_of(args.repeat, lambda: reference.cut(big))
-    rows.append(("jieba.lcut (baseline, global tokenizer)", chars / t_jieba / 1e6, ""))
-    rows.append(("Segmenter.tokenizer.lcut (same dictionary)", chars / t_own / 1e6, ""))
-    rows.append(("Segmenter(backend='jieba').cut", chars / t_ref / 1e6, ""))
-    rows.append((f"Segmenter.cut (backend {seg.backend})", chars / t_cut / 1e6,
-                 f"time vs jieba.lcut {100 * (t_cut / t_jieba - 1):+.1f} % (target ≤ +25 %); "
-                 f"vs the jieba backend {100 * (t_cut / t_ref - 1):+.1f} %"))
-    overhead = 100 * (t_tok / t_jieba - 1)
-    rows.append(("Segmenter.tokenize", chars / t_tok / 1e6, f"overhead vs jieba.lcut {overhead:+.1f} %"))
-    print(f"text: bundled report × {copies} = {size_mb:.1f} MB, {chars:,} characters; best of {args.repeat}")
-    print(f"{'throughput':45s} {'Mchar/s':>8s}")
-    for name, rate, note in rows:
-        print(f"{name:45s} {rate:8.3f}  {note}")
+
+    def rate(seconds: float) -> str:
+        return f"{chars / seconds / 1e6:.3f} Mchar/s"
+
+    def overhead(seconds: float) -> str:
+        return f"{100 * (seconds / t_jieba - 1):+.0f} %"
+
+    base = f"`jieba.lcut` {rate(t_jieba)}"
+    what = f"bundled report × {copies} ({size_mb:.1f} MB)"
+    rows = [
+        Row(f"`Segmenter(backend=\"jieba\").cut`, {what}", f"{rate(t_ref)} (time {overhead(t_ref)})", base,
+            f"overhead ≤ {OVERHEAD:g} %", 100 * (t_ref / t_jieba - 1) <= OVERHEAD),
+        Row(f"`Segmenter().cut`, default backend {seg.backend}", f"{rate(t_cut)} (time {overhead(t_cut)})", base,
+            f"overhead ≤ {OVERHEAD:g} %", 100 * (t_cut / t_jieba - 1) <= OVERHEAD),
+        Row(f"`Segmenter().tokenize`, default backend {seg.backend}", f"{rate(t_tok)} (time {overhead(t_tok)})",
+            base, "none (for reference)"),
+        Row("the jieba backend's own `lcut` (policy dictionary, no post-processing)",
+            f"{rate(t_own)} (time {overhead(t_own)})", base, "none (for reference)"),
+    ]
 
     cache = Path(tempfile.mkdtemp(prefix="miyun-bench-"))
     Segmenter(cache=cache, backend="jieba").cut("保水")  # cold: builds the merged dictionary and jieba's cache
@@ -96,19 +109,19 @@ def main() -> int:
 
     t_warm = best_of(args.repeat, warm)
     t_jieba_init = best_of(args.repeat, jieba_warm)
-    print()
-    print(f"{'construction':45s} {'seconds':>8s}")
-    print(f"{'jieba.Tokenizer().initialize() (baseline)':45s} {t_jieba_init:8.3f}")
-    print(f"{'Segmenter(backend=jieba) + first cut, warm':45s} {t_warm:8.3f}  in this process (fresh: bench_scale.py)")
+    rows.append(Row("`Segmenter(backend=\"jieba\")` and its first cut, warm cache, in this process",
+                    f"{t_warm:.3f} s", f"`jieba.Tokenizer().initialize()` {t_jieba_init:.3f} s", "≤ 1 s",
+                    t_warm <= 1))
 
     t_pass = fresh_interpreter("pass", args.repeat)
     t_import = fresh_interpreter("import miyun_text", args.repeat)
     t_pandas = fresh_interpreter("import pandas", args.repeat)
-    print()
-    print(f"{'import (fresh interpreter)':45s} {'seconds':>8s}")
-    print(f"{'python -c pass (baseline)':45s} {t_pass:8.3f}")
-    print(f"{'import pandas (for scale)':45s} {t_pandas:8.3f}")
-    print(f"{'import miyun_text':45s} {t_import:8.3f}  net {t_import - t_pass:.3f} s, target ≤ 0.3 s")
+    rows.append(Row("`import miyun_text`, fresh interpreter", f"{t_import:.3f} s (net {t_import - t_pass:.3f} s)",
+                    f"`python -c pass` {t_pass:.3f} s; `import pandas` {t_pandas:.3f} s", "≤ 0.3 s",
+                    t_import <= 0.3))
+    report("segment", rows, load_before=load_before, write=args.write_docs,
+           notes=[f"Text: the bundled report × {copies} = {size_mb:.1f} MB, {chars:,} characters. "
+                  f"Best of {args.repeat} runs; overhead is the time over `jieba.lcut`'s."])
     return 0
 
 

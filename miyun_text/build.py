@@ -517,21 +517,14 @@ def render_notebooks(
         return _render_notebooks(paths, html_dir, executed_dir, parameters, progress, data_dir, force)
 
 
-def _render_notebooks(
-    notebooks: Iterable[str | os.PathLike[str]] | None = None,
-    html_dir: str | os.PathLike[str] = "build/html",
-    executed_dir: str | os.PathLike[str] = "build/executed",
-    parameters: dict | None = None,
-    progress: bool = True,
-    data_dir: str | os.PathLike[str] | None = None,
-    force: bool = False,
-) -> list[Path]:
-    """The work of :func:`render_notebooks`, done under its lock."""
+def _render_notebooks(paths: list[Path], html_dir: str | os.PathLike[str], executed_dir: str | os.PathLike[str],
+                      parameters: dict | None, progress: bool, data_dir: str | os.PathLike[str] | None,
+                      force: bool) -> list[Path]:
+    """The work of :func:`render_notebooks` (its arguments, the notebooks resolved), done under its lock."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
     html_folder, executed_folder = Path(html_dir), Path(executed_dir)
     executed_folder.mkdir(parents=True, exist_ok=True)
     tables = (html_folder / "tables").resolve()

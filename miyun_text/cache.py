@@ -72,17 +72,20 @@ def read_table(path: Path) -> pa.Table | None:
         return None
 
 
-def write_table(path: Path, table: pa.Table) -> Path:
-    """Write an Arrow table to the cache atomically (LZ4-compressed Arrow file).
+def write_table(path: Path, table: pa.Table, *, compression: str = "lz4") -> Path:
+    """Write an Arrow table to the cache atomically (an Arrow file, LZ4-compressed unless
+    ``compression="uncompressed"``).
 
     The file is renamed into place but not flushed to disk: every file here can be
     rebuilt, and one a crash leaves unreadable makes :func:`read_table` return None,
     so the flush would only cost time (a few ms a file, thousands of files a corpus).
+    :func:`read_table` reads either kind.
     """
     import pyarrow.feather as feather
 
     # written straight into the file: a long report's table is not copied into memory twice more
-    return write_atomic(path, lambda handle: feather.write_feather(table, handle, compression="lz4"), durable=False)
+    return write_atomic(path, lambda handle: feather.write_feather(table, handle, compression=compression),
+                        durable=False)
 
 
 def read_blob(path: Path) -> bytes | None:

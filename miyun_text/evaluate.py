@@ -60,8 +60,8 @@ from .dictionary import plain_tokenizer, policy_terms
 from .digest import digest
 from .errors import ResourceError
 from .evaluate_reuse import main as evaluate_reuse
-from .indicators import extract_indicators
-from .io import read_yaml
+from .indicators import WORD_QUALIFIERS, extract_indicators
+from .io import read_yaml, write_text_atomic
 from .keywords import extract_keywords
 from .manifest import region_slug
 from .segment import Segmenter, content_segmenter, default_segmenter, import_jieba, quiet_jieba
@@ -92,6 +92,7 @@ __all__ = [
 
 _ROOT = Path(__file__).resolve().parents[1]
 GOLD = _ROOT / "tests" / "fixtures" / "gold"
+DOCS_GENERATED = _ROOT / "docs" / "generated"
 # The columns a gold row is compared on; a row is right only when every one agrees.
 _ROW_KEY = ["indicator", "kind", "period_start", "period_end", "basis", "direction", "value", "value_high", "unit",
             "qualifier"]
@@ -561,19 +562,34 @@ def audit_score(sample: pd.DataFrame, verdicts: dict[str, str]) -> dict:
             "unjudged": [str(k) for k, v in zip(sample["key"], found, strict=True) if v is None]}
 
 
-def _print_audit(indicators: pd.DataFrame) -> None:
+def audit_table(indicators: pd.DataFrame) -> str:
+    """The judged samples of :data:`AUDITS` scored on ``indicators``, as a Markdown table.
+
+    Example:
+        >>> audit_table(pd.DataFrame(columns=["key"])).splitlines()[0]  # doctest: +SKIP
+        '| rows | sample (seed) | judged | wrong | precision | errors |'
+    """
     verdicts = read_audit()
+    lines = ["| rows | sample (seed) | judged | wrong | precision | errors |", "|---|---|---:|---:|---:|---|"]
+    for seed, which, n in AUDITS:
+        score = audit_score(audit_sample(indicators, seed, n, headline=which == "headline"), verdicts)
+        errors = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in score["errors"].items()) or "none"
+        lines.append(f"| {which} | {score['rows']} ({seed}) | {score['judged']} | {score['wrong']} | "
+                     f"{score['precision']:.2f} | {errors} |")
+    return "\n".join(lines) + "\n"
+
+
+def _print_audit(indicators: pd.DataFrame) -> str:
+    table = audit_table(indicators)
     print("\nindicator rows judged by hand (name right for what the number measures):")
+    print(table)
     for seed, which, n in AUDITS:
         sample = audit_sample(indicators, seed, n, headline=which == "headline")
-        score = audit_score(sample, verdicts)
-        errors = ", ".join(f"{k} {v}" for k, v in score["errors"].items()) or "none"
-        line = (f"  seed {seed}, {which} rows: {score['judged']} of {score['rows']} judged, {score['wrong']} wrong "
-                f"(precision {score['precision']:.2f}; errors: {errors})")
-        if score["unjudged"]:
-            line += f"; {len(score['unjudged'])} not judged yet (python -m miyun_text.evaluate --audit {seed}"
-            line += " --headline)" if which == "headline" else ")"
-        print(line)
+        unjudged = audit_score(sample, read_audit())["unjudged"]
+        if unjudged:
+            print(f"  seed {seed}: {len(unjudged)} not judged yet (python -m miyun_text.evaluate --audit {seed}"
+                  + (" --headline)" if which == "headline" else ")"))
+    return table
 
 
 def _print_sample(indicators: pd.DataFrame, seed: int, n: int, headline: bool) -> None:
@@ -616,7 +632,38 @@ def _province_paragraphs(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         return corpus, corpus_paragraphs(corpus)
 
 
-def _print_provinces(width: int) -> None:
+def province_figures(summary: pd.DataFrame, coverage: pd.Series, bundled: float, indicators: pd.DataFrame,
+                     year: int) -> str:
+    """The provincial reports' figures as the documentation quotes them (Markdown).
+
+    Example:
+        >>> summary = pd.DataFrame({"outlook_found": [True, False], "gdp_right": [True, True],
+        ...                         "headline_targets": [8, 10]})
+        >>> words = pd.DataFrame({"kind": ["target"], "value": [None], "qualifier": ["稳定"]})
+        >>> print(province_figures(summary, pd.Series([0.25, 0.27]), 0.263, words, 2026).splitlines()[2])
+        - outlook part read as an outlook for 2026–2030: 1 of 2
+    """
+    n = len(summary)
+    in_words = indicators[(indicators["kind"] == "target") & indicators["value"].isna()
+                          & indicators["qualifier"].isin(WORD_QUALIFIERS)]
+    lines = [
+        f"On the {n} provincial reports of {year} (`make evaluate`, where they lie beside the project):",
+        "",
+        f"- outlook part read as an outlook for {year}–{year + 4}: {int(summary['outlook_found'].sum())} of {n}",
+    ]
+    if "gdp_right" in summary:
+        lines.append(f"- {year} GDP growth target found with the right value, range and qualifier (against a "
+                     f"hand-written answer key): {int(summary['gdp_right'].fillna(False).sum())} of {n}")
+    lines += [
+        f"- headline targets per report: median {summary['headline_targets'].median():g}",
+        f"- targets stated in words: {len(in_words)} rows",
+        f"- theme coverage: mean {coverage.mean():.1%} (from {coverage.min():.1%} to {coverage.max():.1%}), "
+        f"against {bundled:.1%} on the bundled report",
+    ]
+    return "\n".join(lines).replace("%", " %") + "\n"
+
+
+def _provinces(width: int, write_docs: bool) -> None:
     folder = provinces_folder()
     if folder is None:
         print(_NO_PROVINCES)
@@ -628,20 +675,15 @@ def _print_provinces(width: int) -> None:
     with pd.option_context("display.width", width, "display.max_colwidth", 70, "display.max_rows", 100):
         print(summary[["label", "parts", "headline_targets", "gdp_target", "gdp_key", "gdp_right"]].to_string(
             index=False))
-    n = len(summary)
-    print(f"\n{n} reports from {folder}: outlook part read as outlook {corpus['year'].iloc[0]}–"
-          f"{corpus['year'].iloc[0] + 4} in {int(summary['outlook_found'].sum())} of {n}; GDP growth target found "
-          f"with the right value, range and qualifier in {int(summary['gdp_right'].sum())} of {n} "
-          f"({summary['gdp_right'].mean():.1%}); headline targets per report: median "
-          f"{summary['headline_targets'].median():g}")
-
     bundled = corpus_paragraphs(load_corpus())
-    mine = theme_coverage_by(bundled, by="report")["coverage"].iloc[0]
+    mine = float(theme_coverage_by(bundled, by="report")["coverage"].iloc[0])
     theirs = theme_coverage_by(paragraphs, by="report")["coverage"]
-    print(f"theme coverage: bundled report {mine:.1%}; the {n} provincial reports mean {theirs.mean():.1%} "
-          f"(min {theirs.min():.1%}, max {theirs.max():.1%}); difference of the mean "
-          f"{100 * (theirs.mean() - mine):+.1f} points")
-    _print_audit(indicators)
+    figures = province_figures(summary, theirs, mine, indicators, int(corpus["year"].iloc[0]))
+    print(f"\n{figures}")
+    audit = _print_audit(indicators)
+    if write_docs:
+        for name, text in (("provinces.md", figures), ("name_audit.md", audit)):
+            print(f"wrote {write_text_atomic(DOCS_GENERATED / name, text)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -655,6 +697,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--audit", type=int, metavar="SEED", help="list the sample of indicator rows drawn with SEED")
     parser.add_argument("--headline", action="store_true", help="with --audit: draw from headline rows only")
     parser.add_argument("--n", type=int, help="with --audit: sample size (default: as in AUDITS, else 100)")
+    parser.add_argument("--write-docs", action="store_true",
+                        help="also write the provincial figures to docs/generated/provinces.md")
     args = parser.parse_args(argv)
     if args.audit is not None:
         folder = provinces_folder()
@@ -675,9 +719,9 @@ def main(argv: list[str] | None = None) -> int:
         print(both[["section", "heading_words", "found_tuned", "found_baseline"]].to_string(index=False))
     print()
     _print_gold(160)
-    _print_provinces(200)
+    _provinces(200, args.write_docs)
 
-    evaluate_reuse()
+    evaluate_reuse(write_docs=args.write_docs)
     return 0
 
 

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import os
 import random
 import re
@@ -28,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import MissingFileError
-from .io import read_yaml
+from .io import read_yaml, write_text_atomic
 from .reuse import DEFAULT_N, most_reused, reuse_shares, reuse_texts, text_reuse
 from .structure import parse_report
 
@@ -283,13 +284,24 @@ def real_scores(paragraphs: pd.DataFrame, n: int, *, exhaustive: bool = True, re
     return out
 
 
-def main() -> int:
-    """Print the reuse evaluation (see the module docstring).
+def _markdown(frame: pd.DataFrame, bold_n: int | None = None) -> str:
+    """A table as Markdown, the row of ``n == bold_n`` (the default shingle size) in bold."""
+    head = "| " + " | ".join(map(str, frame.columns)) + " |"
+    lines = [head, "|" + "---|" * len(frame.columns)]
+    for row in frame.to_dict("records"):
+        cells = [str(v) for v in row.values()]
+        if bold_n is not None and row.get("n") == bold_n:
+            cells[0] = f"**{cells[0]}**"
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def handmade_table() -> pd.DataFrame:
+    """Precision / recall per shingle size on the hand-made and the generated pairs.
 
     Example:
-        >>> main()  # doctest: +SKIP
+        >>> handmade_table()  # doctest: +SKIP
     """
-    print("\nText reuse, hand-made pairs (tests/fixtures/reuse/pairs.yaml): precision / recall in characters of B")
     cases = handmade_pairs()
     synthetic = synthetic_pairs()
     rows = []
@@ -299,37 +311,87 @@ def main() -> int:
         row: dict[str, object] = {"n": n}
         for kind in [k for k in scores.index if k != "none"]:
             row[kind] = f"{scores.loc[kind, 'precision']:.2f} / {scores.loc[kind, 'recall']:.2f}"
-        row["control: found"] = int(scores["found"].loc["none"])
+        row["control: characters found"] = int(scores["found"].loc["none"])
         for kind in [k for k in generated.index if k != "all"]:
-            row[f"gen. {kind}"] = f"{generated.loc[kind, 'precision']:.2f} / {generated.loc[kind, 'recall']:.2f}"
-        row["gen. all"] = f"{generated.loc['all', 'precision']:.2f} / {generated.loc['all', 'recall']:.2f}"
+            row[f"generated {kind}"] = f"{generated.loc[kind, 'precision']:.2f} / {generated.loc[kind, 'recall']:.2f}"
+        row["all generated"] = f"{generated.loc['all', 'precision']:.2f} / {generated.loc['all', 'recall']:.2f}"
         rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _real_markdown(real: list[dict]) -> str:
+    def fmt(value: object) -> str:
+        return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}"
+
+    rows = [{"n": r["n"], "passages": f"{r['passages']:,}",
+             "recall vs 20-character reference": fmt(r["recall_vs_20char"]),
+             "confirmed by a 10-character run": fmt(r["confirmed_share"]), "formulaic share": fmt(r["formulaic_share"]),
+             "recall vs exhaustive candidates": fmt(r.get("recall_vs_exhaustive"))} for r in real]
+    return _markdown(pd.DataFrame(rows), DEFAULT_N)
+
+
+def _shares_markdown(shares: pd.DataFrame, passages: pd.DataFrame) -> str:
+    both = most_reused(shares, top_k=None)
+    peer = most_reused(shares, peer=True, top_k=3)
+    formulaic = passages["formulaic"].fillna(False).astype(bool)
+    total = int(passages["length"].sum())
+    top = both.iloc[0]
+    share_formulaic = int(passages.loc[formulaic, "length"].sum()) / total
+    lines = [
+        f"- passages found at n = {DEFAULT_N}: {len(passages):,}; {share_formulaic:.0%} "
+        "of their characters are in formulaic passages (held by five reports or more)",
+        f"- share of one report found in another: from {both['share'].min():.1%} to {both['share'].max():.1%} "
+        f"(median {both['share'].median():.1%}); the most: {top['reuser']} in {top['source']}, {top['share']:.1%}",
+        "- without formulaic passages, the most: " + "; ".join(
+            f"{r['reuser']} in {r['source']} {r['peer_share']:.1%}" for r in peer.to_dict("records")),
+    ]
+    return "\n".join(lines).replace("%", " %") + "\n"
+
+
+def main(write_docs: bool = False) -> int:
+    """Print the reuse evaluation (see the module docstring); with ``write_docs`` also write
+    its tables into ``docs/generated/`` (``reuse_handmade.md``, and where the provincial
+    reports lie beside the project ``reuse_provinces.md`` and ``reuse_shares.md``).
+
+    Example:
+        >>> main()  # doctest: +SKIP
+    """
+    docs = Path(__file__).resolve().parents[1] / "docs" / "generated"
+    print("\nText reuse, hand-made pairs (tests/fixtures/reuse/pairs.yaml): precision / recall in characters of B")
+    table = handmade_table()
     with pd.option_context("display.width", 250, "display.max_columns", 30):
-        print(pd.DataFrame(rows).to_string(index=False))
-    print("(gen.: generated from the hand-made sentences, copies edited at a known rate; see synthetic_pairs)")
+        print(table.to_string(index=False))
+    print("(generated: from the hand-made sentences, copies edited at a known rate; see synthetic_pairs)")
+    written = {"reuse_handmade.md": _markdown(table, DEFAULT_N)}
     try:
         paragraphs = read_provinces()
     except MissingFileError as err:
         print(f"\nText reuse on the provincial reports skipped: {err}")
-        return 0
-    print(f"\nText reuse: {paragraphs['report_id'].nunique()} provincial reports of 2026, every pair "
-          f"(MinHash-LSH candidates; exhaustive: every pair of units sharing an n-gram)")
-    real = [real_scores(paragraphs, n, exhaustive=n >= 3) for n in NS]
-    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.precision", 3):
-        print(pd.DataFrame(real).to_string(index=False))
-    passages = text_reuse(paragraphs, n=DEFAULT_N)
-    shares = reuse_shares(paragraphs, passages=passages)
-    for peer in (False, True):
-        title = "without formulaic passages" if peer else "all passages"
-        print(f"\nMost-copied pairs ({title}; share of the reuser's characters found in the source):")
-        top = most_reused(shares, peer=peer).drop(columns=["report_reuser", "report_source"])
-        print(top.to_string(index=False))
-    print("\nLongest passages that are not formulaic (found in fewer than 5 reports):")
-    own = passages[~passages["formulaic"].fillna(False).astype(bool)].sort_values(
-        ["length", "label_a", "label_b"], ascending=[False, True, True]).head(8)
-    for passage in own.to_dict("records"):
-        print(f"- {passage['label_a']} / {passage['label_b']}: {passage['length']} characters, "
-              f"similarity {passage['similarity']:.2f}, in {passage['n_reports']} reports")
-        print(f"  A: {passage['text_a']}")
-        print(f"  B: {passage['text_b']}")
+        paragraphs = None
+    if paragraphs is not None:
+        print(f"\nText reuse: {paragraphs['report_id'].nunique()} provincial reports of 2026, every pair "
+              f"(MinHash-LSH candidates; exhaustive: every pair of units sharing an n-gram)")
+        real = [real_scores(paragraphs, n, exhaustive=n >= 3) for n in NS]
+        with pd.option_context("display.width", 200, "display.max_columns", 30, "display.precision", 3):
+            print(pd.DataFrame(real).to_string(index=False))
+        passages = text_reuse(paragraphs, n=DEFAULT_N)
+        shares = reuse_shares(paragraphs, passages=passages)
+        for peer in (False, True):
+            title = "without formulaic passages" if peer else "all passages"
+            print(f"\nMost-copied pairs ({title}; share of the reuser's characters found in the source):")
+            top = most_reused(shares, peer=peer).drop(columns=["report_reuser", "report_source"])
+            print(top.to_string(index=False))
+        print("\nLongest passages that are not formulaic (found in fewer than 5 reports):")
+        own = passages[~passages["formulaic"].fillna(False).astype(bool)].sort_values(
+            ["length", "label_a", "label_b"], ascending=[False, True, True]).head(8)
+        for passage in own.to_dict("records"):
+            print(f"- {passage['label_a']} / {passage['label_b']}: {passage['length']} characters, "
+                  f"similarity {passage['similarity']:.2f}, in {passage['n_reports']} reports")
+            print(f"  A: {passage['text_a']}")
+            print(f"  B: {passage['text_b']}")
+        written["reuse_provinces.md"] = _real_markdown(real)
+        written["reuse_shares.md"] = _shares_markdown(shares, passages)
+    if write_docs:
+        for name, text in written.items():
+            print(f"wrote {write_text_atomic(docs / name, text)}")
     return 0

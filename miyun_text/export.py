@@ -312,11 +312,13 @@ def _type_name(dtype: Any) -> str:
     return "string"
 
 
-def codebook(tables: dict[str, pd.DataFrame], fmt: str = "csv", *, raw_cells: bool = False) -> str:
+def codebook(tables: dict[str, pd.DataFrame], fmt: str = "csv", *, raw_cells: bool = False,
+             rows: bool = True) -> str:
     """``codebook.md``: each table, how it was made, and each column's type and meaning.
 
     For CSV it also says how text cells that a spreadsheet would read as formulas were
-    written (with a leading ``'``, unless ``raw_cells``).
+    written (with a leading ``'``, unless ``raw_cells``). ``rows=False`` leaves out each
+    table's row count (the documentation's codebook, which describes no particular data).
 
     Example:
         >>> import pandas as pd
@@ -340,8 +342,8 @@ def codebook(tables: dict[str, pd.DataFrame], fmt: str = "csv", *, raw_cells: bo
     if fmt == "csv":
         lines += ["", _RAW_CELLS_NOTE if raw_cells else _SAFE_CELLS_NOTE]
     for name, frame in tables.items():
-        lines += ["", f"## {name}.{suffix}", "", TABLES.get(name, ""), "", f"{len(frame):,} rows.", "",
-                  "| column | type | meaning |", "|---|---|---|"]
+        lines += ["", f"## {name}.{suffix}", "", TABLES.get(name, ""), "",
+                  *([f"{len(frame):,} rows.", ""] if rows else []), "| column | type | meaning |", "|---|---|---|"]
         for column in frame.columns:
             lines.append(f"| `{column}` | {_type_name(frame[column].dtype)} | {column_meaning(name, str(column))} |")
     return "\n".join(lines) + "\n"

@@ -216,10 +216,11 @@ def extract_pdf(data: bytes, path: str | Path = "report.pdf") -> tuple[str, str]
     from pypdf.errors import DependencyError, LimitReachedError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            _decrypt(reader, path)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with _PdfWarnings() as noted:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                _decrypt(reader, path)
+            pages = [page.extract_text() or "" for page in reader.pages]
     except ExtractionError:
         raise
     except DependencyError as err:  # AES encryption without a crypto library, or an image filter
@@ -260,8 +261,33 @@ def extract_pdf(data: bytes, path: str | Path = "report.pdf") -> tuple[str, str]
         )
     paragraphs = _join_lines(lines, indented)
     how = (f"pdf (pypdf {version('pypdf')}, {len(pages)} page(s), {len(lines)} lines joined into "
-           f"{len(paragraphs)} paragraphs, {dropped} page-number line(s) dropped)")
+           f"{len(paragraphs)} paragraphs, {dropped} page-number line(s) dropped"
+           + (f"; pypdf noted {len(noted)} problem(s) it read past, first: {noted[0]}" if noted else "") + ")")
     return "\n".join(paragraphs) + "\n", how
+
+
+class _PdfWarnings(logging.Handler):
+    """Collects what pypdf logs while it reads a damaged but readable PDF ("Ignoring wrong
+    pointing object" …), so it goes into the extraction note rather than onto the user's
+    terminal, where Python's last-resort handler would print it with no file named."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(record.getMessage().split()))
+
+    def __enter__(self) -> list[str]:
+        logger = logging.getLogger("pypdf")
+        self._propagate, logger.propagate = logger.propagate, False
+        logger.addHandler(self)
+        return self.messages
+
+    def __exit__(self, *exc: object) -> None:
+        logger = logging.getLogger("pypdf")
+        logger.removeHandler(self)
+        logger.propagate = self._propagate
 
 
 def _decrypt(reader, path: str | Path) -> None:

@@ -42,7 +42,8 @@ def _drawable(char: str) -> bool:
 
 
 def project_characters(root: str | Path | None = None) -> set[str]:
-    """Every drawable character of the project's text: raw reports, errata, resources and README.
+    """Every drawable character of the project's text: raw reports, errata, resources, README
+    and the documentation's pages.
 
     Raw files that are not UTF-8 (GBK, Big5, the refused encodings of the test fixtures)
     are read as the loader reads them only when they load; here they are skipped, since
@@ -54,6 +55,7 @@ def project_characters(root: str | Path | None = None) -> set[str]:
     """
     base = Path(root) if root is not None else RESOURCES.parents[1]
     files = [base / "README.md", base / "data" / "errata.csv"]
+    files += sorted((base / "docs").rglob("*.md")) if (base / "docs").is_dir() else []
     files += sorted((base / "data" / "raw").glob("*.txt")) if (base / "data" / "raw").is_dir() else []
     files += sorted(p for p in RESOURCES.iterdir() if p.is_file() and p.suffix in _TEXT_SUFFIXES)
     found: set[str] = set()

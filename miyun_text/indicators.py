@@ -12,7 +12,7 @@ of the change it measures.
 The years come from the paragraph (its ``period_start``/``period_end`` from
 :func:`miyun_text.structure.parse_report`: a review part speaks of the year before the
 report, a plan part of the report's year, a five-year passage of its period) and from
-the sentence's own words: 年均 (an annual average), 五年增长30.8% or 比2020年 (a change over
+the sentence's own words: 年均 (an annual average), 五年增长32.4% or 比2020年 (a change over
 a period), 过去三年, “十四五”时期, 到2030年.
 """
 
@@ -251,7 +251,7 @@ _COMPARISON = re.compile(r"(?:高于|低于|快于|慢于|好于|超出|多于|�
                          r"(?:比|较)(?:全国|全省|全市|全区|预期|目标|年初|计划|平均))")
 # A reach stated without its subject (…，全年服务用户超过3000人次): the thing measured is elsewhere.
 _REACH = re.compile(r"^(?:服务(?!业)|惠及|覆盖|辐射|吸引|带动|贡献)")
-# A predicate after the counted thing (3个交叉研究平台竣工): the thing is the name.
+# A predicate after the counted thing (4个交叉创新平台竣工): the thing is the name.
 _PREDICATE_TAIL = re.compile(
     r"(?:全部|全面|均|已|顺利|基本|如期)?(?:竣工|完工|开工|建成|投用|投产|落地|通车|开业|上线|获批|入选|完成|"
     r"取得批复|通过验收)$"
@@ -320,7 +320,7 @@ _WORD_TARGETS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?:争取|力争|确保|努力)?实现正增长"), "正增长", "增长"),
     (re.compile(r"(?P<name>[\u4e00-\u9fff]{2,18}?)(?:保持|实现)(?:基本)?稳定|(?P<trade>进出口)稳量"), "稳定", "稳定在"),
 )
-# A quota the central government sets (完成国家下达的节能降碳任务, 碳排放双控完成国家下达目标):
+# A quota the central government sets (完成国家下达的节能降碳任务, 碳排放总量和强度完成国家下达目标):
 # what the clause names of energy, carbon and grain is the indicator.
 _QUOTA = re.compile(r"国家(?:下达|要求|审核衔接后确定)")
 _QUOTA_NAMES: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
@@ -329,6 +329,8 @@ _QUOTA_NAMES: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
     (re.compile(r"粮食(?:生产|产量|总产量|总产)(?!.*播种)"), "粮食产量", None),
     (re.compile(r"粮食播种面积"), "粮食播种面积", None),
 )
+# The qualifiers of a target stated in words alone (its row has no value).
+WORD_QUALIFIERS: tuple[str, ...] = ("同步", *dict.fromkeys(q for _, q, _ in _WORD_TARGETS), "国家下达")
 _TARGET_WORDS = ("预期目标", "主要目标", "目标是", "目标为", "力争", "争取", "控制在", "预期", "计划")
 _ACTUAL_WORDS = ("预计完成", "预计", "完成", "实现", "达到", "累计", "同比", "比上年", "按不变价", "同口径", "建成",
                  "新增", "全年")
@@ -412,18 +414,18 @@ def _clean_name(raw: str, examples: bool = True) -> str:
     period = _HEAD_PERIOD.match(name)
     if period and len(name) > period.end() + 1:
         name = name[period.end():]
-    # 华为智能生活馆、砂之船奥莱等首店, 李华等两院院士: the examples go, the kind stays
+    # 某品牌体验馆、某商场等首店, 李华等两院院士: the examples go, the kind stays
     listed = re.match(r"^([^，。；]{1,30}?)(?<![高中初平同对均相一二三四五六七八九十特])等(?![级院学教职次量同于])"
                       r"(?=[\u4e00-\u9fff“])", name)
     if examples and listed and len(name) - listed.end() >= 2 and (
             re.search(r"[、”]", listed.group(1))
             or name_problem(listed.group(1)) in ("place", "organisation", "person")):
         name = name[listed.end():]
-    # 新建750千伏和330千伏电网工程, 年销售收入超10亿元的龙头企业: a class before the thing
+    # 新建500千伏和220千伏输电工程, 年营业收入超5亿元的骨干企业: a class before the thing
     name = re.sub(r"^.*\d(?:万|亿|千)?(?:千伏|伏|吨级|千瓦级|米级|级)(?:和|及|、)?", "", name)
     name = re.sub(r"^.*\d[^，。；\d]{0,4}的(?=[\u4e00-\u9fff]{2})", "", name)
     name = re.sub(r"^的", "", name)
-    # 区外就业占12%, 产能占全球30%: a share whose last word was cut
+    # 省外就业占15%, 产量占全球25%: a share whose last word was cut
     name = re.sub(r"占$", "占比", re.sub(r"占(全国|全省|全球|全市|全区)$", r"占\1比重", name))
     name = re.sub(r"^城(?=[、]?居民)", "城镇", re.sub(r"^乡(?=居民)", "农村", name))
     name = re.sub(r"(?:和|及|与|以及|分别|的|等|各)+$", "", name)
@@ -460,8 +462,8 @@ _MODIFIER_FLAGS = ("a", "ag", "b", "m", "mq", "v", "ug", "q", "k", "h")
 # Proper names: places, people, bodies. jieba tags them ns, nr, nt, nz (and nrt, nrfg for
 # foreign and full names); its HMM gives such tags to words its dictionary lacks.
 _PROPER_FLAGS = ("ns", "nr", "nrt", "nrfg", "nt", "nz")
-# Units that measure an activity itself (招生117.6万人, 造林88万亩, 支出3000亿元): a verb may
-# name it; never a count of things (完工2746个, 引育1000名) or a share.
+# Units that measure an activity itself (招生46.3万人, 造林65万亩, 支出3000亿元): a verb may
+# name it; never a count of things (完工1385个, 引育600名) or a share.
 _ACTIVITY_UNITS = re.compile(r"(?:人|人次|亩|公顷|平方公里|平方米|立方米|吨|千瓦时|千瓦|元|美元|斤|公里|/.+)$")
 # Adverbs and manners that open a verb phrase (高质量建好, 扎实办好, 滚动实施).
 _MANNER = re.compile(r"^(?:高质量|高水平|高标准|高效|扎实|稳妥|稳步|深入|滚动|继续|再|加快|大力|积极|着力|全力|持续|"
@@ -469,7 +471,7 @@ _MANNER = re.compile(r"^(?:高质量|高水平|高标准|高效|扎实|稳妥|�
 # Time words that name no indicator (首期, 年度, 全年, 上半年, “十四五”时期).
 _TIME_WORDS = re.compile(r"(?:首期|年度|全年|当年|年内|同期|期间|以来|每年|今年|去年|明年|上半年|下半年|"
                          r"前三季度|[一二三四]季度|“?十[一二三四五六七八九]五”?(?:时期|期间|末|初)?)")
-# Pieces of a clause: a name cut off at a connective (中职学校由…, 大港电厂共…, 测评点中有…).
+# Pieces of a clause: a name cut off at a connective (中职学校由…, 某热电厂共…, 考核项中有…).
 _DANGLING = re.compile(r"(?:由|从|共|各|中有|跨上|跨越|进入前|将|已|通了新|联合印发|有)$")
 _OPENING_WORDS = ("的", "和", "及", "与", "或", "并", "而", "由", "从", "将", "把", "被", "其", "以", "于")
 # Endings that make a name a measure whatever jieba tags its words (参保率: 参保/v 率/v).
@@ -478,7 +480,7 @@ _MEASURE_END = re.compile(r"(?:率|比|比重|比例|占比|量|数|额|值|度|
 # Endings of the names of bodies (恒通集团, 华宇公司) and of places (青山区, 白沙县, 临河镇).
 _BODY_END = re.compile(r"(?:股份有限公司|有限公司|有限责任公司|子公司|公司|集团|控股|股份|银行|大学|学院|研究院|研究所|"
                        r"医院|协会|商会)$")
-# Trades that follow a firm's name (邦普时代, 国达化工, 桥头铝电).
+# Trades that follow a firm's name (宏达电子, 瑞丰新材, 华宇科技).
 _FIRM_WORD = re.compile(r"时代|化工|科技|电子|能源|电力|铝电|药业|矿业|钢铁|实业|控股|集团|股份|新材|智能|重工|机械|"
                         r"汽车|动力|光电|生物|储能|储热|硅业|锂业|乳业")
 _PLACE_END = re.compile(r"(?:自治区|自治州|自治县|自治旗|特别行政区|新区|省|市|县|区|州|盟|旗|镇|乡|村|街道)$")
@@ -524,7 +526,7 @@ def _known(word: str) -> str | None:
 @lru_cache(maxsize=1)
 def _gazetteer() -> frozenset[str]:
     """Places by name: the 34 provincial-level regions and every city and county the
-    dictionary knows (X市, X县 tagged as places), each also without its ending (黄冈, 大冶)
+    dictionary knows (X市, X县 tagged as places), each also without its ending (上饶, 崇阳)
     where that is no common word."""
     places: set[str] = set()
     for name in _PROVINCES:
@@ -538,7 +540,7 @@ def _gazetteer() -> frozenset[str]:
             continue  # 大城市, 文明城市, 旅游名县, 海岛县: kinds of place, no place
         places.add(word)
         known = _known(stem)
-        # the name without its ending: 黄冈 (ns), 通辽 (nr), 孝感 (n, but 孝感市 is a city)
+        # the name without its ending: 上饶 (ns), 通辽 (nr), 孝感 (n, but 孝感市 is a city)
         if known in (None, "ns", "nr", "nrt", "nz", "j", "nt") or (known == "n" and _known(stem + "市") == "ns"):
             places.add(stem)
     return frozenset(p for p in places if len(p) >= 2)
@@ -569,7 +571,7 @@ def _is_place(name: str, places: frozenset[str] = frozenset()) -> bool:
         return True
     tags = _tags(name)
     if 1 < len(tags) <= 3 and all(flag == "ns" for _, flag in tags) and any(w in _gazetteer() for w, _ in tags):
-        return True  # 武汉东湖: places within places
+        return True  # 上饶东湖: places within places
     ending = _PLACE_END.search(name)
     if ending is None or len(name) > 6:
         return False
@@ -585,14 +587,14 @@ def _is_place(name: str, places: frozenset[str] = frozenset()) -> bool:
 def _is_body(name: str) -> bool:
     tags = _tags(name)
     if len(tags) == 2 and _proper(tags[0][0]) and (tags[1][1] in _PROPER_FLAGS or _FIRM_WORD.fullmatch(tags[1][0])):
-        return True  # 吉林梅花, 青海广泰, 邦普时代: a place or a name, then a name or a trade
+        return True  # 江西恒通, 湖南宏达, 宏达电子: a place or a name, then a name or a trade
     ending = _BODY_END.search(name)
     if ending is None:
         return False
     stem = name[: ending.start()]
     if len(stem) < 2:
         return False
-    # 恒通集团, 华宇公司, 白银集团: a proper name before the ending (not 上市公司, 村镇银行, 高水平大学)
+    # 恒通集团, 华宇公司, 金石集团: a proper name before the ending (not 上市公司, 村镇银行, 高水平大学)
     return _proper(stem) or (_known(stem) is None and len(stem) <= 4
                              and not re.search(r"[\d一二三四五六七八九十级]", stem))
 
@@ -604,7 +606,7 @@ def _is_person(name: str) -> bool:
 
 def name_problem(name: str, unit: str | None = None, *, places: frozenset[str] = frozenset()) -> str | None:
     """Why the words ``name`` name no indicator, or None where they may: ``place`` (a region,
-    city, county or town: 黄冈, 青山区), ``organisation`` (a firm or body: 恒通集团, or a list of
+    city, county or town: 上饶, 青山区), ``organisation`` (a firm or body: 恒通集团, or a list of
     them), ``person`` (张明), ``verb`` (an action without the thing it acts on: 选派, 加快推进,
     高质量建好), ``time`` (首期, 年度, 过去三年) or ``fragment`` (a piece of a clause: 中职学校由,
     的村集体经营性收入). ``unit`` is the unit of the number it would name (a verb may name an
@@ -612,7 +614,7 @@ def name_problem(name: str, unit: str | None = None, *, places: frozenset[str] =
     caller knows (a corpus's regions).
 
     Example:
-        >>> [name_problem(n) for n in ("黄冈", "青山区", "恒通集团", "张明", "选派", "首期", "中职学校由")]
+        >>> [name_problem(n) for n in ("上饶", "青山区", "恒通集团", "张明", "选派", "首期", "中职学校由")]
         ['place', 'place', 'organisation', 'person', 'verb', 'time', 'fragment']
         >>> [name_problem(n) for n in ("高新技术企业", "上市公司", "城中村", "和美乡村", "示范区", "千亿县")]
         [None, None, None, None, None, None]
@@ -664,15 +666,15 @@ _PREDICATE_WORDS = frozenset(
     "引入 免费 形成 发行 延伸 让 使 核准 装车 展业 退出 扎实 稳步 不断 加速 深入 积极 有效 全力 大力 初步 "
     "赴 享受 立起 解决 消除 参加 入驻 稳定 达标 建成运行 进展 和 及 与 的 等 或 并".split()
 )
-# Words that close a counted thing's phrase as its predicate (6个抽水蓄能电站建设, 1.2万个服务站提质增效).
+# Words that close a counted thing's phrase as its predicate (4个抽水蓄能电站建设, 0.8万个服务站提质增效).
 _THING_TAIL = re.compile(r"(?:技术改造|数字化转型|建设|改造|提升|提质|增效|提质增效|运营|应用|规模化|规模化应用|"
                          r"振兴发展|发展|投资|"
                          r"第一|第二|第三)$")
 
 
 def _counted_thing(text: str, at: int) -> str:
-    """The thing a count counts when its words follow the number (3个国家区域医疗中心投入运营 →
-    国家区域医疗中心; 新增荆州、孝感3个过三千亿元城市 → 过三千亿元城市), or "" where none does."""
+    """The thing a count counts when its words follow the number (5个县域医疗次中心投入运营 →
+    县域医疗次中心; 新增甲市、乙市2个过千亿元城市 → 过千亿元城市), or "" where none does."""
     run = re.match(r"[\u4e00-\u9fff“”‘’]+", text[at:])
     if not run:
         return ""
@@ -690,10 +692,10 @@ def _counted_thing(text: str, at: int) -> str:
             break
         phrase = shorter
     if len(phrase) < 2 or phrase.startswith("方面") or phrase.endswith("级"):
-        return ""  # 9个方面工作, 21个地级以上市: no thing of its own
+        return ""  # 9个方面工作, 13个地级以上市: no thing of its own
     rest = text[at + len(phrase):]
     if phrase == run.group(0) and re.match(r"\s*[0-9０-９]", rest):
-        return ""  # 100所海拔1500米以上…: the words name the next number, not the thing counted
+        return ""  # 80所海拔2000米以上…: the words name the next number, not the thing counted
     name = _clean_name(phrase)
     return phrase if _is_name(name) else ""
 
@@ -790,9 +792,9 @@ class _Reading:
             return None
         at_name = raw.rfind(name)
         head = raw[:at_name] if at_name > 0 and not inherited else ""
-        # 年均新增城镇就业30万人, 累计完成生态建设1.23亿亩: span and flow words before the name
+        # 年均新增城镇就业26万人, 累计完成生态建设0.86亿亩: span and flow words before the name
         words.period_words += [m.group(0) for m in _HEAD_SPAN.finditer(head)]
-        # 新增城镇就业, 五年生产原煤65亿吨: what is added or made over a period is summed over it
+        # 新增城镇就业, 五年生产原煤42亿吨: what is added or made over a period is summed over it
         flow = bool(_FLOW.search(head)) or words.flow or "新增" in name or bool(
             canonical_indicator(name) is None and _FLOW_NAME.match(name))
         indicator = canonical_indicator(name)
@@ -845,7 +847,7 @@ class _Reading:
 
 
 def _following(text: str, at: int) -> str:
-    """The counted thing after a number (明确30项先行先试任务; 6家省属企业完成…重组), up to its verb."""
+    """The counted thing after a number (明确30项先行先试任务; 5家省属企业完成…重组), up to its verb."""
     following = _FOLLOWING.match(text, at)
     if not following:
         return ""
@@ -857,7 +859,7 @@ def _following(text: str, at: int) -> str:
 
 def _split_names(text: str, n: int) -> list[str] | None:
     """The names of a 分别 list (城镇、农村居民人均可支配收入 → two full names), or None."""
-    # 食品、石化、医药、信息等产业增加值: the items are the names, 等 closes the list
+    # 纺织、建材、医药、电子等产业增加值: the items are the names, 等 closes the list
     text = re.sub(r"(?<![高中初平同对均相一二三四五六七八九十特])等(?=[\u4e00-\u9fff])", "",
                   _clean_name(text, examples=False))
     spelled = re.match(r"^(.*?)([一二三])([一二三])([一二三])产(业)?(.*)$", text)
@@ -881,7 +883,7 @@ def _split_names(text: str, n: int) -> list[str] | None:
     full = []
     for name in names[:-1]:
         if complete.search(name) or canonical_indicator(name) or name[-1] == last[-1]:
-            full.append(name)  # 旅游总花费、游客人均花费: each name is whole
+            full.append(name)  # 旅游总收入、游客人均消费: each name is whole
             continue
         # the shared tail: what follows, in the last name, the part that matches this one
         # (第一产业 → 第三产业|增加值), a measure the last name ends with (限上零售额), or,
@@ -931,7 +933,7 @@ def _respectively(reading: _Reading, clause: str, quantities: list[Quantity]) ->
                 break
         between = clause[match.end(): quantities[group[0]].start]
         if _COMPARISON.search(between):
-            used.update(group)  # 增速分别高于全国12.7个、12个百分点: differences from a benchmark
+            used.update(group)  # 增速分别高于全国8.3个、6个百分点: differences from a benchmark
             continue
         verb_words = _take_apart(between)
         boundary = max((m.end() for m in re.finditer(r"[，,；;：:]", clause[: match.start()])), default=0)
@@ -940,7 +942,7 @@ def _respectively(reading: _Reading, clause: str, quantities: list[Quantity]) ->
         n = len(group)
         names = _split_names(before.name, n) if before.name else None
         if names and all(name_problem(_clean_name(name)) in ("place", "organisation", "person") for name in names):
-            # 黄冈、大冶、宜昌分别新增3个、4个、3家高新区: each place's count of the thing counted
+            # 上饶、崇阳、通山分别新增2个、5个、1家高新区: each place's count of the thing counted
             thing = _counted_thing(clause, quantities[group[-1]].end)
             names = [thing] * n if thing else None
         if names is None and not before.name.strip() and reading.last_names and len(reading.last_names) == n:
@@ -966,8 +968,8 @@ def _respectively(reading: _Reading, clause: str, quantities: list[Quantity]) ->
 
 
 def _listed(reading: _Reading, clause: str, quantities: list[Quantity], used: set[int]) -> set[int]:
-    """Lists without 分别 (城乡居民人均收入年均增长5.3%、7.7%; 改造供热、燃气、排水管网800公里、600公里、
-    300公里): as many names as numbers of one unit, one row each."""
+    """Lists without 分别 (城乡居民人均收入年均增长5.6%、7.2%; 改造供水、燃气、污水管网450公里、320公里、
+    180公里): as many names as numbers of one unit, one row each."""
     taken: set[int] = set()
     i = 0
     while i < len(quantities):
@@ -1007,7 +1009,7 @@ def _read_words(reading: _Reading, clause: str, masked: str, offset: int) -> str
                 _clean_name(name)) else name
             found.append((match.start(), match.end(), name, qualifier, direction))
     for quota in _QUOTA.finditer(masked):
-        # the words of the quota's own clause (粮食总产量稳定在…，二氧化碳排放完成国家下达目标: carbon only)
+        # the words of the quota's own clause (粮食总产量稳定在…，碳排放强度完成国家下达目标: carbon only)
         begin = max((m.end() for m in re.finditer(r"[，,。；;]", masked[: quota.start()])), default=0)
         close = re.search(r"[，,。；;]", masked[quota.end():])
         stop = quota.end() + close.start() if close else len(masked)
@@ -1061,7 +1063,7 @@ def _read_clause(reading: _Reading, clause: str, offset: int) -> None:
         segment = _CLAUSE_BOUNDARY.split(gap)[-1]
         after = masked[q.end: q.end + 8]
         cursor = q.end
-        # the start of a change (从2280亿元增长到…, 较“十三五”末的9323.1亿元增加…): read with its end
+        # the start of a change (从2280亿元增长到…, 较“十三五”末的8564.4亿元增加…): read with its end
         start = re.search(r"(?:从|由|较|比)([^，。；]*?)(?:的)?$", segment)
         if start and re.match(r"^(?:的水平)?(?:增长|增加|提高|提升|上升|下降|减少|降低|扩大|缩小|跃升|增|升|降|减)?"
                               r"(?:到|至)|"
@@ -1071,7 +1073,7 @@ def _read_clause(reading: _Reading, clause: str, offset: int) -> None:
         if _RESTATED_AFTER.match(after) or _RESTATED_BEFORE.search(gap):
             continue
         if re.match(r"^(?:主要|预期性|约束性|核心|量化)?指标", after):
-            continue  # 提出28个主要指标: a count of the plan's indicators
+            continue  # 提出24个主要指标: a count of the plan's indicators
         if _COMPARISON.search(segment) and not re.search(r"(?:比|较)(?:上年|去年|上年同期)", segment):
             continue
         words = _take_apart(segment)
@@ -1084,15 +1086,15 @@ def _read_clause(reading: _Reading, clause: str, offset: int) -> None:
         last = reading.last
         inherited = False
         if _REACH.match(name or "x"):
-            continue  # 惠及26个省份: those reached, no indicator
-        # 新增荆州、孝感3个过三千亿元城市, 3个国家区域医疗中心投入运营: the counted thing follows the number
+            continue  # 惠及17个省份: those reached, no indicator
+        # 新增甲市、乙市2个过千亿元城市, 5个县域医疗次中心投入运营: the counted thing follows the number
         thing = _counted_thing(masked, q.end) if q.base_unit in _COUNT_UNITS else ""
         counted = False
         if thing:
             raw = thing
             counted = True
         elif not name and q.unit in _COUNT_UNITS and _following(masked, q.end):
-            raw = _following(masked, q.end)  # …，8个产业规模超千亿元: the counted thing follows
+            raw = _following(masked, q.end)  # …，5个集群规模超百亿元: the counted thing follows
         elif (not name or name in ("总量", "规模", "总额", "其中")) and last is not None and not last.get("_thing") \
                 and (q.base_unit not in _COUNT_UNITS or last["unit"] == q.unit):
             raw, inherited = str(last["name"]), True
@@ -1100,7 +1102,7 @@ def _read_clause(reading: _Reading, clause: str, offset: int) -> None:
                     and last["unit"] == q.unit):
                 words.direction = last["direction"]  # 增长4%，力争达到5%: the same change, a higher aim
         elif name.startswith("占") and last is not None:
-            raw = str(last["indicator"]) + name  # 规上工业增加值增长8.4%，占地区生产总值比重提高1.6个百分点
+            raw = str(last["indicator"]) + name  # 规上工业增加值增长7.9%，占地区生产总值比重提高1.3个百分点
         elif q.unit in _COUNT_UNITS and (not _is_name(name) or _VERBS.fullmatch(name) or raw.rstrip().endswith("等")
                                          or (_VERBS.match(name) and _following(masked, q.end))):
             # 明确30项先行先试任务: the counted thing follows the number
@@ -1190,9 +1192,9 @@ def extract_indicators(corpus: object, year: int | None = None) -> pd.DataFrame:
     words as written; ``headline`` and ``canonical`` from the indicator table),
     ``kind`` (``actual``; ``expected`` for an estimate, 预计 or 初步统计; ``target``),
     ``year``, ``period_start``, ``period_end`` and ``basis``: ``annual`` (one year's
-    figure), ``period_cumulative`` (a change over the period: 五年增长30.8%, 累计, 比2020年),
+    figure), ``period_cumulative`` (a change over the period: 五年增长32.4%, 累计, 比2020年),
     ``period_average`` (年均增长5.2%) or ``period_end`` (a level at the end of a period:
-    到2030年达到9万元; in a five-year review, 达到13697.5亿元); ``year`` is the last year of
+    到2030年达到7.5万元; in a five-year review, 达到12480.6亿元); ``year`` is the last year of
     the period. ``measure`` is ``growth`` (a change in %), ``change`` (in points or
     units: 提高2个百分点, 增加52亿斤) or ``level``; ``direction`` the change as the
     report words it (增长, 下降, 提高, 降低, 上涨, 增加, 减少) or a bound on a level
@@ -1275,7 +1277,7 @@ def annual_figures(indicators: pd.DataFrame, *, headline: bool = False) -> pd.Da
     apart (``measure``).
 
     Example:
-        >>> ind = extract_indicators("全年地区生产总值增长5.3%，五年增长30.8%，新建学校3所。", year=2025)
+        >>> ind = extract_indicators("全年地区生产总值增长5.3%，五年增长32.4%，新建学校3所。", year=2025)
         >>> annual_figures(ind)[["indicator", "value", "basis"]].values.tolist()
         [['地区生产总值', 5.3, 'annual']]
     """
@@ -1294,9 +1296,9 @@ def period_figures(indicators: pd.DataFrame) -> pd.DataFrame:
     to 2030): canonical indicators, every basis but ``annual``, in the order stated.
 
     Example:
-        >>> ind = extract_indicators("地区生产总值增长5.3%，五年增长30.8%。", year=2025)
+        >>> ind = extract_indicators("地区生产总值增长5.3%，五年增长32.4%。", year=2025)
         >>> period_figures(ind)[["indicator", "value", "period_start", "basis"]].values.tolist()
-        [['地区生产总值', 30.8, 2021, 'period_cumulative']]
+        [['地区生产总值', 32.4, 2021, 'period_cumulative']]
     """
     rows = indicators[(indicators["basis"] != "annual") & indicators["canonical"].fillna(False).astype(bool)]
     return rows.reset_index(drop=True)
@@ -1335,9 +1337,9 @@ def figure_table(indicators: pd.DataFrame) -> pd.DataFrame:
     ``label`` (密云区 2024) where the indicators carry one.
 
     Example:
-        >>> ind = extract_indicators("全年地区生产总值增长5.30%，五年增长30.8%。", year=2025)
+        >>> ind = extract_indicators("全年地区生产总值增长5.30%，五年增长32.4%。", year=2025)
         >>> figure_table(ind)[["indicator", "period", "figure"]].values.tolist()
-        [['地区生产总值', '2025', '增长5.30%'], ['地区生产总值', '2021–2025', '增长30.8%']]
+        [['地区生产总值', '2025', '增长5.30%'], ['地区生产总值', '2021–2025', '增长32.4%']]
     """
     def span(first: object, last: object) -> str | None:
         a, b = _int(first), _int(last)

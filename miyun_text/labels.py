@@ -7,6 +7,7 @@ paragraphs' years, regions and part kinds.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -96,10 +97,13 @@ def review_plan_titles(paragraphs: pd.DataFrame) -> dict[str, Any]:
 
 def file_part(region: str) -> str:
     """The region's part of a figure's file name: its name as the manifest gives it
-    (``themes_over_years_密云区``), with characters that file systems reject replaced.
+    (``themes_over_years_密云区``), with characters that file systems reject replaced, and
+    control and format characters too (a manifest edited by hand can hold an escape code,
+    which would otherwise end up in a file name and in every listing of the folder).
 
     Example:
-        >>> file_part("密云区"), file_part("A/B 区")
-        ('密云区', 'A_B_区')
+        >>> file_part("密云区"), file_part("A/B 区"), file_part("密云\x1b[2J区\u202e")
+        ('密云区', 'A_B_区', '密云_[2J区')
     """
-    return re.sub(r"[\\/:*?\"<>|\s]+", "_", str(region).strip()) or "region"
+    visible = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in str(region))
+    return re.sub(r"[\\/:*?\"<>|\s]+", "_", visible.strip()) or "region"

@@ -25,7 +25,8 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -135,14 +136,18 @@ def _ipc_bytes(table: pa.Table) -> bytes:
 
 def _write_text(path: Path, text: str, repairs: pa.Table, paragraphs: pa.Table, encoding: str,
                 extraction: str) -> None:
-    """One Arrow file: the paragraph table, with the clean text and repair log in its metadata."""
+    """One Arrow file: the paragraph table, with the clean text and repair log in its metadata.
+
+    Uncompressed: Chinese text shrinks by a sixth under LZ4, and compressing it took most
+    of the time of writing the file (about 3 ms a report against under 1 ms).
+    """
     write_table(path, paragraphs.replace_schema_metadata({
         **(paragraphs.schema.metadata or {}),
         b"miyun_text": text.encode("utf-8"),
         b"encoding": encoding.encode("utf-8"),
         b"extraction": extraction.encode("utf-8"),
         b"repairs": _ipc_bytes(repairs),
-    }))
+    }), compression="uncompressed")
 
 
 def _read_text(path: Path) -> tuple | None:
@@ -194,9 +199,55 @@ def _one_report(job: tuple) -> tuple:
     if seg is None:
         return text, repairs, paragraphs, None, encoding, extraction
     tokens = report_table(*_token_inputs(paragraphs), record["report_id"], seg, cache=cache)
-    # the report id column is the one value repeated: it is put back where the results arrive
     assert tokens is not None
-    return text, repairs, paragraphs, tokens.drop_columns(["report_id"]), encoding, extraction
+    return text, repairs, paragraphs, _pack_ids(tokens), encoding, extraction
+
+
+_BATCH = 4  # reports per job sent to a worker
+
+
+def _reports(jobs: list[tuple]) -> list[tuple]:
+    """:func:`_one_report` of a few reports (one job of a worker)."""
+    return [_one_report(job) for job in jobs]
+
+
+# The token table's paragraph id columns: each holds one value per paragraph, repeated for
+# every token of it.
+_ID_COLUMNS = ("part_no", "para_no")
+
+
+def _pack_ids(tokens: pa.Table) -> tuple[pa.Table, dict[str, np.ndarray], np.ndarray]:
+    """A report's token table as it travels from a worker: without ``report_id`` (put back where
+    the results arrive), the paragraph id columns as one value per run of tokens, no
+    ``token_no`` (it counts from 1 in each run) and 32-bit string offsets.
+
+    Pickled whole, those columns took half of the bytes each report sends to the calling
+    process, and sending them costs time at both ends. :func:`_unpack_ids` restores the table.
+    """
+    ids = [c for c in _ID_COLUMNS if c in tokens.column_names]
+    values = {c: tokens.column(c).to_numpy() for c in ids}
+    change = np.ones(tokens.num_rows, dtype=bool)
+    if tokens.num_rows:
+        # a run is one paragraph's tokens: its ids change, or its numbering starts again
+        change[1:] = np.logical_or.reduce([v[1:] != v[:-1] for v in values.values()]
+                                          + [tokens.column("token_no").to_numpy()[1:] == 1])
+    starts = np.flatnonzero(change)
+    lengths = np.diff(np.append(starts, tokens.num_rows))
+    slim = tokens.drop_columns(["report_id", *ids, "token_no"])
+    slim = slim.set_column(slim.column_names.index("token"), "token", slim.column("token").cast(pa.string()))
+    return slim, {c: v[starts] for c, v in values.items()}, lengths
+
+
+def _unpack_ids(packed: tuple[pa.Table, dict[str, np.ndarray], np.ndarray]) -> pa.Table:
+    """The token table :func:`_pack_ids` packed, every column back in its place and type."""
+    table, runs, lengths = packed
+    n = int(lengths.sum())
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    table = table.set_column(table.column_names.index("token"), "token", table.column("token").cast(pa.large_string()))
+    table = table.add_column(0, "token_no", pa.array((np.arange(n) - starts + 1).astype("int32")))
+    for i, (name, values) in enumerate(runs.items()):
+        table = table.add_column(i, name, pa.array(np.repeat(values, lengths)))
+    return table
 
 
 def _cached_report(record: dict, text_path: Path, seg: Segmenter | None) -> tuple | None:
@@ -264,49 +315,71 @@ def load(
     # Every raw file's sha256 is checked here, in manifest order; a report whose text (and
     # tokens) are cached is read here, the others go to the workers. A bad file stops the
     # scan, but the reports before it are processed first, so the first error in manifest
-    # order is raised.
-    checked: list[tuple] = []
-    failure: MiyunTextError | None = None
-    for record in manifest.to_dict("records"):
-        rows = errata.iloc[positions[record["report_id"]]] if record["report_id"] in positions else None
-        try:
-            raw_path = checked_raw_path(folder, record["report_id"], record["raw_sha256"])
-        except MiyunTextError as err:
-            failure = err
-            break
-        # a report far longer than any real one is cleaned again each time rather than cached:
-        # its cache file would cost its size in memory several times over while being written
-        cached = folder_cache is not None and raw_path.stat().st_size <= CACHED_REPORT_BYTES
-        text_path = _text_path(folder_cache, record, rows, strict) if folder_cache is not None and cached else None
-        checked.append((record, raw_path, rows, text_path))
-    results: list[tuple | None] = [None] * len(checked)
-    if folder_cache is not None and checked:
-        # Arrow reads and decompresses files without holding the GIL: threads read the
-        # cache files of many reports at once
-        with ThreadPoolExecutor(max_workers=min(len(checked), os.cpu_count() or 1)) as pool:
-            results = list(pool.map(lambda job: _cached_report(job[0], job[3], seg) if job[3] else None, checked))
-    jobs = [(n, job) for n, (job, hit) in enumerate(zip(checked, results, strict=True)) if hit is None]
-
-    n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    # order is raised. A report without a text cache file goes to the workers as soon as it
+    # is checked, so they start while the scan goes on.
     shared = (seg, cache, strict, list(errata.columns))
-    bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress or not jobs)
-    if n_workers == 1:
-        _share(*shared)
-        done = []
-        for _, job in jobs:
-            done.append(_one_report(job))
-            bar.update()
-    else:
-        # map keeps manifest order; chunks of a few reports keep the workers busy without
-        # holding the whole corpus in flight
-        with ProcessPoolExecutor(max_workers=n_workers, initializer=_share, initargs=shared) as pool:
-            done = []
-            for result in pool.map(_one_report, [job for _, job in jobs], chunksize=4):
-                done.append(result)
+    records = manifest.to_dict("records")
+    parallel = (workers or os.cpu_count() or 1) > 1 and len(records) > 1
+    checked: list[tuple] = []
+    sent: list[tuple[list[int], Future]] = []
+    batch: list[int] = []
+    failure: MiyunTextError | None = None
+    with ExitStack() as stack:
+        processes: ProcessPoolExecutor | None = None
+
+        def send(indices: list[int]) -> None:
+            nonlocal processes
+            if processes is None:
+                n_workers = max(1, min(workers or os.cpu_count() or 1, len(records) - indices[0]))
+                processes = stack.enter_context(ProcessPoolExecutor(max_workers=n_workers, initializer=_share,
+                                                                    initargs=shared))
+            # a few reports a job keep the workers busy without holding the corpus in flight
+            sent.append((indices, processes.submit(_reports, [checked[n] for n in indices])))
+
+        for record in records:
+            rows = errata.iloc[positions[record["report_id"]]] if record["report_id"] in positions else None
+            try:
+                raw_path = checked_raw_path(folder, record["report_id"], record["raw_sha256"])
+            except MiyunTextError as err:
+                failure = err
+                break
+            # a report far longer than any real one is cleaned again each time rather than cached:
+            # its cache file would cost its size in memory several times over while being written
+            cached = folder_cache is not None and raw_path.stat().st_size <= CACHED_REPORT_BYTES
+            text_path = _text_path(folder_cache, record, rows, strict) if folder_cache is not None and cached else None
+            checked.append((record, raw_path, rows, text_path))
+            if parallel and (text_path is None or not text_path.is_file()):
+                batch.append(len(checked) - 1)
+                if len(batch) == _BATCH:
+                    send(batch)
+                    batch = []
+        results: list[tuple | None] = [None] * len(checked)
+        early = {n for indices, _ in sent for n in indices} | set(batch)
+        probe = [n for n in range(len(checked)) if n not in early and checked[n][3] is not None]
+        if probe:
+            # Arrow reads and decompresses files without holding the GIL: threads read the
+            # cache files of many reports at once
+            with ThreadPoolExecutor(max_workers=min(len(probe), os.cpu_count() or 1)) as threads:
+                for n, hit in zip(probe, threads.map(lambda n: _cached_report(checked[n][0], checked[n][3], seg),
+                                                     probe), strict=True):
+                    results[n] = hit
+        late = [n for n in range(len(checked)) if results[n] is None and n not in early]
+        bar = tqdm(total=len(early) + len(late), desc="reports", unit="report",
+                   disable=not progress or not (early or late))
+        if parallel:
+            rest = sorted(batch + late)
+            for k in range(0, len(rest), _BATCH):
+                send(rest[k : k + _BATCH])
+            for indices, future in sent:
+                for n, result in zip(indices, future.result(), strict=True):
+                    results[n] = result
+                bar.update(len(indices))
+        else:
+            _share(*shared)
+            for n in late:
+                results[n] = _one_report(checked[n])
                 bar.update()
-    bar.close()
-    for (index, _), result in zip(jobs, done, strict=True):
-        results[index] = result
+        bar.close()
     if failure is not None:
         raise failure
     found = [r for r in results if r is not None]
@@ -332,7 +405,8 @@ def load(
     token_frame = None
     if seg is not None:
         if found:
-            token_frame = Tokens(to_frame([r[3] for r in found], reports["report_id"].tolist()), seg)
+            tables = [_unpack_ids(r[3]) if isinstance(r[3], tuple) else r[3] for r in found]
+            token_frame = Tokens(to_frame(tables, reports["report_id"].tolist()), seg)
         else:
             token_frame = token_table(paragraphs, seg, cache=False)
     return Loaded(reports, paragraphs, repairs[["report_id", *REPAIR_COLUMNS]], token_frame)

@@ -136,10 +136,10 @@ def _measures_nothing(text: str, match: re.Match[str]) -> bool:
     if after.startswith(("+", "＋")):
         return True  # a formula: “1+4”
     if after.startswith("级") or unit == "千伏" or (unit == "个" and re.match(r"(?:月|季度|工作日)", after)):
-        return True  # a class or a span: 30万吨级航道, 750千伏线路, 连续30个月
+        return True  # a class or a span: 30万吨级航道, 500千伏线路, 连续22个月
     if unit in ("个", "次") and re.match(r"(?:万亿|亿|万|千|百)?(?:元|美元)?级?(?:元|美元|台阶|大关|关口)",
                                         text[match.end():]):
-        return True  # 连续跨过3个万亿元大关: a count of thresholds, not of things
+        return True  # 连续跨过2个万亿元关口: a count of thresholds, not of things
     return False
 
 
@@ -153,10 +153,10 @@ def find_quantities(text: str) -> list[Quantity]:
         [(4.5, 5.0, '%')]
         >>> find_quantities("PM2.5与臭氧协同控制，连续5年获评优秀，“1+4”改革")
         []
-        >>> find_quantities("建成30万吨级航道和750千伏线路，增速连续30个月居前列")
+        >>> find_quantities("建成20万吨级航道和500千伏线路，增速连续22个月居前列")
         []
-        >>> [(q.text, q.unit) for q in find_quantities("分别提高20.9、36.2、54个百分点")]
-        [('20.9', '个百分点'), ('36.2', '个百分点'), ('54', '个百分点')]
+        >>> [(q.text, q.unit) for q in find_quantities("分别提高12.6、28.3、41个百分点")]
+        [('12.6', '个百分点'), ('28.3', '个百分点'), ('41', '个百分点')]
     """
     found = []
     for match in _QUANTITY.finditer(text):
@@ -166,10 +166,10 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         quantity = _build(match)
         if quantity.unit == "个" and re.match(r"[、和及]" + _NUMBER + r"个百分点", text[match.end():]):
-            # 分别高于全国12.7个、12个百分点: the first unit is cut short
+            # 分别高于全国8.3个、6个百分点: the first unit is cut short
             quantity = Quantity(quantity.value, "个百分点", quantity.qualifier, quantity.value, "个百分点",
                                 quantity.text, start=quantity.start, end=quantity.end)
-        # 分别提高20.9、36.2、54个百分点: the numbers before the last share its unit
+        # 分别提高12.6、28.3、41个百分点: the numbers before the last share its unit
         listed = re.search(r"(?:(?<![\d.A-Za-z])" + _NUMBER + r"(?:、|和|及))+$", text[: match.start()])
         if listed and not match.group("pre"):
             for number in re.finditer(_NUMBER, listed.group(0)):

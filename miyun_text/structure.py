@@ -126,7 +126,7 @@ _KINDS = [
 ]
 # Words of a title that look ahead over a plan period (“十五五”时期的主要考虑, 关于…规划纲要的说明).
 _AHEAD_WORDS = ("目标", "任务", "考虑", "要求", "举措", "把握", "规划", "纲要", "说明", "展望", "战略", "思路", "蓝图")
-# The first year of a plan period is planned in words of a start (全力推动“十五五”开好局、起好步).
+# The first year of a plan period is planned in words of a start (乘势而上谋新篇，推动“十五五”开好局、起好步).
 _START_WORDS = ("开好局", "开局", "起好步")
 # Words that make a short line standing alone an unnumbered part heading.
 _PLAIN_WORDS = (*(w for _, words in _KINDS for w in words), "今后五年", "未来五年", "展望")
@@ -251,7 +251,7 @@ def _span_text(first: int, last: int) -> str:
 
 def _segments(title: str, report_year: int | None) -> list[_Segment]:
     """What a part title announces, in order: one segment, or two for a part that mixes
-    kinds (“十四五”时期发展成就和“十五五”时期主要目标任务: a review, then an outlook)."""
+    kinds (“十四五”时期主要成就和“十五五”时期目标任务: a review, then an outlook)."""
     pieces = [p for p in _TITLE_JOIN.split(title) if p.strip()] or [title]
     spans = [_piece_span(p, report_year) for p in pieces]
     for i in range(1, len(spans)):  # 2025年工作总体要求和重点任务: the second piece shares the year

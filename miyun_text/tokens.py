@@ -120,14 +120,45 @@ def _cut(texts: Sequence[str], seg: Segmenter) -> tuple[pa.Array, np.ndarray, li
     return _slices(text, lengths), np.asarray(counts, dtype="int64"), None, None
 
 
-@lru_cache(maxsize=16)
-def _known(segs: tuple[Segmenter, ...]) -> dict[str, tuple[int, ...]]:
-    """Each token seen so far with ``segs`` (by identity): its kind code and every verdict.
+class _Known:
+    """Each token seen so far with some Segmenters: its kind code and every verdict, one row of
+    ``table`` per token (``row`` maps the token to its row).
 
     One dictionary lookup per distinct token of a report, where asking each Segmenter costs
-    a method call per filter: a report repeats most of the previous reports' words.
+    a method call per filter: a report repeats most of the previous reports' words. The
+    rows are kept in one array, so a report's verdicts are gathered by index, not rebuilt
+    from Python tuples.
     """
-    return {}
+
+    def __init__(self, width: int) -> None:
+        self.row: dict[str, int] = {}
+        self.table = np.zeros((256, width), dtype="int8")
+
+    def rows(self, tokens: list[str], segs: Sequence[Segmenter]) -> np.ndarray:
+        """The row of each of ``tokens``, adding the tokens not seen before."""
+        get = self.row.get
+        found = [get(token, -1) for token in tokens]
+        first, others = segs[0], segs[1:]
+        for n, code in enumerate(found):
+            if code < 0:
+                token = tokens[n]
+                kind, keep = first.verdict(token)
+                found[n] = self._add(token, (KINDS.index(kind), keep, *(seg.keeps(token) for seg in others)))
+        return np.array(found, dtype="int64")
+
+    def _add(self, token: str, verdicts: tuple) -> int:
+        code = len(self.row)
+        if code == len(self.table):
+            self.table = np.concatenate([self.table, np.zeros_like(self.table)])
+        self.table[code] = verdicts
+        self.row[token] = code
+        return code
+
+
+@lru_cache(maxsize=16)
+def _known(segs: tuple[Segmenter, ...]) -> _Known:
+    """The verdicts of ``segs`` (by identity) on every token seen so far."""
+    return _Known(1 + len(segs))
 
 
 def _verdicts(tokens: pa.Array | pa.ChunkedArray, segs: Sequence[Segmenter]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -141,15 +172,8 @@ def _verdicts(tokens: pa.Array | pa.ChunkedArray, segs: Sequence[Segmenter]) -> 
     encoded = chunked.dictionary_encode().unify_dictionaries()
     index = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks])
     known = _known(tuple(segs))
-    first, others = segs[0], segs[1:]
-    rows = []
-    for token in encoded.chunk(0).dictionary.to_pylist():
-        row = known.get(token)
-        if row is None:
-            kind, keep = first.verdict(token)
-            row = known[token] = (KINDS.index(kind), keep, *(seg.keeps(token) for seg in others))
-        rows.append(row)
-    table = np.array(rows, dtype="int8").reshape(len(rows), 1 + len(segs))[index]
+    rows = known.rows(encoded.chunk(0).dictionary.to_pylist(), segs)
+    table = known.table[rows[index]]
     return table[:, 0], [table[:, 1 + k].astype(bool) for k in range(len(segs))]
 
 

@@ -73,14 +73,14 @@ def test_ranges_ceilings_words_and_five_year_figures():
     paras = pd.concat([
         _pair("甲省", "地区生产总值增长5%—5.5%；居民消费价格涨幅3%左右；城镇调查失业率5.5%以内；"
                      "一般公共预算收入增长3%；城乡居民收入增长与经济增长同步。",
-              "地区生产总值增长5.7%，五年增长30.8%；居民消费价格上涨0.2%；城镇调查失业率5.6%；"
+              "地区生产总值增长5.7%，五年增长32.4%；居民消费价格上涨0.2%；城镇调查失业率5.6%；"
               "城镇、农村居民人均可支配收入分别增长5%和6.4%；一般公共预算收入完成预期目标。"),
         _pair("乙省", "地区生产总值增长5%左右。", "主要目标任务全面完成，经济运行稳中向好。"),
     ], ignore_index=True)
     t = target_attainment(paras)
     got = {(r.region, r.indicator): (r.target_value, r.target_high, r.actual_value, r.status, r.evidence)
            for r in t.itertuples(index=False)}
-    assert got[("甲省", "地区生产总值")][2:4] == (5.7, "exceeded")  # the year's 5.7, never the five years' 30.8
+    assert got[("甲省", "地区生产总值")][2:4] == (5.7, "exceeded")  # the year's 5.7, never the five years' 32.4
     assert got[("甲省", "地区生产总值")][:2] == (5.0, 5.5)
     assert got[("甲省", "居民消费价格")][2:] == (0.2, "met", "number")
     assert got[("甲省", "城镇调查失业率")][2:4] == (5.6, "missed")

@@ -9,6 +9,7 @@ the package has its API reference.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -95,3 +96,34 @@ def test_every_public_module_has_an_api_reference():
 def test_the_chinese_font_is_embedded(site):
     font = site / "fonts" / "cjk.woff2"
     assert font.read_bytes()[:4] == b"wOF2"
+
+
+def test_the_generated_figures_are_fresh(tmp_path):
+    """Every figure docs/generate.py computes is what the committed docs/generated/ holds."""
+    sys.path.insert(0, str(DOCS))
+    try:
+        import generate
+    finally:
+        sys.path.remove(str(DOCS))
+    generate.generate(tmp_path)
+    stale = [name for name in generate.FILES
+             if (tmp_path / name).read_bytes() != (DOCS / "generated" / name).read_bytes()]
+    assert not stale, f"stale in docs/generated/: {stale}; run `make docs` and commit them"
+
+
+def test_every_figure_a_page_quotes_is_generated():
+    facts = json.loads((DOCS / "generated" / "facts.json").read_text(encoding="utf-8"))
+    quoted = set(re.findall(r"\{\{ *([a-z0-9_]+) *\}\}", "\n".join(
+        p.read_text(encoding="utf-8") for p in PAGES.rglob("*.md"))))
+    assert quoted and quoted <= set(facts), sorted(quoted - set(facts))
+    included = set(re.findall(r'^--8<-- "([^"]+)"', "\n".join(
+        p.read_text(encoding="utf-8") for p in PAGES.rglob("*.md")), re.M))
+    assert {"cli.md", "codebook.md", "repair_steps.md", "evaluation.md", "gold.md"} <= included
+    assert all((DOCS / "generated" / name).is_file() for name in included), included
+
+
+def test_the_readme_stays_short():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200
+    links = re.findall(r"\]\((docs/pages/[^)#]+)", readme)
+    assert links and all((ROOT / link).is_file() for link in links), links

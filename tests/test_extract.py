@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -185,6 +186,16 @@ def test_pdf_and_page_and_word_file_give_the_same_report():
     assert pdf == page == docx[: len(pdf)]
     closing = "各位代表，让我们团结一心，奋力谱写怀柔高质量发展新篇章！"
     assert docx[len(pdf) :] == ["指标 2025年目标", "地区生产总值 增长5%左右", closing]
+
+
+def test_what_pypdf_reads_past_goes_into_the_extraction_note_not_onto_the_terminal(capfd):
+    data = (FIXTURES / "extract" / "report.pdf").read_bytes()
+    pointer = re.search(rb"startxref\s+(\d+)", data)
+    damaged = data[: pointer.start(1)] + str(int(pointer.group(1)) + 7).encode() + data[pointer.end(1):]
+    text, how = extract_pdf(damaged)
+    assert text == extract_pdf(data)[0]
+    assert "pypdf noted 2 problem(s) it read past, first: incorrect startxref pointer" in how
+    assert capfd.readouterr().err == ""
 
 
 def test_scanned_pdf_needs_ocr():

@@ -16,18 +16,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT
 
 from miyun_text.build import build_processed, notebook_paths, render_notebooks
-
-CANDIDATES = ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or "")
-CHROMIUM = next((p for p in CANDIDATES if p and Path(p).exists()), None)
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 
 # Each payload calls alert() with its own number, so a dialog names the payload that ran.
 REGION = "<img src=x onerror=alert(3)>区"
@@ -79,20 +73,6 @@ def site(tmp_path_factory):
                      parameters={"data_dir": str(data), "figures_dir": str(root / "figures")}, data_dir=data,
                      progress=False)
     return root / "html", data
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("no Chromium here (install Debian's chromium: apt-get install chromium chromium-driver)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
 
 
 # Records what a page did: dialogs, script errors, policy violations, elements a payload would make.

@@ -316,7 +316,7 @@ FIVE_YEAR = (
     "一、2025年工作回顾\n过去一年，经济运行稳中有进，地区生产总值增长5%。\n"
     "各位代表！2025年主要目标任务顺利完成。五年来，我们接续奋斗。\n"
     "——综合实力跃升的五年。地区生产总值年均增长5.5%。\n"
-    "二、“十四五”时期发展成就和“十五五”时期主要目标任务\n"
+    "二、“十四五”时期主要成就和“十五五”时期目标任务\n"
     "过去五年，我们攻坚克难，居民收入持续增长。\n"
     "“十五五”时期是关键时期。地区生产总值年均增长5%左右。\n"
     "三、2026年重点工作\n今年经济社会发展的主要预期目标是：地区生产总值增长5%左右。\n"
@@ -328,8 +328,8 @@ def test_five_year_parts_and_a_mixed_part_split_where_the_outlook_begins():
     df = parse_report(FIVE_YEAR, "p", 2026)
     assert _kinds(df) == [
         ("2025年工作回顾", "review", 2025, "2025"),
-        ("“十四五”时期发展成就和“十五五”时期主要目标任务", "review", 2025, "2021–2025"),
-        ("“十四五”时期发展成就和“十五五”时期主要目标任务", "outlook", 2030, "2026–2030"),
+        ("“十四五”时期主要成就和“十五五”时期目标任务", "review", 2025, "2021–2025"),
+        ("“十四五”时期主要成就和“十五五”时期目标任务", "outlook", 2030, "2026–2030"),
         ("2026年重点工作", "plan", 2026, "2026"),
         ("全面加强政府自身建设", "self-building", 2026, "2026"),
     ]
@@ -343,7 +343,7 @@ def test_five_year_parts_and_a_mixed_part_split_where_the_outlook_begins():
     ("“十四五”时期工作回顾", 2026, ("review", 2025, "2021–2025")),
     ("2025年和“十四五”时期工作回顾", 2026, ("review", 2025, "2021–2025")),
     ("关于《某省国民经济和社会发展第十五个五年规划纲要（草案）》的说明", 2026, ("outlook", 2030, "2026–2030")),
-    ("一鼓作气勇争先，全力推动“十五五”开好局、起好步", 2026, ("plan", 2026, "2026")),
+    ("乘势而上谋新篇，推动“十五五”开好局、起好步", 2026, ("plan", 2026, "2026")),
     ("“十三五”时期工作回顾", 2021, ("review", 2020, "2016–2020")),  # the first year of the 14th plan
 ])
 def test_plan_periods_in_titles(title, year, expected):
@@ -353,14 +353,14 @@ def test_plan_periods_in_titles(title, year, expected):
 
 
 def test_a_part_of_two_kinds_without_a_paragraph_that_divides_them():
-    df = parse_report("报告\n一、“十四五”时期发展成就和“十五五”时期主要目标任务\n甲。\n乙。", "r", 2026)
+    df = parse_report("报告\n一、“十四五”时期主要成就和“十五五”时期目标任务\n甲。\n乙。", "r", 2026)
     assert set(df.loc[df["part_no"] == 1, "part_kind"]) == {"review_outlook"}
     assert set(df.loc[df["part_no"] == 1, "part_years"]) == {"2021–2025、2026–2030"}
 
 
 def test_a_part_titled_by_slogans_is_read_from_its_first_paragraph():
-    text = ("报告\n一、一年接着一年干，建设持续取得新进展\n2025年是“十四五”收官之年。一年来，经济增长5%。\n"
-            "二、一张蓝图绘到底\n“十五五”时期是关键时期。\n三、一鼓作气勇争先\n2026年是开局之年。")
+    text = ("报告\n一、稳中求进勇担当，各项事业取得新成效\n2025年是“十四五”收官之年。一年来，经济增长5%。\n"
+            "二、接续奋斗谋新篇\n“十五五”时期是关键时期。\n三、乘势而上开新局\n2026年是开局之年。")
     assert [k[1:] for k in _kinds(parse_report(text, "r", 2026))] == [
         ("review", 2025, "2025"), ("outlook", 2030, "2026–2030"), ("plan", 2026, "2026")]
 
