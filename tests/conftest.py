@@ -76,7 +76,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dis
          "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="session")
+# module scope: Playwright's sync API runs its own event loop, and one left open for the
+# whole session would stop other tests (test_notebooks) from starting theirs
+@pytest.fixture(scope="module")
 def browser():
     if CHROMIUM is None:
         pytest.skip("no Chromium here (install Debian's chromium: apt-get install chromium chromium-driver)")
