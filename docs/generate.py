@@ -19,20 +19,12 @@ import re
 import sys
 from pathlib import Path
 
+from miyun_text.tables import docs_cell, docs_table
+
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = Path(__file__).resolve().parent / "generated"
 # the files this script writes (the others in generated/ come from benchmarks and make evaluate)
 FILES = ("cli.md", "codebook.md", "repair_steps.md", "evaluation.md", "gold.md", "facts.json")
-
-
-def _cell(text: object, *, code: bool = False) -> str:
-    """Text for one Markdown table cell: one line, pipes escaped, and outside code the
-    characters Markdown would read as links, emphasis or markup escaped too."""
-    text = " ".join(str(text).split()).replace("|", "\\|")
-    if code:
-        return text
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\[\]*_`])", r"\\\1", text)
 
 
 def cli_reference() -> str:
@@ -46,9 +38,9 @@ def cli_reference() -> str:
     for name, command in sub.choices.items():
         summary, _, description = (command.description or "").partition("\n\n")
         usage = " ".join(command.format_usage().split())
-        lines += [f"### miyun-text {name}", "", _cell(summary), "", f"`{usage.removeprefix('usage: ')}`", ""]
+        lines += [f"### miyun-text {name}", "", docs_cell(summary), "", f"`{usage.removeprefix('usage: ')}`", ""]
         if description.strip():
-            lines += [_cell(description), ""]
+            lines += [docs_cell(description), ""]
         options = _options(command, skip_help=True)
         lines += [*options, ""] if len(options) > 2 else []
     return "\n".join(lines).rstrip() + "\n"
@@ -73,7 +65,8 @@ def _options(parser: argparse.ArgumentParser, *, skip_help: bool) -> list[str]:
         if action.required:
             shown = "required"
         meaning = (action.help or "").replace("%(default)s", shown)
-        rows.append(f"| `{_cell(names, code=True)}` | {_cell(shown)} | {_cell(meaning)} |")
+        code = " ".join(names.split()).replace("|", "\\|")
+        rows.append(f"| `{code}` | {docs_cell(shown)} | {docs_cell(meaning)} |")
     return rows
 
 
@@ -86,14 +79,6 @@ def codebook_reference() -> str:
     return re.sub(r"^## ", "### ", text, flags=re.M)
 
 
-def _table(frame, columns: dict[str, str]) -> str:
-    head = "| " + " | ".join(columns.values()) + " |"
-    rule = "|" + "|".join("---:" if frame[c].dtype.kind in "if" else "---" for c in columns) + "|"
-    body = ["| " + " | ".join(_cell(f"{v:,}" if isinstance(v, int) else v) for v in row) + " |"
-            for row in frame[list(columns)].itertuples(index=False)]
-    return "\n".join([head, rule, *body]) + "\n"
-
-
 def repair_steps(corpus) -> str:
     """Repairs per cleaning step on the bundled report, and the characters each step removed or changed."""
     from miyun_text.clean import repair_summary
@@ -102,7 +87,7 @@ def repair_steps(corpus) -> str:
     summary = repair_summary(repairs[repairs["report_id"] == "miyun_2024"])
     pairs = zip(summary["chars_before"], summary["chars_after"], strict=True)
     summary["chars"] = [f"{int(a):,} → {int(b):,}" for a, b in pairs]
-    return _table(summary, {"step": "step", "repairs": "repairs on `miyun_2024`",
+    return docs_table(summary, {"step": "step", "repairs": "repairs on miyun_2024",
                             "chars": "characters before → after"})
 
 
@@ -113,7 +98,7 @@ def evaluation_table() -> str:
     summary = evaluate().summary()
     for column in ("tuned", "baseline"):
         summary[column] = [f"{v:.1f} %" for v in summary[column]]
-    return _table(summary, {"measure": "measure", "tuned": "tuned", "baseline": "plain jieba"})
+    return docs_table(summary, {"measure": "measure", "tuned": "tuned", "baseline": "plain jieba"})
 
 
 def gold_table() -> str:
@@ -128,7 +113,7 @@ def gold_table() -> str:
         score = score_indicators(cases)
         rows.append({"slice": name, "cases": len(cases), "rows": sum(len(c.get("rows") or []) for c in cases),
                      "precision": f"{score['precision']:.3f}", "recall": f"{score['recall']:.3f}"})
-    return _table(pd.DataFrame(rows), {"slice": "slice", "cases": "cases", "rows": "rows",
+    return docs_table(pd.DataFrame(rows), {"slice": "slice", "cases": "cases", "rows": "rows",
                                        "precision": "precision", "recall": "recall"})
 
 

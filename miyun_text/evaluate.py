@@ -562,17 +562,24 @@ def audit_score(sample: pd.DataFrame, verdicts: dict[str, str]) -> dict:
             "unjudged": [str(k) for k, v in zip(sample["key"], found, strict=True) if v is None]}
 
 
-def audit_table(indicators: pd.DataFrame) -> str:
-    """The judged samples of :data:`AUDITS` scored on ``indicators``, as a Markdown table.
+def _audit_scores(indicators: pd.DataFrame) -> list[tuple[int, str, dict]]:
+    """Each judged sample of :data:`AUDITS` drawn from ``indicators`` and scored: (seed, rows, score)."""
+    verdicts = read_audit()
+    return [(seed, which, audit_score(audit_sample(indicators, seed, n, headline=which == "headline"), verdicts))
+            for seed, which, n in AUDITS]
+
+
+def audit_table(indicators: pd.DataFrame, scores: list[tuple[int, str, dict]] | None = None) -> str:
+    """The judged samples of :data:`AUDITS` scored on ``indicators`` (or the ``scores`` already
+    worked out), as a Markdown table.
 
     Example:
-        >>> audit_table(pd.DataFrame(columns=["key"])).splitlines()[0]  # doctest: +SKIP
-        '| rows | sample (seed) | judged | wrong | precision | errors |'
+        >>> audit_table(pd.DataFrame(), [(1, "all", {"rows": 2, "judged": 2, "wrong": 1, "precision": 0.5,
+        ...                                          "errors": {"wrong_thing": 1}})]).splitlines()[-1]
+        '| all | 2 (1) | 2 | 1 | 0.50 | wrong thing 1 |'
     """
-    verdicts = read_audit()
     lines = ["| rows | sample (seed) | judged | wrong | precision | errors |", "|---|---|---:|---:|---:|---|"]
-    for seed, which, n in AUDITS:
-        score = audit_score(audit_sample(indicators, seed, n, headline=which == "headline"), verdicts)
+    for seed, which, score in scores if scores is not None else _audit_scores(indicators):
         errors = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in score["errors"].items()) or "none"
         lines.append(f"| {which} | {score['rows']} ({seed}) | {score['judged']} | {score['wrong']} | "
                      f"{score['precision']:.2f} | {errors} |")
@@ -580,15 +587,14 @@ def audit_table(indicators: pd.DataFrame) -> str:
 
 
 def _print_audit(indicators: pd.DataFrame) -> str:
-    table = audit_table(indicators)
+    scores = _audit_scores(indicators)
+    table = audit_table(indicators, scores)
     print("\nindicator rows judged by hand (name right for what the number measures):")
     print(table)
-    for seed, which, n in AUDITS:
-        sample = audit_sample(indicators, seed, n, headline=which == "headline")
-        unjudged = audit_score(sample, read_audit())["unjudged"]
-        if unjudged:
-            print(f"  seed {seed}: {len(unjudged)} not judged yet (python -m miyun_text.evaluate --audit {seed}"
-                  + (" --headline)" if which == "headline" else ")"))
+    for seed, which, score in scores:
+        if score["unjudged"]:
+            print(f"  seed {seed}: {len(score['unjudged'])} not judged yet (python -m miyun_text.evaluate "
+                  f"--audit {seed}" + (" --headline)" if which == "headline" else ")"))
     return table
 
 

@@ -32,6 +32,7 @@ from .errors import MissingFileError
 from .io import read_yaml, write_text_atomic
 from .reuse import DEFAULT_N, most_reused, reuse_shares, reuse_texts, text_reuse
 from .structure import parse_report
+from .tables import docs_table
 
 __all__ = [
     "NS",
@@ -284,18 +285,6 @@ def real_scores(paragraphs: pd.DataFrame, n: int, *, exhaustive: bool = True, re
     return out
 
 
-def _markdown(frame: pd.DataFrame, bold_n: int | None = None) -> str:
-    """A table as Markdown, the row of ``n == bold_n`` (the default shingle size) in bold."""
-    head = "| " + " | ".join(map(str, frame.columns)) + " |"
-    lines = [head, "|" + "---|" * len(frame.columns)]
-    for row in frame.to_dict("records"):
-        cells = [str(v) for v in row.values()]
-        if bold_n is not None and row.get("n") == bold_n:
-            cells[0] = f"**{cells[0]}**"
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
 def handmade_table() -> pd.DataFrame:
     """Precision / recall per shingle size on the hand-made and the generated pairs.
 
@@ -327,7 +316,7 @@ def _real_markdown(real: list[dict]) -> str:
              "recall vs 20-character reference": fmt(r["recall_vs_20char"]),
              "confirmed by a 10-character run": fmt(r["confirmed_share"]), "formulaic share": fmt(r["formulaic_share"]),
              "recall vs exhaustive candidates": fmt(r.get("recall_vs_exhaustive"))} for r in real]
-    return _markdown(pd.DataFrame(rows), DEFAULT_N)
+    return docs_table(pd.DataFrame(rows), align=False, bold={"n": DEFAULT_N})
 
 
 def _shares_markdown(shares: pd.DataFrame, passages: pd.DataFrame) -> str:
@@ -362,7 +351,7 @@ def main(write_docs: bool = False) -> int:
     with pd.option_context("display.width", 250, "display.max_columns", 30):
         print(table.to_string(index=False))
     print("(generated: from the hand-made sentences, copies edited at a known rate; see synthetic_pairs)")
-    written = {"reuse_handmade.md": _markdown(table, DEFAULT_N)}
+    written = {"reuse_handmade.md": docs_table(table, align=False, bold={"n": DEFAULT_N})}
     try:
         paragraphs = read_provinces()
     except MissingFileError as err:

@@ -200,15 +200,17 @@ def _one_report(job: tuple) -> tuple:
         return text, repairs, paragraphs, None, encoding, extraction
     tokens = report_table(*_token_inputs(paragraphs), record["report_id"], seg, cache=cache)
     assert tokens is not None
-    return text, repairs, paragraphs, _pack_ids(tokens), encoding, extraction
+    return text, repairs, paragraphs, tokens, encoding, extraction
 
 
 _BATCH = 4  # reports per job sent to a worker
 
 
 def _reports(jobs: list[tuple]) -> list[tuple]:
-    """:func:`_one_report` of a few reports (one job of a worker)."""
-    return [_one_report(job) for job in jobs]
+    """:func:`_one_report` of a few reports (one job of a worker), each token table packed
+    for the journey (:func:`_pack_ids`)."""
+    results = [_one_report(job) for job in jobs]
+    return [r if r[3] is None else (*r[:3], _pack_ids(r[3]), *r[4:]) for r in results]
 
 
 # The token table's paragraph id columns: each holds one value per paragraph, repeated for
@@ -372,7 +374,7 @@ def load(
                 send(rest[k : k + _BATCH])
             for indices, future in sent:
                 for n, result in zip(indices, future.result(), strict=True):
-                    results[n] = result
+                    results[n] = result if result[3] is None else (*result[:3], _unpack_ids(result[3]), *result[4:])
                 bar.update(len(indices))
         else:
             _share(*shared)
@@ -405,8 +407,7 @@ def load(
     token_frame = None
     if seg is not None:
         if found:
-            tables = [_unpack_ids(r[3]) if isinstance(r[3], tuple) else r[3] for r in found]
-            token_frame = Tokens(to_frame(tables, reports["report_id"].tolist()), seg)
+            token_frame = Tokens(to_frame([r[3] for r in found], reports["report_id"].tolist()), seg)
         else:
             token_frame = token_table(paragraphs, seg, cache=False)
     return Loaded(reports, paragraphs, repairs[["report_id", *REPAIR_COLUMNS]], token_frame)

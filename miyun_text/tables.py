@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
-__all__ = ["centre_context", "column_decimals", "format_value", "show_table", "tables_dir", "terminal_safe",
-           "terminal_width", "text_block", "text_table"]
+__all__ = ["centre_context", "column_decimals", "docs_cell", "docs_table", "format_value", "show_table",
+           "tables_dir", "terminal_safe", "terminal_width", "text_block", "text_table"]
 
 _ELLIPSIS = "…"
 
@@ -61,6 +61,47 @@ def centre_context(text: str, term: str, width: int = 20) -> str:
         return text if len(text) <= 2 * width else text[: 2 * width] + _ELLIPSIS
     start, end = max(0, at - width), min(len(text), at + len(term) + width)
     return (_ELLIPSIS if start > 0 else "") + text[start:end] + (_ELLIPSIS if end < len(text) else "")
+
+
+def docs_cell(value: object) -> str:
+    """``value`` as literal text in a cell of the documentation's Markdown (Python-Markdown,
+    as MkDocs reads it): one line, pipes escaped, and ``&``, ``<``, ``>`` and the characters
+    that open links, emphasis or code escaped, so a value from a report or a parser is never markup.
+
+    Example:
+        >>> print(docs_cell("[a-z0-9]* <id> | x_1"))
+        \\[a-z0-9\\]\\* &lt;id&gt; \\| x\\_1
+    """
+    text = " ".join(str(value).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\[\]*_`|])", r"\\\1", text)
+
+
+def docs_table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, *, align: bool = True,
+               bold: Mapping[str, object] | None = None) -> str:
+    """``frame`` as a Markdown table for the documentation, every cell through :func:`docs_cell`.
+
+    ``columns`` picks and names the columns (default: all, as named); with ``align`` numeric
+    columns are right-aligned; ``bold`` (a column and a value) sets the first cell of the
+    rows holding that value in bold; integers are written with thousands separators.
+
+    Example:
+        >>> import pandas as pd
+        >>> print(docs_table(pd.DataFrame({"n": [2, 3], "passages": [8357, 7886]}), bold={"n": 3}))
+        | n | passages |
+        |---:|---:|
+        | 2 | 8,357 |
+        | **3** | 7,886 |
+    """
+    names = dict(columns) if columns is not None else {str(c): str(c) for c in frame.columns}
+    rule = ["---:" if align and frame[c].dtype.kind in "if" else "---" for c in names]
+    lines = ["| " + " | ".join(docs_cell(n) for n in names.values()) + " |", "|" + "|".join(rule) + "|"]
+    mark = next(iter(bold.items())) if bold else None
+    for row in frame[list(names)].to_dict("records"):
+        cells = [docs_cell(f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else v) for v in row.values()]
+        if mark is not None and row[mark[0]] == mark[1]:
+            cells[0] = f"**{cells[0]}**"
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def _is_missing(value: Any) -> bool:
