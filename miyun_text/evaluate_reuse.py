@@ -32,7 +32,7 @@ from .errors import MissingFileError
 from .io import read_yaml, write_text_atomic
 from .reuse import DEFAULT_N, most_reused, reuse_shares, reuse_texts, text_reuse
 from .structure import parse_report
-from .tables import docs_table
+from .tables import docs_cell, docs_table
 
 __all__ = [
     "NS",
@@ -330,9 +330,11 @@ def _shares_markdown(shares: pd.DataFrame, passages: pd.DataFrame) -> str:
         f"- passages found at n = {DEFAULT_N}: {len(passages):,}; {share_formulaic:.0%} "
         "of their characters are in formulaic passages (held by five reports or more)",
         f"- share of one report found in another: from {both['share'].min():.1%} to {both['share'].max():.1%} "
-        f"(median {both['share'].median():.1%}); the most: {top['reuser']} in {top['source']}, {top['share']:.1%}",
+        f"(median {both['share'].median():.1%}); the most: {docs_cell(top['reuser'])} in {docs_cell(top['source'])}, "
+        f"{top['share']:.1%}",
         "- without formulaic passages, the most: " + "; ".join(
-            f"{r['reuser']} in {r['source']} {r['peer_share']:.1%}" for r in peer.to_dict("records")),
+            f"{docs_cell(r['reuser'])} in {docs_cell(r['source'])} {r['peer_share']:.1%}"
+            for r in peer.to_dict("records")),
     ]
     return "\n".join(lines).replace("%", " %") + "\n"
 
